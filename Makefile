@@ -1,0 +1,82 @@
+# The clinic assistant's developer tasks. `make help` lists them.
+# Everything installs itself: a fresh clone needs only `make run` or `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV        := .venv
+PY          := $(VENV)/bin/python
+RASA        := $(VENV)/bin/rasa
+WITH_ENV    := $(PY) -m bot.launcher exec --
+INSTALLED   := $(VENV)/.installed
+SPACY_MODEL := build/spacy/en_clinic
+MODEL       := models/clinic.tar.gz
+RESULTS     := results
+# Everything a trained model depends on: retrain when any of it changes.
+TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                   $(wildcard bot/nlu/*.py)
+
+.PHONY: help install run shell train test test-unit test-conversations validate \
+        evaluate lint services lock clean
+
+help: ## List the tasks
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements.lock scripts/find-python.sh
+	@python310=$$(scripts/find-python.sh) && \
+	  { [ -x $(PY) ] && $(PY) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 10))' || \
+	    { echo "Creating $(VENV) with $$python310"; rm -rf $(VENV); "$$python310" -m venv $(VENV); }; }
+	$(PY) -m pip install --quiet -r requirements.lock
+	@touch $@
+
+$(SPACY_MODEL)/meta.json: $(INSTALLED) bot/nlu/spacy_pipeline.py
+	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
+
+.env: | $(INSTALLED)
+	$(PY) -m bot.launcher init-env
+
+install: $(INSTALLED) $(SPACY_MODEL)/meta.json .env ## Create .venv, install the lock file, build the spaCy pipeline, create .env
+
+$(MODEL): $(INSTALLED) $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS)
+	$(WITH_ENV) $(RASA) train --force --fixed-model-name clinic --out models
+	@touch $@
+
+train: install $(MODEL) ## Train the model into models/ (only when data or config changed)
+
+run: install train ## Set up, then run the Rasa server (5005) and the action server (5055)
+	$(PY) -m bot.launcher run
+
+shell: install train ## Chat with the assistant in the terminal
+	$(PY) -m bot.launcher shell
+
+validate: install ## Check domain, data and stories for consistency
+	$(WITH_ENV) $(RASA) data validate
+
+services: ## Start PostgreSQL and Redis for the tests if they are not running
+	scripts/ensure-services.sh
+
+test-unit: install services ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
+	$(WITH_ENV) $(PY) -m pytest
+
+test-conversations: install train ## Conversation tests (tests/conversations/test_*.yml) with rasa test
+	$(WITH_ENV) $(RASA) test core --stories tests/conversations --model $(MODEL) \
+	  --out $(RESULTS)/conversations --fail-on-prediction-errors
+
+test: install services train validate test-conversations test-unit lint ## Everything: set up, validate, conversation tests, pytest, lint
+
+evaluate: install train ## Held-out evaluation of our pipeline against Rasa's default one
+	$(WITH_ENV) $(PY) -m bot.evaluation.run --out $(RESULTS)/evaluation
+
+lint: install ## ruff over our Python code
+	$(VENV)/bin/ruff check bot actions tests scripts
+
+lock: ## Regenerate requirements.lock from requirements.in (needs network)
+	rm -rf build/lock-venv && $$(scripts/find-python.sh) -m venv build/lock-venv
+	build/lock-venv/bin/pip install --quiet -r requirements.in
+	{ echo "# Exact versions of every package, installed by \`make install\` into .venv/ (Python 3.10)."; \
+	  echo "# Generated from requirements.in with \`make lock\`; do not edit by hand."; \
+	  build/lock-venv/bin/pip freeze; } > requirements.lock
+	rm -rf build/lock-venv
+
+clean: ## Remove the venv, built spaCy pipeline, models and results (keeps .env and var/)
+	rm -rf $(VENV) build models $(RESULTS) .pytest_cache .ruff_cache

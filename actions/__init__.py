@@ -1,0 +1,1 @@
+"""Custom actions, one module per feature; loaded by ``rasa run actions``."""

@@ -1,0 +1,41 @@
+"""Helpers shared by the actions that point patients to the clinic."""
+
+from __future__ import annotations
+
+import re
+from typing import Dict, Text
+
+from rasa_sdk.executor import CollectingDispatcher
+
+from bot.settings import Settings
+
+_PLACEHOLDER = re.compile(r"x{3,}|change-?me|example", re.IGNORECASE)
+
+
+def usable(value: Text) -> bool:
+    """Whether a configured contact detail is real enough to show a patient."""
+    return bool(value) and not _PLACEHOLDER.search(value)
+
+
+def contact_details(settings: Settings) -> Dict[Text, Text]:
+    """Return the configured contact details that may be shown, by template name."""
+    details = {
+        "clinic_phone": settings.clinic_phone,
+        "clinic_hours": settings.clinic_hours,
+        # wa.me links take the number in international form without "+".
+        "clinic_whatsapp": re.sub(r"\D", "", settings.clinic_whatsapp),
+    }
+    return {name: value for name, value in details.items() if usable(value)}
+
+
+def utter_contact_options(dispatcher: CollectingDispatcher, settings: Settings) -> None:
+    """Tell the patient how to reach the clinic, using only configured details."""
+    details = contact_details(settings)
+    if "clinic_phone" in details:
+        dispatcher.utter_message(response="utter_handoff_contact", **details)
+    else:
+        dispatcher.utter_message(response="utter_handoff_no_contact")
+    if "clinic_whatsapp" in details:
+        dispatcher.utter_message(response="utter_handoff_whatsapp", **details)
+    if "clinic_hours" in details:
+        dispatcher.utter_message(response="utter_handoff_hours", **details)

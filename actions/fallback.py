@@ -1,0 +1,71 @@
+"""What the assistant does when it is not sure what the patient meant."""
+
+from __future__ import annotations
+
+from typing import Any, Dict, List, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import RETRIEVAL_INTENT, topic_button
+
+MAX_SUGGESTIONS = 3
+# Topics less likely than this are not worth a button.
+MIN_SUGGESTION_CONFIDENCE = 0.05
+
+
+def likely_faq_keys(latest_message: Dict[Text, Any]) -> List[Text]:
+    """The FAQ keys the ResponseSelector found most likely, best first."""
+    selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
+    ranking = sorted(
+        selector.get("ranking") or [],
+        key=lambda entry: entry.get("confidence", 0.0),
+        reverse=True,
+    )
+    return [
+        entry["intent_response_key"]
+        for entry in ranking
+        if entry.get("intent_response_key")
+        and entry.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
+    ][:MAX_SUGGESTIONS]
+
+
+def input_status(latest_message: Dict[Text, Any]) -> Text:
+    """The input guard's verdict on the latest message (``ok`` if unknown)."""
+    return (latest_message.get("input_check") or {}).get("status", "ok")
+
+
+class ActionClarify(Action):
+    """One clarifying turn: the likeliest topics as buttons, and staff."""
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Asks which topic was meant, or explains what was wrong with the input."""
+        status = input_status(tracker.latest_message)
+        if status in ("empty", "no_words"):
+            dispatcher.utter_message(response="utter_input_empty")
+            return []
+        if status == "too_long":
+            dispatcher.utter_message(response="utter_input_too_long")
+            return []
+        buttons = [
+            button
+            for button in (
+                topic_button(domain, key) for key in likely_faq_keys(tracker.latest_message)
+            )
+            if button
+        ]
+        if buttons:
+            dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_rephrase")
+        dispatcher.utter_message(response="utter_clarify_staff")
+        return []

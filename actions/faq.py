@@ -1,0 +1,79 @@
+"""Answers FAQ questions, whether typed or chosen with a topic button."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+logger = logging.getLogger(__name__)
+
+RETRIEVAL_INTENT = "faq"
+TOPIC_ENTITY = "faq_topic"
+
+
+def response_name(faq_key: Text) -> Text:
+    """``faq/dfo_recovery`` -> ``utter_faq/dfo_recovery``."""
+    return f"utter_{faq_key}"
+
+
+def chosen_faq_key(latest_message: Dict[Text, Any]) -> Optional[Text]:
+    """The FAQ key of the latest message: a button's topic, else the selector's pick.
+
+    Args:
+        latest_message: ``tracker.latest_message``.
+
+    Returns:
+        A key such as ``faq/vro_recovery``, or ``None`` when there is none.
+    """
+    for entity in latest_message.get("entities") or []:
+        if entity.get("entity") == TOPIC_ENTITY and entity.get("value"):
+            return f"{RETRIEVAL_INTENT}/{entity['value']}"
+    selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT)
+    if not selector:
+        return None
+    return (selector.get("response") or {}).get("intent_response_key")
+
+
+def topic_title(domain: Dict[Text, Any], faq_key: Text) -> Optional[Text]:
+    """The short button title stored with an FAQ answer's provenance."""
+    variations = (domain.get("responses") or {}).get(response_name(faq_key)) or []
+    for variation in variations:
+        title = (variation.get("metadata") or {}).get("topic_title")
+        if title:
+            return title
+    return None
+
+
+def topic_button(domain: Dict[Text, Any], faq_key: Text) -> Optional[Dict[Text, Text]]:
+    """A quick-reply button that asks for one FAQ topic, if the topic exists."""
+    title = topic_title(domain, faq_key)
+    if title is None:
+        return None
+    topic = faq_key.split("/", 1)[1]
+    return {"title": title, "payload": f'/{RETRIEVAL_INTENT}{{"{TOPIC_ENTITY}": "{topic}"}}'}
+
+
+class ActionAnswerFaq(Action):
+    """Sends the FAQ answer for the topic the patient asked about."""
+
+    def name(self) -> Text:
+        return "action_answer_faq"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[Text, Any],
+    ) -> List[EventType]:
+        """Utters ``utter_faq/<topic>``; an unknown topic gets the out-of-scope reply."""
+        faq_key = chosen_faq_key(tracker.latest_message)
+        if faq_key and response_name(faq_key) in (domain.get("responses") or {}):
+            dispatcher.utter_message(response=response_name(faq_key))
+        else:
+            logger.warning("faq.unknown_topic", extra={"sender_id": tracker.sender_id})
+            dispatcher.utter_message(response="utter_out_of_scope")
+        return []

@@ -1,0 +1,255 @@
+"""Start the assistant's processes together, with one Ctrl-C stopping all.
+
+Usage (the Makefile calls these; all load ``.env`` without overriding
+variables already set in the environment)::
+
+    python -m bot.launcher init-env      # create .env from .env.example
+    python -m bot.launcher run           # Rasa server + action server
+    python -m bot.launcher shell         # action server + terminal chat
+    python -m bot.launcher exec -- CMD   # run CMD with .env loaded
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional, Sequence
+
+from dotenv import dotenv_values
+
+from bot.settings import PROJECT_ROOT, SettingsError, load_settings
+
+ENV_FILE = PROJECT_ROOT / ".env"
+ENV_EXAMPLE = PROJECT_ROOT / ".env.example"
+MODELS_DIR = PROJECT_ROOT / "models"
+STOP_TIMEOUT_SECONDS = 15
+READY_TIMEOUT_SECONDS = 300
+
+
+def render_env_file(example: str) -> str:
+    """Turn ``.env.example`` text into a ``.env`` with generated secrets.
+
+    Args:
+        example: The text of ``.env.example``.
+
+    Returns:
+        The same text with an empty ``RASA_AUTH_TOKEN=`` given a random value.
+    """
+    lines = []
+    for line in example.splitlines():
+        if line.strip() == "RASA_AUTH_TOKEN=":
+            line = f"RASA_AUTH_TOKEN={secrets.token_urlsafe(32)}"
+        lines.append(line)
+    return "\n".join(lines) + "\n"
+
+
+def init_env(env_file: Path = ENV_FILE, example: Path = ENV_EXAMPLE) -> bool:
+    """Create ``.env`` from ``.env.example`` unless it exists; True if created."""
+    if env_file.exists():
+        return False
+    env_file.write_text(render_env_file(example.read_text()))
+    env_file.chmod(0o600)
+    return True
+
+
+def merged_environment(
+    environ: Mapping[str, str], env_file: Path = ENV_FILE
+) -> Dict[str, str]:
+    """The process environment plus ``.env`` values it does not already set."""
+    merged = dict(environ)
+    if env_file.exists():
+        for key, value in dotenv_values(env_file).items():
+            if key not in merged and value is not None:
+                merged[key] = value
+    return merged
+
+
+def venv_bin(name: str) -> str:
+    """Path of an executable in the interpreter's own environment (the .venv)."""
+    return str(Path(sys.executable).parent / name)
+
+
+def latest_model(models_dir: Path = MODELS_DIR) -> Path:
+    """The newest trained model, or a clear error when there is none."""
+    models = sorted(models_dir.glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    if not models:
+        raise SystemExit("error: no trained model in models/; run `make train` first")
+    return models[-1]
+
+
+def action_server_command(env: Mapping[str, str]) -> List[str]:
+    """Command line of the rasa-sdk action server."""
+    return [
+        sys.executable, "-m", "rasa_sdk",
+        "--actions", "actions",
+        "--port", env.get("ACTION_PORT", "5055"),
+    ]  # fmt: skip
+
+
+def rasa_server_command(env: Mapping[str, str], model: Path) -> List[str]:
+    """Command line of the Rasa server: REST channel and token-protected API."""
+    token = env.get("RASA_AUTH_TOKEN", "")
+    if not token:
+        raise SystemExit("error: RASA_AUTH_TOKEN is empty; set it or delete .env to regenerate")
+    command = [
+        venv_bin("rasa"), "run",
+        "--model", str(model),
+        "--endpoints", "endpoints.yml",
+        "--credentials", "credentials.yml",
+        "--port", env.get("RASA_PORT", "5005"),
+        "--interface", env.get("RASA_BIND_ADDRESS", "127.0.0.1"),
+        "--enable-api",
+        "--auth-token", token,
+    ]  # fmt: skip
+    origins = [origin.strip() for origin in env.get("CORS_ORIGINS", "").split(",")]
+    origins = [origin for origin in origins if origin]
+    if origins:
+        command += ["--cors", *origins]
+    return command
+
+
+def wait_until_ready(url: str, timeout: float, processes: Sequence[subprocess.Popen]) -> bool:
+    """Poll ``url`` until it answers, a process dies, or ``timeout`` passes."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if any(process.poll() is not None for process in processes):
+            return False
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return True
+        except (urllib.error.URLError, OSError):
+            time.sleep(1)
+    return False
+
+
+def stop_all(processes: Sequence[subprocess.Popen]) -> None:
+    """Ask every process to stop, then kill what is still running."""
+    for process in processes:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_SECONDS
+    for process in processes:
+        try:
+            process.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+
+def start(command: Sequence[str], env: Mapping[str, str]) -> subprocess.Popen:
+    """Start a child in its own process group so it can be stopped as a whole."""
+    return subprocess.Popen(list(command), env=dict(env), cwd=PROJECT_ROOT, start_new_session=True)
+
+
+def check_settings(env: Mapping[str, str]) -> None:
+    """Fail fast, before anything starts, on a configuration that cannot work."""
+    try:
+        load_settings(env)
+    except SettingsError as error:
+        raise SystemExit(f"error: {error}") from error
+
+
+def supervise(processes: Sequence[subprocess.Popen]) -> int:
+    """Wait until Ctrl-C, SIGTERM or a child's exit; then stop every child."""
+    stopping = False
+
+    def request_stop(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    exit_code = 0
+    while not stopping:
+        for process in processes:
+            code = process.poll()
+            if code is not None:
+                print(f"\nA process stopped (exit code {code}); stopping the others.", flush=True)
+                exit_code = code or 1
+                stopping = True
+        time.sleep(0.5)
+    print("\nStopping the assistant...", flush=True)
+    stop_all(processes)
+    print("Stopped.", flush=True)
+    return exit_code
+
+
+def run(env: Dict[str, str]) -> int:
+    """Run the action server and the Rasa server until Ctrl-C."""
+    check_settings(env)
+    model = latest_model()
+    actions = start(action_server_command(env), env)
+    rasa = start(rasa_server_command(env, model), env)
+    processes = [actions, rasa]
+    port = env.get("RASA_PORT", "5005")
+    if wait_until_ready(f"http://127.0.0.1:{port}/", READY_TIMEOUT_SECONDS, processes):
+        print(
+            "\nThe assistant is running.\n"
+            f"  REST channel:  POST http://localhost:{port}/webhooks/rest/webhook\n"
+            '                 body: {"sender": "any-id", "message": "what is a VRO?"}\n'
+            f"  HTTP API:      http://localhost:{port}/  (token: RASA_AUTH_TOKEN in .env)\n"
+            f"  Action server: http://localhost:{env.get('ACTION_PORT', '5055')}/health\n"
+            "  Terminal chat: make shell (in another terminal: stop this one first,\n"
+            "                 or use the REST channel)\n"
+            "Press Ctrl-C to stop both servers.\n",
+            flush=True,
+        )
+    return supervise(processes)
+
+
+def shell(env: Dict[str, str]) -> int:
+    """Run the action server in the background and a terminal chat in front."""
+    check_settings(env)
+    model = latest_model()
+    actions = start(action_server_command(env), env)
+    try:
+        port = env.get("ACTION_PORT", "5055")
+        if not wait_until_ready(f"http://127.0.0.1:{port}/health", 120, [actions]):
+            print("error: the action server did not start", file=sys.stderr)
+            return 1
+        command = [
+            venv_bin("rasa"), "shell",
+            "--model", str(model),
+            "--endpoints", "endpoints.yml",
+        ]  # fmt: skip
+        return subprocess.call(command, env=env, cwd=PROJECT_ROOT)
+    finally:
+        stop_all([actions])
+
+
+def exec_command(env: Dict[str, str], command: Sequence[str]) -> int:
+    """Run one command with ``.env`` loaded; its exit code is returned."""
+    if not command:
+        raise SystemExit("error: exec needs a command after --")
+    return subprocess.call(list(command), env=env, cwd=PROJECT_ROOT)
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
+    parser.add_argument("command", choices=["init-env", "run", "shell", "exec"])
+    parser.add_argument("rest", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if args.command == "init-env":
+        if init_env():
+            print("Created .env from .env.example with a new RASA_AUTH_TOKEN.")
+        return 0
+    env = merged_environment(os.environ)
+    if args.command == "run":
+        return run(env)
+    if args.command == "shell":
+        return shell(env)
+    rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
+    return exec_command(env, rest)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

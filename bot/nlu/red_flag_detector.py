@@ -1,0 +1,98 @@
+"""Rasa NLU component that routes red-flag symptoms to the urgent path."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Text
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import (
+    INTENT,
+    INTENT_NAME_KEY,
+    INTENT_RANKING_KEY,
+    PREDICTED_CONFIDENCE_KEY,
+    TEXT,
+)
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.input_guard import FULL_TEXT, INPUT_CHECK
+from bot.nlu.red_flags import detect_red_flags
+from bot.nlu.text_cleaning import TOO_LONG
+
+logger = logging.getLogger(__name__)
+
+URGENT_INTENT = "urgent_symptoms"
+# Output property listing the red flags found, for the dialogue and for review.
+RED_FLAGS = "red_flags"
+
+
+def mark_urgent(message: Message, flags: List[Text]) -> None:
+    """Make ``urgent_symptoms`` the message's intent, whatever was predicted.
+
+    Args:
+        message: The message being processed.
+        flags: Names of the red flags detected (never patient text).
+    """
+    urgent = {INTENT_NAME_KEY: URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
+    ranking = [
+        entry
+        for entry in message.get(INTENT_RANKING_KEY) or []
+        if entry.get(INTENT_NAME_KEY) != URGENT_INTENT
+    ]
+    message.set(INTENT, urgent, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [dict(urgent)] + ranking, add_to_output=True)
+    message.set(RED_FLAGS, flags, add_to_output=True)
+
+
+@DefaultV1Recipe.register(
+    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER],
+    is_trainable=False,
+    model_from="SpacyNLP",
+)
+class RedFlagDetector(GraphComponent):
+    """Overrides the predicted intent with ``urgent_symptoms`` on red flags.
+
+    Place it after the intent classifier and before the fallback classifier,
+    so that neither a confident wrong intent nor a fallback can hide an
+    emergency.
+    """
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        """No options: the rules live in ``bot.nlu.red_flags``."""
+        return {}
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "RedFlagDetector":
+        """Creates the component (see ``GraphComponent.create``)."""
+        return cls()
+
+    def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
+        """Checks every message for red flags and marks the urgent ones."""
+        for message in messages:
+            doc = message.get(SPACY_DOCS[TEXT])
+            check = message.get(INPUT_CHECK) or {}
+            if check.get("status") == TOO_LONG and message.get(FULL_TEXT):
+                # The classifier reads only the first part of a long message;
+                # the detector reads all of it.
+                doc = model.model(message.get(FULL_TEXT))
+            if doc is None:
+                continue
+            flags = detect_red_flags(doc)
+            if flags:
+                logger.info("red_flags.detected", extra={"red_flags": flags})
+                mark_urgent(message, flags)
+            elif message.get(INTENT, {}).get(INTENT_NAME_KEY) == URGENT_INTENT:
+                message.set(RED_FLAGS, [], add_to_output=True)
+        return messages

@@ -1,0 +1,78 @@
+"""Plain functions that make raw chat text safe and uniform for the NLU pipeline.
+
+Patients paste text from other apps, type on phone keyboards that insert
+zero-width characters, send only emoji, or paste whole reports. These
+functions turn any of that into clean text plus a verdict the dialogue can
+act on, without raising.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+OK = "ok"
+EMPTY = "empty"
+NO_WORDS = "no_words"
+TOO_LONG = "too_long"
+
+# Zero-width space/joiners, word joiner, BOM and soft hyphen: invisible, but
+# they split words and break n-gram features. ZWJ/ZWNJ are kept out of this set
+# on purpose because Bangla script uses them inside words.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class CleanText:
+    """The cleaned text and what was wrong with the original, if anything."""
+
+    text: str
+    status: str
+    original_length: int
+
+
+def strip_control_characters(text: str) -> str:
+    """Replace control and format characters (except Bangla's ZWJ/ZWNJ) by spaces."""
+    cleaned = []
+    for char in text.translate(_INVISIBLE):
+        category = unicodedata.category(char)
+        if category == "Cc" or (category == "Cf" and char not in "\u200c\u200d"):
+            cleaned.append(" ")
+        else:
+            cleaned.append(char)
+    return "".join(cleaned)
+
+
+def has_words(text: str) -> bool:
+    """Whether the text contains at least one letter or digit in any script."""
+    return any(unicodedata.category(char)[0] in "LN" for char in text)
+
+
+def clean_text(raw: str, max_chars: int) -> CleanText:
+    """Normalise a chat message and classify it.
+
+    Unicode is brought to NFC (so the same Bangla word typed on two keyboards
+    looks the same to the model), control characters and invisible characters
+    are removed, and runs of whitespace collapse to one space.
+
+    Args:
+        raw: The message as received; anything, including ``None``-like empties.
+        max_chars: Longest message the assistant reads; longer ones are cut to
+            this length and marked ``too_long``.
+
+    Returns:
+        The cleaned (and possibly cut) text with a status of ``ok``, ``empty``
+        (nothing left), ``no_words`` (only emoji or punctuation) or ``too_long``.
+    """
+    raw = raw or ""
+    text = unicodedata.normalize("NFC", raw)
+    text = _WHITESPACE.sub(" ", strip_control_characters(text)).strip()
+    if not text:
+        return CleanText("", EMPTY, len(raw))
+    if not has_words(text):
+        return CleanText(text, NO_WORDS, len(raw))
+    if len(text) > max_chars:
+        return CleanText(text[:max_chars].rstrip(), TOO_LONG, len(raw))
+    return CleanText(text, OK, len(raw))

@@ -1,0 +1,1 @@
+"""Where conversations and locks are kept: thin wrappers around Rasa's stores."""

@@ -1,0 +1,62 @@
+"""Database URL helpers shared by Rasa's tracker store and our own code."""
+
+from __future__ import annotations
+
+import logging
+import time
+from pathlib import Path
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+
+logger = logging.getLogger(__name__)
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The configured database could not be reached in time."""
+
+
+def ensure_sqlite_folder(url: str) -> None:
+    """Create the folder of a file-based SQLite database if it is missing."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:"):
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def wait_for_database(url: str, attempts: int = 5, delay_seconds: float = 2.0) -> None:
+    """Check that the database answers, retrying a bounded number of times.
+
+    Rasa's own ``SQLTrackerStore`` retries forever when the database is down,
+    which hangs start-up silently; this fails with a clear message instead.
+
+    Args:
+        url: An SQLAlchemy database URL.
+        attempts: How many times to try before giving up.
+        delay_seconds: Pause between attempts.
+
+    Raises:
+        DatabaseUnavailable: The database did not answer after ``attempts`` tries.
+    """
+    ensure_sqlite_folder(url)
+    engine = sa.create_engine(url, future=True)
+    try:
+        for attempt in range(1, attempts + 1):
+            try:
+                with engine.connect() as connection:
+                    connection.execute(sa.text("SELECT 1"))
+                return
+            except OperationalError:
+                logger.warning(
+                    "database.unreachable",
+                    extra={"attempt": attempt, "backend": make_url(url).get_backend_name()},
+                )
+                if attempt < attempts:
+                    time.sleep(delay_seconds)
+    finally:
+        engine.dispose()
+    safe_url = make_url(url).render_as_string(hide_password=True)
+    raise DatabaseUnavailable(
+        f"cannot reach the database at {safe_url} after {attempts} attempts; "
+        "check DATABASE_URL and that the server is running"
+    )

@@ -1,0 +1,36 @@
+"""action_clarify: the clarifying turn, and bad input."""
+
+from actions.fallback import ActionClarify, likely_faq_keys
+from tests.actions.conftest import load_tracker
+
+
+async def test_clarify_offers_the_likeliest_topics_best_first(run_action) -> None:
+    messages, _ = await run_action(ActionClarify(), "low_confidence_knee")
+    assert [message["response"] for message in messages] == ["utter_clarify", "utter_clarify_staff"]
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert payloads == [
+        '/faq{"faq_topic": "dfo_what_is"}',
+        '/faq{"faq_topic": "knee_alignment_pain"}',
+        '/faq{"faq_topic": "knee_valgus"}',
+    ]
+
+
+def test_unlikely_topics_are_not_offered() -> None:
+    keys = likely_faq_keys(load_tracker("low_confidence_knee").latest_message)
+    assert "faq/hip_anatomy" not in keys
+    assert len(keys) == 3
+
+
+async def test_empty_message_is_explained_not_clarified(run_action) -> None:
+    messages, _ = await run_action(ActionClarify(), "empty_message")
+    assert [message["response"] for message in messages] == ["utter_input_empty"]
+
+
+async def test_too_long_message_is_refused_clearly(run_action) -> None:
+    messages, _ = await run_action(ActionClarify(), "too_long_message")
+    assert [message["response"] for message in messages] == ["utter_input_too_long"]
+
+
+async def test_without_any_likely_topic_the_patient_is_asked_to_rephrase(run_action) -> None:
+    messages, _ = await run_action(ActionClarify(), "urgent_leaking_wound")
+    assert [message["response"] for message in messages] == ["utter_rephrase", "utter_clarify_staff"]

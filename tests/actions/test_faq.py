@@ -1,0 +1,39 @@
+"""action_answer_faq: typed questions, topic buttons, and forged topics."""
+
+from typing import Any, Dict
+
+from actions.faq import ActionAnswerFaq, chosen_faq_key, topic_button
+
+
+async def test_typed_question_gets_the_selected_answer(run_action) -> None:
+    messages, events = await run_action(ActionAnswerFaq(), "faq_typed_vro_recovery")
+    assert [message["response"] for message in messages] == ["utter_faq/vro_recovery"]
+    assert events == []
+
+
+async def test_topic_button_gets_that_topic(run_action) -> None:
+    messages, _ = await run_action(ActionAnswerFaq(), "faq_button_dfo_types")
+    assert [message["response"] for message in messages] == ["utter_faq/dfo_types"]
+
+
+async def test_forged_topic_gets_the_out_of_scope_reply(run_action) -> None:
+    messages, _ = await run_action(ActionAnswerFaq(), "faq_button_forged_topic")
+    assert [message["response"] for message in messages] == ["utter_out_of_scope"]
+
+
+def test_button_entity_wins_over_selector() -> None:
+    message = {
+        "entities": [{"entity": "faq_topic", "value": "hip_anatomy"}],
+        "response_selector": {"faq": {"response": {"intent_response_key": "faq/vro_recovery"}}},
+    }
+    assert chosen_faq_key(message) == "faq/hip_anatomy"
+
+
+def test_no_topic_at_all() -> None:
+    assert chosen_faq_key({"text": "hello", "entities": []}) is None
+
+
+def test_topic_button_uses_the_title_stored_with_the_answer(domain: Dict[str, Any]) -> None:
+    button = topic_button(domain, "faq/vro_recovery")
+    assert button == {"title": "Recovery after VRO", "payload": '/faq{"faq_topic": "vro_recovery"}'}
+    assert topic_button(domain, "faq/not_a_topic") is None
