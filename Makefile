@@ -69,6 +69,7 @@ evaluate: install train ## Held-out evaluation of our pipeline against Rasa's de
 
 lint: install ## ruff over our Python code
 	$(VENV)/bin/ruff check bot actions tests scripts
+	$(VENV)/bin/ruff format --check bot actions tests scripts
 
 lock: ## Regenerate requirements.lock from requirements.in (needs network)
 	rm -rf build/lock-venv && $$(scripts/find-python.sh) -m venv build/lock-venv

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Dict, Text
+from typing import Dict
 
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -12,12 +12,12 @@ from bot.settings import Settings
 _PLACEHOLDER = re.compile(r"x{3,}|change-?me|example", re.IGNORECASE)
 
 
-def usable(value: Text) -> bool:
+def usable(value: str) -> bool:
     """Whether a configured contact detail is real enough to show a patient."""
     return bool(value) and not _PLACEHOLDER.search(value)
 
 
-def contact_details(settings: Settings) -> Dict[Text, Text]:
+def contact_details(settings: Settings) -> Dict[str, str]:
     """Return the configured contact details that may be shown, by template name."""
     details = {
         "clinic_phone": settings.clinic_phone,

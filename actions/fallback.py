@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -15,7 +15,7 @@ MAX_SUGGESTIONS = 3
 MIN_SUGGESTION_CONFIDENCE = 0.05
 
 
-def likely_faq_keys(latest_message: Dict[Text, Any]) -> List[Text]:
+def likely_faq_keys(latest_message: Dict[str, Any]) -> List[str]:
     """The FAQ keys the ResponseSelector found most likely, best first."""
     selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     ranking = sorted(
@@ -31,7 +31,7 @@ def likely_faq_keys(latest_message: Dict[Text, Any]) -> List[Text]:
     ][:MAX_SUGGESTIONS]
 
 
-def input_status(latest_message: Dict[Text, Any]) -> Text:
+def input_status(latest_message: Dict[str, Any]) -> str:
     """The input guard's verdict on the latest message (``ok`` if unknown)."""
     return (latest_message.get("input_check") or {}).get("status", "ok")
 
@@ -39,14 +39,14 @@ def input_status(latest_message: Dict[Text, Any]) -> Text:
 class ActionClarify(Action):
     """One clarifying turn: the likeliest topics as buttons, and staff."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clarify"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         """Asks which topic was meant, or explains what was wrong with the input."""
         status = input_status(tracker.latest_message)

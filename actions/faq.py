@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -15,12 +15,12 @@ RETRIEVAL_INTENT = "faq"
 TOPIC_ENTITY = "faq_topic"
 
 
-def response_name(faq_key: Text) -> Text:
+def response_name(faq_key: str) -> str:
     """``faq/dfo_recovery`` -> ``utter_faq/dfo_recovery``."""
     return f"utter_{faq_key}"
 
 
-def chosen_faq_key(latest_message: Dict[Text, Any]) -> Optional[Text]:
+def chosen_faq_key(latest_message: Dict[str, Any]) -> Optional[str]:
     """The FAQ key of the latest message: a button's topic, else the selector's pick.
 
     Args:
@@ -38,7 +38,7 @@ def chosen_faq_key(latest_message: Dict[Text, Any]) -> Optional[Text]:
     return (selector.get("response") or {}).get("intent_response_key")
 
 
-def topic_title(domain: Dict[Text, Any], faq_key: Text) -> Optional[Text]:
+def topic_title(domain: Dict[str, Any], faq_key: str) -> Optional[str]:
     """The short button title stored with an FAQ answer's provenance."""
     variations = (domain.get("responses") or {}).get(response_name(faq_key)) or []
     for variation in variations:
@@ -48,7 +48,7 @@ def topic_title(domain: Dict[Text, Any], faq_key: Text) -> Optional[Text]:
     return None
 
 
-def topic_button(domain: Dict[Text, Any], faq_key: Text) -> Optional[Dict[Text, Text]]:
+def topic_button(domain: Dict[str, Any], faq_key: str) -> Optional[Dict[str, str]]:
     """A quick-reply button that asks for one FAQ topic, if the topic exists."""
     title = topic_title(domain, faq_key)
     if title is None:
@@ -60,14 +60,14 @@ def topic_button(domain: Dict[Text, Any], faq_key: Text) -> Optional[Dict[Text, 
 class ActionAnswerFaq(Action):
     """Sends the FAQ answer for the topic the patient asked about."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_faq"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         """Utters ``utter_faq/<topic>``; an unknown topic gets the out-of-scope reply."""
         faq_key = chosen_faq_key(tracker.latest_message)

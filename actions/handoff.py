@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -22,14 +22,14 @@ class ActionHandoff(Action):
     records the request in the conversation and says how to reach staff.
     """
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_handoff"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         """Says a person will help and how to reach the clinic."""
         dispatcher.utter_message(response="utter_handoff")

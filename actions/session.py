@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
@@ -21,14 +21,14 @@ def carried_over_slots(tracker: Tracker) -> List[EventType]:
 class ActionSessionStart(Action):
     """Starts a session with the disclaimer, before the first answer."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_session_start"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         """Says who the assistant is, then hands over to the first message."""
         events: List[EventType] = [SessionStarted()]

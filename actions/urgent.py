@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
@@ -18,14 +18,14 @@ logger = logging.getLogger(__name__)
 class ActionUrgentCare(Action):
     """Tells the patient to seek emergency care now and marks the conversation."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_urgent_care"
 
     async def run(
         self,
         dispatcher: CollectingDispatcher,
         tracker: Tracker,
-        domain: Dict[Text, Any],
+        domain: Dict[str, Any],
     ) -> List[EventType]:
         """Sends the urgent-care message first, then the clinic's phone if known."""
         dispatcher.utter_message(response="utter_urgent_care")

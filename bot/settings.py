@@ -101,9 +101,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         ),
         redis_url=environ.get("REDIS_URL", "").strip() or None,
         rasa_auth_token=environ.get("RASA_AUTH_TOKEN", "").strip(),
-        action_server_url=environ.get(
-            "ACTION_SERVER_URL", "http://localhost:5055/webhook"
-        ).strip(),
+        action_server_url=environ.get("ACTION_SERVER_URL", "http://localhost:5055/webhook").strip(),
         clinic_phone=environ.get("CLINIC_PHONE", "").strip(),
         clinic_whatsapp=environ.get("CLINIC_WHATSAPP", "").strip(),
         clinic_hours=environ.get("CLINIC_HOURS", "").strip(),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -24,34 +24,32 @@ FULL_TEXT = "input_guard_full_text"
 MAX_SCAN_CHARS = 50_000
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER], is_trainable=False)
 class InputGuard(GraphComponent):
     """Normalises Unicode, strips control characters, and caps message length."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Messages longer than ``max_chars`` are cut and marked ``too_long``."""
         return {"max_chars": 1000}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         """Creates the component from its pipeline configuration."""
         self._max_chars = int(config["max_chars"])
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "InputGuard":
+    ) -> InputGuard:
         """Creates the component (see ``GraphComponent.create``)."""
         return cls(config)
 
     def _clean(self, message: Message, add_to_output: bool) -> None:
-        raw: Optional[Text] = message.get(TEXT)
+        raw: Optional[str] = message.get(TEXT)
         if raw is None:
             return
         full = clean_text(raw[: MAX_SCAN_CHARS * 2], MAX_SCAN_CHARS)

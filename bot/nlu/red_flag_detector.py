@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -31,7 +31,7 @@ URGENT_INTENT = "urgent_symptoms"
 RED_FLAGS = "red_flags"
 
 
-def mark_urgent(message: Message, flags: List[Text]) -> None:
+def mark_urgent(message: Message, flags: List[str]) -> None:
     """Make ``urgent_symptoms`` the message's intent, whatever was predicted.
 
     Args:
@@ -63,18 +63,18 @@ class RedFlagDetector(GraphComponent):
     """
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """No options: the rules live in ``bot.nlu.red_flags``."""
         return {}
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "RedFlagDetector":
+    ) -> RedFlagDetector:
         """Creates the component (see ``GraphComponent.create``)."""
         return cls()
 

@@ -76,8 +76,7 @@ SEVERE = _words("severe unbearable terrible excruciating extreme intense worst h
 UNBEARABLE = _words("unbearable excruciating agony screaming")
 LIMB = _words("leg legs foot feet toe toes limb limbs ankle ankles knee hand finger fingers")
 CIRCULATION_SIGN = _words(
-    "cold pale white blue bluish purple purplish grey gray numb numbness "
-    "tingling dead lifeless"
+    "cold pale white blue bluish purple purplish grey gray numb numbness " "tingling dead lifeless"
 )
 FEEL_OR_MOVE = _words("feel move wiggle")
 FALL = _words("fall fell fallen falling slip slipped slipping trip tripped collapse collapsed")
@@ -87,8 +86,7 @@ OPERATION = _words("operation surgery surgical op osteotomy dfo vro vdo")
 AFTER = _words("after since post following had")
 # Words that on their own place a message after an operation.
 POST_OP = _words(
-    "operated postop post-op cast spica plate nail screw screws stitch stitches "
-    "discharged"
+    "operated postop post-op cast spica plate nail screw screws stitch stitches " "discharged"
 )
 NEGATION = _words("no not n't never without nothing none denies")
 PERSONAL = _words(
@@ -96,9 +94,7 @@ PERSONAL = _words(
     "child kid baby boy girl mother mom mum father dad husband wife brother "
     "sister wife patient"
 )
-QUESTION_START = _words(
-    "can could does do is are will would should may might what why how when"
-)
+QUESTION_START = _words("can could does do is are will would should may might what why how when")
 # Cues that a sentence asks about warning signs in general rather than
 # describing someone's symptoms now.
 _GENERAL_QUESTION = re.compile(
@@ -121,13 +117,38 @@ _MIN_FUZZY_LENGTH = 4
 # Typed words this short are matched only if one letter was dropped ("clf").
 _MIN_TYPED_LENGTH = 3
 _CONCEPTS = (
-    FEVER, HIGH, SHIVERING, WOUND, WOUND_SIGN, CALF, LEG, SWELLING_SIGN, CLOT, CHEST,
-    CHEST_SIGN, BREATH, SHORT, BREATH_TROUBLE, BREATHLESS, PAIN, SUDDEN, SEVERE,
-    UNBEARABLE, LIMB, CIRCULATION_SIGN, FEEL_OR_MOVE, FALL, CAST, TIGHT, OPERATION,
+    FEVER,
+    HIGH,
+    SHIVERING,
+    WOUND,
+    WOUND_SIGN,
+    CALF,
+    LEG,
+    SWELLING_SIGN,
+    CLOT,
+    CHEST,
+    CHEST_SIGN,
+    BREATH,
+    SHORT,
+    BREATH_TROUBLE,
+    BREATHLESS,
+    PAIN,
+    SUDDEN,
+    SEVERE,
+    UNBEARABLE,
+    LIMB,
+    CIRCULATION_SIGN,
+    FEEL_OR_MOVE,
+    FALL,
+    CAST,
+    TIGHT,
+    OPERATION,
     POST_OP,
 )
 VOCABULARY: FrozenSet[str] = frozenset(
-    word for concept in _CONCEPTS for word in concept
+    word
+    for concept in _CONCEPTS
+    for word in concept
     if word.isalpha() and len(word) >= _MIN_FUZZY_LENGTH
 )
 
@@ -317,13 +338,9 @@ def _sentence_flags(s: _Sentence) -> Set[str]:
     ):
         flags.add(WOUND_PROBLEM)
     calf = s.has(CALF) or bool(_LOWER_LEG.search(text))
-    if (calf and s.has_affirmed(SWELLING_SIGN)) or (
-        s.has_affirmed(CLOT) and (s.has(LEG) or calf)
-    ):
+    if (calf and s.has_affirmed(SWELLING_SIGN)) or (s.has_affirmed(CLOT) and (s.has(LEG) or calf)):
         flags.add(CALF_SWELLING)
-    if s.has_affirmed(PAIN) and (
-        s.has(SUDDEN) or (s.has(SEVERE) and s.after_operation())
-    ):
+    if s.has_affirmed(PAIN) and (s.has(SUDDEN) or (s.has(SEVERE) and s.after_operation())):
         flags.add(SEVERE_PAIN)
     if s.has_affirmed(UNBEARABLE):
         flags.add(SEVERE_PAIN)
@@ -353,4 +370,3 @@ def detect_red_flags(doc: Doc) -> List[str]:
     for sentence in _sentences(doc):
         found |= _sentence_flags(sentence)
     return sorted(found)
-

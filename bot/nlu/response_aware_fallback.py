@@ -9,7 +9,7 @@ in that case too, and for messages the input guard found empty or too long.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Text, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
@@ -26,7 +26,7 @@ RESPONSE_AMBIGUITY_THRESHOLD_KEY = "response_ambiguity_threshold"
 
 
 def response_confidences(
-    message_data: Dict[Text, Any], retrieval_intent: Text
+    message_data: Dict[str, Any], retrieval_intent: str
 ) -> Optional[Tuple[float, float]]:
     """Return the top and runner-up answer confidences for a retrieval intent.
 
@@ -49,14 +49,12 @@ def response_confidences(
     return scores[0], scores[1] if len(scores) > 1 else 0.0
 
 
-@DefaultV1Recipe.register(
-    [DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False
-)
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ResponseAwareFallbackClassifier(FallbackClassifier):
     """``FallbackClassifier`` that also checks the ResponseSelector's confidence."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         """Adds the answer thresholds to the intent thresholds of the parent."""
         return {
             **FallbackClassifier.get_default_config(),

@@ -13,7 +13,7 @@ from sqlalchemy.exc import OperationalError
 logger = logging.getLogger(__name__)
 
 
-class DatabaseUnavailable(RuntimeError):
+class DatabaseUnavailableError(RuntimeError):
     """The configured database could not be reached in time."""
 
 
@@ -36,7 +36,7 @@ def wait_for_database(url: str, attempts: int = 5, delay_seconds: float = 2.0) -
         delay_seconds: Pause between attempts.
 
     Raises:
-        DatabaseUnavailable: The database did not answer after ``attempts`` tries.
+        DatabaseUnavailableError: The database did not answer after ``attempts`` tries.
     """
     ensure_sqlite_folder(url)
     engine = sa.create_engine(url, future=True)
@@ -56,7 +56,7 @@ def wait_for_database(url: str, attempts: int = 5, delay_seconds: float = 2.0) -
     finally:
         engine.dispose()
     safe_url = make_url(url).render_as_string(hide_password=True)
-    raise DatabaseUnavailable(
+    raise DatabaseUnavailableError(
         f"cannot reach the database at {safe_url} after {attempts} attempts; "
         "check DATABASE_URL and that the server is running"
     )

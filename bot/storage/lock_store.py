@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
+from rasa.core.lock import TicketLock
 from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
 from redis.connection import parse_url
@@ -57,3 +58,30 @@ def create_lock_store(
         return store
     logger.info("lock_store.in_memory")
     return InMemoryLockStore()
+
+
+class ConfiguredLockStore(LockStore):
+    """The lock store ``endpoints.yml`` names: delegates to the configured one.
+
+    Rasa builds custom lock stores from a class, so this class chooses Redis
+    or memory with :func:`create_lock_store` and forwards the storage calls;
+    ticket handling is ``LockStore``'s own, built on those calls.
+    """
+
+    def __init__(
+        self, endpoint_config: Optional[EndpointConfig] = None, redis_url: Optional[str] = None
+    ) -> None:
+        """Creates the delegate store (see :func:`create_lock_store`)."""
+        self.delegate = create_lock_store(endpoint_config, redis_url=redis_url)
+
+    def get_lock(self, conversation_id: str) -> Optional[TicketLock]:
+        """Fetch the lock of ``conversation_id`` from the delegate."""
+        return self.delegate.get_lock(conversation_id)
+
+    def delete_lock(self, conversation_id: str) -> None:
+        """Delete the lock of ``conversation_id`` in the delegate."""
+        self.delegate.delete_lock(conversation_id)
+
+    def save_lock(self, lock: TicketLock) -> None:
+        """Store ``lock`` in the delegate."""
+        self.delegate.save_lock(lock)

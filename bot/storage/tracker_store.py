@@ -9,7 +9,7 @@ Conversations are stored in Rasa's own ``events`` table, which we only read.
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional, Text
+from typing import Any, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -28,9 +28,9 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
     def __init__(
         self,
         domain: Optional[Domain] = None,
-        host: Optional[Text] = None,
+        host: Optional[str] = None,
         event_broker: Optional[EventBroker] = None,
-        database_url: Optional[Text] = None,
+        database_url: Optional[str] = None,
         **kwargs: Any,
     ) -> None:
         """Connects to ``database_url``, or to the configured ``DATABASE_URL``.
@@ -44,7 +44,5 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         """
         url = database_url or get_settings().database_url
         wait_for_database(url)
-        logger.info(
-            "tracker_store.connected", extra={"backend": make_url(url).get_backend_name()}
-        )
+        logger.info("tracker_store.connected", extra={"backend": make_url(url).get_backend_name()})
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)

@@ -35,7 +35,9 @@ def load_tracker(scenario: str) -> Tracker:
 def run_action(domain: Dict[str, Any]) -> Callable[..., Any]:
     """Run an action on a scenario; returns (messages, events)."""
 
-    async def run(action: Action, scenario: str) -> tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
+    async def run(
+        action: Action, scenario: str
+    ) -> tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
         dispatcher = CollectingDispatcher()
         events = await action.run(dispatcher, load_tracker(scenario), domain)
         return dispatcher.messages, events

@@ -33,4 +33,7 @@ async def test_too_long_message_is_refused_clearly(run_action) -> None:
 
 async def test_without_any_likely_topic_the_patient_is_asked_to_rephrase(run_action) -> None:
     messages, _ = await run_action(ActionClarify(), "urgent_leaking_wound")
-    assert [message["response"] for message in messages] == ["utter_rephrase", "utter_clarify_staff"]
+    assert [message["response"] for message in messages] == [
+        "utter_rephrase",
+        "utter_clarify_staff",
+    ]

@@ -21,7 +21,9 @@ def test_env_file_gets_a_random_token(tmp_path: Path) -> None:
 
 
 def test_two_env_files_get_different_tokens() -> None:
-    assert launcher.render_env_file("RASA_AUTH_TOKEN=") != launcher.render_env_file("RASA_AUTH_TOKEN=")
+    assert launcher.render_env_file("RASA_AUTH_TOKEN=") != launcher.render_env_file(
+        "RASA_AUTH_TOKEN="
+    )
 
 
 def test_environment_wins_over_env_file(tmp_path: Path) -> None:

@@ -61,17 +61,23 @@ def predicted(message: Message) -> str:
 
 
 def test_confident_intent_and_answer_is_kept() -> None:
-    message = parsed_message("faq", 0.95, 0.02, [("faq/vro_recovery", 0.9), ("faq/vro_hardware", 0.05)])
+    message = parsed_message(
+        "faq", 0.95, 0.02, [("faq/vro_recovery", 0.9), ("faq/vro_hardware", 0.05)]
+    )
     assert predicted(message) == "faq"
 
 
 def test_confident_intent_with_unsure_answer_falls_back() -> None:
-    message = parsed_message("faq", 0.97, 0.01, [("faq/vro_recovery", 0.3), ("faq/vro_hardware", 0.25)])
+    message = parsed_message(
+        "faq", 0.97, 0.01, [("faq/vro_recovery", 0.3), ("faq/vro_hardware", 0.25)]
+    )
     assert predicted(message) == "nlu_fallback"
 
 
 def test_two_answers_nearly_tied_fall_back() -> None:
-    message = parsed_message("faq", 0.97, 0.01, [("faq/dfo_purpose", 0.48), ("faq/dfo_vs_replacement", 0.45)])
+    message = parsed_message(
+        "faq", 0.97, 0.01, [("faq/dfo_purpose", 0.48), ("faq/dfo_vs_replacement", 0.45)]
+    )
     assert predicted(message) == "nlu_fallback"
 
 

@@ -24,7 +24,10 @@ def test_development_defaults_to_sqlite_in_the_project() -> None:
 
 
 def test_relative_sqlite_path_is_resolved_against_the_project(tmp_path: Path) -> None:
-    assert normalise_database_url("sqlite:///db/x.db", root=tmp_path) == f"sqlite:///{tmp_path}/db/x.db"
+    assert (
+        normalise_database_url("sqlite:///db/x.db", root=tmp_path)
+        == f"sqlite:///{tmp_path}/db/x.db"
+    )
     assert normalise_database_url("sqlite:////abs/x.db", root=tmp_path) == "sqlite:////abs/x.db"
 
 

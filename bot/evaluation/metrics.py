@@ -1,0 +1,116 @@
+"""Plain functions that turn predictions on the held-out set into figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Dict, List, Mapping, Optional, Sequence
+
+from sklearn.metrics import precision_recall_fscore_support
+
+FALLBACK = "nlu_fallback"
+OUT_OF_SCOPE = "out_of_scope"
+URGENT = "urgent_symptoms"
+REQUEST_HUMAN = "request_human"
+FAQ_PREFIX = "faq/"
+
+
+@dataclass(frozen=True)
+class Example:
+    """One held-out message and the key that should handle it."""
+
+    text: str
+    expected: str
+    tags: Sequence[str] = field(default_factory=tuple)
+
+
+def predicted_key(parse: Mapping[str, Any]) -> str:
+    """The contract key a ``/model/parse`` result amounts to.
+
+    A retrieval intent counts as the full key the ResponseSelector chose
+    (``faq/vro_recovery``); anything else is the intent's name, including
+    ``nlu_fallback`` when the assistant asked for clarification.
+    """
+    intent = (parse.get("intent") or {}).get("name") or FALLBACK
+    selectors = parse.get("response_selector") or {}
+    selector = selectors.get(intent) or (selectors.get("default") if intent == "faq" else None)
+    if selector:
+        key = (selector.get("response") or {}).get("intent_response_key")
+        if key:
+            return key
+    return intent
+
+
+def _share(hits: int, total: int) -> Optional[float]:
+    return hits / total if total else None
+
+
+def must_not_get_faq(example: Example) -> bool:
+    """Out-of-scope messages, and near misses such as the price of an operation."""
+    return example.expected == OUT_OF_SCOPE or (
+        "near_miss" in example.tags and not example.expected.startswith(FAQ_PREFIX)
+    )
+
+
+def summarise(examples: Sequence[Example], predictions: Sequence[str]) -> Dict[str, Any]:
+    """Compute the evaluation figures for one model.
+
+    Args:
+        examples: The held-out messages with their expected keys.
+        predictions: The predicted key for each example, in the same order.
+
+    Returns:
+        ``in_scope_accuracy`` (every expected key but ``out_of_scope``, exact
+        match), ``faq_accuracy``, ``faq_wrong_answer_rate`` (a different FAQ
+        answer sent; clarifying instead counts as not wrong),
+        ``out_of_scope_not_faq`` (out-of-scope and near-miss messages that got
+        no FAQ answer), ``urgent_recall``, and per-key precision/recall/F1.
+    """
+    if len(examples) != len(predictions):
+        raise ValueError("one prediction per example is needed")
+    pairs = list(zip(examples, predictions, strict=False))
+    in_scope = [(e, p) for e, p in pairs if e.expected != OUT_OF_SCOPE]
+    faq = [(e, p) for e, p in pairs if e.expected.startswith(FAQ_PREFIX)]
+    guarded = [(e, p) for e, p in pairs if must_not_get_faq(e)]
+    urgent = [(e, p) for e, p in pairs if e.expected == URGENT]
+    labels = sorted({e.expected for e in examples})
+    precision, recall, f1, support = precision_recall_fscore_support(
+        [e.expected for e in examples], list(predictions), labels=labels, zero_division=0
+    )
+    return {
+        "messages": len(examples),
+        "in_scope_accuracy": _share(sum(e.expected == p for e, p in in_scope), len(in_scope)),
+        "faq_accuracy": _share(sum(e.expected == p for e, p in faq), len(faq)),
+        "faq_wrong_answer_rate": _share(
+            sum(p != e.expected and p.startswith(FAQ_PREFIX) for e, p in faq), len(faq)
+        ),
+        "out_of_scope_not_faq": _share(
+            sum(not p.startswith(FAQ_PREFIX) for _, p in guarded), len(guarded)
+        ),
+        "urgent_recall": _share(sum(p == URGENT for _, p in urgent), len(urgent)),
+        "per_key": {
+            label: {
+                "precision": float(precision[i]),
+                "recall": float(recall[i]),
+                "f1": float(f1[i]),
+                "support": int(support[i]),
+            }
+            for i, label in enumerate(labels)
+        },
+        "errors": [
+            {"text": e.text, "expected": e.expected, "predicted": p}
+            for e, p in pairs
+            if e.expected != p
+        ],
+    }
+
+
+def by_tag(examples: Sequence[Example], predictions: Sequence[str]) -> Dict[str, Optional[float]]:
+    """Exact-match accuracy per tag (short, long, misspelt, near_miss, ...)."""
+    tags = sorted({tag for e in examples for tag in e.tags})
+    result: Dict[str, Optional[float]] = {}
+    for tag in tags:
+        chosen: List[bool] = [
+            e.expected == p for e, p in zip(examples, predictions, strict=False) if tag in e.tags
+        ]
+        result[tag] = _share(sum(chosen), len(chosen))
+    return result

@@ -1,0 +1,213 @@
+"""`make evaluate`: our NLU pipeline against Rasa's default one, on held-out data.
+
+Trains the default (`rasa init`) pipeline on the same training data when
+needed, parses every held-out message with both models, and prints and writes
+(to results/evaluation/) in-scope accuracy, out-of-scope protection, urgent
+recall, per-key precision/recall/F1, parse latency and the reading grade of
+every English answer. The held-out file is checked to share no message with
+the training data before anything is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import logging
+import statistics
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Sequence, Set, Tuple
+
+import yaml
+
+from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
+from bot.evaluation.readability import response_grades
+from bot.settings import PROJECT_ROOT
+
+HELDOUT = PROJECT_ROOT / "tests" / "evaluation" / "heldout_en.yml"
+BASELINE_CONFIG = PROJECT_ROOT / "tests" / "evaluation" / "rasa_init_config.yml"
+DATA = PROJECT_ROOT / "data"
+AIMS = {
+    "in_scope_accuracy": 0.95,
+    "out_of_scope_not_faq": 0.90,
+    "urgent_recall": 1.0,
+}
+READING_GRADE_AIM = 8.0
+
+
+def load_examples(path: Path = HELDOUT) -> List[Example]:
+    """Read the held-out messages."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [
+        Example(item["text"], item["expected"], tuple(item.get("tags") or ()))
+        for item in document["messages"]
+    ]
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.lower().split())
+
+
+def training_texts(data_dir: Path = DATA) -> Set[str]:
+    """Every NLU training example under ``data/``, normalised for comparison."""
+    texts: Set[str] = set()
+    for path in data_dir.rglob("*.yml"):
+        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        for block in document.get("nlu") or []:
+            for line in str(block.get("examples", "")).splitlines():
+                line = line.strip()
+                if line.startswith("- "):
+                    texts.add(_normalise(line[2:]))
+    return texts
+
+
+def leaked(examples: Sequence[Example], training: Set[str]) -> List[str]:
+    """Held-out messages that also appear in the training data."""
+    return [example.text for example in examples if _normalise(example.text) in training]
+
+
+def train_baseline(output: Path) -> Path:
+    """Train (or reuse, when data and config are unchanged) the default pipeline."""
+    from rasa.model_training import train_nlu
+
+    output.mkdir(parents=True, exist_ok=True)
+    path = train_nlu(
+        config=str(BASELINE_CONFIG),
+        nlu_data=str(DATA),
+        output=str(output),
+        fixed_model_name="rasa_init_pipeline",
+        domain=str(PROJECT_ROOT / "domain.yml"),
+    )
+    if not path:
+        raise SystemExit("error: training the baseline pipeline failed")
+    return Path(path)
+
+
+async def parse_all(model: Path, texts: Sequence[str]) -> Tuple[List[str], List[float]]:
+    """Predicted keys and parse latencies (ms) of one model for every text."""
+    from rasa.core.agent import Agent
+
+    agent = Agent.load(str(model))
+    keys: List[str] = []
+    latencies: List[float] = []
+    for text in texts:
+        started = time.perf_counter()
+        parse = await agent.parse_message(text)
+        latencies.append((time.perf_counter() - started) * 1000)
+        keys.append(predicted_key(parse))
+    return keys, latencies
+
+
+def latency_summary(latencies: Sequence[float]) -> Dict[str, float]:
+    """Median and 95th percentile of parse latencies, in milliseconds."""
+    ordered = sorted(latencies)
+    return {
+        "median_ms": statistics.median(ordered),
+        "p95_ms": ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))],
+    }
+
+
+def english_responses() -> Dict[str, Any]:
+    """Every response text of the assistant, by name."""
+    responses = dict(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["responses"])
+    for path in sorted((DATA / "responses").glob("*.yml")):
+        responses.update(yaml.safe_load(path.read_text())["responses"])
+    return responses
+
+
+def _percent(value: Any) -> str:
+    return "   n/a" if value is None else f"{100 * value:5.1f}%"
+
+
+def render(results: Dict[str, Any]) -> str:
+    """A plain-text report of the figures, ours beside the default pipeline's."""
+    ours, base = results["models"]["ours"], results["models"]["rasa_init"]
+    lines = [
+        f"Held-out messages: {ours['messages']} (none of them in data/)",
+        "",
+        f"{'figure':36} {'ours':>8} {'rasa init':>10} {'aim':>8}",
+    ]
+    rows = [
+        ("in-scope accuracy", "in_scope_accuracy"),
+        ("FAQ answer accuracy", "faq_accuracy"),
+        ("FAQ wrong-answer rate (lower=better)", "faq_wrong_answer_rate"),
+        ("out-of-scope/near misses not FAQ", "out_of_scope_not_faq"),
+        ("urgent recall", "urgent_recall"),
+    ]
+    for label, key in rows:
+        aim = AIMS.get(key)
+        lines.append(
+            f"{label:36} {_percent(ours[key]):>8} {_percent(base[key]):>10} "
+            f"{_percent(aim) if aim is not None else '':>8}"
+        )
+    lines.append(
+        f"{'parse latency median / p95 (ms)':36} "
+        f"{ours['latency']['median_ms']:4.0f}/{ours['latency']['p95_ms']:<4.0f}"
+        f"{base['latency']['median_ms']:6.0f}/{base['latency']['p95_ms']:<4.0f}"
+    )
+    lines += ["", "Accuracy by tag (ours / rasa init):"]
+    for tag, value in ours["by_tag"].items():
+        lines.append(f"  {tag:12} {_percent(value)} / {_percent(base['by_tag'].get(tag))}")
+    lines += ["", f"{'key':30} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}   (ours)"]
+    for key, figures in ours["per_key"].items():
+        lines.append(
+            f"{key:30} {figures['precision']:6.2f} {figures['recall']:6.2f} "
+            f"{figures['f1']:6.2f} {figures['support']:4d}"
+        )
+    grades = results["reading_grades"]
+    faq_grades = {k: v for k, v in grades.items() if k.startswith("utter_faq/")}
+    over = sorted((k for k, v in grades.items() if v > READING_GRADE_AIM), key=grades.get)
+    lines += [
+        "",
+        f"Reading grade (Flesch-Kincaid) of {len(grades)} English responses: "
+        f"median {statistics.median(grades.values()):.1f}, FAQ answers median "
+        f"{statistics.median(faq_grades.values()):.1f}, max {max(grades.values()):.1f}; "
+        f"{len(grades) - len(over)} at grade {READING_GRADE_AIM:.0f} or below.",
+    ]
+    if over:
+        lines.append("Above grade 8: " + ", ".join(f"{k} ({grades[k]:.1f})" for k in over))
+    lines += ["", f"Errors of our model: {len(ours['errors'])} (listed in report.json)"]
+    return "\n".join(lines)
+
+
+def evaluate(model: Path, out: Path) -> Dict[str, Any]:
+    """Run the whole evaluation and write report.json and report.txt into ``out``."""
+    examples = load_examples()
+    duplicates = leaked(examples, training_texts())
+    if duplicates:
+        raise SystemExit(
+            "error: held-out messages found in the training data: " + "; ".join(duplicates[:5])
+        )
+    baseline = train_baseline(PROJECT_ROOT / "build" / "evaluation-models")
+    texts = [example.text for example in examples]
+    results: Dict[str, Any] = {"models": {}, "model_files": {}}
+    for name, path in (("ours", model), ("rasa_init", baseline)):
+        keys, latencies = asyncio.run(parse_all(path, texts))
+        figures = summarise(examples, keys)
+        figures["by_tag"] = by_tag(examples, keys)
+        figures["latency"] = latency_summary(latencies)
+        results["models"][name] = figures
+        results["model_files"][name] = str(path.relative_to(PROJECT_ROOT))
+    results["reading_grades"] = response_grades(english_responses())
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    report = render(results)
+    (out / "report.txt").write_text(report + "\n")
+    return {"report": report, **results}
+
+
+def main() -> None:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--model", type=Path, default=PROJECT_ROOT / "models" / "clinic.tar.gz")
+    parser.add_argument("--out", type=Path, default=PROJECT_ROOT / "results" / "evaluation")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    outcome = evaluate(args.model, args.out)
+    print(outcome["report"])
+    print(f"\nWritten to {args.out}/report.txt and report.json")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,144 @@
+"""The whole assistant over its REST channel and HTTP API, as a patient and a client use it."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any, Dict, List
+
+import pytest
+import requests
+
+from tests.live.conftest import CLINIC_PHONE, LiveAssistant
+from tests.utils.databases import event_types
+
+pytestmark = pytest.mark.live
+
+
+def new_sender() -> str:
+    return f"live-{uuid.uuid4()}"
+
+
+def texts(replies: List[Dict[str, Any]]) -> List[str]:
+    return [reply.get("text", "") for reply in replies]
+
+
+def text_of(responses: Dict[str, List[Dict[str, Any]]], name: str) -> str:
+    return responses[name][0]["text"]
+
+
+def test_first_message_opens_with_the_disclaimer(assistant: LiveAssistant, responses) -> None:
+    replies = assistant.send(new_sender(), "hello")
+    assert texts(replies)[0] == text_of(responses, "utter_intro")
+    assert "999" in texts(replies)[0]
+    assert texts(replies)[1] == text_of(responses, "utter_greet")
+    assert [button["payload"] for button in replies[1]["buttons"]][-1] == "/request_human"
+
+
+@pytest.mark.parametrize(
+    ("question", "answer"),
+    [
+        ("what is a distal femoral osteotomy?", "utter_faq/dfo_what_is"),
+        (
+            "my daughter has CP and will get a VDO, how long till she can stand?",
+            "utter_faq/vro_recovery",
+        ),
+        ("what does knock knee mean", "utter_faq/knee_valgus"),
+        ("when do they take the hip nail out", "utter_faq/vro_hardware"),
+    ],
+)
+def test_questions_about_both_operations_get_their_answer(
+    assistant: LiveAssistant, responses, question: str, answer: str
+) -> None:
+    replies = assistant.send(new_sender(), question)
+    assert text_of(responses, answer) in texts(replies)
+    answer_reply = replies[texts(replies).index(text_of(responses, answer))]
+    payloads = [button["payload"] for button in answer_reply["buttons"]]
+    assert payloads[-1] == "/request_human"
+
+
+def test_topic_button_payload_answers_that_topic(assistant: LiveAssistant, responses) -> None:
+    replies = assistant.send(new_sender(), '/faq{"faq_topic": "dfo_types"}')
+    assert text_of(responses, "utter_faq/dfo_types") in texts(replies)
+
+
+def test_red_flag_gets_urgent_care_first_and_is_stored(assistant: LiveAssistant, responses) -> None:
+    sender = new_sender()
+    assistant.send(sender, "what is a VRO")
+    replies = assistant.send(sender, "since last night his toes are blue and he cant feel them")
+    assert texts(replies)[0] == text_of(responses, "utter_urgent_care")
+    assert CLINIC_PHONE in texts(replies)[1]
+    assert "slot" in event_types(assistant.database_url, sender)
+
+
+def test_request_for_a_person_is_acknowledged(assistant: LiveAssistant, responses) -> None:
+    replies = assistant.send(new_sender(), "can I talk to a nurse please")
+    assert texts(replies)[-2] == text_of(responses, "utter_handoff")
+    assert CLINIC_PHONE in texts(replies)[-1]
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("", "utter_input_empty"),
+        ("   \n\t ", "utter_input_empty"),
+        ("😀🙏👍", "utter_input_empty"),
+        ("\x00\x07\x1b", "utter_input_empty"),
+        ("my knee story " * 1500, "utter_input_too_long"),
+    ],
+)
+def test_unreadable_input_gets_a_clear_reply(
+    assistant: LiveAssistant, responses, message: str, expected: str
+) -> None:
+    sender = new_sender()
+    assert text_of(responses, expected) in texts(assistant.send(sender, message))
+    # ...and the conversation goes on normally.
+    assert text_of(responses, "utter_faq/vro_what_is") in texts(
+        assistant.send(sender, "what is VRO")
+    )
+
+
+def test_red_flag_at_the_end_of_a_very_long_message_is_still_urgent(
+    assistant: LiveAssistant, responses
+) -> None:
+    message = "he had the operation last month and we did the exercises. " * 300
+    message += "Now suddenly he has chest pain."
+    replies = assistant.send(new_sender(), message)
+    assert texts(replies)[0] != text_of(responses, "utter_input_too_long")
+    assert text_of(responses, "utter_urgent_care") in texts(replies)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "<script>alert('x')</script>",
+        '<img src=x onerror="alert(1)">',
+        "Quel temps fait-il à Paris aujourd'hui ?",
+        '{"json": [1, 2, 3]}',
+    ],
+)
+def test_odd_input_gets_a_sensible_reply(assistant: LiveAssistant, message: str) -> None:
+    replies = assistant.send(new_sender(), message)
+    assert replies and all(reply.get("text") for reply in replies)
+
+
+def test_http_api_requires_the_token(assistant: LiveAssistant) -> None:
+    assert assistant.parse("what is a VRO").status_code == 401
+    assert assistant.parse("what is a VRO", token="wrong").status_code == 401
+    tracker = requests.get(f"{assistant.base_url}/conversations/anyone/tracker", timeout=30)
+    assert tracker.status_code == 401
+
+
+def test_parse_reports_the_faq_key(assistant: LiveAssistant) -> None:
+    response = assistant.parse("what is a VRO operation", token=assistant.token)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["intent"]["name"] == "faq"
+    assert body["response_selector"]["faq"]["response"]["intent_response_key"] == "faq/vro_what_is"
+
+
+def test_conversation_is_stored_in_postgresql(assistant: LiveAssistant) -> None:
+    sender = new_sender()
+    assistant.send(sender, "what are the downsides of a VRO")
+    stored = event_types(assistant.database_url, sender)
+    assert stored.count("user") == 1
+    assert stored.count("bot") >= 2

@@ -1,0 +1,84 @@
+"""Conversations stored through Rasa's SQL tracker store, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.storage.database import DatabaseUnavailableError, ensure_sqlite_folder, wait_for_database
+from bot.storage.tracker_store import DatabaseUrlTrackerStore
+from tests.conftest import PROJECT_ROOT
+from tests.utils.databases import ensure_postgres_database, event_types, postgres_test_url
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/nested/folder/rasa.db"
+    else:
+        yield ensure_postgres_database(postgres_test_url())
+
+
+async def test_conversation_round_trip(domain: Domain, database_url: str) -> None:
+    store = DatabaseUrlTrackerStore(domain=domain, database_url=database_url)
+    sender = f"test-{uuid.uuid4()}"
+    tracker = DialogueStateTracker.from_events(
+        sender,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered("what is a VRO?", {"name": "faq", "confidence": 0.97}),
+            ActionExecuted("action_answer_faq"),
+            BotUttered("VRO stands for varus rotational osteotomy."),
+            SlotSet("urgent", True),
+            ActionExecuted("action_listen"),
+        ],
+        slots=domain.slots,
+    )
+    await store.save(tracker)
+
+    restored = await store.retrieve(sender)
+    assert restored is not None
+    assert restored.latest_message.text == "what is a VRO?"
+    assert restored.get_slot("urgent") is True
+    # Rasa's events table is the log of the conversation, in order.
+    assert event_types(database_url, sender) == [
+        "action", "user", "action", "bot", "slot", "action",
+    ]  # fmt: skip
+
+
+async def test_saving_again_appends_only_new_events(domain: Domain, database_url: str) -> None:
+    store = DatabaseUrlTrackerStore(domain=domain, database_url=database_url)
+    sender = f"test-{uuid.uuid4()}"
+    tracker = DialogueStateTracker.from_events(sender, [UserUttered("hello")], slots=domain.slots)
+    await store.save(tracker)
+    tracker.update(BotUttered("hi"))
+    await store.save(tracker)
+    assert event_types(database_url, sender) == ["user", "bot"]
+
+
+async def test_unknown_conversation_is_none(domain: Domain, database_url: str) -> None:
+    store = DatabaseUrlTrackerStore(domain=domain, database_url=database_url)
+    assert await store.retrieve(f"never-seen-{uuid.uuid4()}") is None
+
+
+def test_unreachable_database_fails_clearly_and_hides_the_password() -> None:
+    url = "postgresql://clinic:topsecret@127.0.0.1:1/clinic"
+    with pytest.raises(DatabaseUnavailableError, match="DATABASE_URL") as raised:
+        wait_for_database(url, attempts=2, delay_seconds=0.1)
+    assert "topsecret" not in str(raised.value)
+
+
+def test_sqlite_folder_is_created(tmp_path: Path) -> None:
+    ensure_sqlite_folder(f"sqlite:///{tmp_path}/a/b/rasa.db")
+    assert (tmp_path / "a" / "b").is_dir()

@@ -1,0 +1,88 @@
+"""The evaluation's plain functions, and the separation of held-out and training data."""
+
+import pytest
+
+from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
+from bot.evaluation.run import leaked, load_examples, training_texts
+
+
+def test_held_out_messages_are_not_in_the_training_data() -> None:
+    examples = load_examples()
+    assert len(examples) >= 150
+    assert leaked(examples, training_texts()) == []
+
+
+def test_held_out_set_covers_every_contract_key() -> None:
+    from tests.conftest import TEST_DATA, load_yaml
+
+    contract = load_yaml(TEST_DATA / "contract_keys.yml")
+    expected = {example.expected for example in load_examples()}
+    assert set(contract["faq"]) | {"out_of_scope", "urgent_symptoms", "request_human"} <= expected
+
+
+def test_leak_check_ignores_case_and_spacing() -> None:
+    assert leaked([Example("What  is a VRO", "faq/vro_what_is")], {"what is a vro"}) == [
+        "What  is a VRO"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("parse", "key"),
+    [
+        (
+            {
+                "intent": {"name": "faq"},
+                "response_selector": {
+                    "faq": {"response": {"intent_response_key": "faq/hip_anatomy"}}
+                },
+            },
+            "faq/hip_anatomy",
+        ),
+        (
+            {
+                "intent": {"name": "faq"},
+                "response_selector": {
+                    "default": {"response": {"intent_response_key": "faq/dfo_types"}}
+                },
+            },
+            "faq/dfo_types",
+        ),
+        ({"intent": {"name": "greet"}, "response_selector": {}}, "greet"),
+        ({"intent": {"name": None}}, "nlu_fallback"),
+    ],
+)
+def test_predicted_key(parse, key) -> None:
+    assert predicted_key(parse) == key
+
+
+def test_summary_figures() -> None:
+    examples = [
+        Example("a", "faq/vro_recovery"),
+        Example("b", "faq/vro_recovery"),
+        Example("c", "out_of_scope", ("near_miss",)),
+        Example("d", "request_human", ("near_miss",)),
+        Example("e", "urgent_symptoms"),
+        Example("f", "urgent_symptoms"),
+    ]
+    predictions = [
+        "faq/vro_recovery",
+        "nlu_fallback",
+        "faq/dfo_types",
+        "request_human",
+        "urgent_symptoms",
+        "faq/vro_recovery",
+    ]
+    figures = summarise(examples, predictions)
+    assert figures["in_scope_accuracy"] == pytest.approx(3 / 5)
+    assert figures["faq_accuracy"] == pytest.approx(1 / 2)
+    assert figures["faq_wrong_answer_rate"] == 0.0
+    assert figures["out_of_scope_not_faq"] == pytest.approx(1 / 2)
+    assert figures["urgent_recall"] == pytest.approx(1 / 2)
+    assert figures["per_key"]["faq/vro_recovery"]["precision"] == pytest.approx(1 / 2)
+    assert len(figures["errors"]) == 3
+    assert by_tag(examples, predictions) == {"near_miss": 0.5}
+
+
+def test_mismatched_lengths_are_refused() -> None:
+    with pytest.raises(ValueError):
+        summarise([Example("a", "greet")], [])

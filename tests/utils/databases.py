@@ -1,0 +1,62 @@
+"""Real databases for the tests: a SQLite file, and PostgreSQL on localhost."""
+
+from __future__ import annotations
+
+import os
+import re
+
+import sqlalchemy as sa
+from sqlalchemy.engine import make_url
+
+DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/clinic_test"
+DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
+
+
+def postgres_test_url() -> str:
+    """The PostgreSQL database the tests use (TEST_DATABASE_URL)."""
+    return os.environ.get("TEST_DATABASE_URL") or DEFAULT_TEST_DATABASE_URL
+
+
+def redis_test_url() -> str:
+    """The Redis database the tests use (TEST_REDIS_URL)."""
+    return os.environ.get("TEST_REDIS_URL") or DEFAULT_TEST_REDIS_URL
+
+
+def ensure_postgres_database(url: str) -> str:
+    """Create the PostgreSQL database named in ``url`` if it does not exist.
+
+    Returns:
+        ``url``, for chaining in fixtures.
+    """
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"unexpected test database name {name!r}")
+    engine = sa.create_engine(
+        parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with engine.connect() as connection:
+            exists = connection.execute(
+                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
+            ).scalar()
+            if not exists:
+                # Identifiers cannot be bound parameters; the name was validated above.
+                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return url
+
+
+def event_types(url: str, sender_id: str) -> list:
+    """The type names of a conversation's rows in Rasa's events table, in order."""
+    engine = sa.create_engine(url, future=True)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT type_name FROM events WHERE sender_id = :sender ORDER BY id"),
+                {"sender": sender_id},
+            )
+            return [row[0] for row in rows]
+    finally:
+        engine.dispose()
