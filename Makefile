@@ -55,7 +55,7 @@ validate: install ## Check domain, data and stories for consistency
 services: ## Start PostgreSQL and Redis for the tests if they are not running
 	scripts/ensure-services.sh
 
-test-unit: install services ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
+test-unit: install services train ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
 	$(WITH_ENV) $(PY) -m pytest
 
 test-conversations: install train ## Conversation tests (tests/conversations/test_*.yml) with rasa test

@@ -60,9 +60,13 @@ def init_env(env_file: Path = ENV_FILE, example: Path = ENV_EXAMPLE) -> bool:
     return True
 
 
+# Quiet TensorFlow's start-up chatter unless the environment asks for it.
+QUIET_DEFAULTS = {"TF_CPP_MIN_LOG_LEVEL": "2"}
+
+
 def merged_environment(environ: Mapping[str, str], env_file: Path = ENV_FILE) -> Dict[str, str]:
     """The process environment plus ``.env`` values it does not already set."""
-    merged = dict(environ)
+    merged = {**QUIET_DEFAULTS, **environ}
     if env_file.exists():
         for key, value in dotenv_values(env_file).items():
             if key not in merged and value is not None:

@@ -79,7 +79,10 @@ CIRCULATION_SIGN = _words(
     "cold pale white blue bluish purple purplish grey gray numb numbness " "tingling dead lifeless"
 )
 FEEL_OR_MOVE = _words("feel move wiggle")
-FALL = _words("fall fell fallen falling slip slipped slipping trip tripped collapse collapsed")
+FALL = _words("fall fell fallen falling trip tripped collapse collapsed")
+# "slipped on the floor" is a fall; "a slipped disc" or "the kneecap slips out" is not.
+SLIP = _words("slip slipped slipping slips")
+NOT_A_FALL_AFTER_SLIP = _words("disc disk out off")
 CAST = _words("cast spica plaster")
 TIGHT = _words("tight tighter squeeze squeezing")
 OPERATION = _words("operation surgery surgical op osteotomy dfo vro vdo")
@@ -94,7 +97,10 @@ PERSONAL = _words(
     "child kid baby boy girl mother mom mum father dad husband wife brother "
     "sister wife patient"
 )
-QUESTION_START = _words("can could does do is are will would should may might what why how when")
+# A sentence opening with one of these asks about what might happen...
+HYPOTHETICAL_START = _words("can could will would should may might")
+# ...with one of these, it is general unless it names someone ("is his wound red?").
+QUESTION_START = _words("does do is are what why how when")
 # Cues that a sentence asks about warning signs in general rather than
 # describing someone's symptoms now.
 _GENERAL_QUESTION = re.compile(
@@ -252,12 +258,26 @@ class _Sentence:
                 return True
         return False
 
+    def fall(self) -> bool:
+        """A fall, trip or slip of the patient (not a slipped disc)."""
+        if self.has_affirmed(FALL):
+            return True
+        for index in self.positions(SLIP):
+            following = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+            if not self.negated(index) and not following & NOT_A_FALL_AFTER_SLIP:
+                return True
+        return False
+
     def general_question(self) -> bool:
         """A question about people in general, not a report about someone now."""
         if _GENERAL_QUESTION.search(self.text):
             return True
-        starts_as_question = bool(self.forms) and bool(self.forms[0] & QUESTION_START)
-        return starts_as_question and not self.has(PERSONAL)
+        first = self.forms[0] if self.forms else frozenset()
+        second = self.forms[1] if len(self.forms) > 1 else frozenset()
+        # "can't feel my leg" opens with a modal too, but reports a symptom.
+        if first & HYPOTHETICAL_START and not second & NEGATION and "n't" not in first:
+            return True
+        return bool(first & QUESTION_START) and not self.has(PERSONAL)
 
     def negated_verb(self, verbs: FrozenSet[str]) -> bool:
         """'can't feel', 'cannot move', 'unable to breathe': inability, not denial."""
@@ -305,8 +325,16 @@ def _high_temperature(sentence: _Sentence) -> bool:
     return False
 
 
-def _sentence_flags(s: _Sentence) -> Set[str]:
+def _sentence_flags(s: _Sentence, operation_mentioned: bool) -> Set[str]:
+    """Red flags in one sentence.
+
+    Args:
+        s: The sentence.
+        operation_mentioned: Whether any sentence of the message places it
+            after an operation ("She had the VRO last month. Today she fell.").
+    """
     flags: Set[str] = set()
+    after_operation = operation_mentioned or s.after_operation()
     text = s.text.lower()
 
     # Breathing and chest pain are flagged even inside general questions:
@@ -328,7 +356,7 @@ def _sentence_flags(s: _Sentence) -> Set[str]:
         s.has(HIGH)
         or s.has(SHIVERING)
         or _high_temperature(s)
-        or (s.after_operation() and not mild_only)
+        or (after_operation and not mild_only)
     ):
         flags.add(HIGH_FEVER)
     if "burning up" in text:
@@ -340,7 +368,7 @@ def _sentence_flags(s: _Sentence) -> Set[str]:
     calf = s.has(CALF) or bool(_LOWER_LEG.search(text))
     if (calf and s.has_affirmed(SWELLING_SIGN)) or (s.has_affirmed(CLOT) and (s.has(LEG) or calf)):
         flags.add(CALF_SWELLING)
-    if s.has_affirmed(PAIN) and (s.has(SUDDEN) or (s.has(SEVERE) and s.after_operation())):
+    if s.has_affirmed(PAIN) and (s.has(SUDDEN) or (s.has(SEVERE) and after_operation)):
         flags.add(SEVERE_PAIN)
     if s.has_affirmed(UNBEARABLE):
         flags.add(SEVERE_PAIN)
@@ -351,7 +379,7 @@ def _sentence_flags(s: _Sentence) -> Set[str]:
         flags.add(LIMB_CIRCULATION)
     if s.has(CAST) and s.has_affirmed(TIGHT) and (s.has(PAIN) or s.has(SWELLING_SIGN)):
         flags.add(LIMB_CIRCULATION)
-    if s.has_affirmed(FALL) and (s.has(OPERATION) or s.after_operation()):
+    if s.fall() and (s.has(OPERATION) or after_operation):
         flags.add(FALL_AFTER_SURGERY)
     return flags
 
@@ -366,7 +394,9 @@ def detect_red_flags(doc: Doc) -> List[str]:
     Returns:
         Sorted red-flag names; empty when the message describes none.
     """
+    sentences = list(_sentences(doc))
+    operation_mentioned = any(sentence.after_operation() for sentence in sentences)
     found: Set[str] = set()
-    for sentence in _sentences(doc):
-        found |= _sentence_flags(sentence)
+    for sentence in sentences:
+        found |= _sentence_flags(sentence, operation_mentioned)
     return sorted(found)

@@ -37,6 +37,9 @@ LEMMA_CORRECTIONS: Dict[str, str] = {
     "swollen": "swollen",
     "leaking": "leak",
     "oozing": "ooze",
+    # "number" is not "more numb" in a chat about phone numbers.
+    "number": "number",
+    "numbers": "number",
 }
 
 

@@ -63,7 +63,7 @@ def responses() -> Dict[str, List[Dict[str, Any]]]:
 
 @pytest.fixture(scope="session")
 def assistant() -> Iterator[LiveAssistant]:
-    if not (PROJECT_ROOT / "models").glob("*.tar.gz"):
+    if not any((PROJECT_ROOT / "models").glob("*.tar.gz")):
         pytest.fail("no trained model: run `make train` (make test does it)")
     database_url = ensure_postgres_database(postgres_test_url())
     rasa_port, action_port = free_port(), free_port()
