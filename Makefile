@@ -11,13 +11,14 @@ WITH_ENV    := $(PY) -m bot.launcher exec --
 INSTALLED   := $(VENV)/.installed
 SPACY_MODEL := build/spacy/en_clinic
 MODEL       := models/clinic.tar.gz
+WIDGET      := bot/web/static/widget/widget.js
 RESULTS     := results
 # Everything a trained model depends on: retrain when any of it changes.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/nlu/*.py)
 
 .PHONY: help install run shell train test test-unit test-conversations validate \
-        evaluate lint services lock clean
+        evaluate evaluate-dev lint services browser lock clean
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -32,10 +33,14 @@ $(INSTALLED): requirements.lock scripts/find-python.sh
 $(SPACY_MODEL)/meta.json: $(INSTALLED) bot/nlu/spacy_pipeline.py
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 
-.env: | $(INSTALLED)
+.env: .env.example | $(INSTALLED)
 	$(PY) -m bot.launcher init-env
+	@touch $@
 
-install: $(INSTALLED) $(SPACY_MODEL)/meta.json .env ## Create .venv, install the lock file, build the spaCy pipeline, create .env
+$(WIDGET): widget/package.json widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
+	cd widget && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
+
+install: $(INSTALLED) $(SPACY_MODEL)/meta.json .env $(WIDGET) ## Create .venv, install the lock files, build the spaCy pipeline and the widget, create .env
 
 $(MODEL): $(INSTALLED) $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS)
 	$(WITH_ENV) $(RASA) train --force --fixed-model-name clinic --out models
@@ -55,17 +60,23 @@ validate: install ## Check domain, data and stories for consistency
 services: ## Start PostgreSQL and Redis for the tests if they are not running
 	scripts/ensure-services.sh
 
-test-unit: install services train ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
+browser: ## Install Debian's Chromium for the browser tests if it is missing
+	scripts/ensure-browser.sh
+
+test-unit: install services browser train ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
 	$(WITH_ENV) $(PY) -m pytest
 
 test-conversations: install train ## Conversation tests (tests/conversations/test_*.yml) with rasa test
 	$(WITH_ENV) $(RASA) test core --stories tests/conversations --model $(MODEL) \
 	  --out $(RESULTS)/conversations --fail-on-prediction-errors
 
-test: install services train validate test-conversations test-unit lint ## Everything: set up, validate, conversation tests, pytest, lint
+test: install services browser train validate test-conversations test-unit lint ## Everything: set up, validate, conversation tests, pytest, lint
 
 evaluate: install train ## Held-out evaluation of our pipeline against Rasa's default one
 	$(WITH_ENV) $(PY) -m bot.evaluation.run --out $(RESULTS)/evaluation
+
+evaluate-dev: install train ## Measure our model on the development set (for tuning; no baseline)
+	$(WITH_ENV) $(PY) -m bot.evaluation.run --dev --out $(RESULTS)/evaluation
 
 lint: install ## ruff over our Python code
 	$(VENV)/bin/ruff check bot actions tests scripts
@@ -80,4 +91,4 @@ lock: ## Regenerate requirements.lock from requirements.in (needs network)
 	rm -rf build/lock-venv
 
 clean: ## Remove the venv, built spaCy pipeline, models and results (keeps .env and var/)
-	rm -rf $(VENV) build models $(RESULTS) .pytest_cache .ruff_cache
+	rm -rf $(VENV) build models $(RESULTS) .pytest_cache .ruff_cache widget/node_modules bot/web/static/widget

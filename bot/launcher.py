@@ -34,6 +34,10 @@ STOP_TIMEOUT_SECONDS = 15
 READY_TIMEOUT_SECONDS = 300
 
 
+# Secrets generated for a development .env when they are empty.
+GENERATED_SECRETS = ("RASA_AUTH_TOKEN", "WIDGET_JWT_SECRET")
+
+
 def render_env_file(example: str) -> str:
     """Turn ``.env.example`` text into a ``.env`` with generated secrets.
 
@@ -41,22 +45,49 @@ def render_env_file(example: str) -> str:
         example: The text of ``.env.example``.
 
     Returns:
-        The same text with an empty ``RASA_AUTH_TOKEN=`` given a random value.
+        The same text with every empty secret of ``GENERATED_SECRETS`` given a
+        random value.
     """
     lines = []
     for line in example.splitlines():
-        if line.strip() == "RASA_AUTH_TOKEN=":
-            line = f"RASA_AUTH_TOKEN={secrets.token_urlsafe(32)}"
+        name = line.strip().rstrip("=")
+        if line.strip().endswith("=") and name in GENERATED_SECRETS:
+            line = f"{name}={secrets.token_urlsafe(32)}"
         lines.append(line)
     return "\n".join(lines) + "\n"
 
 
 def init_env(env_file: Path = ENV_FILE, example: Path = ENV_EXAMPLE) -> bool:
-    """Create ``.env`` from ``.env.example`` unless it exists; True if created."""
-    if env_file.exists():
+    """Create ``.env`` from ``.env.example``, or add variables it lacks.
+
+    An existing ``.env`` keeps every value it has; variables that a newer
+    ``.env.example`` added are appended (secrets generated).
+
+    Returns:
+        True if the file was created or extended.
+    """
+    template = render_env_file(example.read_text())
+    if not env_file.exists():
+        env_file.write_text(template)
+        env_file.chmod(0o600)
+        return True
+    present = dotenv_values(env_file)
+    missing = [
+        line
+        for line in template.splitlines()
+        if "=" in line
+        and not line.lstrip().startswith("#")
+        and line.split("=", 1)[0].strip() not in present
+    ]
+    empty_secrets = [name for name in GENERATED_SECRETS if name in present and not present[name]]
+    if not missing and not empty_secrets:
         return False
-    env_file.write_text(render_env_file(example.read_text()))
-    env_file.chmod(0o600)
+    text = env_file.read_text()
+    for name in empty_secrets:
+        text = text.replace(f"\n{name}=\n", f"\n{name}={secrets.token_urlsafe(32)}\n")
+    if missing:
+        text = text.rstrip("\n") + "\n\n# Added from .env.example\n" + "\n".join(missing) + "\n"
+    env_file.write_text(text)
     return True
 
 
@@ -94,6 +125,11 @@ def action_server_command(env: Mapping[str, str]) -> List[str]:
         "--actions", "actions",
         "--port", env.get("ACTION_PORT", "5055"),
     ]  # fmt: skip
+
+
+def web_command() -> List[str]:
+    """Command line of the web process (clinic page, widget, chat sessions)."""
+    return [sys.executable, "-m", "bot.web.app"]
 
 
 def rasa_server_command(env: Mapping[str, str], model: Path) -> List[str]:
@@ -187,23 +223,26 @@ def supervise(processes: Sequence[subprocess.Popen]) -> int:
 
 
 def run(env: Dict[str, str]) -> int:
-    """Run the action server and the Rasa server until Ctrl-C."""
+    """Run the action server, the Rasa server and the web process until Ctrl-C."""
     check_settings(env)
     model = latest_model()
     actions = start(action_server_command(env), env)
     rasa = start(rasa_server_command(env, model), env)
-    processes = [actions, rasa]
+    web = start(web_command(), env)
+    processes = [actions, rasa, web]
     port = env.get("RASA_PORT", "5005")
+    web_port = env.get("WEB_PORT", "8080")
     if wait_until_ready(f"http://127.0.0.1:{port}/", READY_TIMEOUT_SECONDS, processes):
         print(
             "\nThe assistant is running.\n"
+            f"  Clinic page with the chat widget:  http://localhost:{web_port}/\n"
             f"  REST channel:  POST http://localhost:{port}/webhooks/rest/webhook\n"
             '                 body: {"sender": "any-id", "message": "what is a VRO?"}\n'
             f"  HTTP API:      http://localhost:{port}/  (token: RASA_AUTH_TOKEN in .env)\n"
             f"  Action server: http://localhost:{env.get('ACTION_PORT', '5055')}/health\n"
             "  Terminal chat: make shell (in another terminal: stop this one first,\n"
             "                 or use the REST channel)\n"
-            "Press Ctrl-C to stop both servers.\n",
+            "Press Ctrl-C to stop everything.\n",
             flush=True,
         )
     return supervise(processes)
@@ -244,7 +283,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parser.parse_args(argv)
     if args.command == "init-env":
         if init_env():
-            print("Created .env from .env.example with a new RASA_AUTH_TOKEN.")
+            print("Wrote .env from .env.example (secrets generated where empty).")
         return 0
     env = merged_environment(os.environ)
     if args.command == "run":

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Tuple
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///var/rasa.db"
@@ -39,11 +40,21 @@ class Settings:
     clinic_phone: str
     clinic_whatsapp: str
     clinic_hours: str
+    widget_jwt_secret: str = ""
+    widget_allowed_origins: Tuple[str, ...] = ()
+    rasa_public_url: str = "http://localhost:5005"
+    web_port: int = 8080
+    web_bind_address: str = "127.0.0.1"
 
     @property
     def is_production(self) -> bool:
         """Whether secrets and contact details must be real."""
         return self.environment == PRODUCTION
+
+    @property
+    def clinic_whatsapp_digits(self) -> str:
+        """The WhatsApp number as wa.me links want it: digits only."""
+        return re.sub(r"\D", "", self.clinic_whatsapp)
 
 
 def normalise_database_url(url: str, root: Path = PROJECT_ROOT) -> str:
@@ -76,6 +87,21 @@ def _is_placeholder(value: str) -> bool:
     return not value or any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
 
 
+def split_list(raw: str) -> Tuple[str, ...]:
+    """Comma-separated values, trimmed, without empties."""
+    return tuple(item.strip() for item in raw.split(",") if item.strip())
+
+
+def _port(name: str, raw: str) -> int:
+    try:
+        port = int(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a port number, got {raw!r}") from error
+    if not 0 < port < 65536:
+        raise SettingsError(f"{name} must be between 1 and 65535, got {port}")
+    return port
+
+
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Build and validate settings from an environment mapping.
 
@@ -105,6 +131,13 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         clinic_phone=environ.get("CLINIC_PHONE", "").strip(),
         clinic_whatsapp=environ.get("CLINIC_WHATSAPP", "").strip(),
         clinic_hours=environ.get("CLINIC_HOURS", "").strip(),
+        widget_jwt_secret=environ.get("WIDGET_JWT_SECRET", "").strip(),
+        widget_allowed_origins=split_list(
+            environ.get("WIDGET_ALLOWED_ORIGINS", "http://localhost:8080")
+        ),
+        rasa_public_url=environ.get("RASA_PUBLIC_URL", "http://localhost:5005").strip().rstrip("/"),
+        web_port=_port("WEB_PORT", environ.get("WEB_PORT", "8080")),
+        web_bind_address=environ.get("WEB_BIND_ADDRESS", "127.0.0.1").strip(),
     )
     if settings.is_production:
         _check_production(settings)
@@ -115,6 +148,10 @@ def _check_production(settings: Settings) -> None:
     problems = []
     if _is_placeholder(settings.rasa_auth_token) or len(settings.rasa_auth_token) < 24:
         problems.append("RASA_AUTH_TOKEN must be a real secret of 24+ characters")
+    if _is_placeholder(settings.widget_jwt_secret) or len(settings.widget_jwt_secret) < 32:
+        problems.append("WIDGET_JWT_SECRET must be a real secret of 32+ characters")
+    if any(origin == "*" for origin in settings.widget_allowed_origins):
+        problems.append("WIDGET_ALLOWED_ORIGINS must list origins, not *")
     if settings.database_url.startswith("sqlite"):
         problems.append("DATABASE_URL must point to PostgreSQL in production")
     for name, value in (

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Dict, Iterator, List
 
 import pytest
 import spacy
@@ -11,6 +11,8 @@ import yaml
 from spacy.language import Language
 
 from bot.nlu.spacy_pipeline import build_pipeline
+from tests.utils.databases import ensure_postgres_database, postgres_test_url, redis_test_url
+from tests.utils.stack import AssistantStack
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TEST_DATA = Path(__file__).resolve().parent / "data"
@@ -28,3 +30,31 @@ def nlp() -> Language:
     if (SPACY_MODEL / "meta.json").exists():
         return spacy.load(SPACY_MODEL)
     return build_pipeline()
+
+
+@pytest.fixture(scope="session")
+def responses() -> Dict[str, List[Dict[str, Any]]]:
+    """Every response of the assistant by name, as written in the project's data."""
+    found: Dict[str, List[Dict[str, Any]]] = dict(
+        load_yaml(PROJECT_ROOT / "domain.yml")["responses"]
+    )
+    for path in (PROJECT_ROOT / "data" / "responses").glob("*.yml"):
+        found.update(load_yaml(path)["responses"])
+    return found
+
+
+@pytest.fixture(scope="session")
+def stack() -> Iterator[AssistantStack]:
+    """The running assistant (trained model, all three processes), shared by a session."""
+    models = sorted((PROJECT_ROOT / "models").glob("*.tar.gz"), key=lambda p: p.stat().st_mtime)
+    if not models:
+        pytest.fail("no trained model: run `make train` (make test does it)")
+    running = AssistantStack(
+        database_url=ensure_postgres_database(postgres_test_url()),
+        redis_url=redis_test_url(),
+        model=models[-1],
+    )
+    try:
+        yield running.start()
+    finally:
+        running.stop()

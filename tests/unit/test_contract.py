@@ -85,8 +85,9 @@ def test_answer_offers_related_topics_and_staff(key: str) -> None:
     buttons = RESPONSES[f"utter_{key}"][0]["buttons"]
     assert buttons[-1]["payload"] == "/request_human"
     for button in buttons[:-1]:
-        assert button["payload"].startswith("/faq")
-        topic = json.loads(button["payload"][len("/faq") :])["faq_topic"]
+        # Double braces: Rasa fills {slots} in responses; {{ }} is a literal brace.
+        assert button["payload"].startswith("/faq{{") and button["payload"].endswith("}}")
+        topic = json.loads(button["payload"][len("/faq{") : -1])["faq_topic"]
         assert f"faq/{topic}" in CONTRACT["faq"] and f"faq/{topic}" != key
         assert len(button["title"]) <= 24
 
@@ -100,3 +101,26 @@ def test_every_response_used_by_actions_exists() -> None:
     for path in (PROJECT_ROOT / "actions").glob("*.py"):
         used |= set(re.findall(r'response="(utter_[a-z_]+)"', path.read_text()))
     assert used and used <= set(DOMAIN["responses"])
+
+
+def all_buttons() -> List[Dict[str, str]]:
+    responses: Dict[str, List[Dict[str, Any]]] = {**DOMAIN["responses"], **RESPONSES}
+    return [
+        button
+        for variations in responses.values()
+        for variation in variations
+        for button in variation.get("buttons") or []
+    ]
+
+
+@pytest.mark.parametrize("button", all_buttons(), ids=lambda button: button["payload"])
+def test_button_payload_survives_rasa_slot_filling(button: Dict[str, str]) -> None:
+    from rasa.core.nlg.interpolator import interpolate_text
+    from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
+
+    sent = interpolate_text(button["payload"], {"urgent": False})
+    assert "{{" not in sent and "0[" not in sent
+    match = YAMLStoryReader._regex_message_pattern().match(sent)
+    assert match and match.group("name") in DOMAIN["intents"]
+    if match.group("entities"):
+        assert set(json.loads(match.group("entities"))) <= set(DOMAIN["entities"])

@@ -53,3 +53,30 @@ def test_rasa_command_refuses_to_run_without_a_token(tmp_path: Path) -> None:
 def test_missing_model_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="make train"):
         launcher.latest_model(tmp_path)
+
+
+def test_existing_env_file_gains_new_variables_and_keeps_its_values(tmp_path: Path) -> None:
+    example = tmp_path / ".env.example"
+    example.write_text("RASA_AUTH_TOKEN=\nWIDGET_JWT_SECRET=\nWEB_PORT=8080\n")
+    env_file = tmp_path / ".env"
+    env_file.write_text("RASA_AUTH_TOKEN=keep-me\n")
+    assert launcher.init_env(env_file, example) is True
+    values = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+    assert values["RASA_AUTH_TOKEN"] == "keep-me"
+    assert len(values["WIDGET_JWT_SECRET"]) >= 40
+    assert values["WEB_PORT"] == "8080"
+    assert launcher.init_env(env_file, example) is False
+
+
+def test_empty_secret_in_an_existing_env_file_is_filled(tmp_path: Path) -> None:
+    example = tmp_path / ".env.example"
+    example.write_text("RASA_AUTH_TOKEN=\nWIDGET_JWT_SECRET=\n")
+    env_file = tmp_path / ".env"
+    env_file.write_text("# mine\nRASA_AUTH_TOKEN=\nWIDGET_JWT_SECRET=x\n")
+    launcher.init_env(env_file, example)
+    values = dict(line.split("=", 1) for line in env_file.read_text().splitlines() if "=" in line)
+    assert len(values["RASA_AUTH_TOKEN"]) >= 40 and values["WIDGET_JWT_SECRET"] == "x"
+
+
+def test_web_process_command() -> None:
+    assert launcher.web_command()[-2:] == ["-m", "bot.web.app"]

@@ -10,6 +10,7 @@ PRODUCTION = {
     "CLINIC_ENV": "production",
     "DATABASE_URL": "postgresql://clinic:s3cret@db:5432/clinic",
     "RASA_AUTH_TOKEN": "k" * 40,
+    "WIDGET_JWT_SECRET": "w" * 48,
     "CLINIC_PHONE": "+880 1711 000000",
     "CLINIC_HOURS": "Saturday to Thursday, 10 am to 6 pm",
 }
@@ -47,6 +48,8 @@ def test_complete_production_settings_are_accepted() -> None:
         ("DATABASE_URL", "sqlite:///var/rasa.db", "PostgreSQL"),
         ("CLINIC_PHONE", "", "CLINIC_PHONE"),
         ("CLINIC_HOURS", "example hours", "CLINIC_HOURS"),
+        ("WIDGET_JWT_SECRET", "short", "WIDGET_JWT_SECRET"),
+        ("WIDGET_ALLOWED_ORIGINS", "*", "WIDGET_ALLOWED_ORIGINS"),
     ],
 )
 def test_production_refuses_placeholders(name: str, value: str, complaint: str) -> None:

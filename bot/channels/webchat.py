@@ -1,0 +1,186 @@
+"""The web widget's channel: Rasa's socket.io channel with signed sessions.
+
+Rasa's ``SocketIOInput`` accepts a JWT only as a gate and then lets the
+client name any session id, so anyone holding a token could join another
+patient's conversation. This channel binds each socket to the session id
+inside its token (issued by the web process, see ``bot.web.sessions``),
+refuses every other id, limits what a client may send, answers every message
+with an acknowledgement the widget uses to empty its outbox, and drops a
+message it has already handled (the widget resends after a reconnect).
+"""
+
+from __future__ import annotations
+
+import inspect
+import logging
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
+
+from rasa.core.channels.channel import InputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIOOutput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
+
+from bot.settings import split_list
+from bot.web.sessions import verify_session
+
+logger = logging.getLogger(__name__)
+
+# Far above what the widget allows (1,000 characters): only abuse hits this.
+MAX_MESSAGE_CHARS = 5000
+MAX_PACKET_BYTES = 64 * 1024
+REMEMBERED_MESSAGE_IDS = 10_000
+
+
+class RecentMessageIds:
+    """Remembers the ids of the last handled messages, to drop resent ones."""
+
+    def __init__(self, capacity: int = REMEMBERED_MESSAGE_IDS) -> None:
+        self._handled: OrderedDict[Tuple[str, str], None] = OrderedDict()
+        self._capacity = capacity
+
+    def handled(self, session_id: str, message_id: Optional[str]) -> bool:
+        """Whether this message was already handled for this session."""
+        return bool(message_id) and (session_id, message_id) in self._handled
+
+    def remember(self, session_id: str, message_id: Optional[str]) -> None:
+        """Record a handled message; the oldest ids are forgotten first."""
+        if not message_id:
+            return
+        self._handled[(session_id, message_id)] = None
+        if len(self._handled) > self._capacity:
+            self._handled.popitem(last=False)
+
+
+def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
+    """Validate a ``user_uttered`` payload from the widget.
+
+    Returns:
+        ``(message, None)`` with ``text``, ``message_id`` and ``metadata``, or
+        ``(None, error_code)``.
+    """
+    if not isinstance(data, dict):
+        return None, "invalid_payload"
+    text = data.get("message")
+    if not isinstance(text, str):
+        return None, "invalid_payload"
+    if len(text) > MAX_MESSAGE_CHARS:
+        return None, "too_long"
+    raw_metadata = data.get("metadata")
+    metadata: Dict[str, Any] = {}
+    if isinstance(raw_metadata, dict):
+        message_id = raw_metadata.get("message_id")
+        display = raw_metadata.get("display_text")
+        if isinstance(message_id, str) and len(message_id) <= 64:
+            metadata["message_id"] = message_id
+        if isinstance(display, str):
+            metadata["display_text"] = display[:200]
+    return {"text": text, "message_id": metadata.get("message_id"), "metadata": metadata}, None
+
+
+class WebChatInput(SocketIOInput):
+    """Socket.io channel for the web widget, with server-signed session ids."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        credentials = credentials or {}
+        secret = credentials.get("jwt_key") or ""
+        if not secret:
+            raise ValueError("the webchat channel needs jwt_key (WIDGET_JWT_SECRET)")
+        return cls(
+            jwt_key=secret,
+            allowed_origins=split_list(str(credentials.get("cors_allowed_origins") or "")),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(
+        self,
+        jwt_key: str,
+        allowed_origins: Sequence[str] = (),
+        socketio_path: str = "/socket.io",
+    ) -> None:
+        """Creates the channel; ``allowed_origins`` are the pages that may connect."""
+        super().__init__(
+            user_message_evt="user_uttered",
+            bot_message_evt="bot_uttered",
+            session_persistence=True,
+            socketio_path=socketio_path,
+            jwt_key=jwt_key,
+        )
+        self.allowed_origins = list(allowed_origins)
+        self.recent = RecentMessageIds()
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """Socket.io endpoints: connect, session_request, user_uttered."""
+        sio = AsyncServer(
+            async_mode="sanic",
+            cors_allowed_origins=self.allowed_origins,
+            max_http_buffer_size=MAX_PACKET_BYTES,
+        )
+        blueprint = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
+        self.sio = sio
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("connect")
+        async def connect(sid: str, environ: Dict, auth: Optional[Dict] = None) -> bool:
+            token = auth.get("token") if isinstance(auth, dict) else None
+            session_id = verify_session(self.jwt_key, token)
+            if session_id is None:
+                logger.info("webchat.connection_refused")
+                # socket.io sends this message to the client as a connect_error.
+                raise SocketConnectionRefused("invalid_session")
+            await sio.save_session(sid, {"session_id": session_id})
+            return True
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Any) -> None:
+            session_id = (await sio.get_session(sid))["session_id"]
+            requested = data.get("session_id") if isinstance(data, dict) else None
+            if requested and requested != session_id:
+                logger.warning("webchat.foreign_session_refused")
+                await sio.emit("session_error", {"error": "foreign_session"}, room=sid)
+                await sio.disconnect(sid)
+                return
+            # enter_room became a coroutine in python-socketio 5.x's AsyncServer;
+            # Rasa's own channel calls it without await and never joins the room.
+            joined = sio.enter_room(sid, session_id)
+            if inspect.isawaitable(joined):
+                await joined
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on("user_uttered")
+        async def handle_message(sid: str, data: Any) -> Dict[str, Any]:
+            session_id = (await sio.get_session(sid))["session_id"]
+            message, problem = parse_user_message(data)
+            if message is None:
+                logger.info("webchat.message_refused", extra={"reason": problem})
+                return {"ok": False, "error": problem}
+            if isinstance(data, dict) and data.get("session_id") not in (None, session_id):
+                return {"ok": False, "error": "foreign_session"}
+            if self.recent.handled(session_id, message["message_id"]):
+                return {"ok": True, "duplicate": True}
+            output = SocketIOOutput(sio, self.bot_message_evt)
+            await on_new_message(
+                UserMessage(
+                    message["text"],
+                    output,
+                    session_id,
+                    input_channel=self.name(),
+                    metadata=message["metadata"],
+                )
+            )
+            # Remembered only once handled: a message cut off mid-way is redone.
+            self.recent.remember(session_id, message["message_id"])
+            return {"ok": True}
+
+        return blueprint

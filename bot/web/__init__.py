@@ -1,0 +1,1 @@
+"""The project's web process: the clinic page with the chat widget, and its API."""

@@ -1,0 +1,222 @@
+"""The Click to Chat widget in a real browser, as patients use it."""
+
+from __future__ import annotations
+
+import json
+import re
+
+from playwright.sync_api import BrowserContext, Page, expect
+
+from bot.web.sessions import issue_session
+from tests.browser.conftest import AXE, screenshot
+from tests.browser.widget import (
+    ask,
+    bot_messages,
+    expect_answer,
+    expect_more_bot_messages,
+    open_widget,
+)
+from tests.utils.stack import CLINIC_WHATSAPP, AssistantStack
+
+
+def text_of(responses, name: str) -> str:
+    return responses[name][0]["text"]
+
+
+def test_questions_about_both_operations_are_answered(page: Page, responses) -> None:
+    open_widget(page)
+    ask(page, "what is a distal femoral osteotomy?")
+    expect_answer(page, text_of(responses, "utter_faq/dfo_what_is"))
+    ask(page, "my son has CP, how long after the VDO until he can stand?")
+    expect_answer(page, text_of(responses, "utter_faq/vro_recovery"))
+    expect(page.locator(".message.user")).to_have_count(2)
+    expect(page.locator(".message .meta time").first).to_have_text(re.compile(r"\d{1,2}:\d{2}"))
+    screenshot(page, "desktop-conversation")
+
+
+def test_quick_reply_buttons_work(page: Page, responses) -> None:
+    open_widget(page)
+    ask(page, "what is a VRO")
+    expect_answer(page, text_of(responses, "utter_faq/vro_what_is"))
+    related = responses["utter_faq/vro_what_is"][0]["buttons"][0]
+    page.locator(".reply", has_text=related["title"]).last.click()
+    topic = json.loads(related["payload"][len("/faq{") : -1])["faq_topic"]
+    expect_answer(page, text_of(responses, f"utter_faq/{topic}"))
+    # The tapped title, not the raw payload, stands in the transcript.
+    expect(page.locator(".message.user").last).to_contain_text(related["title"])
+
+
+def test_history_survives_a_reload(page: Page, responses) -> None:
+    open_widget(page)
+    ask(page, "what does hip dysplasia mean")
+    expect_answer(page, text_of(responses, "utter_faq/hip_dysplasia"))
+    before = bot_messages(page).count()
+    page.reload()
+    expect(page.locator(".panel")).to_be_visible()  # it stays open across pages
+    expect(page.locator(".message.user .bubble")).to_have_text(
+        ["You: what does hip dysplasia mean"]
+    )
+    expect(bot_messages(page)).to_have_count(before)
+
+
+def test_html_in_messages_is_shown_as_text(page: Page) -> None:
+    open_widget(page)
+    payloads = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>"]
+    for payload in payloads:
+        before = bot_messages(page).count()
+        ask(page, payload)
+        expect(page.locator(".message.user .bubble").last).to_have_text(f"You: {payload}")
+        expect_more_bot_messages(page, before)
+    assert page.evaluate("window.__xss") is None
+    assert page.locator(".log img, .log script").count() == 0
+
+
+def test_keyboard_only_conversation(page: Page, responses) -> None:
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement && document.activeElement.id") == "clinic-chat":
+            break
+    focused = page.evaluate(
+        "document.querySelector('#clinic-chat').shadowRoot.activeElement.className"
+    )
+    assert focused == "launcher"
+    page.keyboard.press("Enter")
+    expect(page.locator("textarea")).to_be_focused()
+    expect(page.locator(".message.bot").first).to_contain_text("automated assistant")
+    page.keyboard.type("what is knock knee")
+    page.keyboard.press("Enter")
+    expect_answer(page, text_of(responses, "utter_faq/knee_valgus"))
+    # Shift+Tab from the text box reaches the last quick reply; Enter chooses it.
+    page.keyboard.press("Shift+Tab")
+    chosen = page.evaluate(
+        "document.querySelector('#clinic-chat').shadowRoot.activeElement.textContent"
+    )
+    assert chosen == "Talk to staff"
+    page.keyboard.press("Enter")
+    expect_answer(page, text_of(responses, "utter_handoff"))
+    page.keyboard.press("Escape")
+    expect(page.locator(".panel")).to_be_hidden()
+    assert (
+        page.evaluate("document.querySelector('#clinic-chat').shadowRoot.activeElement.className")
+        == "launcher"
+    )
+
+
+def test_talk_to_staff_and_whatsapp_are_offered(page: Page, responses) -> None:
+    open_widget(page)
+    whatsapp = page.locator("a.whatsapp")
+    expect(whatsapp).to_have_attribute("href", f"https://wa.me/{CLINIC_WHATSAPP}")
+    expect(whatsapp).to_have_attribute("rel", "noopener noreferrer")
+    page.locator("button.talk-to-staff").click()
+    expect_answer(page, text_of(responses, "utter_handoff"))
+
+
+def test_phone_layout_is_full_screen(browser, stack: AssistantStack) -> None:
+    phone = browser.new_context(
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        has_touch=True,
+        device_scale_factor=2,
+    )
+    try:
+        page = phone.new_page()
+        page.goto(stack.web_url + "/")
+        screenshot(page, "phone-closed")
+        open_widget(page)
+        before = bot_messages(page).count()
+        ask(page, "what is a VRO")
+        expect_more_bot_messages(page, before)
+        box = page.locator(".panel").bounding_box()
+        assert (
+            box and box["width"] == 360 and box["height"] == 740 and box["x"] == 0 and box["y"] == 0
+        )
+        screenshot(page, "phone-open")
+    finally:
+        phone.close()
+
+
+def test_unread_badge_counts_replies_while_closed(page: Page) -> None:
+    open_widget(page)
+    ask(page, "what is hip anatomy")
+    page.locator("button.close").click()
+    badge = page.locator(".badge")
+    expect(badge).to_be_visible()
+    expect(badge).to_have_text("1")
+    page.locator(".launcher").click()
+    expect(badge).to_be_hidden()
+
+
+def test_no_serious_accessibility_violations(browser, stack: AssistantStack) -> None:
+    # The page's CSP rightly refuses inline scripts; axe is injected past it.
+    audit = browser.new_context(viewport={"width": 1280, "height": 860}, bypass_csp=True)
+    try:
+        check_accessibility(audit.new_page(), stack)
+    finally:
+        audit.close()
+
+
+def check_accessibility(page: Page, stack: AssistantStack) -> None:
+    page.goto(stack.web_url + "/")
+    open_widget(page)
+    ask(page, "what is a DFO")
+    expect(page.locator(".reply").first).to_be_visible()
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    serious = [
+        {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert serious == []
+    screenshot(page, "desktop-open")
+
+
+def test_forged_session_token_is_not_honoured(
+    context: BrowserContext, stack: AssistantStack
+) -> None:
+    victim = issue_session(stack.widget_secret)
+    forged = issue_session("attacker-secret", victim.session_id)
+    context.add_init_script(f"localStorage.setItem('clinicChat.token', {json.dumps(forged.token)})")
+    page = context.new_page()
+    page.goto(stack.web_url + "/")
+    open_widget(page)
+    session_id = page.evaluate("window.clinicChat.sessionId")
+    assert session_id and session_id != victim.session_id
+
+
+def test_nothing_is_lost_when_the_server_restarts(
+    page: Page, stack: AssistantStack, responses
+) -> None:
+    open_widget(page)
+    ask(page, "what is derotation in the hip operation")
+    expect_answer(page, text_of(responses, "utter_faq/vro_derotation"))
+    stack.stop_rasa()
+    try:
+        expect(page.locator(".status")).to_be_visible()
+        ask(page, "what are the downsides of a VRO")
+        expect(page.locator(".message.user").last).to_contain_text("downsides")
+        expect(page.locator(".pending").last).to_be_visible()
+        page.wait_for_timeout(1500)
+        assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 1
+    finally:
+        stack.start_rasa()
+    expect_answer(page, text_of(responses, "utter_faq/vro_disadvantages"))
+    expect(page.locator(".status")).to_be_hidden()
+    assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 0
+    # The message reached the server exactly once.
+    page.reload()
+    expect(page.locator(".message.user", has_text="downsides")).to_have_count(1)
+
+
+def test_bangla_text_renders_with_the_shipped_font(page: Page) -> None:
+    open_widget(page)
+    before = bot_messages(page).count()
+    question = "আমার ছেলের হিপ অপারেশন কবে?"
+    ask(page, question)
+    expect(page.locator(".message.user .bubble").last).to_have_text(f"You: {question}")
+    expect_more_bot_messages(page, before)
+    loaded = page.evaluate(
+        "async () => (await document.fonts.load('16px \"Noto Sans Bengali\"', 'আমার')).length"
+    )
+    assert loaded >= 1
+    assert page.evaluate("document.fonts.check('16px \"Noto Sans Bengali\"', 'আমার')")

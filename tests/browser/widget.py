@@ -1,0 +1,42 @@
+"""What a patient does with the widget, as small helpers for the browser tests."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Locator, Page, expect
+
+
+def open_widget(page: Page) -> None:
+    page.locator(".launcher").click()
+    expect(page.locator(".panel")).to_be_visible()
+    # The disclaimer that opens every session has arrived: the socket is ready.
+    expect(page.locator(".message.bot").first).to_contain_text("automated assistant")
+
+
+def ask(page: Page, text: str) -> None:
+    box = page.locator("textarea")
+    box.fill(text)
+    box.press("Enter")
+
+
+def bot_messages(page: Page) -> Locator:
+    return page.locator(".message.bot .bubble")
+
+
+def last_bot_message(page: Page) -> Locator:
+    return bot_messages(page).last
+
+
+def expect_answer(page: Page, text: str) -> None:
+    """Wait until a bot message with this text (its first sentence) is shown."""
+    first_sentence = text.split(". ")[0]
+    expect(page.locator(".message.bot .bubble", has_text=first_sentence).last).to_be_visible()
+
+
+def expect_more_bot_messages(page: Page, than: int) -> None:
+    """Wait until more than ``than`` bot messages are shown."""
+    page.wait_for_function(
+        "count => document.querySelector('#clinic-chat').shadowRoot"
+        ".querySelectorAll('.message.bot').length > count",
+        arg=than,
+        timeout=30_000,
+    )

@@ -1,0 +1,105 @@
+"""The whole assistant on free local ports: action server, Rasa server, web process.
+
+Used by the live tests and the browser tests. Conversations go to PostgreSQL
+and locks to Redis, as in production.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+import socket
+import subprocess
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot import launcher
+
+CLINIC_PHONE = "+880 1711 000000"
+CLINIC_WHATSAPP = "8801711000000"
+
+
+def free_port() -> int:
+    """A TCP port nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class AssistantStack:
+    """Starts, restarts and stops the assistant's three processes."""
+
+    database_url: str
+    redis_url: str
+    model: Path
+    rasa_port: int = field(default_factory=free_port)
+    action_port: int = field(default_factory=free_port)
+    web_port: int = field(default_factory=free_port)
+    token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    widget_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rasa_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def web_url(self) -> str:
+        return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def env(self) -> Dict[str, str]:
+        return {
+            **os.environ,
+            **launcher.QUIET_DEFAULTS,
+            "CLINIC_ENV": "test",
+            "DATABASE_URL": self.database_url,
+            "REDIS_URL": self.redis_url,
+            "RASA_AUTH_TOKEN": self.token,
+            "RASA_PORT": str(self.rasa_port),
+            "ACTION_PORT": str(self.action_port),
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "WEB_PORT": str(self.web_port),
+            "WEB_BIND_ADDRESS": "127.0.0.1",
+            "RASA_PUBLIC_URL": self.rasa_url,
+            "WIDGET_JWT_SECRET": self.widget_secret,
+            "WIDGET_ALLOWED_ORIGINS": self.web_url,
+            "CORS_ORIGINS": self.web_url,
+            "CLINIC_PHONE": CLINIC_PHONE,
+            "CLINIC_WHATSAPP": CLINIC_WHATSAPP,
+            "CLINIC_HOURS": "",
+        }
+
+    def _wait(self, url: str, names: List[str], timeout: float) -> None:
+        watched = [self.processes[name] for name in names]
+        if not launcher.wait_until_ready(url, timeout, watched):
+            raise RuntimeError(f"{', '.join(names)} did not start ({url})")
+
+    def start_rasa(self) -> None:
+        env = self.env
+        self.processes["rasa"] = launcher.start(launcher.rasa_server_command(env, self.model), env)
+        self._wait(f"{self.rasa_url}/", ["rasa"], 240)
+
+    def stop_rasa(self) -> None:
+        process = self.processes.pop("rasa", None)
+        if process:
+            launcher.stop_all([process])
+
+    def start(self) -> AssistantStack:
+        env = self.env
+        self.processes["actions"] = launcher.start(launcher.action_server_command(env), env)
+        self.processes["web"] = launcher.start(launcher.web_command(), env)
+        self.start_rasa()
+        self._wait(f"http://127.0.0.1:{self.action_port}/health", ["actions"], 60)
+        self._wait(f"{self.web_url}/health", ["web"], 60)
+        return self
+
+    def stop(self) -> None:
+        launcher.stop_all(list(self.processes.values()))
+        self.processes.clear()
+
+    def alive(self, name: str) -> Optional[bool]:
+        process = self.processes.get(name)
+        return None if process is None else process.poll() is None
