@@ -30,7 +30,8 @@ $(INSTALLED): requirements.lock scripts/find-python.sh
 	$(PY) -m pip install --quiet -r requirements.lock
 	@touch $@
 
-$(SPACY_MODEL)/meta.json: $(INSTALLED) bot/nlu/spacy_pipeline.py
+# The pipeline stores the red-flag vocabulary's confusable words: rebuild with it.
+$(SPACY_MODEL)/meta.json: requirements.lock bot/nlu/spacy_pipeline.py bot/nlu/red_flags.py | $(INSTALLED)
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 
 .env: .env.example | $(INSTALLED)
@@ -42,7 +43,8 @@ $(WIDGET): widget/package.json widget/package-lock.json widget/build.mjs $(wildc
 
 install: $(INSTALLED) $(SPACY_MODEL)/meta.json .env $(WIDGET) ## Create .venv, install the lock files, build the spaCy pipeline and the widget, create .env
 
-$(MODEL): $(INSTALLED) $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS)
+# A reinstall of the same lock file does not retrain; a changed lock file does.
+$(MODEL): requirements.lock $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS) | $(INSTALLED)
 	$(WITH_ENV) $(RASA) train --force --fixed-model-name clinic --out models
 	@touch $@
 

@@ -12,6 +12,7 @@ variables already set in the environment)::
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import secrets
 import signal
@@ -197,6 +198,12 @@ def check_settings(env: Mapping[str, str]) -> None:
         raise SystemExit(f"error: {error}") from error
 
 
+def say(text: str) -> None:
+    """Print to the terminal; a closed pipe (``make run | tee`` after Ctrl-C) is ignored."""
+    with contextlib.suppress(BrokenPipeError, OSError):
+        print(text, flush=True)
+
+
 def supervise(processes: Sequence[subprocess.Popen]) -> int:
     """Wait until Ctrl-C, SIGTERM or a child's exit; then stop every child."""
     stopping = False
@@ -207,18 +214,23 @@ def supervise(processes: Sequence[subprocess.Popen]) -> int:
 
     signal.signal(signal.SIGINT, request_stop)
     signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGHUP, request_stop)
     exit_code = 0
-    while not stopping:
-        for process in processes:
-            code = process.poll()
-            if code is not None:
-                print(f"\nA process stopped (exit code {code}); stopping the others.", flush=True)
-                exit_code = code or 1
-                stopping = True
-        time.sleep(0.5)
-    print("\nStopping the assistant...", flush=True)
-    stop_all(processes)
-    print("Stopped.", flush=True)
+    try:
+        while not stopping:
+            for process in processes:
+                code = process.poll()
+                if code is not None:
+                    say(f"\nA process stopped (exit code {code}); stopping the others.")
+                    exit_code = code or 1
+                    stopping = True
+            time.sleep(0.5)
+        say("\nStopping the assistant...")
+    finally:
+        # Children run in their own sessions (Ctrl-C reaches only us), so they
+        # are stopped here whatever happened above.
+        stop_all(processes)
+    say("Stopped.")
     return exit_code
 
 
@@ -233,7 +245,7 @@ def run(env: Dict[str, str]) -> int:
     port = env.get("RASA_PORT", "5005")
     web_port = env.get("WEB_PORT", "8080")
     if wait_until_ready(f"http://127.0.0.1:{port}/", READY_TIMEOUT_SECONDS, processes):
-        print(
+        say(
             "\nThe assistant is running.\n"
             f"  Clinic page with the chat widget:  http://localhost:{web_port}/\n"
             f"  REST channel:  POST http://localhost:{port}/webhooks/rest/webhook\n"
@@ -242,8 +254,7 @@ def run(env: Dict[str, str]) -> int:
             f"  Action server: http://localhost:{env.get('ACTION_PORT', '5055')}/health\n"
             "  Terminal chat: make shell (in another terminal: stop this one first,\n"
             "                 or use the REST channel)\n"
-            "Press Ctrl-C to stop everything.\n",
-            flush=True,
+            "Press Ctrl-C to stop everything.\n"
         )
     return supervise(processes)
 

@@ -124,12 +124,11 @@ def _percent(value: Any) -> str:
 def render(results: Dict[str, Any]) -> str:
     """A plain-text report of the figures, ours beside the default pipeline's."""
     ours = results["models"]["ours"]
-    # Without a baseline run (the dev set), the second column repeats ours.
-    base = results["models"].get("rasa_init", ours)
+    base = results["models"].get("rasa_init")  # absent for the dev set
     lines = [
         f"{results['set_name']} messages: {ours['messages']} (none of them in data/)",
         "",
-        f"{'figure':36} {'ours':>8} {'rasa init':>10} {'aim':>8}",
+        f"{'figure':36} {'ours':>8} {'rasa init' if base else '':>10} {'aim':>8}",
     ]
     rows = [
         ("in-scope accuracy", "in_scope_accuracy"),
@@ -140,18 +139,19 @@ def render(results: Dict[str, Any]) -> str:
     ]
     for label, key in rows:
         aim = AIMS.get(key)
+        baseline = _percent(base[key]) if base else ""
         lines.append(
-            f"{label:36} {_percent(ours[key]):>8} {_percent(base[key]):>10} "
+            f"{label:36} {_percent(ours[key]):>8} {baseline:>10} "
             f"{_percent(aim) if aim is not None else '':>8}"
         )
-    lines.append(
-        f"{'parse latency median / p95 (ms)':36} "
-        f"{ours['latency']['median_ms']:4.0f}/{ours['latency']['p95_ms']:<4.0f}"
-        f"{base['latency']['median_ms']:6.0f}/{base['latency']['p95_ms']:<4.0f}"
-    )
-    lines += ["", "Accuracy by tag (ours / rasa init):"]
+    latency = f"{ours['latency']['median_ms']:4.0f}/{ours['latency']['p95_ms']:<4.0f}"
+    if base:
+        latency += f"{base['latency']['median_ms']:6.0f}/{base['latency']['p95_ms']:<4.0f}"
+    lines.append(f"{'parse latency median / p95 (ms)':36} {latency}")
+    lines += ["", "Accuracy by tag" + (" (ours / rasa init):" if base else ":")]
     for tag, value in ours["by_tag"].items():
-        lines.append(f"  {tag:12} {_percent(value)} / {_percent(base['by_tag'].get(tag))}")
+        other = f" / {_percent(base['by_tag'].get(tag))}" if base else ""
+        lines.append(f"  {tag:12} {_percent(value)}{other}")
     lines += ["", f"{'key':30} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}   (ours)"]
     for key, figures in ours["per_key"].items():
         lines.append(

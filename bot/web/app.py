@@ -185,7 +185,11 @@ def main() -> None:
     from bot.settings import get_settings
 
     settings = get_settings()
-    logging.basicConfig(level=logging.INFO)
+    # Sanic logs its own lines; ours (event names and ids only) get one handler.
+    ours = logging.getLogger("bot")
+    ours.setLevel(logging.INFO)
+    ours.addHandler(logging.StreamHandler())
+    ours.propagate = False
     app = create_app(settings)
     app.run(host=settings.web_bind_address, port=settings.web_port, access_log=False)
 
