@@ -99,6 +99,7 @@ PERSONAL = _words(
 )
 # A sentence opening with one of these asks about what might happen...
 HYPOTHETICAL_START = _words("can could will would should may might")
+ASKING_FOR_HELP = _words("you u someone somebody anyone anybody")
 # ...with one of these, it is general unless it names someone ("is his wound red?").
 QUESTION_START = _words("does do is are what why how when")
 # Cues that a sentence asks about warning signs in general rather than
@@ -274,8 +275,13 @@ class _Sentence:
             return True
         first = self.forms[0] if self.forms else frozenset()
         second = self.forms[1] if len(self.forms) > 1 else frozenset()
-        # "can't feel my leg" opens with a modal too, but reports a symptom.
-        if first & HYPOTHETICAL_START and not second & NEGATION and "n't" not in first:
+        # "can't feel my leg" opens with a modal too, but reports a symptom, and
+        # "can you help, his toes are blue" asks for help with one.
+        if (
+            first & HYPOTHETICAL_START
+            and not second & (NEGATION | ASKING_FOR_HELP)
+            and "n't" not in first
+        ):
             return True
         return bool(first & QUESTION_START) and not self.has(PERSONAL)
 

@@ -109,6 +109,12 @@ def test_talk_to_staff_and_whatsapp_are_offered(page: Page, responses) -> None:
     expect(whatsapp).to_have_attribute("rel", "noopener noreferrer")
     page.locator("button.talk-to-staff").click()
     expect_answer(page, text_of(responses, "utter_handoff"))
+    # The WhatsApp address in the bot's reply becomes a safe link, nothing else does.
+    link = page.locator(".message.bot .bubble a").last
+    expect(link).to_have_attribute("href", f"https://wa.me/{CLINIC_WHATSAPP}")
+    expect(link).to_have_attribute("target", "_blank")
+    expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
+    assert page.locator(".message.bot .bubble a[href^='javascript']").count() == 0
 
 
 def test_phone_layout_is_full_screen(browser, stack: AssistantStack) -> None:

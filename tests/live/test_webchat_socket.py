@@ -44,6 +44,11 @@ class Listener:
             wait_timeout=10,
         )
 
+    async def join(self, session_id: str) -> List[Any]:
+        """Ask for our own session, as the widget does after connecting."""
+        await self.client.emit("session_request", {"session_id": session_id})
+        return await self.wait_for("session_confirm")
+
     async def wait_for(self, name: str, count: int = 1, timeout: float = 30) -> List[Any]:
         for _ in range(int(timeout * 10)):
             found = [data for event, data in self.events if event == name]
@@ -65,8 +70,7 @@ async def test_own_session_is_confirmed_and_answered(stack: AssistantStack) -> N
     listener = Listener(stack)
     await listener.connect(session.token)
     try:
-        await listener.client.emit("session_request", {"session_id": session.session_id})
-        assert await listener.wait_for("session_confirm") == [session.session_id]
+        assert await listener.join(session.session_id) == [session.session_id]
         message_id = uuid.uuid4().hex
         payload: Dict[str, Any] = {
             "session_id": session.session_id,
@@ -105,8 +109,7 @@ async def test_oversized_and_malformed_messages_get_an_error(stack: AssistantSta
     listener = Listener(stack)
     await listener.connect(session.token)
     try:
-        await listener.client.emit("session_request", {"session_id": session.session_id})
-        await listener.wait_for("session_confirm")
+        await listener.join(session.session_id)
         too_long = await listener.client.call("user_uttered", {"message": "x" * 6000}, timeout=30)
         assert too_long == {"ok": False, "error": "too_long"}
         malformed = await listener.client.call("user_uttered", ["not", "a", "dict"], timeout=30)

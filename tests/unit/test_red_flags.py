@@ -68,3 +68,23 @@ def test_breathing_trouble_is_flagged_even_inside_a_question(nlp: Language) -> N
 def test_red_flag_in_second_sentence_is_found(nlp: Language) -> None:
     text = "We had the VRO done last month. Today her toes are blue."
     assert detect_red_flags(nlp(text)) == [red_flags.LIMB_CIRCULATION]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "can you help my son his toes are blue and cold",
+        "could someone please help her wound is leaking",
+        "can u tell me what to do, he has a high fever after the VRO",
+    ],
+)
+def test_a_plea_for_help_is_not_a_general_question(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["will I get a fever after the operation?", "can a fall after the operation move the plate?"],
+)
+def test_what_might_happen_is_not_a_report(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == []
