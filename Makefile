@@ -18,7 +18,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
                    $(wildcard bot/nlu/*.py)
 
 .PHONY: help install run shell train test test-unit test-conversations validate \
-        evaluate evaluate-dev lint services browser lock clean
+        evaluate evaluate-dev lint services browser lock clean migrate
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -50,7 +50,10 @@ $(MODEL): requirements.lock $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS) | $(INST
 
 train: install $(MODEL) ## Train the model into models/ (only when data or config changed)
 
-run: install train ## Set up, then run the Rasa server (5005) and the action server (5055)
+migrate: install ## Create or upgrade the clinic's own tables (Alembic) in DATABASE_URL
+	$(WITH_ENV) $(PY) -m bot.db.migrate
+
+run: install train migrate ## Set up, then run the Rasa server (5005), action server (5055), web process (8080)
 	$(PY) -m bot.launcher run
 
 shell: install train ## Chat with the assistant in the terminal
@@ -81,8 +84,8 @@ evaluate-dev: install train ## Measure our model on the development set (for tun
 	$(WITH_ENV) $(PY) -m bot.evaluation.run --dev --out $(RESULTS)/evaluation
 
 lint: install ## ruff over our Python code
-	$(VENV)/bin/ruff check bot actions tests scripts
-	$(VENV)/bin/ruff format --check bot actions tests scripts
+	$(VENV)/bin/ruff check bot actions tests scripts migrations
+	$(VENV)/bin/ruff format --check bot actions tests scripts migrations
 
 lock: ## Regenerate requirements.lock from requirements.in (needs network)
 	rm -rf build/lock-venv && $$(scripts/find-python.sh) -m venv build/lock-venv
