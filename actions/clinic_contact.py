@@ -22,8 +22,7 @@ def contact_details(settings: Settings) -> Dict[str, str]:
     details = {
         "clinic_phone": settings.clinic_phone,
         "clinic_hours": settings.clinic_hours,
-        # wa.me links take the number in international form without "+".
-        "clinic_whatsapp": re.sub(r"\D", "", settings.clinic_whatsapp),
+        "clinic_whatsapp": settings.clinic_whatsapp_digits,
     }
     return {name: value for name, value in details.items() if usable(value)}
 

@@ -10,6 +10,7 @@ import spacy
 import yaml
 from spacy.language import Language
 
+from bot.evaluation.run import all_responses
 from bot.nlu.spacy_pipeline import build_pipeline
 from tests.utils.databases import ensure_postgres_database, postgres_test_url, redis_test_url
 from tests.utils.stack import AssistantStack
@@ -35,12 +36,12 @@ def nlp() -> Language:
 @pytest.fixture(scope="session")
 def responses() -> Dict[str, List[Dict[str, Any]]]:
     """Every response of the assistant by name, as written in the project's data."""
-    found: Dict[str, List[Dict[str, Any]]] = dict(
-        load_yaml(PROJECT_ROOT / "domain.yml")["responses"]
-    )
-    for path in (PROJECT_ROOT / "data" / "responses").glob("*.yml"):
-        found.update(load_yaml(path)["responses"])
-    return found
+    return all_responses()
+
+
+def text_of(responses: Dict[str, List[Dict[str, Any]]], name: str) -> str:
+    """The text a response sends (its first variation)."""
+    return responses[name][0]["text"]
 
 
 @pytest.fixture(scope="session")

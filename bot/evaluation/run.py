@@ -109,7 +109,7 @@ def latency_summary(latencies: Sequence[float]) -> Dict[str, float]:
     }
 
 
-def english_responses() -> Dict[str, Any]:
+def all_responses() -> Dict[str, Any]:
     """Every response text of the assistant, by name."""
     responses = dict(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["responses"])
     for path in sorted((DATA / "responses").glob("*.yml")):
@@ -203,7 +203,7 @@ def evaluate(
         figures["latency"] = latency_summary(latencies)
         results["models"][name] = figures
         results["model_files"][name] = str(path.relative_to(PROJECT_ROOT))
-    results["reading_grades"] = response_grades(english_responses())
+    results["reading_grades"] = response_grades(all_responses())
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     report = render(results)

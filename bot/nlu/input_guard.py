@@ -12,7 +12,7 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.text_cleaning import clean_text
+from bot.nlu.text_cleaning import clean_text, shorten
 
 # Output property: {"status": ..., "original_length": ...}; read by the
 # fallback classifier and the dialogue to answer empty or over-long messages.
@@ -53,7 +53,7 @@ class InputGuard(GraphComponent):
         if raw is None:
             return
         full = clean_text(raw[: MAX_SCAN_CHARS * 2], MAX_SCAN_CHARS)
-        cleaned = clean_text(raw[: MAX_SCAN_CHARS * 2], self._max_chars)
+        cleaned = shorten(full, self._max_chars)
         message.set(TEXT, cleaned.text)
         message.set(FULL_TEXT, full.text)
         message.set(

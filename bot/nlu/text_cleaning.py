@@ -73,6 +73,11 @@ def clean_text(raw: str, max_chars: int) -> CleanText:
         return CleanText("", EMPTY, len(raw))
     if not has_words(text):
         return CleanText(text, NO_WORDS, len(raw))
-    if len(text) > max_chars:
-        return CleanText(text[:max_chars].rstrip(), TOO_LONG, len(raw))
-    return CleanText(text, OK, len(raw))
+    return shorten(CleanText(text, OK, len(raw)), max_chars)
+
+
+def shorten(cleaned: CleanText, max_chars: int) -> CleanText:
+    """Cut already-cleaned text to ``max_chars``, marking it ``too_long`` if cut."""
+    if cleaned.status in (EMPTY, NO_WORDS) or len(cleaned.text) <= max_chars:
+        return cleaned
+    return CleanText(cleaned.text[:max_chars].rstrip(), TOO_LONG, cleaned.original_length)

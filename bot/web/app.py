@@ -27,8 +27,8 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
+from bot.db.session import engine_for
 from bot.settings import Settings
-from bot.storage.database import ensure_sqlite_folder
 from bot.web.history import conversation_messages
 from bot.web.sessions import bearer_token, issue_session, verify_session
 
@@ -101,8 +101,7 @@ def create_app(settings: Settings, name: str = "clinic_web") -> Sanic:
 
     @app.listener("before_server_start")
     async def connect_database(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
-        ensure_sqlite_folder(settings.database_url)
-        app.ctx.engine = sa.create_engine(settings.database_url, future=True, pool_pre_ping=True)
+        app.ctx.engine = engine_for(settings.database_url)
 
     @app.listener("after_server_stop")
     async def close_database(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:

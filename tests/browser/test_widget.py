@@ -16,11 +16,8 @@ from tests.browser.widget import (
     expect_more_bot_messages,
     open_widget,
 )
+from tests.conftest import text_of
 from tests.utils.stack import CLINIC_WHATSAPP, AssistantStack
-
-
-def text_of(responses, name: str) -> str:
-    return responses[name][0]["text"]
 
 
 def test_questions_about_both_operations_are_answered(page: Page, responses) -> None:

@@ -8,6 +8,7 @@ from typing import Any, Dict, List
 import pytest
 import requests
 
+from tests.conftest import text_of
 from tests.live.conftest import LiveAssistant
 from tests.utils.databases import event_types
 from tests.utils.stack import CLINIC_PHONE
@@ -21,10 +22,6 @@ def new_sender() -> str:
 
 def texts(replies: List[Dict[str, Any]]) -> List[str]:
     return [reply.get("text", "") for reply in replies]
-
-
-def text_of(responses: Dict[str, List[Dict[str, Any]]], name: str) -> str:
-    return responses[name][0]["text"]
 
 
 def test_first_message_opens_with_the_disclaimer(assistant: LiveAssistant, responses) -> None:
