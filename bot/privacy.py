@@ -31,6 +31,9 @@ __all__ = [
     "to_ascii_digits",
 ]
 
+# Slots whose values are never stored in full in the conversation log.
+SENSITIVE_SLOTS = ("callback_phone",)
+
 _BANGLA_TO_ASCII = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 
 _PHONE = "phone"
@@ -251,3 +254,18 @@ def _token(kind: str, digits: str) -> str:
     keep = _KEEP[kind]
     tail = digits[-keep:] if len(digits) > keep else ""
     return f"[{_LABEL[kind]} {_MASK}{tail}]"
+
+
+_PHONE_LIKE_ID = re.compile(r"^(?:whatsapp:)?\+?[0-9]{8,15}$")
+
+
+def conversation_label(conversation_id: str) -> str:
+    """How the console shows a conversation id without revealing a phone number.
+
+    WhatsApp conversations are keyed by the patient's number; those are shown
+    as ``WhatsApp •••78``. Other ids (random web-chat session ids) are shown
+    by their first eight characters.
+    """
+    if _PHONE_LIKE_ID.match(conversation_id):
+        return f"WhatsApp {_MASK}{conversation_id[-2:]}"
+    return conversation_id[:8]

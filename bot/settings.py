@@ -13,10 +13,14 @@ import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Optional, Tuple
+from typing import List, Mapping, Optional, Tuple
+
+from bot.clinic_hours import OpeningHours, OpeningHoursError, parse_opening_hours
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DATABASE_URL = "sqlite:///var/rasa.db"
+DEFAULT_GRAPH_API_URL = "https://graph.facebook.com/v21.0"
+DEFAULT_TWILIO_API_URL = "https://api.twilio.com"
 DEVELOPMENT = "development"
 PRODUCTION = "production"
 _ENVIRONMENTS = (DEVELOPMENT, "test", PRODUCTION)
@@ -45,11 +49,35 @@ class Settings:
     rasa_public_url: str = "http://localhost:5005"
     web_port: int = 8080
     web_bind_address: str = "127.0.0.1"
+    # WhatsApp Cloud API (bot/channels/whatsapp.py); empty: the channel is off.
+    whatsapp_verify_token: str = ""
+    whatsapp_app_secret: str = ""
+    whatsapp_access_token: str = ""
+    whatsapp_phone_number_id: str = ""
+    whatsapp_graph_api_url: str = DEFAULT_GRAPH_API_URL
+    # WhatsApp through Twilio (bot/channels/twilio_whatsapp.py); empty: off.
+    twilio_account_sid: str = ""
+    twilio_auth_token: str = ""
+    twilio_whatsapp_number: str = ""
+    twilio_webhook_url: str = ""
+    twilio_api_url: str = DEFAULT_TWILIO_API_URL
+    # Where the web process reaches the Rasa server's HTTP API (staff replies).
+    rasa_url: str = "http://127.0.0.1:5005"
+    clinic_opening_hours: str = ""
+    clinic_timezone: str = "Asia/Dhaka"
+    console_idle_minutes: int = 30
+    console_secure_cookies: bool = False
+    retention_days: int = 365
 
     @property
     def is_production(self) -> bool:
         """Whether secrets and contact details must be real."""
         return self.environment == PRODUCTION
+
+    @property
+    def opening_hours(self) -> OpeningHours:
+        """The parsed ``CLINIC_OPENING_HOURS`` (validated when settings load)."""
+        return parse_opening_hours(self.clinic_opening_hours, self.clinic_timezone)
 
     @property
     def clinic_whatsapp_digits(self) -> str:
@@ -102,6 +130,26 @@ def _port(name: str, raw: str) -> int:
     return port
 
 
+def _flag(raw: str, default: bool) -> bool:
+    value = raw.strip().lower()
+    if not value:
+        return default
+    return value in ("1", "true", "yes", "on")
+
+
+def _positive(name: str, environ: Mapping[str, str], default: int) -> int:
+    raw = environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number, got {raw!r}") from error
+    if value < 1:
+        raise SettingsError(f"{name} must be at least 1, got {value}")
+    return value
+
+
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Build and validate settings from an environment mapping.
 
@@ -138,7 +186,37 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         rasa_public_url=environ.get("RASA_PUBLIC_URL", "http://localhost:5005").strip().rstrip("/"),
         web_port=_port("WEB_PORT", environ.get("WEB_PORT", "8080")),
         web_bind_address=environ.get("WEB_BIND_ADDRESS", "127.0.0.1").strip(),
+        whatsapp_verify_token=environ.get("WHATSAPP_VERIFY_TOKEN", "").strip(),
+        whatsapp_app_secret=environ.get("WHATSAPP_APP_SECRET", "").strip(),
+        whatsapp_access_token=environ.get("WHATSAPP_ACCESS_TOKEN", "").strip(),
+        whatsapp_phone_number_id=environ.get("WHATSAPP_PHONE_NUMBER_ID", "").strip(),
+        whatsapp_graph_api_url=(
+            environ.get("WHATSAPP_GRAPH_API_URL", "").strip().rstrip("/") or DEFAULT_GRAPH_API_URL
+        ),
+        twilio_account_sid=environ.get("TWILIO_ACCOUNT_SID", "").strip(),
+        twilio_auth_token=environ.get("TWILIO_AUTH_TOKEN", "").strip(),
+        twilio_whatsapp_number=environ.get("TWILIO_WHATSAPP_NUMBER", "").strip(),
+        twilio_webhook_url=environ.get("TWILIO_WEBHOOK_URL", "").strip(),
+        twilio_api_url=(
+            environ.get("TWILIO_API_URL", "").strip().rstrip("/") or DEFAULT_TWILIO_API_URL
+        ),
+        rasa_url=(
+            environ.get("RASA_URL", "").strip()
+            or f"http://127.0.0.1:{environ.get('RASA_PORT', '').strip() or '5005'}"
+        ).rstrip("/"),
+        clinic_opening_hours=environ.get("CLINIC_OPENING_HOURS", "").strip(),
+        clinic_timezone=environ.get("CLINIC_TIMEZONE", "").strip() or "Asia/Dhaka",
+        console_idle_minutes=_positive("CONSOLE_IDLE_MINUTES", environ, 30),
+        # Secure cookies (HTTPS only) by default in production.
+        console_secure_cookies=_flag(
+            environ.get("CONSOLE_SECURE_COOKIES", ""), default=environment == PRODUCTION
+        ),
+        retention_days=_positive("RETENTION_DAYS", environ, 365),
     )
+    try:
+        parse_opening_hours(settings.clinic_opening_hours, settings.clinic_timezone)
+    except OpeningHoursError as error:
+        raise SettingsError(f"CLINIC_OPENING_HOURS / CLINIC_TIMEZONE: {error}") from error
     if settings.is_production:
         _check_production(settings)
     return settings
@@ -160,8 +238,36 @@ def _check_production(settings: Settings) -> None:
     ):
         if _is_placeholder(value):
             problems.append(f"{name} must be set to the clinic's real details")
+    problems += _messaging_problems(settings)
     if problems:
         raise SettingsError("; ".join(problems))
+
+
+def _messaging_problems(settings: Settings) -> List[str]:
+    """A WhatsApp channel that is switched on must be locked down."""
+    problems = []
+    if settings.whatsapp_access_token:
+        if _is_placeholder(settings.whatsapp_app_secret) or len(settings.whatsapp_app_secret) < 16:
+            problems.append("WHATSAPP_APP_SECRET must be the app's real secret")
+        if (
+            _is_placeholder(settings.whatsapp_verify_token)
+            or len(settings.whatsapp_verify_token) < 16
+        ):
+            problems.append("WHATSAPP_VERIFY_TOKEN must be a real secret of 16+ characters")
+        if not settings.whatsapp_phone_number_id.isdigit():
+            problems.append("WHATSAPP_PHONE_NUMBER_ID must be the number's id (digits)")
+        if not settings.whatsapp_graph_api_url.startswith("https://"):
+            problems.append("WHATSAPP_GRAPH_API_URL must use https")
+    if settings.twilio_account_sid:
+        if _is_placeholder(settings.twilio_auth_token) or len(settings.twilio_auth_token) < 16:
+            problems.append("TWILIO_AUTH_TOKEN must be the account's real auth token")
+        if not settings.twilio_whatsapp_number:
+            problems.append("TWILIO_WHATSAPP_NUMBER must be set")
+        if not settings.twilio_webhook_url.startswith("https://"):
+            problems.append("TWILIO_WEBHOOK_URL must be the public https URL Twilio calls")
+        if not settings.twilio_api_url.startswith("https://"):
+            problems.append("TWILIO_API_URL must use https")
+    return problems
 
 
 @functools.lru_cache(maxsize=1)

@@ -102,6 +102,34 @@ class StaffAccount(Base):
     is_active = sa.Column(sa.Boolean, nullable=False, default=True, server_default=sa.true())
     created_at = _created_at()
     last_login_at = sa.Column(UTCDateTime(), nullable=True)
+    # Last request from the console: staff count as online for a short while after it.
+    last_seen_at = sa.Column(UTCDateTime(), nullable=True)
+
+
+class StaffSession(Base):
+    """A signed-in console session; the cookie holds the token, we keep its hash."""
+
+    __tablename__ = "clinic_staff_sessions"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    token_hash = sa.Column(sa.String(64), nullable=False, unique=True)
+    staff_id = sa.Column(
+        sa.Integer, sa.ForeignKey("clinic_staff_accounts.id"), nullable=False, index=True
+    )
+    csrf_token = sa.Column(sa.String(64), nullable=False)
+    created_at = _created_at()
+    last_seen_at = sa.Column(UTCDateTime(), nullable=False, default=utc_now)
+
+
+class SignInFailure(Base):
+    """A failed sign-in, kept for a while to slow down password guessing."""
+
+    __tablename__ = "clinic_sign_in_failures"
+
+    id = sa.Column(sa.Integer, primary_key=True)
+    # The username tried, lower-cased (it may not exist).
+    username = sa.Column(sa.String(64), nullable=False, index=True)
+    created_at = sa.Column(UTCDateTime(), nullable=False, default=utc_now, index=True)
 
 
 class Handoff(Base):
@@ -140,6 +168,8 @@ class CallbackRequest(Base):
     # E.164, e.g. +8801XXXXXXXXX; validated by repository.record_callback.
     phone = sa.Column(sa.String(20), nullable=False)
     preferred_time = sa.Column(sa.String(120), nullable=False)
+    channel = sa.Column(sa.String(32), nullable=True)
+    language = sa.Column(sa.String(8), nullable=True)
     consent_given_at = sa.Column(UTCDateTime(), nullable=False)
     created_at = _created_at()
     handled_at = sa.Column(UTCDateTime(), nullable=True)

@@ -242,6 +242,8 @@ def record_callback(
     phone: str,
     preferred_time: str,
     consent_given_at: datetime,
+    channel: Optional[str] = None,
+    language: Optional[str] = None,
 ) -> CallbackRequest:
     """Store a patient's request to be phoned back.
 
@@ -252,6 +254,8 @@ def record_callback(
         phone: The number in E.164 form, e.g. ``+8801712345678``.
         preferred_time: When the patient would like the call, in their words.
         consent_given_at: When the patient agreed to being called (aware).
+        channel: The channel the patient asked on.
+        language: The conversation's language, so staff can call in it.
 
     Returns:
         The new request, flushed so that it has an id.
@@ -268,6 +272,8 @@ def record_callback(
         phone=phone,
         preferred_time=preferred_time,
         consent_given_at=consent_given_at,
+        channel=channel,
+        language=language,
     )
     session.add(request)
     session.flush()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import sqlalchemy as sa
@@ -53,3 +54,19 @@ def session_factory(engine: Engine) -> sessionmaker:
         A ``sessionmaker`` producing 2.0-style sessions.
     """
     return sessionmaker(bind=engine, future=True, class_=Session)
+
+
+@functools.lru_cache(maxsize=4)
+def shared_session_factory(url: str) -> sessionmaker:
+    """One engine and session factory per database URL for this process.
+
+    Built on first use (never at import), so the action server and scripts
+    that never touch the clinic's tables open no connection.
+
+    Args:
+        url: An SQLAlchemy database URL, e.g. ``Settings.database_url``.
+
+    Returns:
+        A ``sessionmaker`` bound to a process-wide engine.
+    """
+    return session_factory(engine_for(url))

@@ -4,18 +4,28 @@
 split into dialect, host, port and so on; the clinic's deployments set a
 single ``DATABASE_URL`` instead (SQLite by default, PostgreSQL in production).
 Conversations are stored in Rasa's own ``events`` table, which we only read.
+
+Phone numbers and national ID numbers are masked before events are written:
+the patient's own message, the assistant's replies and the callback number
+slot all reach the database as ``[phone •••78]``. The callback request, kept
+in ``clinic_callback_requests`` with the patient's consent, is the one place a
+number is kept in full (see ``actions/callback.py``). The assistant still sees
+the full text while it handles the turn; only the stored copy is masked.
 """
 
 from __future__ import annotations
 
+import json
 import logging
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot.privacy import SENSITIVE_SLOTS, mask_phone_for_display, mask_sensitive
 from bot.settings import get_settings
 from bot.storage.database import wait_for_database
 
@@ -46,3 +56,56 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         wait_for_database(url)
         logger.info("tracker_store.connected", extra={"backend": make_url(url).get_backend_name()})
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Store the tracker's new events, with phone and ID numbers masked.
+
+        The same steps as ``SQLTrackerStore.save`` in Rasa 3.6, with one change:
+        each event's data passes through :func:`stored_event_data` first.
+        """
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            for event in self._additional_events(session, tracker):
+                data = stored_event_data(event.as_dict())
+                session.add(
+                    self.SQLEvent(
+                        sender_id=tracker.sender_id,
+                        type_name=event.type_name,
+                        timestamp=data.get("timestamp"),
+                        intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
+                        action_name=data.get("name"),
+                        data=json.dumps(data),
+                    )
+                )
+            session.commit()
+
+
+def stored_event_data(data: Dict[str, Any]) -> Dict[str, Any]:
+    """The form of a serialised Rasa event that may be stored.
+
+    Texts of patient and assistant messages are masked with
+    :func:`bot.privacy.mask_sensitive`; values of :data:`SENSITIVE_SLOTS` are
+    reduced to their last digits. Other events are returned unchanged.
+
+    Args:
+        data: ``event.as_dict()``.
+
+    Returns:
+        A masked copy (or ``data`` itself when nothing needed masking).
+    """
+    kind = data.get("event")
+    if kind in ("user", "bot") and isinstance(data.get("text"), str):
+        masked = dict(data, text=mask_sensitive(data["text"]))
+        parse_data = data.get("parse_data")
+        if isinstance(parse_data, dict) and isinstance(parse_data.get("text"), str):
+            masked["parse_data"] = dict(parse_data, text=mask_sensitive(parse_data["text"]))
+        metadata = data.get("metadata")
+        if isinstance(metadata, dict) and isinstance(metadata.get("display_text"), str):
+            masked["metadata"] = dict(
+                metadata, display_text=mask_sensitive(metadata["display_text"])
+            )
+        return masked
+    if kind == "slot" and data.get("name") in SENSITIVE_SLOTS and data.get("value"):
+        value = str(data["value"])
+        return dict(data, value=mask_phone_for_display(value) if value.startswith("+") else "•••")
+    return data

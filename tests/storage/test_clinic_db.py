@@ -30,6 +30,8 @@ CLINIC_TABLES = {
     "clinic_review_annotations",
     "clinic_reviewed_conversations",
     "clinic_audit_log",
+    "clinic_staff_sessions",
+    "clinic_sign_in_failures",
 }
 # The shape of Rasa 3.6's SQLTrackerStore table, created the way Rasa would.
 RASA_EVENTS_DDL = (
@@ -112,12 +114,12 @@ def test_upgrade_creates_the_tables_and_running_it_again_changes_nothing(
     database_url: str,
 ) -> None:
     assert _tables(database_url) == CLINIC_TABLES | {VERSION_TABLE}
-    assert _version(database_url) == ["0001"]
+    assert _version(database_url) == ["0002"]
 
     upgrade(database_url)
 
     assert _tables(database_url) == CLINIC_TABLES | {VERSION_TABLE}
-    assert _version(database_url) == ["0001"]
+    assert _version(database_url) == ["0002"]
 
 
 def test_rasa_events_table_survives_upgrade_and_downgrade(empty_database: str) -> None:
