@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Dict
+from typing import Dict, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.settings import Settings
 
+WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 _PLACEHOLDER = re.compile(r"x{3,}|change-?me|example", re.IGNORECASE)
 
 
@@ -27,9 +28,16 @@ def contact_details(settings: Settings) -> Dict[str, str]:
     return {name: value for name, value in details.items() if usable(value)}
 
 
-def utter_contact_options(dispatcher: CollectingDispatcher, settings: Settings) -> None:
-    """Tell the patient how to reach the clinic, using only configured details."""
+def utter_contact_options(
+    dispatcher: CollectingDispatcher, settings: Settings, channel: Optional[str] = None
+) -> None:
+    """Tell the patient how to reach the clinic, using only configured details.
+
+    The WhatsApp link is left out for a patient who is already on WhatsApp.
+    """
     details = contact_details(settings)
+    if channel in WHATSAPP_CHANNELS:
+        details.pop("clinic_whatsapp", None)
     if "clinic_phone" in details:
         dispatcher.utter_message(response="utter_handoff_contact", **details)
     else:

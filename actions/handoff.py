@@ -1,26 +1,119 @@
-"""Handing a conversation to the clinic's staff."""
+"""Handing a conversation to the clinic's staff.
+
+A handoff is a row in ``clinic_handoffs`` that the staff console shows in its
+queue. When a member of staff can answer now (within opening hours, console
+open), the conversation is paused: the assistant stays silent and the staff
+member's replies reach the patient on the patient's channel. Otherwise the
+patient is told honestly when staff will answer, the request waits in the
+queue, the assistant keeps answering questions, and a callback is offered.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any, Dict, List
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ConversationPaused, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
+from sqlalchemy.exc import SQLAlchemyError
 
 from actions.clinic_contact import utter_contact_options
-from bot.settings import get_settings
+from bot.db import repository
+from bot.db.models import utc_now
+from bot.db.session import shared_session_factory
+from bot.settings import Settings, get_settings
+from bot.staff_availability import StaffAvailability, check_availability, describe_opening
 
 logger = logging.getLogger(__name__)
 
 
-class ActionHandoff(Action):
-    """Acknowledges the request for a person and gives the clinic's contacts.
+@dataclass(frozen=True)
+class HandoffOutcome:
+    """What opening a handoff found."""
 
-    The staff console (live takeover) builds on this action; for now it
-    records the request in the conversation and says how to reach staff.
+    handoff_id: int
+    already_waiting: bool
+    availability: StaffAvailability
+
+
+def conversation_language(tracker: Tracker) -> str:
+    """The language the assistant answers in (``en`` or ``bn``)."""
+    return "bn" if tracker.get_slot("language") == "bn" else "en"
+
+
+def open_handoff_now(
+    settings: Settings,
+    conversation_id: str,
+    channel: str,
+    language: str,
+    urgent: bool,
+    reason: str,
+    now: Optional[datetime] = None,
+) -> HandoffOutcome:
+    """Put the conversation in the staff queue and check who can answer (blocking).
+
+    Args:
+        settings: Where the database is and the clinic's hours.
+        conversation_id: Rasa's sender id.
+        channel: The patient's channel.
+        language: The conversation's language.
+        urgent: Red-flag symptoms were described.
+        reason: ``requested``, ``fallback`` or ``urgent``.
+        now: The current time (tests pass one).
+
+    Returns:
+        The handoff's id, whether it was already queued, and staff availability.
     """
+    now = now or utc_now()
+    factory = shared_session_factory(settings.database_url)
+    with factory.begin() as session:
+        existing = repository.active_handoff(session=session, conversation_id=conversation_id)
+        handoff = repository.open_handoff(
+            session=session,
+            conversation_id=conversation_id,
+            channel=channel,
+            urgent=urgent,
+            reason=reason,
+            language=language,
+        )
+        availability = check_availability(session=session, hours=settings.opening_hours, now=now)
+        return HandoffOutcome(handoff.id, existing is not None, availability)
+
+
+async def open_handoff_for(tracker: Tracker, urgent: bool, reason: str) -> Optional[HandoffOutcome]:
+    """:func:`open_handoff_now` for a tracker, run off the event loop.
+
+    Returns ``None`` when the database cannot be reached: the patient must
+    still get the urgent-care message and the clinic's contacts, so a storage
+    failure never fails the action.
+    """
+    try:
+        return await asyncio.to_thread(
+            open_handoff_now,
+            get_settings(),
+            tracker.sender_id,
+            tracker.get_latest_input_channel() or "unknown",
+            conversation_language(tracker),
+            urgent,
+            reason,
+        )
+    except SQLAlchemyError:
+        logger.exception("conversation.handoff_not_stored", extra={"sender_id": tracker.sender_id})
+        return None
+
+
+def handoff_reason(tracker: Tracker) -> str:
+    """Why the patient is being handed over: asked for it, or after a failed clarification."""
+    intent = (tracker.latest_message.get("intent") or {}).get("name")
+    return "fallback" if intent == "affirm" else "requested"
+
+
+class ActionHandoff(Action):
+    """Queues the conversation for staff and tells the patient what happens next."""
 
     def name(self) -> str:
         return "action_handoff"
@@ -31,8 +124,41 @@ class ActionHandoff(Action):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[EventType]:
-        """Says a person will help and how to reach the clinic."""
-        dispatcher.utter_message(response="utter_handoff")
-        utter_contact_options(dispatcher, get_settings())
-        logger.info("conversation.handoff_requested", extra={"sender_id": tracker.sender_id})
-        return [SlotSet("handoff_requested", True)]
+        """Pauses the assistant for a person, or explains when staff will answer."""
+        settings = get_settings()
+        outcome = await open_handoff_for(tracker, urgent=False, reason=handoff_reason(tracker))
+        events: List[EventType] = [SlotSet("handoff_requested", True)]
+        channel = tracker.get_latest_input_channel()
+        if outcome is None:
+            dispatcher.utter_message(response="utter_handoff")
+            utter_contact_options(dispatcher, settings, channel=channel)
+            return events
+        logger.info(
+            "conversation.handoff",
+            extra={"sender_id": tracker.sender_id, "handoff_id": outcome.handoff_id},
+        )
+        if outcome.availability.available:
+            dispatcher.utter_message(response="utter_handoff_connecting")
+            return events + [ConversationPaused()]
+        if outcome.already_waiting:
+            dispatcher.utter_message(response="utter_handoff_already_waiting")
+        else:
+            utter_staff_offline(dispatcher, tracker, outcome.availability)
+        utter_contact_options(dispatcher, settings, channel=channel)
+        dispatcher.utter_message(response="utter_offer_callback")
+        return events
+
+
+def utter_staff_offline(
+    dispatcher: CollectingDispatcher, tracker: Tracker, availability: StaffAvailability
+) -> None:
+    """Tell the patient honestly when a person will answer."""
+    if availability.next_opening is not None:
+        dispatcher.utter_message(
+            response="utter_handoff_closed_hours",
+            next_opening=describe_opening(
+                availability.next_opening, utc_now(), conversation_language(tracker)
+            ),
+        )
+    else:
+        dispatcher.utter_message(response="utter_handoff_nobody_online")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, Callable, Dict, Iterator, List
 
 import pytest
@@ -10,6 +11,8 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.db.migrate import upgrade
+from bot.db.session import shared_session_factory
 from bot.settings import get_settings
 from tests.conftest import PROJECT_ROOT, TEST_DATA
 
@@ -25,9 +28,10 @@ def domain() -> Dict[str, Any]:
     return importer.get_domain().as_dict()
 
 
-def load_tracker(scenario: str) -> Tracker:
-    """A tracker from tests/data/trackers/<scenario>.json."""
+def load_tracker(scenario: str, **changes: Any) -> Tracker:
+    """A tracker from tests/data/trackers/<scenario>.json, with top-level ``changes``."""
     state = json.loads((TEST_DATA / "trackers" / f"{scenario}.json").read_text())
+    state.update(changes)
     return Tracker.from_dict(state)
 
 
@@ -36,23 +40,36 @@ def run_action(domain: Dict[str, Any]) -> Callable[..., Any]:
     """Run an action on a scenario; returns (messages, events)."""
 
     async def run(
-        action: Action, scenario: str
+        action: Action, scenario: str, **changes: Any
     ) -> tuple[List[Dict[str, Any]], List[Dict[str, Any]]]:
         dispatcher = CollectingDispatcher()
-        events = await action.run(dispatcher, load_tracker(scenario), domain)
+        events = await action.run(dispatcher, load_tracker(scenario, **changes), domain)
         return dispatcher.messages, events
 
     return run
 
 
 @pytest.fixture
-def clinic_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., None]]:
-    """Set the clinic's contact settings for one test."""
+def clinic_db(tmp_path: Path) -> Iterator[str]:
+    """A migrated SQLite database of the clinic's tables, for one test."""
+    url = f"sqlite:///{tmp_path / 'clinic.db'}"
+    upgrade(url)
+    yield url
+    shared_session_factory.cache_clear()
+
+
+@pytest.fixture
+def clinic_env(
+    monkeypatch: pytest.MonkeyPatch, clinic_db: str
+) -> Iterator[Callable[..., None]]:
+    """Set the clinic's contact settings (and a fresh database) for one test."""
 
     def configure(**values: str) -> None:
-        for name in ("CLINIC_PHONE", "CLINIC_WHATSAPP", "CLINIC_HOURS"):
+        for name in ("CLINIC_PHONE", "CLINIC_WHATSAPP", "CLINIC_HOURS", "CLINIC_OPENING_HOURS"):
             monkeypatch.setenv(name, values.get(name.lower(), ""))
+        monkeypatch.setenv("DATABASE_URL", values.get("database_url", clinic_db))
         get_settings.cache_clear()
+        shared_session_factory.cache_clear()
 
     configure()
     yield configure

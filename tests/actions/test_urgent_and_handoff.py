@@ -1,55 +1,169 @@
-"""action_urgent_care and action_handoff, with and without clinic contact details."""
+"""action_urgent_care and action_handoff: messages, the staff queue, pausing."""
+
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
 
 from actions.handoff import ActionHandoff
 from actions.urgent import ActionUrgentCare
+from bot.db import repository
+from bot.db.models import Handoff, utc_now
+from bot.db.session import shared_session_factory
+
+PAUSE = {"event": "pause", "timestamp": None}
 
 
-async def test_urgent_message_comes_first_and_marks_the_conversation(
-    run_action, clinic_env
+def responses(messages):
+    return [message["response"] for message in messages]
+
+
+def handoffs(url):
+    with shared_session_factory(url)() as session:
+        return [
+            (h.conversation_id, h.reason, h.urgent, h.status, h.language)
+            for h in session.execute(sa.select(Handoff).order_by(Handoff.id)).scalars()
+        ]
+
+
+def staff_online(url, seen_ago=timedelta(seconds=10)):
+    with shared_session_factory(url).begin() as session:
+        account = repository.create_staff(
+            session=session,
+            username="nurse",
+            display_name="Nurse Rahima",
+            password_hash="x",
+            role="staff",
+        )
+        account.last_seen_at = utc_now() - seen_ago
+
+
+async def test_urgent_message_comes_first_then_an_urgent_handoff(
+    run_action, clinic_env, clinic_db
 ) -> None:
     clinic_env(clinic_phone="+880 1711 000000")
     messages, events = await run_action(ActionUrgentCare(), "urgent_leaking_wound")
-    assert [message["response"] for message in messages] == [
+    assert responses(messages) == [
         "utter_urgent_care",
         "utter_clinic_phone",
+        "utter_urgent_staff_offline",
     ]
     assert messages[1]["clinic_phone"] == "+880 1711 000000"
-    assert events == [{"event": "slot", "timestamp": None, "name": "urgent", "value": True}]
+    assert {"event": "slot", "timestamp": None, "name": "urgent", "value": True} in events
+    assert PAUSE not in events
+    [(_, reason, urgent, status, _)] = handoffs(clinic_db)
+    assert (reason, urgent, status) == ("urgent", True, "open")
 
 
-async def test_urgent_without_a_configured_phone_sends_no_empty_number(
-    run_action, clinic_env
+async def test_urgent_with_staff_online_pauses_for_them(run_action, clinic_env, clinic_db) -> None:
+    staff_online(clinic_db)
+    messages, events = await run_action(ActionUrgentCare(), "urgent_leaking_wound")
+    assert responses(messages) == ["utter_urgent_care", "utter_urgent_staff_alerted"]
+    assert events[-1] == PAUSE
+
+
+async def test_urgent_still_answers_when_the_database_is_down(run_action, clinic_env) -> None:
+    clinic_env(database_url="postgresql://nobody@127.0.0.1:1/none")
+    messages, events = await run_action(ActionUrgentCare(), "urgent_leaking_wound")
+    assert responses(messages) == ["utter_urgent_care"]
+    assert {"event": "slot", "timestamp": None, "name": "urgent", "value": True} in events
+
+
+async def test_urgent_after_a_handoff_marks_it_urgent(run_action, clinic_env, clinic_db) -> None:
+    await run_action(ActionHandoff(), "faq_typed_vro_recovery", sender_id="same-patient")
+    await run_action(ActionUrgentCare(), "urgent_leaking_wound", sender_id="same-patient")
+    assert handoffs(clinic_db) == [("same-patient", "requested", True, "open", "en")]
+
+
+async def test_handoff_with_nobody_online_queues_it_and_offers_a_callback(
+    run_action, clinic_env, clinic_db
 ) -> None:
-    messages, _ = await run_action(ActionUrgentCare(), "urgent_leaking_wound")
-    assert [message["response"] for message in messages] == ["utter_urgent_care"]
-
-
-async def test_handoff_gives_every_configured_contact(run_action, clinic_env) -> None:
     clinic_env(
         clinic_phone="+880 1711 000000",
         clinic_whatsapp="+880 1711-000000",
         clinic_hours="Saturday to Thursday, 10 am to 6 pm",
     )
     messages, events = await run_action(ActionHandoff(), "faq_typed_vro_recovery")
-    assert [message["response"] for message in messages] == [
-        "utter_handoff",
+    assert responses(messages) == [
+        "utter_handoff_nobody_online",
         "utter_handoff_contact",
         "utter_handoff_whatsapp",
         "utter_handoff_hours",
+        "utter_offer_callback",
     ]
     assert messages[2]["clinic_whatsapp"] == "8801711000000"
-    assert {
-        "event": "slot",
-        "timestamp": None,
-        "name": "handoff_requested",
-        "value": True,
-    } in events
+    assert PAUSE not in events
+    assert {"event": "slot", "timestamp": None, "name": "handoff_requested", "value": True} in events
+    assert handoffs(clinic_db) == [("scenario-faq-typed", "requested", False, "open", "en")]
+
+
+async def test_handoff_outside_opening_hours_says_when_staff_answer(
+    run_action, clinic_env, clinic_db
+) -> None:
+    # A day range that never includes today: the clinic is closed now.
+    today = utc_now().astimezone(ZoneInfo("Asia/Dhaka")).strftime("%a").lower()
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    other = days[(days.index(today) + 3) % 7]
+    clinic_env(clinic_opening_hours=f"{other} 09:00-17:00")
+    staff_online(clinic_db)
+    messages, events = await run_action(ActionHandoff(), "faq_typed_vro_recovery")
+    assert responses(messages)[0] == "utter_handoff_closed_hours"
+    assert "09:00" in messages[0]["next_opening"]
+    assert PAUSE not in events
+
+
+async def test_handoff_with_staff_online_pauses_the_assistant(
+    run_action, clinic_env, clinic_db
+) -> None:
+    staff_online(clinic_db)
+    messages, events = await run_action(ActionHandoff(), "faq_typed_vro_recovery")
+    assert responses(messages) == ["utter_handoff_connecting"]
+    assert events[-1] == PAUSE
+
+
+async def test_staff_who_left_long_ago_do_not_count_as_online(
+    run_action, clinic_env, clinic_db
+) -> None:
+    staff_online(clinic_db, seen_ago=timedelta(minutes=10))
+    messages, events = await run_action(ActionHandoff(), "faq_typed_vro_recovery")
+    assert responses(messages)[0] == "utter_handoff_nobody_online"
+    assert PAUSE not in events
+
+
+async def test_asking_twice_does_not_queue_twice(run_action, clinic_env, clinic_db) -> None:
+    await run_action(ActionHandoff(), "faq_typed_vro_recovery")
+    messages, _ = await run_action(ActionHandoff(), "faq_typed_vro_recovery")
+    assert responses(messages)[0] == "utter_handoff_already_waiting"
+    assert len(handoffs(clinic_db)) == 1
+
+
+async def test_accepting_the_staff_offer_is_recorded_as_a_fallback_handoff(
+    run_action, clinic_env, clinic_db
+) -> None:
+    await run_action(
+        ActionHandoff(),
+        "faq_typed_vro_recovery",
+        latest_message={"text": "yes", "intent": {"name": "affirm", "confidence": 0.9}},
+    )
+    assert handoffs(clinic_db)[0][1] == "fallback"
 
 
 async def test_handoff_without_contacts_points_to_the_website(run_action, clinic_env) -> None:
     clinic_env(clinic_phone="+8801XXXXXXXXX")
     messages, _ = await run_action(ActionHandoff(), "faq_typed_vro_recovery")
-    assert [message["response"] for message in messages] == [
-        "utter_handoff",
-        "utter_handoff_no_contact",
-    ]
+    assert "utter_handoff_no_contact" in responses(messages)
+    assert "utter_handoff_contact" not in responses(messages)
+
+
+async def test_patients_on_whatsapp_are_not_sent_the_whatsapp_link(
+    run_action, clinic_env
+) -> None:
+    clinic_env(clinic_whatsapp="+880 1711-000000")
+    messages, _ = await run_action(
+        ActionHandoff(),
+        "faq_typed_vro_recovery",
+        events=[
+            {"event": "user", "text": "hi", "input_channel": "whatsapp", "parse_data": {}},
+        ],
+    )
+    assert "utter_handoff_whatsapp" not in responses(messages)

@@ -82,3 +82,39 @@ def test_unreachable_database_fails_clearly_and_hides_the_password() -> None:
 def test_sqlite_folder_is_created(tmp_path: Path) -> None:
     ensure_sqlite_folder(f"sqlite:///{tmp_path}/a/b/rasa.db")
     assert (tmp_path / "a" / "b").is_dir()
+
+
+async def test_phone_and_id_numbers_are_masked_before_they_are_stored(
+    domain: Domain, database_url: str
+) -> None:
+    store = DatabaseUrlTrackerStore(domain=domain, database_url=database_url)
+    sender = f"test-{uuid.uuid4()}"
+    said = "call me on 01712-345678 please, my NID is 1234567890"
+    tracker = DialogueStateTracker.from_events(
+        sender,
+        [
+            ActionExecuted("action_listen"),
+            UserUttered(
+                said,
+                {"name": "request_human", "confidence": 0.9},
+                parse_data={
+                    "text": said,
+                    "intent": {"name": "request_human", "confidence": 0.9},
+                },
+            ),
+            SlotSet("callback_phone", "+8801712345678"),
+            BotUttered("We will call +8801712345678."),
+        ],
+        slots=domain.slots,
+    )
+    await store.save(tracker)
+
+    restored = await store.retrieve(sender)
+    stored_text = restored.latest_message.text
+    assert "345678" not in stored_text and "1234567890" not in stored_text
+    assert "[phone •••78]" in stored_text and "[NID •••7890]" in stored_text
+    assert "345678" not in restored.latest_message.parse_data["text"]
+    assert restored.get_slot("callback_phone") == "+880 17•• •••678"
+    assert "1712345678" not in restored.latest_bot_utterance.text
+    # The turn in progress kept the full text: only the stored copy is masked.
+    assert tracker.latest_message.text == said
