@@ -24,6 +24,7 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
+from bot.channels.paused_guard import answer_red_flags_while_paused
 from bot.settings import split_list
 from bot.web.sessions import verify_session
 
@@ -81,6 +82,29 @@ def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[st
     return {"text": text, "message_id": metadata.get("message_id"), "metadata": metadata}, None
 
 
+class WebChatOutput(SocketIOOutput):
+    """Socket.io output that tells the widget which messages come from staff.
+
+    Staff replies are stored as bot messages with ``staff_name`` in their
+    metadata (see ``bot.console.rasa_api``); the widget labels them with the
+    name so that a patient always knows whether a person or the assistant is
+    writing.
+    """
+
+    @classmethod
+    def name(cls) -> str:
+        return "webchat"
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Send each paragraph, marked with the staff member's name when there is one."""
+        staff_name = kwargs.get("staff_name")
+        for part in text.strip().split("\n\n"):
+            message: Dict[str, Any] = {"text": part}
+            if isinstance(staff_name, str) and staff_name:
+                message["staff_name"] = staff_name
+            await self._send_message(recipient_id, message)
+
+
 class WebChatInput(SocketIOInput):
     """Socket.io channel for the web widget, with server-signed session ids."""
 
@@ -116,6 +140,13 @@ class WebChatInput(SocketIOInput):
         )
         self.allowed_origins = list(allowed_origins)
         self.recent = RecentMessageIds()
+        self.agent: Any = None
+
+    def get_output_channel(self) -> Optional[WebChatOutput]:
+        """The output used by Rasa's HTTP API to reach a widget (staff replies)."""
+        if self.sio is None:
+            return None
+        return WebChatOutput(self.sio, self.bot_message_evt)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """Socket.io endpoints: connect, session_request, user_uttered."""
@@ -126,6 +157,11 @@ class WebChatInput(SocketIOInput):
         )
         blueprint = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
+
+        @blueprint.listener("after_server_start")
+        async def remember_agent(app: Any, _loop: Any) -> None:
+            # Rasa puts its agent on the app; the paused-conversation guard needs it.
+            self.agent = getattr(app.ctx, "agent", None)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -169,7 +205,7 @@ class WebChatInput(SocketIOInput):
                 return {"ok": False, "error": "foreign_session"}
             if self.recent.handled(session_id, message["message_id"]):
                 return {"ok": True, "duplicate": True}
-            output = SocketIOOutput(sio, self.bot_message_evt)
+            output = WebChatOutput(sio, self.bot_message_evt)
             await on_new_message(
                 UserMessage(
                     message["text"],
@@ -181,6 +217,7 @@ class WebChatInput(SocketIOInput):
             )
             # Remembered only once handled: a message cut off mid-way is redone.
             self.recent.remember(session_id, message["message_id"])
+            await answer_red_flags_while_paused(self.agent, session_id, output)
             return {"ok": True}
 
         return blueprint

@@ -8,6 +8,7 @@ Routes are thin: parsing, signing and reading history are plain functions in
     POST /api/chat/session  issue or renew a signed chat session
     GET  /api/chat/history  the messages of the caller's own session
     GET  /health            liveness
+    /staff/...              the staff console (bot.console)
 """
 
 from __future__ import annotations
@@ -27,7 +28,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot.db.session import engine_for
+from bot.console import views_live, views_review
+from bot.console.handoffs import HandoffDesk
+from bot.console.rasa_api import RasaApi
+from bot.console.web import build_blueprint
+from bot.db.session import engine_for, session_factory
 from bot.settings import Settings
 from bot.web.history import conversation_messages
 from bot.web.sessions import bearer_token, issue_session, verify_session
@@ -99,9 +104,18 @@ def create_app(settings: Settings, name: str = "clinic_web") -> Sanic:
     app.static("/widget", str(STATIC / "widget"), name="widget")
     app.static("/static/clinic_page.css", str(STATIC / "clinic_page.css"), name="page_css")
 
+    console = build_blueprint(settings)
+    views_live.register(console, views_review.review_keys())
+    views_review.register(console)
+    app.blueprint(console)
+
     @app.listener("before_server_start")
     async def connect_database(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.engine = engine_for(settings.database_url)
+        app.ctx.sessions = session_factory(app.ctx.engine)
+        app.ctx.handoff_desk = HandoffDesk(
+            app.ctx.sessions, RasaApi(settings.rasa_url, settings.rasa_auth_token)
+        )
 
     @app.listener("after_server_stop")
     async def close_database(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:

@@ -55,7 +55,12 @@ def message_from_event(
         buttons = _buttons(data)
         if not text and not buttons:
             return None
-        return {"sender": "bot", "text": text, "buttons": buttons, "timestamp": timestamp}
+        message = {"sender": "bot", "text": text, "buttons": buttons, "timestamp": timestamp}
+        metadata = data.get("metadata")
+        staff_name = metadata.get("staff_name") if isinstance(metadata, dict) else None
+        if isinstance(staff_name, str) and staff_name:
+            message["staff_name"] = staff_name  # a person wrote this (bot.console)
+        return message
     return None
 
 

@@ -60,3 +60,24 @@ def event_types(url: str, sender_id: str) -> list:
             return [row[0] for row in rows]
     finally:
         engine.dispose()
+
+
+def fresh_postgres_database(url: str, name: str) -> str:
+    """Drop and create the PostgreSQL database ``name`` on ``url``'s server.
+
+    Returns:
+        The URL of the new, empty database.
+    """
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
+        raise ValueError(f"unexpected test database name {name!r}")
+    parsed = make_url(url)
+    engine = sa.create_engine(
+        parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return parsed.set(database=name).render_as_string(hide_password=False)

@@ -1,5 +1,5 @@
-// Fixed texts of the widget, by language. Bangla is filled in with the
-// Bangla work; until then the English texts are used for every language.
+// Fixed texts of the widget, by language (data-lang="en" or "bn"). Every
+// language has every key; an unknown language gets the English texts.
 export const STRINGS = {
   en: {
     open: "Chat with the clinic's assistant",
@@ -25,6 +25,33 @@ export const STRINGS = {
     disclaimer: "Not medical advice. In an emergency call 999.",
     unread: "{count} unread messages",
     newMessage: "New message from the assistant",
+    staffLabel: "clinic staff",
+  },
+  bn: {
+    open: "ক্লিনিকের সহকারীর সাথে চ্যাট করুন",
+    launcher: "চ্যাট",
+    title: "ক্লিনিককে জিজ্ঞেস করুন",
+    subtitle: "স্বয়ংক্রিয় সহকারী · সাধারণ তথ্য",
+    close: "চ্যাট বন্ধ করুন",
+    talkToStaff: "কর্মীর সাথে কথা বলুন",
+    whatsapp: "হোয়াটসঅ্যাপ",
+    whatsappLabel: "হোয়াটসঅ্যাপে ক্লিনিকের সাথে চ্যাট করুন (নতুন ট্যাবে খুলবে)",
+    inputLabel: "আপনার বার্তা লিখুন",
+    placeholder: "আপনার প্রশ্ন লিখুন…",
+    send: "পাঠান",
+    you: "আপনি",
+    assistant: "সহকারী",
+    sending: "পাঠানো হচ্ছে…",
+    notSent: "সংযোগ ফিরে এলে পাঠানো হবে",
+    reconnecting: "সংযোগ বিচ্ছিন্ন হয়েছে। আবার সংযোগ করা হচ্ছে… সংযোগ ফিরে এলে আপনার বার্তা পাঠানো হবে।",
+    offline:
+      "এই মুহূর্তে ক্লিনিকের সহকারীর সাথে যোগাযোগ করা যাচ্ছে না। আপনার বার্তাগুলো রাখা আছে, সংযোগ ফিরে এলে পাঠানো হবে।",
+    tooLong: "আপনার বার্তাটি খুব লম্বা। অনুগ্রহ করে {max} অক্ষরের কম রাখুন।",
+    counter: "{max}টির মধ্যে {count}টি অক্ষর",
+    disclaimer: "এটি চিকিৎসা-পরামর্শ নয়। জরুরি অবস্থায় ৯৯৯-এ ফোন করুন।",
+    unread: "{count}টি না-পড়া বার্তা",
+    newMessage: "সহকারীর কাছ থেকে নতুন বার্তা",
+    staffLabel: "ক্লিনিকের কর্মী",
   },
 };
 

@@ -13,6 +13,9 @@ import { io } from "socket.io-client";
 import css from "./widget.css";
 import { createStore } from "./store.js";
 import { format, strings } from "./strings.js";
+
+const BANGLA = /[\u0980-\u09FF]/;
+const LATIN = /[A-Za-z]{3,}/;
 import { renderText, timeLabel } from "./text.js";
 
 const MAX_CHARS = 1000;
@@ -71,6 +74,7 @@ function loadFonts(assetBase) {
 class ChatWidget {
   constructor(config) {
     this.config = config;
+    this.language = config.language;
     this.t = strings(config.language);
     this.store = createStore();
     this.socket = null;
@@ -79,6 +83,32 @@ class ChatWidget {
     this.failures = 0;
     this.typingTimer = null;
     this.conversationEmpty = false;
+  }
+
+  // --- language ----------------------------------------------------------------
+
+  // Remember which fixed text an element shows, so it can follow the language.
+  localize(node, key, attribute = "text", children = null) {
+    this.localized = this.localized || [];
+    this.localized.push({ node, key, attribute });
+    this.applyText(node, key, attribute);
+    if (children) node.append(...children);
+    return node;
+  }
+
+  applyText(node, key, attribute) {
+    if (attribute === "text") node.textContent = this.t[key];
+    else node.setAttribute(attribute, this.t[key]);
+  }
+
+  // The widget's fixed texts follow the language the assistant answers in.
+  followLanguage(text) {
+    const language = BANGLA.test(text) ? "bn" : LATIN.test(text) ? "en" : null;
+    if (!language || language === this.language) return;
+    this.language = language;
+    this.t = strings(language);
+    for (const { node, key, attribute } of this.localized || []) this.applyText(node, key, attribute);
+    this.panel?.setAttribute("lang", language);
   }
 
   mount() {
@@ -104,33 +134,32 @@ class ChatWidget {
       "aria-controls": "clinic-chat-panel",
     });
     this.launcher.innerHTML = ICON_CHAT; // static markup, no user data
-    this.launcher.append(element("span", { text: this.t.launcher }), this.badge);
+    this.launcher.append(this.localize(element("span"), "launcher"), this.badge);
+    this.localize(this.launcher, "open", "aria-label");
     this.launcher.addEventListener("click", () => this.open({ focus: true }));
     root.append(this.launcher);
   }
 
   buildPanel(root) {
-    const t = this.t;
-    const closeButton = element("button", { type: "button", class: "icon-button close", "aria-label": t.close });
+    const closeButton = this.localize(element("button", { type: "button", class: "icon-button close" }), "close", "aria-label");
     closeButton.innerHTML = ICON_CLOSE;
     closeButton.addEventListener("click", () => this.close());
-    const heading = element("h2", { id: "clinic-chat-title", text: this.config.title || t.title }, [
-      element("span", { class: "subtitle", text: t.subtitle }),
+    const title = this.config.title ? element("span", { text: this.config.title }) : this.localize(element("span"), "title");
+    const heading = element("h2", { id: "clinic-chat-title" }, [
+      title,
+      this.localize(element("span", { class: "subtitle" }), "subtitle"),
     ]);
-    const staff = element("button", { type: "button", class: "action talk-to-staff", text: t.talkToStaff });
-    staff.addEventListener("click", () => this.send("/request_human", t.talkToStaff));
+    const staff = this.localize(element("button", { type: "button", class: "action talk-to-staff" }), "talkToStaff");
+    staff.addEventListener("click", () => this.send("/request_human", this.t.talkToStaff));
     const actions = element("div", { class: "actions" }, [staff]);
     if (this.config.whatsapp) {
-      actions.append(
-        element("a", {
-          class: "action whatsapp",
-          href: `https://wa.me/${this.config.whatsapp}`,
-          target: "_blank",
-          rel: "noopener noreferrer",
-          "aria-label": t.whatsappLabel,
-          text: t.whatsapp,
-        }),
-      );
+      const whatsapp = element("a", {
+        class: "action whatsapp",
+        href: `https://wa.me/${this.config.whatsapp}`,
+        target: "_blank",
+        rel: "noopener noreferrer",
+      });
+      actions.append(this.localize(this.localize(whatsapp, "whatsapp"), "whatsappLabel", "aria-label"));
     }
     this.status = element("div", { class: "status", role: "status", hidden: "" });
     this.log = element("div", {
@@ -138,9 +167,9 @@ class ChatWidget {
       role: "log",
       "aria-live": "polite",
       "aria-relevant": "additions",
-      "aria-label": t.title,
       tabindex: "0",
     });
+    this.localize(this.log, "title", "aria-label");
     this.typing = element("div", { class: "typing", hidden: "", "aria-hidden": "true" }, [
       element("span"),
       element("span"),
@@ -150,13 +179,13 @@ class ChatWidget {
       id: "clinic-chat-input",
       rows: "1",
       maxlength: String(MAX_CHARS),
-      placeholder: t.placeholder,
       "aria-describedby": "clinic-chat-counter",
     });
-    this.sendButton = element("button", { type: "submit", class: "send", text: t.send });
+    this.localize(this.input, "placeholder", "placeholder");
+    this.sendButton = this.localize(element("button", { type: "submit", class: "send" }), "send");
     this.counter = element("div", { id: "clinic-chat-counter", class: "counter", "aria-live": "polite" });
-    const form = element("form", { "aria-label": t.inputLabel }, [
-      element("label", { for: "clinic-chat-input", class: "visually-hidden", text: t.inputLabel }),
+    const form = this.localize(element("form"), "inputLabel", "aria-label", [
+      this.localize(element("label", { for: "clinic-chat-input", class: "visually-hidden" }), "inputLabel"),
       this.input,
       this.sendButton,
     ]);
@@ -187,7 +216,7 @@ class ChatWidget {
         this.log,
         form,
         this.counter,
-        element("div", { class: "disclaimer", text: t.disclaimer }),
+        this.localize(element("div", { class: "disclaimer" }), "disclaimer"),
       ],
     );
     this.panel.addEventListener("keydown", (event) => {
@@ -264,10 +293,12 @@ class ChatWidget {
     this.log.scrollTop = this.log.scrollHeight;
   }
 
-  addMessage({ sender, text, buttons = [], timestamp, id, pending = false }) {
-    const wrapper = element("div", { class: `message ${sender}` });
+  addMessage({ sender, text, buttons = [], timestamp, id, pending = false, staff_name: staffName = null }) {
+    const staff = sender === "bot" && typeof staffName === "string" && staffName;
+    const wrapper = element("div", { class: `message ${sender}${staff ? " staff" : ""}` });
     if (id) wrapper.dataset.messageId = id;
-    const who = element("span", { class: "visually-hidden", text: `${sender === "user" ? this.t.you : this.t.assistant}: ` });
+    const name = staff ? `${staffName} (${this.t.staffLabel})` : sender === "user" ? this.t.you : this.t.assistant;
+    const who = element("span", { class: staff ? "who" : "visually-hidden", text: staff ? name : `${name}: ` });
     const bubble = element("div", { class: "bubble" }, [who]);
     bubble.append(sender === "bot" ? renderText(document, text) : document.createTextNode(text));
     const meta = element("div", { class: "meta" }, [
@@ -328,7 +359,14 @@ class ChatWidget {
     const buttons = message.quick_replies || message.buttons || [];
     if (!message.text && !buttons.length) return;
     for (const old of this.log.querySelectorAll(".reply")) old.disabled = true;
-    this.addMessage({ sender: "bot", text: message.text || "", buttons, timestamp: Date.now() / 1000 });
+    this.addMessage({
+      sender: "bot",
+      text: message.text || "",
+      buttons,
+      timestamp: Date.now() / 1000,
+      staff_name: message.staff_name,
+    });
+    if (!message.staff_name) this.followLanguage(message.text || "");
     if (!this.isOpen()) {
       this.store.setUnread(this.store.unread() + 1);
       this.updateBadge();
@@ -413,6 +451,7 @@ class ChatWidget {
     for (const message of messages) {
       if (message.message_id && queued.has(message.message_id)) continue;
       this.addMessage(message);
+      if (message.sender === "bot" && !message.staff_name) this.followLanguage(message.text || "");
     }
     const replyButtons = [...this.log.querySelectorAll(".replies")];
     replyButtons.slice(0, -1).forEach((group) => group.querySelectorAll("button").forEach((b) => (b.disabled = true)));

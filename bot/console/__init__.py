@@ -1,0 +1,1 @@
+"""The staff console: live handoffs, the conversation log, review and audit."""

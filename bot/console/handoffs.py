@@ -1,0 +1,225 @@
+"""Taking over, answering and closing a handed-off conversation.
+
+Each step changes our table (who holds the handoff) and the conversation in
+Rasa (paused, staff messages, resumed), and writes the audit log. The table
+is changed first and the conditional update in ``repository.claim_handoff``
+makes sure only one person holds a handoff; a failed call to Rasa leaves the
+handoff in a state the same button can repair.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, List, Optional, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.console.rasa_api import RasaApi, slot_event, staff_message_event
+from bot.db import repository
+from bot.db.models import Handoff, StaffAccount, utc_now
+from bot.review.events import events_table
+
+MAX_REPLY_CHARS = 2000
+T = TypeVar("T")
+WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
+# WhatsApp lets a business send free-form messages for 24 hours after the
+# patient's last message (the customer-service window).
+WHATSAPP_WINDOW = timedelta(hours=24)
+
+
+class HandoffActionError(ValueError):
+    """The requested step is not possible; the message can be shown to staff."""
+
+
+@dataclass(frozen=True)
+class QueueEntry:
+    """One row of the live queue."""
+
+    id: int
+    conversation_id: str
+    channel: str
+    language: Optional[str]
+    status: str
+    urgent: bool
+    reason: str
+    created_at: datetime
+    waiting_seconds: int
+    claimed_by: Optional[str]
+    claimed_by_id: Optional[int]
+
+
+def queue_entries(*, session: Session, now: datetime) -> List[QueueEntry]:
+    """Open and claimed handoffs, urgent first, then longest waiting."""
+    names = dict(session.execute(sa.select(StaffAccount.id, StaffAccount.display_name)).all())
+    return [
+        QueueEntry(
+            id=h.id,
+            conversation_id=h.conversation_id,
+            channel=h.channel,
+            language=h.language,
+            status=h.status,
+            urgent=h.urgent,
+            reason=h.reason,
+            created_at=h.created_at,
+            waiting_seconds=max(0, int((now - h.created_at).total_seconds())),
+            claimed_by=names.get(h.claimed_by_id),
+            claimed_by_id=h.claimed_by_id,
+        )
+        for h in repository.open_handoffs_queue(session=session)
+    ]
+
+
+def last_patient_message_at(*, session: Session, conversation_id: str) -> Optional[datetime]:
+    """When the patient last wrote in this conversation (from Rasa's events)."""
+    events = events_table
+    inspector = sa.inspect(session.connection())
+    if not inspector.has_table("events"):
+        return None
+    latest = session.execute(
+        sa.select(sa.func.max(events.c.timestamp)).where(
+            events.c.sender_id == conversation_id, events.c.type_name == "user"
+        )
+    ).scalar_one_or_none()
+    return None if latest is None else datetime.fromtimestamp(latest, tz=timezone.utc)
+
+
+def reply_window_closes_at(
+    channel: str, last_patient_message: Optional[datetime]
+) -> Optional[datetime]:
+    """When free-form replies stop being deliverable; ``None`` if they always are."""
+    if channel not in WHATSAPP_CHANNELS:
+        return None
+    if last_patient_message is None:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return last_patient_message + WHATSAPP_WINDOW
+
+
+def clean_reply(text: str) -> str:
+    """A staff reply as it will be sent: trimmed, 1 to 2,000 characters."""
+    text = text.replace("\r\n", "\n").strip()
+    if not text:
+        raise HandoffActionError("The reply is empty.")
+    if len(text) > MAX_REPLY_CHARS:
+        raise HandoffActionError(f"The reply is longer than {MAX_REPLY_CHARS} characters.")
+    return text
+
+
+class HandoffDesk:
+    """What a member of staff can do with handoffs, against one database and Rasa."""
+
+    def __init__(self, sessions: sessionmaker, rasa: RasaApi) -> None:
+        self.sessions = sessions
+        self.rasa = rasa
+
+    async def _run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        return await asyncio.to_thread(function, *args, **kwargs)
+
+    def _claim_row(self, handoff_id: int, staff: StaffAccount) -> Handoff:
+        with self.sessions.begin() as session:
+            try:
+                handoff = repository.claim_handoff(
+                    session=session, handoff_id=handoff_id, staff_id=staff.id
+                )
+            except repository.HandoffStateError as error:
+                raise HandoffActionError(
+                    "Someone else has taken this conversation, or it is closed."
+                ) from error
+            except LookupError as error:
+                raise HandoffActionError("There is no such handoff.") from error
+            repository.add_audit(
+                session=session,
+                actor_id=staff.id,
+                action="handoff.claimed",
+                target=f"handoff:{handoff_id}",
+                details={"conversation": handoff.conversation_id},
+            )
+            session.expunge(handoff)
+            return handoff
+
+    async def claim(self, handoff_id: int, staff: StaffAccount) -> Handoff:
+        """Take over a handoff: the assistant pauses and the patient is told who joined."""
+        handoff = await self._run(self._claim_row, handoff_id, staff)
+        await self.rasa.append_events(
+            handoff.conversation_id,
+            [slot_event("staff_name", staff.display_name), {"event": "pause"}],
+        )
+        await self.rasa.execute(handoff.conversation_id, "utter_staff_joined")
+        return handoff
+
+    def _held_by(self, handoff_id: int, staff: StaffAccount, now: datetime) -> Handoff:
+        with self.sessions() as session:
+            handoff = session.get(Handoff, handoff_id)
+            if handoff is None:
+                raise HandoffActionError("There is no such handoff.")
+            if handoff.status != "claimed" or handoff.claimed_by_id != staff.id:
+                raise HandoffActionError("Take over the conversation before replying.")
+            closes = reply_window_closes_at(
+                handoff.channel,
+                last_patient_message_at(session=session, conversation_id=handoff.conversation_id),
+            )
+            if closes is not None and closes <= now:
+                raise HandoffActionError(
+                    "WhatsApp's 24-hour window has closed: the patient has not written for "
+                    "over 24 hours, so WhatsApp will not deliver a free-form reply. "
+                    "Phone the patient instead."
+                )
+            session.expunge(handoff)
+            return handoff
+
+    def _audit(self, staff: StaffAccount, action: str, handoff_id: int, **details: object) -> None:
+        with self.sessions.begin() as session:
+            repository.add_audit(
+                session=session,
+                actor_id=staff.id,
+                action=action,
+                target=f"handoff:{handoff_id}",
+                details=details or None,
+            )
+
+    async def reply(self, handoff_id: int, staff: StaffAccount, text: str) -> None:
+        """Send a staff message to the patient, on the patient's channel."""
+        text = clean_reply(text)
+        handoff = await self._run(self._held_by, handoff_id, staff, utc_now())
+        await self.rasa.append_events(
+            handoff.conversation_id,
+            [staff_message_event(text, staff.display_name)],
+            deliver=True,
+        )
+        # The audit log records that a reply was sent, never its words.
+        await self._run(self._audit, staff, "handoff.replied", handoff_id, characters=len(text))
+
+    def _close_row(self, handoff_id: int, staff: StaffAccount) -> Handoff:
+        with self.sessions.begin() as session:
+            handoff = session.get(Handoff, handoff_id)
+            if handoff is None:
+                raise HandoffActionError("There is no such handoff.")
+            held_by_other = handoff.status == "claimed" and handoff.claimed_by_id != staff.id
+            if held_by_other and staff.role != "admin":
+                raise HandoffActionError(
+                    "Only the person who took over (or an admin) can close it."
+                )
+            was_claimed = handoff.status == "claimed"
+            handoff = repository.close_handoff(
+                session=session, handoff_id=handoff_id, staff_id=staff.id
+            )
+            repository.add_audit(
+                session=session,
+                actor_id=staff.id,
+                action="handoff.closed",
+                target=f"handoff:{handoff_id}",
+                details={"conversation": handoff.conversation_id, "was_claimed": was_claimed},
+            )
+            session.expunge(handoff)
+            return handoff
+
+    async def close(self, handoff_id: int, staff: StaffAccount) -> Handoff:
+        """Close a handoff; a paused conversation resumes and the patient is told."""
+        handoff = await self._run(self._close_row, handoff_id, staff)
+        state = await self.rasa.tracker(handoff.conversation_id)
+        if state and state.get("paused"):
+            await self.rasa.append_events(handoff.conversation_id, [{"event": "resume"}])
+            await self.rasa.execute(handoff.conversation_id, "utter_handoff_resumed")
+        return handoff

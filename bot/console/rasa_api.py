@@ -1,0 +1,94 @@
+"""The few calls the console makes to the Rasa server's HTTP API.
+
+Staff messages are written into the conversation as bot events with
+``execute_side_effects=true`` and ``output_channel=latest``: Rasa stores them
+in the tracker (so they appear in the transcript and the widget's history)
+and delivers them through the channel the patient last wrote on (the web
+widget's socket, or WhatsApp). Pausing and resuming use Rasa's own
+``pause``/``resume`` events, so the assistant's silence is Rasa's.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional
+from urllib.parse import quote
+
+import aiohttp
+
+logger = logging.getLogger(__name__)
+
+TIMEOUT = aiohttp.ClientTimeout(total=15)
+
+
+class RasaApiError(RuntimeError):
+    """The Rasa server could not be reached or refused the request."""
+
+
+def staff_message_event(text: str, staff_name: str) -> Dict[str, Any]:
+    """A bot event carrying a staff member's reply."""
+    return {
+        "event": "bot",
+        "text": text,
+        "metadata": {"staff": True, "staff_name": staff_name},
+    }
+
+
+def slot_event(name: str, value: Any) -> Dict[str, Any]:
+    """A slot event."""
+    return {"event": "slot", "name": name, "value": value}
+
+
+class RasaApi:
+    """A client of one Rasa server, authenticated with ``RASA_AUTH_TOKEN``."""
+
+    def __init__(self, base_url: str, token: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.token = token
+
+    def _url(self, conversation_id: str, path: str) -> str:
+        return f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/{path}"
+
+    async def _post(self, url: str, params: Dict[str, str], body: Any) -> Any:
+        params = {**params, "token": self.token}
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=TIMEOUT) as http,
+                http.post(url, params=params, json=body) as reply,
+            ):
+                if reply.status >= 400:
+                    logger.error("rasa_api.refused", extra={"status": reply.status})
+                    raise RasaApiError(f"the Rasa server answered {reply.status}")
+                return await reply.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            logger.error("rasa_api.unreachable", extra={"error": type(error).__name__})
+            raise RasaApiError("the Rasa server cannot be reached") from error
+
+    async def append_events(
+        self, conversation_id: str, events: List[Dict[str, Any]], deliver: bool = False
+    ) -> Dict[str, Any]:
+        """Add events to a conversation; ``deliver`` sends bot messages to the patient."""
+        params = {"output_channel": "latest"}
+        if deliver:
+            params["execute_side_effects"] = "true"
+        return await self._post(self._url(conversation_id, "tracker/events"), params, events)
+
+    async def execute(self, conversation_id: str, action: str) -> Dict[str, Any]:
+        """Run an action (e.g. a response) in the conversation and deliver its messages."""
+        return await self._post(
+            self._url(conversation_id, "execute"), {"output_channel": "latest"}, {"name": action}
+        )
+
+    async def tracker(self, conversation_id: str) -> Optional[Dict[str, Any]]:
+        """The conversation's current state (``paused``, slots, ...)."""
+        url = self._url(conversation_id, "tracker")
+        try:
+            async with (
+                aiohttp.ClientSession(timeout=TIMEOUT) as http,
+                http.get(url, params={"token": self.token, "include_events": "NONE"}) as reply,
+            ):
+                if reply.status >= 400:
+                    raise RasaApiError(f"the Rasa server answered {reply.status}")
+                return await reply.json(content_type=None)
+        except (aiohttp.ClientError, TimeoutError) as error:
+            raise RasaApiError("the Rasa server cannot be reached") from error

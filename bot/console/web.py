@@ -1,0 +1,253 @@
+"""The staff console's blueprint: sign-in, sessions, CSRF and page rendering.
+
+Every page under ``/staff`` except the sign-in page needs a console session
+(cookie ``clinic_staff``: HttpOnly, SameSite=Strict, Secure in production,
+ended after ``CONSOLE_IDLE_MINUTES`` without a request). Every POST must
+carry the session's CSRF token in the ``csrf_token`` field (or the
+``X-CSRF-Token`` header). Pages are rendered on the server with Jinja2
+(autoescaping on); ``console.js`` only polls and updates a few elements.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import logging
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any, Awaitable, Callable, Dict, Optional
+from urllib.parse import urlencode
+from zoneinfo import ZoneInfo
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.console import auth
+from bot.db.models import utc_now
+from bot.privacy import conversation_label, mask_sensitive
+from bot.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+COOKIE = "clinic_staff"
+PREFIX = "/staff"
+PUBLIC_PATHS = (f"{PREFIX}/login", f"{PREFIX}/static/")
+Handler = Callable[..., Awaitable[HTTPResponse]]
+
+
+def console_csp() -> str:
+    """Only our own scripts and styles; no framing, no foreign form targets."""
+    return (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; media-src 'self' data:; frame-ancestors 'none'; "
+        "base-uri 'none'; form-action 'self'"
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def templates() -> Environment:
+    """The console's Jinja2 environment (built on first use)."""
+    environment = Environment(
+        loader=FileSystemLoader(str(HERE / "templates")),
+        autoescape=select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    environment.filters["local"] = local_time
+    environment.filters["duration"] = duration
+    environment.filters["label"] = conversation_label
+    environment.filters["masked"] = mask_sensitive
+    environment.filters["percent"] = lambda value: f"{100 * value:.1f}%"
+    return environment
+
+
+def local_time(value: Optional[datetime], zone: str = "Asia/Dhaka") -> str:
+    """A timestamp as the clinic reads it: ``2026-11-21 14:05``."""
+    if value is None:
+        return ""
+    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+
+
+def duration(seconds: int) -> str:
+    """Waiting time as ``4 min`` or ``1 h 20 min``."""
+    minutes = max(0, int(seconds)) // 60
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60} min"
+
+
+def render(request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:
+    """Render a console template with the signed-in member of staff and CSRF token."""
+    active: Optional[auth.ActiveSession] = getattr(request.ctx, "console", None)
+    page = (
+        templates()
+        .get_template(name)
+        .render(
+            staff=active.account if active else None,
+            csrf_token=active.csrf_token if active else "",
+            path=request.path,
+            **context,
+        )
+    )
+    return response.html(page, status=status)
+
+
+def redirect_to(path: str, **query: Any) -> HTTPResponse:
+    """A 303 redirect after a form post (so reloading does not repeat it)."""
+    target = path + (f"?{urlencode(query)}" if query else "")
+    return response.redirect(target, status=303)
+
+
+async def in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """Run a blocking database function off the event loop."""
+    return await asyncio.to_thread(functools.partial(function, *args, **kwargs))
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Pages only admins may see; staff get 403."""
+
+    @functools.wraps(handler)
+    async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
+        if request.ctx.console.account.role != "admin":
+            return render(
+                request, "error.html", status=403, message="Only admins can open this page."
+            )
+        return await handler(request, *args, **kwargs)
+
+    return guarded
+
+
+def form_value(request: Request, name: str, limit: int = 4000) -> str:
+    """A form field's value, trimmed to ``limit`` characters ('' if absent)."""
+    value = request.form.get(name) if request.form else None
+    return (value or "")[:limit]
+
+
+def build_blueprint(settings: Settings) -> Blueprint:
+    """The ``/staff`` blueprint with authentication and CSRF checks in front of every route."""
+    blueprint = Blueprint("staff_console", url_prefix=PREFIX)
+    blueprint.static("/static", str(HERE / "static"), name="console_static")
+    idle = timedelta(minutes=settings.console_idle_minutes)
+
+    @blueprint.middleware("request")
+    async def authenticate(request: Request) -> Optional[HTTPResponse]:
+        request.ctx.console = None
+        if request.path.startswith(PUBLIC_PATHS):
+            return None
+        sessions = request.app.ctx.sessions
+        token = request.cookies.get(COOKIE)
+
+        def load() -> Optional[auth.ActiveSession]:
+            with sessions.begin() as session:
+                active = auth.load_session(session=session, token=token, now=utc_now(), idle=idle)
+                if active is not None:
+                    session.expunge(active.account)
+                return active
+
+        active = await in_thread(load)
+        if active is None:
+            if request.path.startswith(f"{PREFIX}/api/") or request.method != "GET":
+                return response.json({"error": "signed_out"}, status=401)
+            return redirect_to(f"{PREFIX}/login", next=request.path)
+        request.ctx.console = active
+        if request.method == "POST":
+            submitted = request.headers.get("x-csrf-token") or (
+                request.form.get("csrf_token") if request.form else None
+            )
+            if not auth.csrf_valid(active.csrf_token, submitted):
+                logger.warning("console.csrf_refused", extra={"staff_id": active.account.id})
+                return render(
+                    request,
+                    "error.html",
+                    status=403,
+                    message="This form has expired. Go back, reload the page and try again.",
+                )
+        return None
+
+    @blueprint.middleware("response")
+    async def headers(request: Request, resp: HTTPResponse) -> None:
+        if not request.path.startswith(PREFIX):
+            return
+        resp.headers["Content-Security-Policy"] = console_csp()
+        resp.headers["X-Frame-Options"] = "DENY"
+        resp.headers["Referrer-Policy"] = "same-origin"
+        if not request.path.startswith(f"{PREFIX}/static/"):
+            resp.headers["Cache-Control"] = "no-store"
+
+    @blueprint.get("/login")
+    async def login_page(request: Request) -> HTTPResponse:
+        return render(request, "login.html", next=safe_next(request.args.get("next")))
+
+    @blueprint.post("/login")
+    async def login(request: Request) -> HTTPResponse:
+        username = form_value(request, "username", 64)
+        password = form_value(request, "password", 300)
+        sessions = request.app.ctx.sessions
+
+        def attempt() -> tuple:
+            with sessions.begin() as session:
+                now = utc_now()
+                outcome = auth.sign_in(
+                    session=session, username=username, password=password, now=now
+                )
+                token = None
+                if outcome.account is not None:
+                    token = auth.start_session(session=session, account=outcome.account, now=now)
+                return outcome.delay_seconds, outcome.locked, token
+
+        delay, locked, token = await in_thread(attempt)
+        if delay:
+            await asyncio.sleep(delay)
+        if token is None:
+            message = (
+                "Too many failed sign-ins. Wait 15 minutes, or ask an admin to reset your password."
+                if locked
+                else "Wrong username or password."
+            )
+            return render(
+                request,
+                "login.html",
+                status=429 if locked else 401,
+                error=message,
+                username=username,
+            )
+        resp = redirect_to(safe_next(form_value(request, "next", 200)))
+        resp.cookies[COOKIE] = token
+        cookie = resp.cookies[COOKIE]
+        cookie["httponly"] = True
+        cookie["samesite"] = "Strict"
+        cookie["path"] = PREFIX
+        cookie["secure"] = settings.console_secure_cookies
+        return resp
+
+    @blueprint.post("/logout")
+    async def logout(request: Request) -> HTTPResponse:
+        token = request.cookies.get(COOKIE)
+        sessions = request.app.ctx.sessions
+
+        def end() -> None:
+            with sessions.begin() as session:
+                auth.end_session(session=session, token=token)
+
+        await in_thread(end)
+        resp = redirect_to(f"{PREFIX}/login")
+        del resp.cookies[COOKIE]
+        return resp
+
+    return blueprint
+
+
+def safe_next(target: Optional[str]) -> str:
+    """Where to go after signing in: only paths inside the console."""
+    inside = bool(target) and target.startswith(f"{PREFIX}/")
+    if inside and "\\" not in target and "://" not in target:
+        return target
+    return f"{PREFIX}/"
+
+
+def audit_details(**details: Any) -> Dict[str, Any]:
+    """Audit details without empty values."""
+    return {key: value for key, value in details.items() if value not in (None, "")}
