@@ -60,3 +60,74 @@ def test_production_refuses_placeholders(name: str, value: str, complaint: str) 
 def test_unknown_environment_is_refused() -> None:
     with pytest.raises(SettingsError, match="CLINIC_ENV"):
         load_settings({"CLINIC_ENV": "staging"})
+
+
+# WhatsApp channels (bot/channels/whatsapp.py, bot/channels/twilio_whatsapp.py).
+WHATSAPP = {
+    "WHATSAPP_ACCESS_TOKEN": "EAAG" + "t" * 60,
+    "WHATSAPP_APP_SECRET": "3f1c0e4b9a7d4c21b6e8f0a2d5c7e9b1",
+    "WHATSAPP_VERIFY_TOKEN": "Qm9pbnQtdmVyaWZ5LXRva2VuLTIwMjU",
+    "WHATSAPP_PHONE_NUMBER_ID": "106540352242922",
+}
+TWILIO = {
+    "TWILIO_ACCOUNT_SID": "AC" + "1" * 32,
+    "TWILIO_AUTH_TOKEN": "0123456789abcdef0123456789abcdef",
+    "TWILIO_WHATSAPP_NUMBER": "whatsapp:+8801711000000",
+    "TWILIO_WEBHOOK_URL": "https://bot.clinic.com.bd/webhooks/twilio_whatsapp/webhook",
+}
+
+
+def test_whatsapp_is_off_by_default() -> None:
+    settings = load_settings({})
+    assert settings.whatsapp_access_token == "" and settings.twilio_auth_token == ""
+    assert settings.whatsapp_graph_api_url == "https://graph.facebook.com/v21.0"
+    assert settings.twilio_api_url == "https://api.twilio.com"
+
+
+def test_whatsapp_values_are_read() -> None:
+    settings = load_settings(
+        {**WHATSAPP, **TWILIO, "WHATSAPP_GRAPH_API_URL": "http://127.0.0.1:9/v21.0/"}
+    )
+    assert settings.whatsapp_phone_number_id == "106540352242922"
+    assert settings.whatsapp_graph_api_url == "http://127.0.0.1:9/v21.0"
+    assert settings.twilio_whatsapp_number == "whatsapp:+8801711000000"
+
+
+def test_production_accepts_real_whatsapp_settings() -> None:
+    assert load_settings({**PRODUCTION, **WHATSAPP, **TWILIO}).is_production
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("WHATSAPP_APP_SECRET", "", "WHATSAPP_APP_SECRET"),
+        ("WHATSAPP_APP_SECRET", "change-me-change-me-change-me", "WHATSAPP_APP_SECRET"),
+        ("WHATSAPP_VERIFY_TOKEN", "", "WHATSAPP_VERIFY_TOKEN"),
+        ("WHATSAPP_VERIFY_TOKEN", "short", "WHATSAPP_VERIFY_TOKEN"),
+        ("WHATSAPP_PHONE_NUMBER_ID", "", "WHATSAPP_PHONE_NUMBER_ID"),
+        ("WHATSAPP_GRAPH_API_URL", "http://graph.facebook.com/v21.0", "WHATSAPP_GRAPH_API_URL"),
+    ],
+)
+def test_production_whatsapp_needs_real_secrets(name: str, value: str, complaint: str) -> None:
+    with pytest.raises(SettingsError, match=complaint):
+        load_settings({**PRODUCTION, **WHATSAPP, name: value})
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "complaint"),
+    [
+        ("TWILIO_AUTH_TOKEN", "", "TWILIO_AUTH_TOKEN"),
+        ("TWILIO_AUTH_TOKEN", "placeholder-placeholder", "TWILIO_AUTH_TOKEN"),
+        ("TWILIO_WHATSAPP_NUMBER", "", "TWILIO_WHATSAPP_NUMBER"),
+        ("TWILIO_WEBHOOK_URL", "", "TWILIO_WEBHOOK_URL"),
+    ],
+)
+def test_production_twilio_needs_real_secrets(name: str, value: str, complaint: str) -> None:
+    with pytest.raises(SettingsError, match=complaint):
+        load_settings({**PRODUCTION, **TWILIO, name: value})
+
+
+def test_whatsapp_secrets_are_not_checked_while_the_channel_is_off() -> None:
+    # Without an access token (or account SID) the channels are off.
+    settings = load_settings({**PRODUCTION, "WHATSAPP_APP_SECRET": "x"})
+    assert settings.is_production

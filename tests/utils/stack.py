@@ -15,9 +15,15 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot import launcher
+from bot.db.migrate import upgrade
 
 CLINIC_PHONE = "+880 1711 000000"
 CLINIC_WHATSAPP = "8801711000000"
+# The WhatsApp channels' fixed test values; secrets are per stack (fields below).
+WHATSAPP_ACCESS_TOKEN = "test-graph-access-token"
+WHATSAPP_PHONE_NUMBER_ID = "106540352242922"
+TWILIO_ACCOUNT_SID = "AC" + "0" * 32
+TWILIO_WHATSAPP_NUMBER = "whatsapp:+14155238886"
 
 
 def free_port() -> int:
@@ -39,6 +45,12 @@ class AssistantStack:
     web_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     widget_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
+    whatsapp_app_secret: str = field(default_factory=lambda: secrets.token_hex(16))
+    whatsapp_verify_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    twilio_auth_token: str = field(default_factory=lambda: secrets.token_hex(16))
+    # The WhatsApp channels send replies to a loopback port, never to Meta or
+    # Twilio; a test that wants them runs a fake API there (tests/channels/servers.py).
+    fake_api_port: int = field(default_factory=free_port)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
 
     @property
@@ -48,6 +60,11 @@ class AssistantStack:
     @property
     def web_url(self) -> str:
         return f"http://127.0.0.1:{self.web_port}"
+
+    @property
+    def fake_api_url(self) -> str:
+        """Where the WhatsApp channels send: Graph API at /v21.0, Twilio at the root."""
+        return f"http://127.0.0.1:{self.fake_api_port}"
 
     @property
     def env(self) -> Dict[str, str]:
@@ -64,12 +81,24 @@ class AssistantStack:
             "WEB_PORT": str(self.web_port),
             "WEB_BIND_ADDRESS": "127.0.0.1",
             "RASA_PUBLIC_URL": self.rasa_url,
+            "RASA_URL": self.rasa_url,
             "WIDGET_JWT_SECRET": self.widget_secret,
             "WIDGET_ALLOWED_ORIGINS": self.web_url,
             "CORS_ORIGINS": self.web_url,
             "CLINIC_PHONE": CLINIC_PHONE,
             "CLINIC_WHATSAPP": CLINIC_WHATSAPP,
             "CLINIC_HOURS": "",
+            # credentials.yml names them all: Rasa refuses to start if one is unset.
+            "WHATSAPP_VERIFY_TOKEN": self.whatsapp_verify_token,
+            "WHATSAPP_APP_SECRET": self.whatsapp_app_secret,
+            "WHATSAPP_ACCESS_TOKEN": WHATSAPP_ACCESS_TOKEN,
+            "WHATSAPP_PHONE_NUMBER_ID": WHATSAPP_PHONE_NUMBER_ID,
+            "WHATSAPP_GRAPH_API_URL": f"{self.fake_api_url}/v21.0",
+            "TWILIO_ACCOUNT_SID": TWILIO_ACCOUNT_SID,
+            "TWILIO_AUTH_TOKEN": self.twilio_auth_token,
+            "TWILIO_WHATSAPP_NUMBER": TWILIO_WHATSAPP_NUMBER,
+            "TWILIO_WEBHOOK_URL": f"{self.rasa_url}/webhooks/twilio_whatsapp/webhook",
+            "TWILIO_API_URL": self.fake_api_url,
         }
 
     def _wait(self, url: str, names: List[str], timeout: float) -> None:
@@ -88,6 +117,8 @@ class AssistantStack:
             launcher.stop_all([process])
 
     def start(self) -> AssistantStack:
+        # The action server and the console use the clinic's tables.
+        upgrade(self.database_url)
         env = self.env
         self.processes["actions"] = launcher.start(launcher.action_server_command(env), env)
         self.processes["web"] = launcher.start(launcher.web_command(), env)

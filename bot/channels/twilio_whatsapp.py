@@ -1,0 +1,487 @@
+"""WhatsApp through Twilio as a Rasa channel.
+
+Twilio POSTs each incoming WhatsApp message, form-encoded, to
+``/webhooks/twilio_whatsapp/webhook`` and signs it (``X-Twilio-Signature``:
+base64 HMAC-SHA1, keyed with the auth token, of the public URL followed by
+every POST parameter, sorted by name, as name then value). The signature is
+checked before anything else; the URL is the configured ``webhook_url``
+because behind a proxy or tunnel the server sees another address than the
+one Twilio signed. The webhook is answered at once with empty TwiML and the
+message handled in the background; replies go out through Twilio's REST API.
+
+Free-form WhatsApp messages through Twilio have no buttons, so buttons
+become a numbered list, and a reply of just that number (Latin or Bangla
+digits) stands for the button.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import logging
+import time
+import urllib.parse
+from collections import OrderedDict
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+
+import aiohttp
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels import whatsapp_payloads as payloads
+from bot.channels.graph_api import (
+    DeliveryError,
+    RetryingPoster,
+    RetryPolicy,
+    SendResult,
+    log_ref,
+)
+from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe, create_dedupe
+from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.settings import DEFAULT_TWILIO_API_URL, get_settings
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Twilio-Signature"
+MAX_BODY_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 200
+# Twilio's limit for one WhatsApp message body.
+BODY_LIMIT = 1600
+EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
+NUMBER_PROMPT = "Reply with a number. / একটি নম্বর লিখে উত্তর দিন।"
+CHOICES_TTL_SECONDS = 24 * 3600
+_BANGLA_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
+
+NOT_CONFIGURED = {
+    "error": "twilio_whatsapp_not_configured",
+    "message": "WhatsApp through Twilio is not configured on this server (TWILIO_* variables).",
+}
+
+
+# ------------------------------------------------------------ signatures
+
+
+def twilio_signature(auth_token: str, url: str, params: Mapping[str, Sequence[str]]) -> str:
+    """The ``X-Twilio-Signature`` Twilio computes for a form POST to ``url``."""
+    signed = url + "".join(
+        name + value for name in sorted(params) for value in sorted(set(params[name]))
+    )
+    digest = hmac.new(auth_token.encode("utf-8"), signed.encode("utf-8"), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def _url_variants(url: str) -> List[str]:
+    """``url`` as given, without its default port, and with it (Twilio signs either)."""
+    parts = urllib.parse.urlsplit(url)
+    default = {"https": 443, "http": 80}.get(parts.scheme)
+    variants = [url]
+    try:
+        port = parts.port
+    except ValueError:
+        return variants
+    host = parts.hostname or ""
+    if default and port == default:
+        variants.append(urllib.parse.urlunsplit(parts._replace(netloc=host)))
+    elif default and port is None:
+        variants.append(urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{default}")))
+    return variants
+
+
+def signature_valid(
+    auth_token: str, url: str, params: Mapping[str, Sequence[str]], header: str
+) -> bool:
+    """Whether ``header`` is Twilio's signature of this request (constant-time compare)."""
+    if not auth_token or not header:
+        return False
+    given = header.strip().encode()
+    matches = [
+        hmac.compare_digest(twilio_signature(auth_token, variant, params).encode(), given)
+        for variant in _url_variants(url)
+    ]
+    return any(matches)
+
+
+def parse_form(body: bytes) -> Dict[str, List[str]]:
+    """The POST parameters of a form-encoded body; ValueError if unreadable."""
+    try:
+        text = body.decode("utf-8")
+        return urllib.parse.parse_qs(text, keep_blank_values=True, max_num_fields=MAX_FORM_FIELDS)
+    except (UnicodeDecodeError, ValueError) as error:
+        raise ValueError("not a form") from error
+
+
+def signed_url(webhook_url: str, request_url: str, query_string: str) -> str:
+    """The URL Twilio signed: the configured public one (plus any query), else the request's."""
+    if not webhook_url:
+        return request_url
+    if query_string and "?" not in webhook_url:
+        return f"{webhook_url}?{query_string}"
+    return webhook_url
+
+
+# ------------------------------------------------------- messages in/out
+
+
+def whatsapp_address(number: str) -> str:
+    """``whatsapp:+<digits>`` as Twilio wants it, from any usual spelling."""
+    number = number.strip()
+    if number.startswith("whatsapp:"):
+        return number
+    if number and not number.startswith("+"):
+        number = "+" + number
+    return f"whatsapp:{number}"
+
+
+def parse_twilio_form(form: Mapping[str, Sequence[str]]) -> Optional[payloads.Inbound]:
+    """Read a Twilio WhatsApp webhook; None for status callbacks and odd calls."""
+
+    def first(name: str) -> str:
+        values = form.get(name) or [""]
+        return values[0]
+
+    message_sid = first("MessageSid") or first("SmsMessageSid")
+    sender = first("From")
+    if not message_sid or not sender:
+        return None
+    if "Body" not in form and "NumMedia" not in form:
+        return None  # a delivery status callback
+    common = {"message_id": message_sid, "wa_id": sender}
+    button_payload, button_text = first("ButtonPayload"), first("ButtonText")
+    if button_payload or button_text:
+        return payloads.Inbound(
+            kind=payloads.TEXT,
+            message_type="button",
+            text=payloads.reply_text(button_payload, button_text),
+            display_text=button_text or None,
+            **common,
+        )
+    body = first("Body")
+    if body.strip():
+        return payloads.Inbound(kind=payloads.TEXT, message_type="text", text=body, **common)
+    message_type = first("MessageType") or ("media" if first("NumMedia") not in ("", "0") else "")
+    return payloads.Inbound(
+        kind=payloads.UNSUPPORTED, message_type=message_type or "unknown", **common
+    )
+
+
+def numbered_text(text: str, choices: Sequence[payloads.Choice]) -> str:
+    """A text with its buttons as a numbered list, and how to answer."""
+    lines = "\n".join(f"{index}. {choice.title}" for index, choice in enumerate(choices, 1))
+    return f"{text.strip()}\n\n{lines}\n\n{NUMBER_PROMPT}".strip()
+
+
+def chosen_number(text: str) -> Optional[int]:
+    """The number a patient typed to pick a choice ("2", " ২ ", "2."), else None."""
+    cleaned = text.strip().translate(_BANGLA_DIGITS).rstrip(".)")
+    return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 2 else None
+
+
+class RecentChoices:
+    """The last numbered choices each patient was shown (this process only)."""
+
+    def __init__(
+        self,
+        ttl_seconds: float = CHOICES_TTL_SECONDS,
+        capacity: int = 10_000,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Keeps choices for ``ttl_seconds``, for the last ``capacity`` patients."""
+        self._shown: OrderedDict[str, Tuple[float, List[payloads.Choice]]] = OrderedDict()
+        self._ttl = ttl_seconds
+        self._capacity = capacity
+        self._clock = clock
+
+    def remember(self, recipient: str, choices: Sequence[payloads.Choice]) -> None:
+        """Record what ``recipient`` was offered."""
+        self._shown[recipient] = (self._clock() + self._ttl, list(choices))
+        self._shown.move_to_end(recipient)
+        while len(self._shown) > self._capacity:
+            self._shown.popitem(last=False)
+
+    def resolve(self, sender: str, text: str) -> Optional[payloads.Choice]:
+        """The choice ``text`` picks by number, if ``sender`` was recently offered it."""
+        number = chosen_number(text)
+        shown = self._shown.get(sender)
+        if number is None or shown is None or shown[0] < self._clock():
+            return None
+        choices = shown[1]
+        return choices[number - 1] if 1 <= number <= len(choices) else None
+
+
+class TwilioClient:
+    """Sends WhatsApp messages through Twilio's REST API (``Messages.json``)."""
+
+    def __init__(
+        self,
+        account_sid: str,
+        auth_token: str,
+        from_number: str,
+        api_url: str = DEFAULT_TWILIO_API_URL,
+        policy: Optional[RetryPolicy] = None,
+    ) -> None:
+        """``from_number`` is the WhatsApp sender, e.g. ``whatsapp:+14155238886``."""
+        self.account_sid = account_sid
+        self.auth_token = auth_token
+        self.from_number = from_number
+        self.api_url = (api_url or DEFAULT_TWILIO_API_URL).rstrip("/")
+        self.poster = RetryingPoster(policy or RetryPolicy())
+
+    @property
+    def configured(self) -> bool:
+        return bool(self.account_sid and self.auth_token and self.from_number)
+
+    @property
+    def messages_url(self) -> str:
+        return f"{self.api_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
+
+    async def send(self, to: str, params: Mapping[str, str]) -> SendResult:
+        """Send one message (``Body`` or e.g. ``ContentSid``); never raises for HTTP trouble."""
+        if not self.configured:
+            logger.error("twilio.not_configured")
+            return SendResult(ok=False, status=None)
+        form = {
+            **{key: value for key, value in params.items() if isinstance(value, str)},
+            "To": whatsapp_address(to),
+            "From": whatsapp_address(self.from_number),
+        }
+        answer = await self.poster.post(
+            self.messages_url,
+            data=form,
+            auth=aiohttp.BasicAuth(self.account_sid, self.auth_token),
+        )
+        body = answer.body if isinstance(answer.body, dict) else {}
+        code = body.get("code")
+        result = SendResult(
+            ok=answer.ok,
+            status=answer.status,
+            message_id=body.get("sid") if answer.ok else None,
+            error_code=code if isinstance(code, int) and not answer.ok else None,
+            attempts=answer.attempts,
+        )
+        if not result.ok:
+            logger.warning(
+                "twilio.send_failed status=%s error_code=%s network_error=%s attempts=%d "
+                "recipient=%s",
+                result.status,
+                result.error_code,
+                answer.error,
+                result.attempts,
+                log_ref(to),
+            )
+        return result
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        await self.poster.close()
+
+
+class TwilioWhatsAppOutput(OutputChannel):
+    """Sends Rasa's responses as WhatsApp messages through Twilio."""
+
+    def __init__(
+        self,
+        client: TwilioClient,
+        choices: Optional[RecentChoices] = None,
+        raise_on_failure: bool = False,
+    ) -> None:
+        """``raise_on_failure`` as in :class:`bot.channels.whatsapp.WhatsAppCloudOutput`."""
+        self.client = client
+        self.choices = choices if choices is not None else RecentChoices()
+        self.raise_on_failure = raise_on_failure
+        self.sent: List[SendResult] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio_whatsapp"
+
+    async def _send(self, recipient_id: str, params: Mapping[str, str]) -> None:
+        result = await self.client.send(recipient_id, params)
+        self.sent.append(result)
+        if not result.ok and self.raise_on_failure:
+            raise DeliveryError("Twilio", result)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Text, split where it exceeds Twilio's 1,600 characters; staff replies are labelled."""
+        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
+        for part in payloads.split_text(text, BODY_LIMIT):
+            await self._send(recipient_id, {"Body": part})
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """The text with the buttons as a numbered list."""
+        choices = payloads.choices_from_buttons(buttons)
+        if not choices:
+            await self.send_text_message(recipient_id, text)
+            return
+        self.choices.remember(recipient_id, choices)
+        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
+        await self.send_text_message(recipient_id, numbered_text(text, choices))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """The image's address as text."""
+        if isinstance(image, str) and image.strip():
+            await self.send_text_message(recipient_id, image)
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
+        """An attachment's address (or text) as text."""
+        if isinstance(attachment, str) and attachment.strip():
+            await self.send_text_message(recipient_id, attachment)
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Only a custom response's ``twilio`` parameters (e.g. a template's ``ContentSid``)."""
+        params = json_message.get("twilio") if isinstance(json_message, dict) else None
+        if isinstance(params, dict) and params:
+            await self._send(recipient_id, params)
+
+
+class TwilioWhatsAppInput(InputChannel):
+    """Rasa input channel for WhatsApp messages relayed by Twilio."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "twilio_whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """Reads ``credentials.yml``; empty values leave the channel switched off."""
+        credentials = credentials or {}
+
+        def value(key: str) -> str:
+            return str(credentials.get(key) or "").strip()
+
+        return cls(
+            account_sid=value("account_sid"),
+            auth_token=value("auth_token"),
+            twilio_number=value("twilio_number"),
+            webhook_url=value("webhook_url"),
+            api_url=value("api_url") or DEFAULT_TWILIO_API_URL,
+            dedupe=create_dedupe(get_settings().redis_url, namespace=cls.name()),
+        )
+
+    def __init__(
+        self,
+        account_sid: str = "",
+        auth_token: str = "",
+        twilio_number: str = "",
+        webhook_url: str = "",
+        api_url: str = DEFAULT_TWILIO_API_URL,
+        dedupe: Optional[MessageDedupe] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+    ) -> None:
+        """Creates the channel; ``webhook_url`` is the public URL Twilio calls."""
+        self.auth_token = auth_token
+        self.webhook_url = webhook_url
+        self.client = TwilioClient(account_sid, auth_token, twilio_number, api_url, retry_policy)
+        self.choices = RecentChoices()
+        self.dedupe: MessageDedupe = dedupe or MemoryDedupe()
+        self._tasks: Set[asyncio.Task] = set()
+
+    @property
+    def configured(self) -> bool:
+        return self.client.configured
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """The output the HTTP API uses (staff replies); refused messages raise."""
+        if not self.configured:
+            return None
+        return TwilioWhatsAppOutput(self.client, self.choices, raise_on_failure=True)
+
+    async def wait_until_idle(self) -> None:
+        """Wait for the messages being handled in the background (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def handle_message(
+        self,
+        inbound: payloads.Inbound,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        agent: Any = None,
+    ) -> None:
+        """Pass one message to the assistant, or answer it directly; failures are logged.
+
+        ``agent`` (Rasa's) lets red flags get the urgent-care message while staff
+        have the conversation (``bot.channels.paused_guard``).
+        """
+        try:
+            if not await self.dedupe.claim(inbound.message_id):
+                logger.info("twilio.duplicate_ignored message=%s", log_ref(inbound.message_id))
+                return
+            output = TwilioWhatsAppOutput(self.client, self.choices)
+            if inbound.kind == payloads.UNSUPPORTED:
+                logger.info("twilio.not_text sender=%s", log_ref(inbound.wa_id))
+                await output.send_text_message(inbound.wa_id, payloads.TEXT_ONLY_REPLY)
+                return
+            text, metadata = inbound.text, inbound.rasa_metadata()
+            picked = self.choices.resolve(inbound.wa_id, text)
+            if picked is not None:
+                text = picked.payload or picked.title
+                metadata = {**metadata, "display_text": picked.title[:200]}
+            logger.info("twilio.message sender=%s", log_ref(inbound.wa_id))
+            await on_new_message(
+                UserMessage(
+                    text,
+                    output,
+                    inbound.wa_id,
+                    input_channel=self.name(),
+                    message_id=inbound.message_id,
+                    metadata=metadata,
+                )
+            )
+            await answer_red_flags_while_paused(agent, inbound.wa_id, output)
+        except Exception as error:  # one bad message must not take the process down
+            logger.error(
+                "twilio.message_failed message=%s error=%s",
+                log_ref(inbound.message_id),
+                type(error).__name__,
+            )
+            logger.debug("twilio.message_failed", exc_info=True)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """``GET /`` health and ``POST /webhook`` messages."""
+        blueprint = Blueprint("twilio_whatsapp_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": self.configured})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.configured:
+                return response.json(NOT_CONFIGURED, status=503)
+            header = request.headers.get(SIGNATURE_HEADER)
+            body = request.body or b""
+            if not header:
+                logger.warning("twilio.unsigned_refused")
+                return response.json({"error": "missing_signature"}, status=401)
+            if len(body) > MAX_BODY_BYTES:
+                return response.json({"error": "too_large"}, status=413)
+            try:
+                form = parse_form(body)
+            except ValueError:
+                return response.json({"error": "invalid_form"}, status=400)
+            url = signed_url(self.webhook_url, request.url, request.query_string)
+            if not signature_valid(self.auth_token, url, form, header):
+                logger.warning("twilio.bad_signature_refused")
+                return response.json({"error": "invalid_signature"}, status=403)
+            inbound = parse_twilio_form(form)
+            if inbound is not None:
+                agent = getattr(request.app.ctx, "agent", None)
+                task = asyncio.get_running_loop().create_task(
+                    self.handle_message(inbound, on_new_message, agent)
+                )
+                self._tasks.add(task)
+                task.add_done_callback(self._tasks.discard)
+            return response.text(EMPTY_TWIML, content_type="text/xml")
+
+        @blueprint.listener("after_server_stop")
+        async def close_client(*_: Any) -> None:
+            await self.client.close()
+
+        return blueprint

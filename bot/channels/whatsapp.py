@@ -1,0 +1,366 @@
+"""WhatsApp Cloud API (Meta) as a Rasa channel.
+
+Meta calls ``/webhooks/whatsapp/webhook``: a GET to verify the subscription
+(``hub.verify_token``), then a POST for every batch of messages and delivery
+statuses, signed with the app secret (``X-Hub-Signature-256``). The signature
+is checked over the raw body before anything reads it. A signed batch is
+answered 200 at once (Meta retries otherwise) and handled in the background,
+one message after the other: a failing message is logged and the next one
+still handled. Texts and button taps go to the assistant with the patient's
+WhatsApp number (``wa_id``) as the conversation id; pictures, voice notes,
+locations... get a polite "text only" answer; delivery statuses and reactions
+are ignored. A message delivered twice is handled once.
+
+Replies go out through :class:`WhatsAppCloudOutput` (Graph API). Rasa's HTTP
+API uses :meth:`WhatsAppCloudInput.get_output_channel` for
+``?output_channel=latest``, which is how the staff console delivers a reply.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import json
+import logging
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Coroutine,
+    Dict,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Set,
+)
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+from bot.channels import whatsapp_payloads as payloads
+from bot.channels.graph_api import (
+    DeliveryError,
+    GraphApiClient,
+    RetryPolicy,
+    SendResult,
+    log_ref,
+)
+from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe, create_dedupe
+from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.settings import DEFAULT_GRAPH_API_URL, get_settings
+
+logger = logging.getLogger(__name__)
+
+SIGNATURE_HEADER = "X-Hub-Signature-256"
+# Meta's webhook payloads are at most 3 MB.
+MAX_BODY_BYTES = 3 * 1024 * 1024
+
+NOT_CONFIGURED = {
+    "error": "whatsapp_not_configured",
+    "message": "WhatsApp is not configured on this server (WHATSAPP_* variables).",
+}
+
+
+# ------------------------------------------------------- request checks
+
+
+def signature_for(app_secret: str, body: bytes) -> str:
+    """The ``X-Hub-Signature-256`` value Meta sends for ``body``."""
+    digest = hmac.new(app_secret.encode("utf-8"), body, hashlib.sha256).hexdigest()
+    return f"sha256={digest}"
+
+
+def signature_status(app_secret: str, body: bytes, header: Optional[str]) -> Optional[int]:
+    """None if ``header`` signs ``body``; else the HTTP status to refuse with.
+
+    401 when the header is missing, 403 when it is wrong (constant-time compare).
+    """
+    if not header:
+        return 401
+    if not app_secret:
+        return 403
+    expected = signature_for(app_secret, body)
+    return None if hmac.compare_digest(expected.encode(), header.strip().encode()) else 403
+
+
+def handshake_challenge(args: Mapping[str, Any], verify_token: str) -> Optional[str]:
+    """The ``hub.challenge`` to echo when Meta's verification request is genuine."""
+
+    def first(name: str) -> str:
+        value = args.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        return value if isinstance(value, str) else ""
+
+    if not verify_token or first("hub.mode") != "subscribe":
+        return None
+    given = first("hub.verify_token")
+    if not hmac.compare_digest(given.encode(), verify_token.encode()):
+        return None
+    return first("hub.challenge") or None
+
+
+def decode_json(body: bytes) -> Any:
+    """The JSON document in ``body``; ValueError if there is none."""
+    try:
+        return json.loads(body)
+    except (ValueError, TypeError, RecursionError) as error:
+        raise ValueError("not JSON") from error
+
+
+# --------------------------------------------------------------- output
+
+
+class WhatsAppCloudOutput(OutputChannel):
+    """Sends Rasa's responses through the Graph API.
+
+    With ``raise_on_failure`` a message WhatsApp refuses raises
+    :class:`~bot.channels.graph_api.DeliveryError` (used for the HTTP API, so the
+    staff console learns of it); otherwise failures are only logged, so one
+    refused message does not stop the rest of the assistant's answer.
+    """
+
+    def __init__(self, client: GraphApiClient, raise_on_failure: bool = False) -> None:
+        """Sends with ``client``."""
+        self.client = client
+        self.raise_on_failure = raise_on_failure
+        self.sent: List[SendResult] = []
+
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    async def _send_all(self, messages: Iterable[Dict[str, Any]]) -> None:
+        for message in messages:
+            result = await self.client.send(message)
+            self.sent.append(result)
+            if not result.ok and self.raise_on_failure:
+                raise DeliveryError("WhatsApp", result)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        """Text, split only where it exceeds WhatsApp's 4,096 characters.
+
+        A staff reply (``staff_name`` in the message's metadata) is opened with the name.
+        """
+        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
+        await self._send_all(payloads.text_payloads(recipient_id, text))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
+    ) -> None:
+        """Reply buttons (up to 3) or a list (4 to 10; more are cut to 10)."""
+        if len(buttons or []) > payloads.MAX_LIST_ROWS:
+            logger.info("whatsapp.buttons_cut count=%d", len(buttons))
+        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
+        await self._send_all(payloads.button_payloads(recipient_id, text, buttons))
+
+    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
+        """The image's address as text (WhatsApp shows a preview)."""
+        if isinstance(image, str) and image.strip():
+            await self._send_all([payloads.text_payload(recipient_id, image.strip(), True)])
+
+    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
+        """An attachment's address (or text) as a text message."""
+        if isinstance(attachment, str) and attachment.strip():
+            await self.send_text_message(recipient_id, attachment)
+
+    async def send_custom_json(
+        self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
+    ) -> None:
+        """Only a custom response's ``whatsapp`` message, as is; anything else is ignored."""
+        message = payloads.custom_payload(recipient_id, json_message)
+        if message is not None:
+            await self._send_all([message])
+
+
+# ---------------------------------------------------------------- input
+
+
+class WhatsAppCloudInput(InputChannel):
+    """Rasa input channel for the WhatsApp Cloud API."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "whatsapp"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """Reads ``credentials.yml``; empty values leave the channel switched off."""
+        credentials = credentials or {}
+
+        def value(key: str) -> str:
+            return str(credentials.get(key) or "").strip()
+
+        return cls(
+            verify_token=value("verify_token"),
+            app_secret=value("app_secret"),
+            access_token=value("access_token"),
+            phone_number_id=value("phone_number_id"),
+            graph_api_url=value("graph_api_url") or DEFAULT_GRAPH_API_URL,
+            dedupe=create_dedupe(get_settings().redis_url, namespace=cls.name()),
+        )
+
+    def __init__(
+        self,
+        verify_token: str = "",
+        app_secret: str = "",
+        access_token: str = "",
+        phone_number_id: str = "",
+        graph_api_url: str = DEFAULT_GRAPH_API_URL,
+        dedupe: Optional[MessageDedupe] = None,
+        retry_policy: Optional[RetryPolicy] = None,
+    ) -> None:
+        """Creates the channel; tests pass a fake ``graph_api_url`` and a fast ``retry_policy``."""
+        self.verify_token = verify_token
+        self.app_secret = app_secret
+        self.phone_number_id = phone_number_id
+        self.client = GraphApiClient(
+            access_token, phone_number_id, graph_api_url, retry_policy or RetryPolicy()
+        )
+        self.dedupe: MessageDedupe = dedupe or MemoryDedupe()
+        self._tasks: Set[asyncio.Task] = set()
+
+    @property
+    def configured(self) -> bool:
+        """Whether the channel can check signatures and reply."""
+        return bool(self.app_secret and self.client.configured)
+
+    def get_output_channel(self) -> Optional[OutputChannel]:
+        """The output the HTTP API uses (staff replies); refused messages raise."""
+        if not self.configured:
+            return None
+        return WhatsAppCloudOutput(self.client, raise_on_failure=True)
+
+    async def wait_until_idle(self) -> None:
+        """Wait for the messages being handled in the background (tests, shutdown)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def handle_webhook(
+        self,
+        contents: payloads.WebhookContents,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        agent: Any = None,
+    ) -> None:
+        """Handle a webhook's messages one by one; one failure never stops the rest.
+
+        ``agent`` is Rasa's (``app.ctx.agent``), for the paused-conversation guard.
+        """
+        if contents.failed_status_codes:
+            logger.warning(
+                "whatsapp.delivery_failed error_codes=%s",
+                ",".join(str(code) for code in contents.failed_status_codes),
+            )
+        if contents.other_number:
+            logger.info("whatsapp.other_number_skipped count=%d", contents.other_number)
+        for inbound in contents.messages:
+            try:
+                await self.handle_message(inbound, on_new_message, agent)
+            except Exception as error:  # one bad message must not stop the rest
+                logger.error(
+                    "whatsapp.message_failed message=%s error=%s",
+                    log_ref(inbound.message_id),
+                    type(error).__name__,
+                )
+                logger.debug("whatsapp.message_failed", exc_info=True)
+
+    async def handle_message(
+        self,
+        inbound: payloads.Inbound,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        agent: Any = None,
+    ) -> None:
+        """Pass one patient message to the assistant, or answer it directly.
+
+        While staff have the conversation (Rasa paused), red flags still get
+        the urgent-care message (``bot.channels.paused_guard``).
+        """
+        if not await self.dedupe.claim(inbound.message_id):
+            logger.info("whatsapp.duplicate_ignored message=%s", log_ref(inbound.message_id))
+            return
+        output = WhatsAppCloudOutput(self.client)
+        if inbound.kind == payloads.UNSUPPORTED:
+            logger.info(
+                "whatsapp.not_text type=%s sender=%s",
+                inbound.message_type[:32],
+                log_ref(inbound.wa_id),
+            )
+            await output.send_text_message(inbound.wa_id, payloads.TEXT_ONLY_REPLY)
+            return
+        logger.info(
+            "whatsapp.message type=%s sender=%s", inbound.message_type, log_ref(inbound.wa_id)
+        )
+        await on_new_message(
+            UserMessage(
+                inbound.text,
+                output,
+                inbound.wa_id,
+                input_channel=self.name(),
+                message_id=inbound.message_id,
+                metadata=inbound.rasa_metadata(),
+            )
+        )
+        await answer_red_flags_while_paused(agent, inbound.wa_id, output)
+
+    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """``GET /`` health, ``GET /webhook`` verification, ``POST /webhook`` messages."""
+        blueprint = Blueprint("whatsapp_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok", "configured": self.configured})
+
+        @blueprint.route("/webhook", methods=["GET"])
+        async def verify(request: Request) -> HTTPResponse:
+            challenge = None
+            if self.app_secret:
+                challenge = handshake_challenge(request.args, self.verify_token)
+            if challenge is None:
+                logger.warning("whatsapp.verification_refused")
+                return response.text("forbidden", status=403)
+            logger.info("whatsapp.verified")
+            return response.text(challenge)
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> HTTPResponse:
+            if not self.configured:
+                return response.json(NOT_CONFIGURED, status=503)
+            header = request.headers.get(SIGNATURE_HEADER)
+            body = request.body or b""
+            if not header:
+                logger.warning("whatsapp.unsigned_refused")
+                return response.json({"error": "missing_signature"}, status=401)
+            if len(body) > MAX_BODY_BYTES:
+                return response.json({"error": "too_large"}, status=413)
+            refused = signature_status(self.app_secret, body, header)
+            if refused is not None:
+                logger.warning("whatsapp.bad_signature_refused")
+                return response.json({"error": "invalid_signature"}, status=refused)
+            try:
+                document = decode_json(body)
+            except ValueError:
+                return response.json({"error": "invalid_json"}, status=400)
+            try:
+                contents = payloads.parse_webhook(document, self.phone_number_id)
+            except Exception as error:  # Meta must get its 200 for a signed call
+                logger.error("whatsapp.unreadable_payload error=%s", type(error).__name__)
+                return response.json({"status": "ignored"})
+            if contents.messages or contents.failed_status_codes or contents.other_number:
+                agent = getattr(request.app.ctx, "agent", None)
+                self._in_background(self.handle_webhook(contents, on_new_message, agent))
+            return response.json({"status": "ok"})
+
+        @blueprint.listener("after_server_stop")
+        async def close_client(*_: Any) -> None:
+            await self.client.close()
+
+        return blueprint
