@@ -18,7 +18,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
                    $(wildcard bot/nlu/*.py)
 
 .PHONY: help install run shell train test test-unit test-conversations validate \
-        evaluate evaluate-dev lint services browser lock clean migrate
+        evaluate evaluate-dev lint services browser lock clean migrate staff-account retention
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -31,7 +31,8 @@ $(INSTALLED): requirements.lock scripts/find-python.sh
 	@touch $@
 
 # The pipeline stores the red-flag vocabulary's confusable words: rebuild with it.
-$(SPACY_MODEL)/meta.json: requirements.lock bot/nlu/spacy_pipeline.py bot/nlu/red_flags.py | $(INSTALLED)
+$(SPACY_MODEL)/meta.json: requirements.lock bot/nlu/spacy_pipeline.py bot/nlu/red_flags.py \
+                          $(wildcard bot/nlu/bangla.py) | $(INSTALLED)
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 
 .env: .env.example | $(INSTALLED)
@@ -52,6 +53,13 @@ train: install $(MODEL) ## Train the model into models/ (only when data or confi
 
 migrate: install ## Create or upgrade the clinic's own tables (Alembic) in DATABASE_URL
 	$(WITH_ENV) $(PY) -m bot.db.migrate
+
+staff-account: install migrate ## Create a console account: make staff-account USERNAME=rahima NAME="Rahima Begum" [ROLE=admin]
+	@[ -n "$(USERNAME)" ] && [ -n "$(NAME)" ] || { echo 'usage: make staff-account USERNAME=rahima NAME="Rahima Begum" [ROLE=staff|admin]'; exit 2; }
+	$(WITH_ENV) $(PY) -m bot.console.accounts create "$(USERNAME)" --name "$(NAME)" --role "$(or $(ROLE),staff)"
+
+retention: install migrate ## Delete conversations and callback details older than RETENTION_DAYS (DRY_RUN=1 to count only)
+	$(WITH_ENV) $(PY) -m bot.retention $(if $(DRY_RUN),--dry-run)
 
 run: install train migrate ## Set up, then run the Rasa server (5005), action server (5055), web process (8080)
 	$(PY) -m bot.launcher run

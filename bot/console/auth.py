@@ -159,9 +159,24 @@ def load_session(
 
 
 def end_session(*, session: Session, token: Optional[str]) -> None:
-    """Sign out: forget the session of this token, if any."""
-    if token:
-        session.execute(sa.delete(StaffSession).where(StaffSession.token_hash == token_hash(token)))
+    """Sign out: forget the session of this token; with no session left, go offline."""
+    if not token:
+        return
+    row = session.execute(
+        sa.select(StaffSession).where(StaffSession.token_hash == token_hash(token))
+    ).scalar_one_or_none()
+    if row is None:
+        return
+    staff_id = row.staff_id
+    session.delete(row)
+    session.flush()
+    others = session.execute(
+        sa.select(sa.func.count(StaffSession.id)).where(StaffSession.staff_id == staff_id)
+    ).scalar_one()
+    if not others:
+        account = session.get(StaffAccount, staff_id)
+        if account is not None:
+            account.last_seen_at = None
 
 
 def csrf_valid(expected: str, submitted: Optional[str]) -> bool:

@@ -59,9 +59,7 @@ def clinic_db(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def clinic_env(
-    monkeypatch: pytest.MonkeyPatch, clinic_db: str
-) -> Iterator[Callable[..., None]]:
+def clinic_env(monkeypatch: pytest.MonkeyPatch, clinic_db: str) -> Iterator[Callable[..., None]]:
     """Set the clinic's contact settings (and a fresh database) for one test."""
 
     def configure(**values: str) -> None:

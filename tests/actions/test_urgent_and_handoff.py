@@ -93,7 +93,12 @@ async def test_handoff_with_nobody_online_queues_it_and_offers_a_callback(
     ]
     assert messages[2]["clinic_whatsapp"] == "8801711000000"
     assert PAUSE not in events
-    assert {"event": "slot", "timestamp": None, "name": "handoff_requested", "value": True} in events
+    assert {
+        "event": "slot",
+        "timestamp": None,
+        "name": "handoff_requested",
+        "value": True,
+    } in events
     assert handoffs(clinic_db) == [("scenario-faq-typed", "requested", False, "open", "en")]
 
 
@@ -155,9 +160,7 @@ async def test_handoff_without_contacts_points_to_the_website(run_action, clinic
     assert "utter_handoff_contact" not in responses(messages)
 
 
-async def test_patients_on_whatsapp_are_not_sent_the_whatsapp_link(
-    run_action, clinic_env
-) -> None:
+async def test_patients_on_whatsapp_are_not_sent_the_whatsapp_link(run_action, clinic_env) -> None:
     clinic_env(clinic_whatsapp="+880 1711-000000")
     messages, _ = await run_action(
         ActionHandoff(),

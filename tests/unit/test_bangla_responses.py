@@ -16,7 +16,10 @@ import pytest
 from bot.evaluation.run import all_responses
 from tests.conftest import PROJECT_ROOT, load_yaml
 
-RESPONSE_FILES = [PROJECT_ROOT / "domain.yml", *sorted((PROJECT_ROOT / "data" / "responses").glob("*.yml"))]
+RESPONSE_FILES = [
+    PROJECT_ROOT / "domain.yml",
+    *sorted((PROJECT_ROOT / "data" / "responses").glob("*.yml")),
+]
 BANGLA = re.compile(r"[\u0980-\u09FF]")
 # Rasa fills {slot} in texts; {{ }} in payloads is a literal brace, not a placeholder.
 PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
@@ -67,12 +70,12 @@ def test_all_responses_returns_every_variation_of_every_file() -> None:
     names = [name for responses in by_file for name in responses]
     # all_responses() merges the files with dict.update: a name in two files would hide one.
     assert len(names) == len(set(names)), "a response is defined in more than one file"
-    assert RESPONSES == {name: v for responses in by_file for name, v in responses.items()}
+    assert {name: v for responses in by_file for name, v in responses.items()} == RESPONSES
     assert FAQ and any(len(variations) > 1 for variations in RESPONSES.values())
 
 
 def test_exceptions_still_exist() -> None:
-    assert (BANGLA_ONLY | LANGUAGE_SWITCH) <= set(RESPONSES)
+    assert set(RESPONSES) >= (BANGLA_ONLY | LANGUAGE_SWITCH)
 
 
 @pytest.mark.parametrize("name", sorted(BANGLA_ONLY))
@@ -133,7 +136,11 @@ def test_rasa_reads_the_files() -> None:
     from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 
     domain = Domain.from_file(str(PROJECT_ROOT / "domain.yml"))
-    assert all(any(is_bangla_variation(v) for v in domain.responses[n]) for n in TRANSLATED if not n.startswith("utter_faq/"))
+    assert all(
+        any(is_bangla_variation(v) for v in domain.responses[n])
+        for n in TRANSLATED
+        if not n.startswith("utter_faq/")
+    )
     for path in RESPONSE_FILES[1:]:
         data = RasaYAMLReader().read(path)
         assert all(len(variations) == 2 for variations in data.responses.values())
@@ -142,7 +149,9 @@ def test_rasa_reads_the_files() -> None:
 @pytest.mark.parametrize(
     ("language", "expect_bangla"), [("bn", True), ("en", False), ("BN", True), (None, False)]
 )
-def test_rasa_picks_the_variation_by_language_slot(language: Optional[str], expect_bangla: bool) -> None:
+def test_rasa_picks_the_variation_by_language_slot(
+    language: Optional[str], expect_bangla: bool
+) -> None:
     from rasa.core.nlg.response import TemplatedNaturalLanguageGenerator
 
     nlg = TemplatedNaturalLanguageGenerator(RESPONSES)
@@ -151,5 +160,7 @@ def test_rasa_picks_the_variation_by_language_slot(language: Optional[str], expe
         for _ in range(5):  # a random choice among the variations that fit
             sent = nlg.generate_from_slots(name, slots, "socketio")
             assert bool(BANGLA.search(sent["text"])) is expect_bangla
-    sent = nlg.generate_from_slots("utter_clinic_phone", slots, "socketio", clinic_phone="01712 345678")
+    sent = nlg.generate_from_slots(
+        "utter_clinic_phone", slots, "socketio", clinic_phone="01712 345678"
+    )
     assert "01712 345678" in sent["text"] and "{" not in sent["text"]

@@ -3,20 +3,22 @@
 import pytest
 
 from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
-from bot.evaluation.run import leaked, load_examples, training_texts
+from bot.evaluation.run import HELDOUT_BY_LANGUAGE, leaked, load_examples, training_texts
 
 
-def test_held_out_messages_are_not_in_the_training_data() -> None:
-    examples = load_examples()
+@pytest.mark.parametrize("language", sorted(HELDOUT_BY_LANGUAGE))
+def test_held_out_messages_are_not_in_the_training_data(language: str) -> None:
+    examples = load_examples(HELDOUT_BY_LANGUAGE[language])
     assert len(examples) >= 150
     assert leaked(examples, training_texts()) == []
 
 
-def test_held_out_set_covers_every_contract_key() -> None:
+@pytest.mark.parametrize("language", sorted(HELDOUT_BY_LANGUAGE))
+def test_held_out_sets_cover_every_contract_key(language: str) -> None:
     from tests.conftest import TEST_DATA, load_yaml
 
     contract = load_yaml(TEST_DATA / "contract_keys.yml")
-    expected = {example.expected for example in load_examples()}
+    expected = {example.expected for example in load_examples(HELDOUT_BY_LANGUAGE[language])}
     assert set(contract["faq"]) | {"out_of_scope", "urgent_symptoms", "request_human"} <= expected
 
 
