@@ -11,12 +11,13 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Callable, List, Optional, TypeVar
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels.whatsapp_payloads import window_closes_at
 from bot.console.rasa_api import RasaApi, slot_event, staff_message_event
 from bot.db import repository
 from bot.db.models import Handoff, StaffAccount, utc_now
@@ -25,9 +26,6 @@ from bot.review.events import events_table
 MAX_REPLY_CHARS = 2000
 T = TypeVar("T")
 WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
-# WhatsApp lets a business send free-form messages for 24 hours after the
-# patient's last message (the customer-service window).
-WHATSAPP_WINDOW = timedelta(hours=24)
 
 
 class HandoffActionError(ValueError):
@@ -94,7 +92,7 @@ def reply_window_closes_at(
         return None
     if last_patient_message is None:
         return datetime.min.replace(tzinfo=timezone.utc)
-    return last_patient_message + WHATSAPP_WINDOW
+    return window_closes_at(last_patient_message)
 
 
 def clean_reply(text: str) -> str:

@@ -10,6 +10,7 @@ widget's socket, or WhatsApp). Pausing and resuming use Rasa's own
 
 from __future__ import annotations
 
+import json
 import logging
 from typing import Any, Dict, List, Optional
 from urllib.parse import quote
@@ -39,6 +40,17 @@ def slot_event(name: str, value: Any) -> Dict[str, Any]:
     return {"event": "slot", "name": name, "value": value}
 
 
+def refusal_reason(status: int, body: str) -> str:
+    """What went wrong, from Rasa's JSON error (e.g. the channel refused to send)."""
+    try:
+        message = json.loads(body).get("message")
+    except (ValueError, AttributeError):
+        message = None
+    if isinstance(message, str) and message:
+        return f"the assistant's server answered {status}: {message[:200]}"
+    return f"the assistant's server answered {status}"
+
+
 class RasaApi:
     """A client of one Rasa server, authenticated with ``RASA_AUTH_TOKEN``."""
 
@@ -58,7 +70,7 @@ class RasaApi:
             ):
                 if reply.status >= 400:
                     logger.error("rasa_api.refused", extra={"status": reply.status})
-                    raise RasaApiError(f"the Rasa server answered {reply.status}")
+                    raise RasaApiError(refusal_reason(reply.status, await reply.text()))
                 return await reply.json(content_type=None)
         except (aiohttp.ClientError, TimeoutError) as error:
             logger.error("rasa_api.unreachable", extra={"error": type(error).__name__})

@@ -141,10 +141,11 @@ def register(blueprint: Blueprint, review_keys: Any) -> None:
                 notice = "Closed. The assistant has resumed and the patient was told."
         except HandoffActionError as error:
             return redirect_to(target, error=str(error))
-        except RasaApiError:
-            logger.exception("console.rasa_unreachable", extra={"handoff_id": handoff_id})
+        except RasaApiError as error:
+            logger.exception("console.rasa_failed", extra={"handoff_id": handoff_id})
             return redirect_to(
-                target, error="The assistant's server did not answer. Try again in a moment."
+                target,
+                error=f"Not done: {error}. Nothing was sent; try again in a moment.",
             )
         return redirect_to(target, notice=notice)
 
