@@ -7,7 +7,10 @@ from typing import Any, Dict, List
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from bot.db.models import CallbackRequest
+from bot.db.session import engine_for
 from tests.conftest import text_of
 from tests.live.conftest import LiveAssistant
 from tests.utils.databases import event_types
@@ -68,10 +71,82 @@ def test_red_flag_gets_urgent_care_first_and_is_stored(assistant: LiveAssistant,
     assert "slot" in event_types(assistant.database_url, sender)
 
 
-def test_request_for_a_person_is_acknowledged(assistant: LiveAssistant, responses) -> None:
+def test_request_for_a_person_with_nobody_online_is_queued_honestly(
+    assistant: LiveAssistant, responses
+) -> None:
     replies = texts(assistant.send(new_sender(), "can I talk to a nurse please"))
-    handoff = replies.index(text_of(responses, "utter_handoff"))
+    handoff = replies.index(text_of(responses, "utter_handoff_nobody_online"))
     assert CLINIC_PHONE in replies[handoff + 1]
+    assert replies[-1] == text_of(responses, "utter_offer_callback")
+
+
+def test_a_callback_request_keeps_the_number_only_where_consented(
+    assistant: LiveAssistant, responses
+) -> None:
+    sender = new_sender()
+    assistant.send(sender, "I want to talk to someone from the clinic")
+    consent = texts(assistant.send(sender, "/affirm"))
+    assert consent[-1] == text_of(responses, "utter_ask_callback_consent")
+    assert texts(assistant.send(sender, "/affirm")) == [
+        text_of(responses, "utter_ask_callback_name")
+    ]
+    assert texts(assistant.send(sender, "Rahima Begum")) == [
+        text_of(responses, "utter_ask_callback_time")
+    ]
+    assert texts(assistant.send(sender, "tomorrow after 5 pm")) == [
+        text_of(responses, "utter_ask_callback_phone")
+    ]
+    invalid = texts(assistant.send(sender, "12345"))
+    assert invalid[0] == text_of(responses, "utter_callback_phone_invalid")
+    saved = texts(assistant.send(sender, "০১৭১২-৩৪৫৬৭৮"))
+    assert saved[0].startswith("Thank you. The clinic will call you on +880 17")
+    assert "345678" not in saved[0] and "tomorrow after 5 pm" in saved[0]
+
+    assert stored_callbacks(assistant.database_url, sender) == [
+        ("Rahima Begum", "+8801712345678", "tomorrow after 5 pm", "rest")
+    ]
+    # The conversation log keeps only a masked copy of the number.
+    assert all(
+        "345678" not in data and "৩৪৫৬৭৮" not in data for data in event_data(assistant, sender)
+    )
+
+
+def test_refusing_consent_stores_nothing(assistant: LiveAssistant, responses) -> None:
+    sender = new_sender()
+    assistant.send(sender, "please connect me to a person")
+    assistant.send(sender, "/affirm")
+    replies = texts(assistant.send(sender, "/deny"))
+    assert replies == [text_of(responses, "utter_callback_not_stored")]
+    assert stored_callbacks(assistant.database_url, sender) == []
+
+
+def stored_callbacks(database_url: str, sender: str) -> list:
+    engine = engine_for(database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.select(
+                    CallbackRequest.name,
+                    CallbackRequest.phone,
+                    CallbackRequest.preferred_time,
+                    CallbackRequest.channel,
+                ).where(CallbackRequest.conversation_id == sender)
+            )
+            return [tuple(row) for row in rows]
+    finally:
+        engine.dispose()
+
+
+def event_data(assistant: LiveAssistant, sender: str) -> List[str]:
+    engine = engine_for(assistant.database_url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(
+                sa.text("SELECT data FROM events WHERE sender_id = :sender"), {"sender": sender}
+            )
+            return [row[0].encode().decode("unicode_escape") for row in rows]
+    finally:
+        engine.dispose()
 
 
 @pytest.mark.parametrize(

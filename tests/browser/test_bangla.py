@@ -1,0 +1,44 @@
+"""A patient who writes Bangla, or romanized Bangla, in the widget."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import screenshot
+from tests.browser.widget import ask, expect_answer, open_widget
+from tests.conftest import text_of
+
+
+def bangla(responses, name: str) -> str:
+    """The Bangla variation of a response."""
+    return next(v["text"] for v in responses[name] if v.get("condition"))
+
+
+def test_bangla_questions_are_answered_in_bangla_and_the_widget_follows(
+    page: Page, responses
+) -> None:
+    open_widget(page)
+    ask(page, "আমার মেয়ের হিপে ভিআরও অপারেশন হবে, ভিআরও জিনিসটা আসলে কী?")
+    expect_answer(page, bangla(responses, "utter_faq/vro_what_is"))
+    # The fixed texts follow the conversation's language.
+    expect(page.locator(".send")).to_have_text("পাঠান")
+    expect(page.locator(".talk-to-staff")).to_have_text("কর্মীর সাথে কথা বলুন")
+    expect(page.locator(".panel")).to_have_attribute("lang", "bn")
+    screenshot(page, "widget-bangla")
+
+    ask(page, "অপারেশনের পর থেকে ওর খুব জ্বর আর সেলাই থেকে পুঁজ বের হচ্ছে")
+    expect_answer(page, bangla(responses, "utter_urgent_care"))
+
+
+def test_romanized_bangla_gets_bangla_with_a_one_tap_switch_to_english(
+    page: Page, responses
+) -> None:
+    open_widget(page)
+    ask(page, "hatur DFO operation er por kivabe recovery hoy, koto din rest lagbe?")
+    expect_answer(page, text_of(responses, "utter_language_auto_bn"))
+    expect_answer(page, bangla(responses, "utter_faq/dfo_recovery"))
+    page.locator(".reply", has_text="English please").last.click()
+    expect_answer(page, text_of(responses, "utter_language_set"))
+    ask(page, "and what is a knock knee?")
+    expect_answer(page, text_of(responses, "utter_faq/knee_valgus"))
+    expect(page.locator(".send")).to_have_text("Send")
