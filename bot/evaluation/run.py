@@ -35,6 +35,12 @@ HELDOUT_BY_LANGUAGE = {
 }
 LANGUAGE_NAMES = {"en": "English", "bn": "Bangla script", "bn_latn": "romanized Bangla"}
 DEV = EVALUATION_SETS / "dev_en.yml"
+# The development sets, used to choose thresholds and training settings.
+DEV_BY_LANGUAGE = {
+    "en": DEV,
+    "bn": EVALUATION_SETS / "dev_bn.yml",
+    "bn_latn": EVALUATION_SETS / "dev_bn_latn.yml",
+}
 BASELINE_CONFIG = PROJECT_ROOT / "tests" / "evaluation" / "rasa_init_config.yml"
 DATA = PROJECT_ROOT / "data"
 AIMS = {
@@ -268,7 +274,7 @@ def main() -> None:
     logging.basicConfig(level=logging.WARNING)
     configure_structlog(logging.WARNING)
     if args.dev:
-        outcome = evaluate(args.model, args.out / "dev", {"en": DEV}, baseline=False)
+        outcome = evaluate(args.model, args.out / "dev", DEV_BY_LANGUAGE, baseline=False)
     else:
         outcome = evaluate(args.model, args.out)
     print(outcome["report"])

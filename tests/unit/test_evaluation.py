@@ -3,7 +3,13 @@
 import pytest
 
 from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
-from bot.evaluation.run import HELDOUT_BY_LANGUAGE, leaked, load_examples, training_texts
+from bot.evaluation.run import (
+    DEV_BY_LANGUAGE,
+    HELDOUT_BY_LANGUAGE,
+    leaked,
+    load_examples,
+    training_texts,
+)
 
 
 @pytest.mark.parametrize("language", sorted(HELDOUT_BY_LANGUAGE))
@@ -88,3 +94,11 @@ def test_summary_figures() -> None:
 def test_mismatched_lengths_are_refused() -> None:
     with pytest.raises(ValueError):
         summarise([Example("a", "greet")], [])
+
+
+@pytest.mark.parametrize("language", sorted(DEV_BY_LANGUAGE))
+def test_development_sets_share_nothing_with_training_or_held_out_data(language: str) -> None:
+    examples = load_examples(DEV_BY_LANGUAGE[language])
+    assert leaked(examples, training_texts()) == []
+    held_out = {e.text for path in HELDOUT_BY_LANGUAGE.values() for e in load_examples(path)}
+    assert [e.text for e in examples if e.text in held_out] == []
