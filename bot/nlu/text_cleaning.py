@@ -12,15 +12,18 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from bot.nlu.bangla import ZWJ, ZWNJ, canonical_bangla
+
 OK = "ok"
 EMPTY = "empty"
 NO_WORDS = "no_words"
 TOO_LONG = "too_long"
 
-# Zero-width space/joiners, word joiner, BOM and soft hyphen: invisible, but
-# they split words and break n-gram features. ZWJ/ZWNJ are kept out of this set
-# on purpose because Bangla script uses them inside words.
+# Zero-width space, word joiner, BOM and soft hyphen: invisible, but they split
+# words and break n-gram features. ZWJ/ZWNJ are kept out of this set on purpose
+# because Bangla script uses them inside words (র‍্য, ক্‌ষ).
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
+_JOINERS = ZWJ + ZWNJ
 _WHITESPACE = re.compile(r"\s+")
 
 
@@ -34,13 +37,19 @@ class CleanText:
 
 
 def strip_control_characters(text: str) -> str:
-    """Replace control and format characters (except Bangla's ZWJ/ZWNJ) by spaces."""
+    """Replace control characters by spaces and drop invisible format characters.
+
+    Control characters (tabs, escapes, NUL) separate words, so they become
+    spaces. Format characters (category Cf: direction marks, zero-width
+    spaces, invisible operators) are invisible inside a word, so they are
+    removed; ZWJ and ZWNJ are kept because Bangla conjuncts need them.
+    """
     cleaned = []
     for char in text.translate(_INVISIBLE):
         category = unicodedata.category(char)
-        if category == "Cc" or (category == "Cf" and char not in "\u200c\u200d"):
+        if category == "Cc":
             cleaned.append(" ")
-        else:
+        elif category != "Cf" or char in _JOINERS:
             cleaned.append(char)
     return "".join(cleaned)
 
@@ -53,9 +62,11 @@ def has_words(text: str) -> bool:
 def clean_text(raw: str, max_chars: int) -> CleanText:
     """Normalise a chat message and classify it.
 
-    Unicode is brought to NFC (so the same Bangla word typed on two keyboards
-    looks the same to the model), control characters and invisible characters
-    are removed, and runs of whitespace collapse to one space.
+    Unicode is brought to NFC and Bangla to one canonical spelling (so the same
+    Bangla word typed on two keyboards looks the same to the model: য় ড় ঢ়
+    always as consonant + nukta, see ``bot.nlu.bangla.canonical_bangla``),
+    control characters and invisible characters are removed, and runs of
+    whitespace collapse to one space. Bangla digits are kept as typed.
 
     Args:
         raw: The message as received; anything, including ``None``-like empties.
@@ -67,8 +78,10 @@ def clean_text(raw: str, max_chars: int) -> CleanText:
         (nothing left), ``no_words`` (only emoji or punctuation) or ``too_long``.
     """
     raw = raw or ""
-    text = unicodedata.normalize("NFC", raw)
-    text = _WHITESPACE.sub(" ", strip_control_characters(text)).strip()
+    # Invisible characters go first, so that they cannot sit between a letter
+    # and the mark NFC would compose with it.
+    text = canonical_bangla(unicodedata.normalize("NFC", strip_control_characters(raw)))
+    text = _WHITESPACE.sub(" ", text).strip()
     if not text:
         return CleanText("", EMPTY, len(raw))
     if not has_words(text):

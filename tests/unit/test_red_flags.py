@@ -1,7 +1,8 @@
 """The rule-based red-flag detector.
 
-The parametrised phrasings come from tests/data/red_flag_phrasings.yml, written
-separately from the rules by someone who did not see them.
+The parametrised English phrasings come from tests/data/red_flag_phrasings.yml,
+written separately from the rules by someone who did not see them; the Bangla
+and romanized Bangla ones in the same file were written with the rules.
 """
 
 from typing import List
@@ -10,7 +11,7 @@ import pytest
 from spacy.language import Language
 
 from bot.nlu import red_flags
-from bot.nlu.red_flags import detect_red_flags
+from bot.nlu.red_flags import detect_red_flags, spelling_matches
 from tests.conftest import TEST_DATA, load_yaml
 
 PHRASINGS = load_yaml(TEST_DATA / "red_flag_phrasings.yml")
@@ -87,4 +88,197 @@ def test_a_plea_for_help_is_not_a_general_question(nlp: Language, text: str) -> 
     ["will I get a fever after the operation?", "can a fall after the operation move the plate?"],
 )
 def test_what_might_happen_is_not_a_report(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == []
+
+
+# --- Bangla script and romanized Bangla ------------------------------------
+
+
+@pytest.mark.parametrize("text", PHRASINGS["urgent_bn"])
+def test_bangla_urgent_phrasings_are_flagged(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)), text
+
+
+@pytest.mark.parametrize("text", PHRASINGS["not_urgent_bn"])
+def test_bangla_ordinary_or_negated_phrasings_are_not_flagged(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == [], text
+
+
+@pytest.mark.parametrize("text", PHRASINGS["urgent_bn_latn"])
+def test_romanized_urgent_phrasings_are_flagged(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)), text
+
+
+@pytest.mark.parametrize("text", PHRASINGS["not_urgent_bn_latn"])
+def test_romanized_ordinary_or_negated_phrasings_are_not_flagged(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("অপারেশনের পর থেকে খুব জ্বর", [red_flags.HIGH_FEVER]),
+        ("ছেলের ১০৩ জ্বর", [red_flags.HIGH_FEVER]),
+        ("কাটা জায়গা থেকে পুঁজ বের হচ্ছে", [red_flags.WOUND_PROBLEM]),
+        ("পায়ের গোছা ফুলে গেছে", [red_flags.CALF_SWELLING]),
+        ("বুকে ব্যথা", [red_flags.CHEST_PAIN]),
+        ("শ্বাসকষ্ট হচ্ছে", [red_flags.BREATHLESSNESS]),
+        ("হঠাৎ প্রচণ্ড ব্যথা", [red_flags.SEVERE_PAIN]),
+        ("পা অবশ হয়ে গেছে", [red_flags.LIMB_CIRCULATION]),
+        ("অপারেশনের পর পড়ে গেছে", [red_flags.FALL_AFTER_SURGERY]),
+        ("operation er por jor", [red_flags.HIGH_FEVER]),
+        ("kata jaygay lal hoye geche", [red_flags.WOUND_PROBLEM]),
+        ("payer gocha fule geche", [red_flags.CALF_SWELLING]),
+        ("buke betha", [red_flags.CHEST_PAIN]),
+        ("shas nite kosto", [red_flags.BREATHLESSNESS]),
+        ("hothat khub betha", [red_flags.SEVERE_PAIN]),
+        ("pa thanda", [red_flags.LIMB_CIRCULATION]),
+        ("operation er por pore geche", [red_flags.FALL_AFTER_SURGERY]),
+    ],
+)
+def test_bangla_and_romanized_red_flags_have_their_names(
+    nlp: Language, text: str, expected: List[str]
+) -> None:
+    assert detect_red_flags(nlp(text)) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "জ্বর নেই",
+        "জ্বর নাই",
+        "কাটা জায়গা লাল নয়",
+        "লাল হয়নি",
+        "বুকে কোনো ব্যথা নেই",
+        "jor nai",
+        "jor nei",
+        "kata jayga lal na",
+        "lal hoy nai",
+        "buke betha hoyni",
+        "pa thanda lagena",
+    ],
+)
+def test_negation_after_the_sign_is_understood(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "not going down": the negation makes it worse, not better
+        "অপারেশনের পর থেকে জ্বর কমছে না",
+        "jor jacche na operation er por",
+        # "cannot": inability, not the absence of a sign
+        "শ্বাস নিতে পারছে না",
+        "pa nadate parche na",
+        "পায়ে কোনো অনুভূতি নেই",
+        "ব্যথা সহ্য করতে পারছে না",
+    ],
+)
+def test_a_negation_that_reports_a_sign_is_flagged(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)), text
+
+
+@pytest.mark.parametrize(
+    ("question", "report"),
+    [
+        ("অপারেশনের পর জ্বর হলে কী করব?", "অপারেশনের পর জ্বর হয়েছে, কী করব?"),
+        ("operation er por jor hole ki korbo?", "operation er por jor hoise, ki korbo?"),
+        ("jodi pa thanda hoy ki korbo?", "pa thanda hoye geche ki korbo?"),
+        ("অপারেশনের পর কি পা ফুলে যায়?", "অপারেশনের পর পায়ের গোছা ফুলে গেছে"),
+    ],
+)
+def test_a_question_about_what_if_is_not_a_report(
+    nlp: Language, question: str, report: str
+) -> None:
+    assert detect_red_flags(nlp(question)) == []
+    assert detect_red_flags(nlp(report))
+
+
+def test_a_stated_symptom_beside_a_what_if_question_is_flagged(nlp: Language) -> None:
+    assert detect_red_flags(nlp("jor hole ki korbo, cheler jor 103")) == [red_flags.HIGH_FEVER]
+
+
+def test_now_or_help_makes_a_question_a_plea(nlp: Language) -> None:
+    assert detect_red_flags(nlp("operation er por jor ashle ki korbo, ekhon 102"))
+    assert detect_red_flags(nlp("অপারেশনের পর জ্বর হলে কী করব? এখন ১০৪ জ্বর"))
+
+
+def test_breathing_trouble_is_flagged_even_in_a_bangla_question(nlp: Language) -> None:
+    assert detect_red_flags(nlp("শ্বাস নিতে কষ্ট হলে কী করব?")) == [red_flags.BREATHLESSNESS]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ছেলের ১০৩ জ্বর", "ছেলের 103 জ্বর", "জ্বর ১০২.৫", "১০৩ডিগ্রি জ্বর", "jor 39.5", "temperature 39C"],
+)
+def test_temperatures_in_bangla_or_ascii_digits_are_high(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == [red_flags.HIGH_FEVER]
+
+
+def test_ordinary_temperatures_are_not_high(nlp: Language) -> None:
+    assert detect_red_flags(nlp("ছেলের ৩৭ জ্বর")) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "পায়ের গোছা ফুলে গেছে",  # য় typed as one code point (U+09DF)
+        "পা\u09af\u09bcের গোছা ফুলে গেছে",  # য + nukta
+        "পা\u09dfের গোছা ফুলে গেছে",
+    ],
+)
+def test_both_encodings_of_ya_with_nukta_are_read(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == [red_flags.CALF_SWELLING]
+
+
+def test_fall_needs_an_operation_as_in_english(nlp: Language) -> None:
+    assert detect_red_flags(nlp("ছেলে খেলতে গিয়ে পড়ে গেছে")) == []
+    assert detect_red_flags(nlp("ছেলে অপারেশনের পর খেলতে গিয়ে পড়ে গেছে")) == [
+        red_flags.FALL_AFTER_SURGERY
+    ]
+
+
+def test_many_days_is_not_a_high_fever(nlp: Language) -> None:
+    # "অনেক" is "very" next to a fever, and "many" in "অনেক দিন".
+    assert detect_red_flags(nlp("অপারেশনের অনেক দিন পর হালকা জ্বর")) == []
+    assert detect_red_flags(nlp("অনেক জ্বর")) == [red_flags.HIGH_FEVER]
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("goroom", "gorom"), ("bethaa", "betha"), ("thadna", "thanda"), ("shahs", "shash")],
+)
+def test_romanized_words_match_at_one_edit(typed: str, meant: str) -> None:
+    assert meant in spelling_matches(typed)
+
+
+@pytest.mark.parametrize("typed", ["jr", "lal", "pa", "nl"])
+def test_short_romanized_words_are_never_corrected(typed: str) -> None:
+    assert not spelling_matches(typed) & red_flags.ROMANIZED_VOCABULARY
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # everyday Banglish one edit from a symptom word
+        "kota din por plaster khulbe?",  # kota (how many), not kata (cut)
+        "pani khawa jabe?",  # pani (water), not pain
+        "operation er porer din ki khabo?",  # porer (next), not jorer (fever's)
+        "matha ghuray, ki korbo?",  # matha (head), not batha (pain)
+    ],
+)
+def test_everyday_banglish_is_not_taken_for_misspelt_symptoms(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my pa feels cold today",  # "pa" is a leg only in a Bangla sentence
+        "Kate has red hair",  # not "kata" (a cut)
+        "the chap at the chest clinic was kind",  # not "chap" (pressure)
+    ],
+)
+def test_english_words_are_not_read_as_romanized_bangla(nlp: Language, text: str) -> None:
     assert detect_red_flags(nlp(text)) == []

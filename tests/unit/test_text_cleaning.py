@@ -46,3 +46,86 @@ def test_html_is_kept_as_plain_text() -> None:
     result = clean_text("<script>alert(1)</script> what is DFO", max_chars=100)
     assert result.status == OK
     assert result.text.startswith("<script>")
+
+
+# --- Bangla script ------------------------------------------------------------
+
+# য়, ড়, ঢ় as one code point (composition exclusions) and as consonant + nukta.
+NUKTA_PAIRS = [
+    ("\u09df", "\u09af\u09bc"),  # য়
+    ("\u09dc", "\u09a1\u09bc"),  # ড়
+    ("\u09dd", "\u09a2\u09bc"),  # ঢ়
+]
+
+
+@pytest.mark.parametrize(("precomposed", "decomposed"), NUKTA_PAIRS)
+def test_both_encodings_of_nukta_letters_become_the_decomposed_one(
+    precomposed: str, decomposed: str
+) -> None:
+    word = f"পা{precomposed}ের"
+    assert clean_text(word, max_chars=100).text == f"পা{decomposed}ের"
+    assert clean_text(f"পা{decomposed}ের", max_chars=100).text == f"পা{decomposed}ের"
+
+
+def test_training_and_live_messages_are_cleaned_alike() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from bot.nlu.input_guard import InputGuard
+
+    guard = InputGuard(InputGuard.get_default_config())
+    example = Message(data={"text": "পা\u09dfের গোছা ফুলে\u200b গেছে", "intent": "urgent_symptoms"})
+    live = Message(data={"text": "পা\u09af\u09bcের গোছা ফুলে গেছে"})
+    guard.process_training_data(TrainingData([example]))
+    guard.process([live])
+    assert example.get("text") == live.get("text") == "পা\u09af\u09bcের গোছা ফুলে গেছে"
+
+
+@pytest.mark.parametrize(
+    "joined",
+    [
+        "র\u200d্যাব",  # ZWJ: ra + ya-phala, not reph
+        "ক্\u200cষ",  # ZWNJ: explicit hasant, no conjunct
+        "হঠা\u09ce",
+    ],
+)
+def test_bangla_joiners_are_kept_in_conjuncts(joined: str) -> None:
+    assert clean_text(joined, max_chars=100).text == joined
+
+
+@pytest.mark.parametrize(
+    "invisible",
+    [
+        "\u200b",  # zero-width space
+        "\u200e",  # left-to-right mark
+        "\u200f",  # right-to-left mark
+        "\u202a",  # left-to-right embedding
+        "\u2066",  # left-to-right isolate
+        "\u2060",  # word joiner
+        "\ufeff",  # byte order mark
+        "\u00ad",  # soft hyphen
+        "\u180e",  # Mongolian vowel separator
+    ],
+)
+def test_other_format_characters_are_removed_without_splitting_words(invisible: str) -> None:
+    assert clean_text(f"জ্ব{invisible}র আছে", max_chars=100).text == "জ্বর আছে"
+    assert clean_text(f"fe{invisible}ver", max_chars=100).text == "fever"
+
+
+def test_old_khanda_ta_and_split_aa_are_made_canonical() -> None:
+    assert clean_text("হঠাত\u09cd\u200d ব্যথা", max_chars=100).text == "হঠা\u09ce ব্যথা"
+    assert clean_text("\u0985\u09beমার", max_chars=100).text == "আমার"
+
+
+def test_bangla_digits_are_kept_and_readable() -> None:
+    from bot.privacy import to_ascii_digits
+
+    cleaned = clean_text("জ্বর ১০৩.৫, ফোন ০১৭১২", max_chars=100).text
+    assert cleaned == "জ্বর ১০৩.৫, ফোন ০১৭১২"
+    assert to_ascii_digits(cleaned) == "জ্বর 103.5, ফোন 01712"
+    assert float("১০৩.৫") == 103.5
+
+
+def test_bangla_only_message_has_words() -> None:
+    assert clean_text("জ্বর", max_chars=100).status == OK
+    assert clean_text("।।", max_chars=100).status == NO_WORDS
