@@ -268,6 +268,11 @@ def main() -> None:
         action="store_true",
         help="measure our model on the development set, for tuning (no baseline)",
     )
+    parser.add_argument(
+        "--no-baseline",
+        action="store_true",
+        help="skip training and measuring Rasa's default pipeline (it takes long)",
+    )
     args = parser.parse_args()
     from rasa.utils.log_utils import configure_structlog
 
@@ -276,7 +281,7 @@ def main() -> None:
     if args.dev:
         outcome = evaluate(args.model, args.out / "dev", DEV_BY_LANGUAGE, baseline=False)
     else:
-        outcome = evaluate(args.model, args.out)
+        outcome = evaluate(args.model, args.out, baseline=not args.no_baseline)
     print(outcome["report"])
     print(f"\nWritten to {args.out}/report.txt and report.json")
 
