@@ -32,7 +32,7 @@ $(INSTALLED): requirements.lock scripts/find-python.sh
 
 # The pipeline stores the red-flag vocabulary's confusable words: rebuild with it.
 $(SPACY_MODEL)/meta.json: requirements.lock bot/nlu/spacy_pipeline.py bot/nlu/red_flags.py \
-                          $(wildcard bot/nlu/bangla.py) | $(INSTALLED)
+                          bot/nlu/bangla.py bot/nlu/language.py | $(INSTALLED)
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 
 .env: .env.example | $(INSTALLED)

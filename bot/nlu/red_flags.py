@@ -14,7 +14,7 @@ a limb that is cold, pale, blue or numb, and a fall on the operated leg.
 Bangla script and romanized Bangla go through the same rules: their words are
 glossed with the English concept words ("জ্বর", "jor" -> "fever"; "পড়ে গেছে",
 "pore geche" -> "fell"), after the stem of an inflected Bangla word is found
-("পায়ের" -> "পা"). What English does not have is handled on top: negation
+("সেলাইয়ের" -> "সেলাই"). What English does not have is handled on top: negation
 that follows the word ("জ্বর নেই", "lal na", "fule nai"), inability ("শ্বাস
 নিতে পারছে না": cannot breathe), and Bangla ways of asking in general
 ("জ্বর হলে কী করব?", "কী কী লক্ষণ দেখলে...") rather than reporting.
@@ -236,12 +236,12 @@ ROMANIZED_GLOSSES = _gloss_table(
         ("unbearable", "osojjo oshojjo osohho oshohho osojho osojjho oshojjho oshohyo osojja"),
         ("screaming", "chitkar chillacche chilacche chillasse chillaitese"),
         ("shivering", "kapuni kapche kaapche kapse kampche kanpche kapchhe kaptese"),
-        ("wound", "kata katar khoto khot kshot ghaa ghao incision"),
+        ("wound", "kata katar khoto khot kshot ghaa ghao"),
         ("wound stitch", "selai selaier selaiye selaite"),
         ("red", "lal laal lalche lalcha"),
         ("hot", "gorom garam gorm"),
         ("pus", "puj puuj pooj puz pujj"),
-        ("fluid", "rosh ros ross"),
+        ("fluid", "rosh ros"),
         ("blood bleeding", "rokto rokt rakto roktopat"),
         ("smell", "gondho gondo durgondho durgondo"),
         ("yellow", "holud"),
@@ -311,6 +311,7 @@ AMBIGUOUS_ROMANIZED_GLOSSES = _gloss_table(
         ("breath", "dom sash swash"),
         ("pressure", "chap"),
         ("split", "fete"),
+        ("fluid", "ross"),
         ("feel", "ter sar"),
         ("sudden", "hut"),
     ]
@@ -477,8 +478,7 @@ _PHRASES = [
     ("দম dom", "বন্ধ আটকে bondho bondo atke", 1, "suffocating"),
     ("রক্ত rokto", "জমাট জমে jomat jome", 1, "clot"),
     (
-        "অপারেশনের অপারেশন কাটা সেলাইয়ের সেলাই "
-        "operation operationer oporeshon kata selai selaier",
+        "অপারেশনের অপারেশন কাটা সেলাইয়ের সেলাই " "operation operationer oporeshon kata selai selaier",
         "জায়গা জায়গায় জায়গাটা জায়গাটায় জায়গাতে jayga jaiga jaygay jaigay jaygata jaygate jagay "
         "jaygai jaygay",
         2,

@@ -9,7 +9,7 @@ for words the general-purpose lookup table gets wrong in a clinic ("wound" is
 not the past tense of "wind" here), and the list of real English words that
 the red-flag detector must not mistake for misspelt symptoms.
 
-Run as ``python -m bot.nlu.spacy_pipeline OUTPUT_DIR``.
+Run as ``python -m bot.nlu.spacy_pipeline [OUTPUT_DIR]`` (default build/spacy/en_clinic).
 """
 
 from __future__ import annotations
@@ -28,6 +28,9 @@ from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix
 
 from bot.nlu.bangla import BANGLA_DIGIT_CLASS, BANGLA_LETTER_CLASS, DANDA, DOUBLE_DANDA
 from bot.nlu.red_flags import CONFUSABLES_TABLE, VOCABULARY, one_edit_variants
+
+# Where `make install` puts the pipeline and config.yml's SpacyNLP reads it.
+DEFAULT_OUTPUT = Path("build/spacy/en_clinic")
 
 # Lemmas the lookup table maps to an unrelated word in a medical conversation.
 LEMMA_CORRECTIONS: Dict[str, str] = {
@@ -146,7 +149,13 @@ def build_pipeline() -> Language:
 def main() -> None:
     """Build the pipeline into the folder given on the command line."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("output", type=Path, help="folder to write the pipeline to")
+    parser.add_argument(
+        "output",
+        type=Path,
+        nargs="?",
+        default=DEFAULT_OUTPUT,
+        help=f"folder to write the pipeline to (default: {DEFAULT_OUTPUT})",
+    )
     args = parser.parse_args()
     args.output.mkdir(parents=True, exist_ok=True)
     build_pipeline().to_disk(args.output)
