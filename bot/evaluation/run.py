@@ -248,7 +248,7 @@ def evaluate(
             figures["by_tag"] = by_tag(examples, keys)
             figures["latency"] = latency_summary(latencies)
             section["models"][name] = figures
-            results["model_files"][name] = str(path.relative_to(PROJECT_ROOT))
+            results["model_files"][name] = str(path)
         results["languages"][language] = section
     results["reading_grades"] = response_grades(all_responses())
     out.mkdir(parents=True, exist_ok=True)

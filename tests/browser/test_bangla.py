@@ -28,6 +28,10 @@ def test_bangla_questions_are_answered_in_bangla_and_the_widget_follows(
 
     ask(page, "অপারেশনের পর থেকে ওর খুব জ্বর আর সেলাই থেকে পুঁজ বের হচ্ছে")
     expect_answer(page, bangla(responses, "utter_urgent_care"))
+    # The urgent message queued the conversation for staff; asking for a
+    # person now (the button's label is Bangla) is answered in Bangla too.
+    page.locator(".talk-to-staff").click()
+    expect_answer(page, bangla(responses, "utter_handoff_already_waiting"))
 
 
 def test_romanized_bangla_gets_bangla_with_a_one_tap_switch_to_english(
