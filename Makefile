@@ -18,7 +18,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
                    $(wildcard bot/nlu/*.py)
 
 .PHONY: help install run shell train test test-unit test-conversations validate \
-        evaluate evaluate-dev lint services browser lock clean migrate staff-account retention
+        evaluate evaluate-dev lint services browser lock clean migrate staff-account retention tune-thresholds
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -90,6 +90,9 @@ evaluate: install train ## Held-out evaluation (en, bn, bn_latn) against Rasa's 
 
 evaluate-dev: install train ## Measure our model on the development set (for tuning; no baseline)
 	$(WITH_ENV) $(PY) -m bot.evaluation.run --dev --out $(RESULTS)/evaluation
+
+tune-thresholds: install train ## Fallback thresholds replayed on the development sets (never the held-out ones)
+	$(WITH_ENV) $(PY) -m bot.evaluation.thresholds
 
 lint: install ## ruff over our Python code
 	$(VENV)/bin/ruff check bot actions tests scripts migrations
