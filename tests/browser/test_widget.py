@@ -90,7 +90,7 @@ def test_keyboard_only_conversation(page: Page, responses) -> None:
     )
     assert chosen == "Talk to staff"
     page.keyboard.press("Enter")
-    expect_answer(page, text_of(responses, "utter_handoff"))
+    expect_answer(page, text_of(responses, "utter_handoff_nobody_online"))
     page.keyboard.press("Escape")
     expect(page.locator(".panel")).to_be_hidden()
     assert (
@@ -105,7 +105,7 @@ def test_talk_to_staff_and_whatsapp_are_offered(page: Page, responses) -> None:
     expect(whatsapp).to_have_attribute("href", f"https://wa.me/{CLINIC_WHATSAPP}")
     expect(whatsapp).to_have_attribute("rel", "noopener noreferrer")
     page.locator("button.talk-to-staff").click()
-    expect_answer(page, text_of(responses, "utter_handoff"))
+    expect_answer(page, text_of(responses, "utter_handoff_nobody_online"))
     # The WhatsApp address in the bot's reply becomes a safe link, nothing else does.
     link = page.locator(".message.bot .bubble a").last
     expect(link).to_have_attribute("href", f"https://wa.me/{CLINIC_WHATSAPP}")
