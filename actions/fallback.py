@@ -9,6 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import RETRIEVAL_INTENT, topic_button
+from actions.language import pending_language_notice
 
 MAX_SUGGESTIONS = 3
 # Topics less likely than this are not worth a button.
@@ -49,17 +50,20 @@ class ActionClarify(Action):
         domain: Dict[str, Any],
     ) -> List[EventType]:
         """Asks which topic was meant, or explains what was wrong with the input."""
+        events = pending_language_notice(dispatcher, tracker)
         status = input_status(tracker.latest_message)
         if status in ("empty", "no_words"):
             dispatcher.utter_message(response="utter_input_empty")
-            return []
+            return events
         if status == "too_long":
             dispatcher.utter_message(response="utter_input_too_long")
-            return []
+            return events
+        language = "bn" if tracker.get_slot("language") == "bn" else "en"
         buttons = [
             button
             for button in (
-                topic_button(domain, key) for key in likely_faq_keys(tracker.latest_message)
+                topic_button(domain, key, language)
+                for key in likely_faq_keys(tracker.latest_message)
             )
             if button
         ]
@@ -68,4 +72,4 @@ class ActionClarify(Action):
         else:
             dispatcher.utter_message(response="utter_rephrase")
         dispatcher.utter_message(response="utter_clarify_staff")
-        return []
+        return events

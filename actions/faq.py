@@ -9,6 +9,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.language import pending_language_notice
+
 logger = logging.getLogger(__name__)
 
 RETRIEVAL_INTENT = "faq"
@@ -38,19 +40,22 @@ def chosen_faq_key(latest_message: Dict[str, Any]) -> Optional[str]:
     return (selector.get("response") or {}).get("intent_response_key")
 
 
-def topic_title(domain: Dict[str, Any], faq_key: str) -> Optional[str]:
-    """The short button title stored with an FAQ answer's provenance."""
+def topic_title(domain: Dict[str, Any], faq_key: str, language: str = "en") -> Optional[str]:
+    """The short button title stored with an FAQ answer's provenance, in ``language``."""
+    field = "topic_title_bn" if language == "bn" else "topic_title"
     variations = (domain.get("responses") or {}).get(response_name(faq_key)) or []
     for variation in variations:
-        title = (variation.get("metadata") or {}).get("topic_title")
+        title = (variation.get("metadata") or {}).get(field)
         if title:
             return title
     return None
 
 
-def topic_button(domain: Dict[str, Any], faq_key: str) -> Optional[Dict[str, str]]:
+def topic_button(
+    domain: Dict[str, Any], faq_key: str, language: str = "en"
+) -> Optional[Dict[str, str]]:
     """A quick-reply button that asks for one FAQ topic, if the topic exists."""
-    title = topic_title(domain, faq_key)
+    title = topic_title(domain, faq_key, language) or topic_title(domain, faq_key)
     if title is None:
         return None
     topic = faq_key.split("/", 1)[1]
@@ -70,10 +75,11 @@ class ActionAnswerFaq(Action):
         domain: Dict[str, Any],
     ) -> List[EventType]:
         """Utters ``utter_faq/<topic>``; an unknown topic gets the out-of-scope reply."""
+        events = pending_language_notice(dispatcher, tracker)
         faq_key = chosen_faq_key(tracker.latest_message)
         if faq_key and response_name(faq_key) in (domain.get("responses") or {}):
             dispatcher.utter_message(response=response_name(faq_key))
         else:
             logger.warning("faq.unknown_topic", extra={"sender_id": tracker.sender_id})
             dispatcher.utter_message(response="utter_out_of_scope")
-        return []
+        return events

@@ -22,6 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.clinic_contact import utter_contact_options
+from actions.language import pending_language_notice
 from bot.db import repository
 from bot.db.models import utc_now
 from bot.db.session import shared_session_factory
@@ -126,8 +127,9 @@ class ActionHandoff(Action):
     ) -> List[EventType]:
         """Pauses the assistant for a person, or explains when staff will answer."""
         settings = get_settings()
+        events: List[EventType] = pending_language_notice(dispatcher, tracker)
         outcome = await open_handoff_for(tracker, urgent=False, reason=handoff_reason(tracker))
-        events: List[EventType] = [SlotSet("handoff_requested", True)]
+        events.append(SlotSet("handoff_requested", True))
         channel = tracker.get_latest_input_channel()
         if outcome is None:
             dispatcher.utter_message(response="utter_handoff")

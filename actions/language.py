@@ -18,6 +18,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 REPLY_LANGUAGES = ("en", "bn")
+NOTICE_SLOT = "language_notice_due"
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,18 @@ class ActionDetectLanguage(Action):
         if choice.pinned != pinned:
             events.append(SlotSet("language_pinned", choice.pinned))
         if choice.switched_to_bangla_automatically:
-            # Rendered before the slot changes, so this response is Bangla-only.
-            dispatcher.utter_message(response="utter_language_auto_bn")
+            # Messages of slot-mapping actions are not sent by Rasa 3.6, so the
+            # next answering action says it (see pending_language_notice).
+            events.append(SlotSet(NOTICE_SLOT, True))
         return events
+
+
+def pending_language_notice(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Say once, in Bangla, that answers are now in Bangla (with an "English" button).
+
+    Called first by the actions that answer (FAQ, clarification, handoff).
+    """
+    if not tracker.get_slot(NOTICE_SLOT):
+        return []
+    dispatcher.utter_message(response="utter_language_auto_bn")
+    return [SlotSet(NOTICE_SLOT, False)]

@@ -10,6 +10,7 @@ widget's socket, or WhatsApp). Pausing and resuming use Rasa's own
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 from typing import Any, Dict, List, Optional
@@ -72,7 +73,7 @@ class RasaApi:
                     logger.error("rasa_api.refused", extra={"status": reply.status})
                     raise RasaApiError(refusal_reason(reply.status, await reply.text()))
                 return await reply.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             logger.error("rasa_api.unreachable", extra={"error": type(error).__name__})
             raise RasaApiError("the Rasa server cannot be reached") from error
 
@@ -102,5 +103,5 @@ class RasaApi:
                 if reply.status >= 400:
                     raise RasaApiError(f"the Rasa server answered {reply.status}")
                 return await reply.json(content_type=None)
-        except (aiohttp.ClientError, TimeoutError) as error:
+        except (aiohttp.ClientError, asyncio.TimeoutError) as error:
             raise RasaApiError("the Rasa server cannot be reached") from error

@@ -511,7 +511,7 @@ _NOT_MISSPELT = ROMANIZED_WORDS | _words(
     "kota pata jore fele phele pola lala gola bola tola mala kola bhalo valo kaj kal "
     "kaal hobe pore kore bole hole lage jabe khabo khete porbe porte porche porchhe "
     "porechi porsi porlam porer ashe hata hanta bari basha pani matha mathay kaste "
-    "kandche kandtese fol nil"
+    "kandche kandtese fol nil jora joda jura karo kaaro karor thaka thake"
 )
 # Verb forms too close to other verbs to correct ("porche", dripping, is one
 # edit from "poreche", fell).

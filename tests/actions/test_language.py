@@ -2,6 +2,8 @@
 
 import pytest
 
+from actions.fallback import ActionClarify
+from actions.faq import ActionAnswerFaq
 from actions.language import ActionDetectLanguage, next_language, requested_language
 
 
@@ -34,11 +36,18 @@ def test_a_button_choice_wins_over_typed_words() -> None:
 
 async def test_romanized_bangla_switches_to_bangla_and_says_so_once(run_action) -> None:
     bangla = {"text": "hatur operation er por koto din?", "language": "bn_latn"}
-    messages, events = await run_action(
+    _, events = await run_action(
         ActionDetectLanguage(), "faq_typed_vro_recovery", latest_message=bangla
     )
-    assert [m["response"] for m in messages] == ["utter_language_auto_bn"]
     assert {"event": "slot", "timestamp": None, "name": "language", "value": "bn"} in events
+    notice = {"event": "slot", "timestamp": None, "name": "language_notice_due", "value": True}
+    assert notice in events
+    # The next answer starts with the notice and clears it.
+    messages, events = await run_action(
+        ActionAnswerFaq(), "faq_typed_vro_recovery", slots={"language_notice_due": True}
+    )
+    assert [m["response"] for m in messages] == ["utter_language_auto_bn", "utter_faq/vro_recovery"]
+    assert {**notice, "value": False} in events
     messages, events = await run_action(
         ActionDetectLanguage(),
         "faq_typed_vro_recovery",
@@ -46,6 +55,12 @@ async def test_romanized_bangla_switches_to_bangla_and_says_so_once(run_action) 
         slots={"language": "bn"},
     )
     assert messages == [] and events == []
+
+
+async def test_clarifying_buttons_follow_the_language(run_action) -> None:
+    messages, _ = await run_action(ActionClarify(), "low_confidence_knee", slots={"language": "bn"})
+    titles = [b["title"] for b in messages[0]["buttons"]]
+    assert titles and all(any("\u0980" <= ch <= "\u09ff" for ch in t) for t in titles)
 
 
 async def test_button_payloads_do_not_change_the_language(run_action) -> None:

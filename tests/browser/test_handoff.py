@@ -8,6 +8,7 @@ stays silent while staff hold the conversation and resumes when they close it.
 
 from __future__ import annotations
 
+import time
 import uuid
 from typing import Iterator
 
@@ -49,15 +50,19 @@ def sign_in(page: Page, stack: AssistantStack, username: str) -> None:
 
 
 def events_after(stack: AssistantStack, conversation_id: str, text: str) -> list:
-    """The event types stored after the patient message ``text``."""
-    tracker = requests.get(
-        f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
-        params={"token": stack.token},
-        timeout=10,
-    ).json()
-    events = tracker["events"]
-    index = max(i for i, e in enumerate(events) if e.get("text") == text)
-    return [e["event"] for e in events[index + 1 :]]
+    """The event types stored after the patient message ``text`` (waits until it is stored)."""
+    for _ in range(100):
+        tracker = requests.get(
+            f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
+            params={"token": stack.token},
+            timeout=10,
+        ).json()
+        events = tracker["events"]
+        mine = [i for i, e in enumerate(events) if e["event"] == "user" and e.get("text") == text]
+        if mine:
+            return [e["event"] for e in events[mine[-1] + 1 :]]
+        time.sleep(0.3)
+    raise AssertionError("the patient's message was never stored")
 
 
 def test_staff_take_over_a_widget_conversation_and_hand_it_back(
@@ -83,8 +88,8 @@ def test_staff_take_over_a_widget_conversation_and_hand_it_back(
     before = bot_messages(page).count()
     question = "what is a VRO?"
     ask(page, question)
-    expect(console.locator("#transcript")).to_contain_text(question)
     assert "bot" not in events_after(stack, conversation_id, question)
+    expect(console.locator("#transcript .msg.patient").last).to_contain_text(question)
 
     console.get_by_label("Your reply to the patient").fill(
         "Hello, this is Rahima. VRO is a hip operation; I can explain more."

@@ -77,6 +77,24 @@ async def sent_to(api: FakeApi, wa_id: str, count: int, timeout: float = 60) -> 
     raise AssertionError(f"only {len(mine)} messages to the patient, wanted {count}")
 
 
+async def events_after(stack: AssistantStack, conversation_id: str, text: str) -> List[str]:
+    """Event types stored after the patient's message ``text`` (waits until it is stored)."""
+    async with aiohttp.ClientSession() as http:
+        for _ in range(100):
+            async with http.get(
+                f"{stack.rasa_url}/conversations/{conversation_id}/tracker",
+                params={"token": stack.token},
+            ) as reply:
+                events = (await reply.json())["events"]
+            mine = [
+                i for i, e in enumerate(events) if e["event"] == "user" and e.get("text") == text
+            ]
+            if mine:
+                return [e["event"] for e in events[mine[-1] + 1 :]]
+            await asyncio.sleep(0.3)
+    raise AssertionError("the patient's message was never stored")
+
+
 @pytest.fixture
 async def graph_api(stack: AssistantStack):
     api = await FakeApi().start(port=stack.fake_api_port)
@@ -127,7 +145,9 @@ async def test_staff_answer_a_whatsapp_patient_from_the_console(
     console = requests.Session()
     csrf = ""
     try:
-        page = console.post(
+        # The console is called from a thread: this event loop serves the fake Graph API.
+        page = await asyncio.to_thread(
+            console.post,
             f"{stack.web_url}/staff/login",
             data={"username": username, "password": PASSWORD},
             timeout=30,
@@ -140,19 +160,27 @@ async def test_staff_answer_a_whatsapp_patient_from_the_console(
         sent = await sent_to(graph_api, wa_id, 2)
         assert outgoing_text(sent[-1]) == text_of(responses, "utter_handoff_connecting")
 
-        queue = console.get(f"{stack.web_url}/staff/api/queue", timeout=10).json()
+        queue = (
+            await asyncio.to_thread(console.get, f"{stack.web_url}/staff/api/queue", timeout=10)
+        ).json()
         [handoff] = [h for h in queue["handoffs"] if h["conversation_id"] == wa_id]
         assert handoff["channel"] == "whatsapp"
         form = {"csrf_token": csrf, "conversation_id": wa_id}
-        claimed = console.post(
-            f"{stack.web_url}/staff/handoffs/{handoff['id']}/claim", data=form, timeout=30
+        claimed = await asyncio.to_thread(
+            console.post,
+            f"{stack.web_url}/staff/handoffs/{handoff['id']}/claim",
+            data=form,
+            timeout=30,
         )
         assert "You have taken over" in claimed.text
         await sent_to(graph_api, wa_id, 3)  # "Nurse Ayesha ... has joined the chat."
 
         before = len([m for m in graph_api.graph_messages() if m.get("to") == wa_id])
-        await send_whatsapp(stack, wa_id, "what is a VRO?")  # paused: no bot answer
-        reply = console.post(
+        await send_whatsapp(stack, wa_id, "what is a VRO?")
+        after = await events_after(stack, wa_id, "what is a VRO?")
+        assert "bot" not in after  # paused: the assistant stays silent
+        reply = await asyncio.to_thread(
+            console.post,
             f"{stack.web_url}/staff/handoffs/{handoff['id']}/reply",
             data={**form, "text": "Hello, this is Ayesha from the clinic."},
             timeout=30,
@@ -163,11 +191,22 @@ async def test_staff_answer_a_whatsapp_patient_from_the_console(
         assert "Hello, this is Ayesha from the clinic." in outgoing_text(sent[-1])
         assert "Nurse Ayesha" in outgoing_text(sent[-1])
 
-        console.post(f"{stack.web_url}/staff/handoffs/{handoff['id']}/close", data=form, timeout=30)
+        await asyncio.to_thread(
+            console.post,
+            f"{stack.web_url}/staff/handoffs/{handoff['id']}/close",
+            data=form,
+            timeout=30,
+        )
         sent = await sent_to(graph_api, wa_id, before + 2)
         assert outgoing_text(sent[-1]) == text_of(responses, "utter_handoff_resumed")
-        page = console.get(f"{stack.web_url}/staff/conversations/{wa_id}", timeout=10).text
+        page = (
+            await asyncio.to_thread(
+                console.get, f"{stack.web_url}/staff/conversations/{wa_id}", timeout=10
+            )
+        ).text
         assert "WhatsApp •••" in page and "free-form replies are possible until" not in page
     finally:
-        console.post(f"{stack.web_url}/staff/logout", data={"csrf_token": csrf}, timeout=10)
+        await asyncio.to_thread(
+            console.post, f"{stack.web_url}/staff/logout", data={"csrf_token": csrf}, timeout=10
+        )
         deactivate(stack.database_url, username)
