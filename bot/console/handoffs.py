@@ -220,4 +220,9 @@ class HandoffDesk:
         if state and state.get("paused"):
             await self.rasa.append_events(handoff.conversation_id, [{"event": "resume"}])
             await self.rasa.execute(handoff.conversation_id, "utter_handoff_resumed")
+            # Rasa's rules start from a listening state; neither the paused
+            # turns nor an executed action leave one behind.
+            await self.rasa.append_events(
+                handoff.conversation_id, [{"event": "action", "name": "action_listen"}]
+            )
         return handoff

@@ -77,9 +77,9 @@ def test_staff_take_over_a_widget_conversation_and_hand_it_back(
     conversation_id = page.evaluate("window.clinicChat.sessionId")
 
     # The new handoff appears in the live queue without reloading.
-    row = console.locator("#queue-rows tr", has_text="requested")
-    expect(row.first).to_be_visible()
-    row.first.get_by_role("link", name="Open").click()
+    link = console.locator(f'#queue-rows a[href$="{conversation_id}"]')
+    expect(link).to_be_visible()
+    link.click()
     console.get_by_role("button", name="Take over this conversation").click()
     expect(console.get_by_role("status")).to_contain_text("You have taken over")
     expect(page.locator(".message.bot .bubble", has_text="Nurse Rahima").last).to_be_visible()

@@ -71,9 +71,15 @@ def test_take_over_reply_and_close(console: Console, fake_rasa: FakeRasa) -> Non
     closed = http.post(f"{console.url}/staff/handoffs/{handoff}/close", data=form, timeout=10)
     assert "The assistant has resumed" in closed.text
     paths = [(c["method"], c["path"]) for c in fake_rasa.calls]
-    assert paths == [("GET", "tracker"), ("POST", "tracker/events"), ("POST", "execute")]
+    assert paths == [
+        ("GET", "tracker"),
+        ("POST", "tracker/events"),
+        ("POST", "execute"),
+        ("POST", "tracker/events"),
+    ]
     assert fake_rasa.calls[1]["body"] == [{"event": "resume"}]
     assert fake_rasa.calls[2]["body"] == {"name": "utter_handoff_resumed"}
+    assert fake_rasa.calls[3]["body"] == [{"event": "action", "name": "action_listen"}]
     queue = json_of(http.get(f"{console.url}/staff/api/queue", timeout=10))
     assert WEB_PATIENT not in [h["conversation_id"] for h in queue["handoffs"]]
 

@@ -309,7 +309,9 @@ class ChatWidget {
     if (buttons.length) {
       const replies = element("div", { class: "replies" });
       for (const button of buttons) {
-        const reply = element("button", { type: "button", class: "reply", text: button.title });
+        // Switching language stays possible after newer messages arrive.
+        const lasting = String(button.payload || "").startsWith("/set_language");
+        const reply = element("button", { type: "button", class: lasting ? "reply lasting" : "reply", text: button.title });
         reply.addEventListener("click", () => {
           for (const sibling of replies.querySelectorAll("button")) sibling.disabled = true;
           // The pressed button is now disabled; keep keyboard users in the chat.
@@ -358,7 +360,7 @@ class ChatWidget {
     this.hideTyping();
     const buttons = message.quick_replies || message.buttons || [];
     if (!message.text && !buttons.length) return;
-    for (const old of this.log.querySelectorAll(".reply")) old.disabled = true;
+    for (const old of this.log.querySelectorAll(".reply:not(.lasting)")) old.disabled = true;
     this.addMessage({
       sender: "bot",
       text: message.text || "",
@@ -454,7 +456,9 @@ class ChatWidget {
       if (message.sender === "bot" && !message.staff_name) this.followLanguage(message.text || "");
     }
     const replyButtons = [...this.log.querySelectorAll(".replies")];
-    replyButtons.slice(0, -1).forEach((group) => group.querySelectorAll("button").forEach((b) => (b.disabled = true)));
+    replyButtons
+      .slice(0, -1)
+      .forEach((group) => group.querySelectorAll("button:not(.lasting)").forEach((b) => (b.disabled = true)));
     const outbox = this.store.outbox();
     for (const item of outbox) {
       if (item.silent) continue;
