@@ -146,7 +146,9 @@ def rasa_server_command(env: Mapping[str, str], model: Path) -> List[str]:
         "--port", env.get("RASA_PORT", "5005"),
         "--interface", env.get("RASA_BIND_ADDRESS", "127.0.0.1"),
         "--enable-api",
-        "--auth-token", token,
+        # One argument: a token may start with "-" (token_urlsafe), which
+        # argparse would read as an option.
+        f"--auth-token={token}",
     ]  # fmt: skip
     origins = [origin.strip() for origin in env.get("CORS_ORIGINS", "").split(",")]
     origins = [origin for origin in origins if origin]

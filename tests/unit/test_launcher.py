@@ -40,7 +40,7 @@ def test_rasa_command_protects_the_api_with_the_token(tmp_path: Path) -> None:
         {"RASA_AUTH_TOKEN": "t0ken", "RASA_PORT": "5005", "CORS_ORIGINS": "http://a, http://b"},
         model,
     )
-    assert command[command.index("--auth-token") + 1] == "t0ken"
+    assert "--auth-token=t0ken" in command
     assert "--enable-api" in command
     assert command[command.index("--cors") + 1 :] == ["http://a", "http://b"]
 
@@ -80,3 +80,11 @@ def test_empty_secret_in_an_existing_env_file_is_filled(tmp_path: Path) -> None:
 
 def test_web_process_command() -> None:
     assert launcher.web_command()[-2:] == ["-m", "bot.web.app"]
+
+
+def test_a_token_starting_with_a_dash_reaches_rasa_intact(tmp_path: Path) -> None:
+    from rasa.__main__ import create_argument_parser
+
+    command = launcher.rasa_server_command({"RASA_AUTH_TOKEN": "-abc_DEF"}, tmp_path / "m.tar.gz")
+    arguments = create_argument_parser().parse_args(command[1:])
+    assert arguments.auth_token == "-abc_DEF"
