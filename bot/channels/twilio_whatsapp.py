@@ -41,7 +41,7 @@ from bot.channels.graph_api import (
     log_ref,
 )
 from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe, create_dedupe
-from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.channels.webhook_channel import BackgroundWebhookChannel
 from bot.settings import DEFAULT_TWILIO_API_URL, get_settings
 
 logger = logging.getLogger(__name__)
@@ -341,8 +341,10 @@ class TwilioWhatsAppOutput(OutputChannel):
             await self._send(recipient_id, params)
 
 
-class TwilioWhatsAppInput(InputChannel):
+class TwilioWhatsAppInput(BackgroundWebhookChannel):
     """Rasa input channel for WhatsApp messages relayed by Twilio."""
+
+    log_name = "twilio"
 
     @classmethod
     def name(cls) -> str:
@@ -393,55 +395,18 @@ class TwilioWhatsAppInput(InputChannel):
             return None
         return TwilioWhatsAppOutput(self.client, self.choices, raise_on_failure=True)
 
-    async def wait_until_idle(self) -> None:
-        """Wait for the messages being handled in the background (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+    def inbound_output(self) -> OutputChannel:
+        """The output that answers the patient's messages."""
+        return TwilioWhatsAppOutput(self.client, self.choices)
 
-    async def handle_message(
-        self,
-        inbound: payloads.Inbound,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        agent: Any = None,
-    ) -> None:
-        """Pass one message to the assistant, or answer it directly; failures are logged.
-
-        ``agent`` (Rasa's) lets red flags get the urgent-care message while staff
-        have the conversation (``bot.channels.paused_guard``).
-        """
-        try:
-            if not await self.dedupe.claim(inbound.message_id):
-                logger.info("twilio.duplicate_ignored message=%s", log_ref(inbound.message_id))
-                return
-            output = TwilioWhatsAppOutput(self.client, self.choices)
-            if inbound.kind == payloads.UNSUPPORTED:
-                logger.info("twilio.not_text sender=%s", log_ref(inbound.wa_id))
-                await output.send_text_message(inbound.wa_id, payloads.TEXT_ONLY_REPLY)
-                return
-            text, metadata = inbound.text, inbound.rasa_metadata()
-            picked = self.choices.resolve(inbound.wa_id, text)
-            if picked is not None:
-                text = picked.payload or picked.title
-                metadata = {**metadata, "display_text": picked.title[:200]}
-            logger.info("twilio.message sender=%s", log_ref(inbound.wa_id))
-            await on_new_message(
-                UserMessage(
-                    text,
-                    output,
-                    inbound.wa_id,
-                    input_channel=self.name(),
-                    message_id=inbound.message_id,
-                    metadata=metadata,
-                )
-            )
-            await answer_red_flags_while_paused(agent, inbound.wa_id, output)
-        except Exception as error:  # one bad message must not take the process down
-            logger.error(
-                "twilio.message_failed message=%s error=%s",
-                log_ref(inbound.message_id),
-                type(error).__name__,
-            )
-            logger.debug("twilio.message_failed", exc_info=True)
+    def user_text(self, inbound: payloads.Inbound) -> Tuple[str, Dict[str, Any]]:
+        """A reply of just a number ("2", "২") is a tap on that numbered choice."""
+        text, metadata = inbound.text, inbound.rasa_metadata()
+        picked = self.choices.resolve(inbound.wa_id, text)
+        if picked is not None:
+            text = picked.payload or picked.title
+            metadata = {**metadata, "display_text": picked.title[:200]}
+        return text, metadata
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``GET /`` health and ``POST /webhook`` messages."""
@@ -473,11 +438,7 @@ class TwilioWhatsAppInput(InputChannel):
             inbound = parse_twilio_form(form)
             if inbound is not None:
                 agent = getattr(request.app.ctx, "agent", None)
-                task = asyncio.get_running_loop().create_task(
-                    self.handle_message(inbound, on_new_message, agent)
-                )
-                self._tasks.add(task)
-                task.add_done_callback(self._tasks.discard)
+                self._in_background(self.handle_message(inbound, on_new_message, agent))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         @blueprint.listener("after_server_stop")

@@ -27,7 +27,6 @@ from typing import (
     Any,
     Awaitable,
     Callable,
-    Coroutine,
     Dict,
     Iterable,
     List,
@@ -47,10 +46,9 @@ from bot.channels.graph_api import (
     GraphApiClient,
     RetryPolicy,
     SendResult,
-    log_ref,
 )
 from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe, create_dedupe
-from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.channels.webhook_channel import BackgroundWebhookChannel
 from bot.settings import DEFAULT_GRAPH_API_URL, get_settings
 
 logger = logging.getLogger(__name__)
@@ -180,7 +178,7 @@ class WhatsAppCloudOutput(OutputChannel):
 # ---------------------------------------------------------------- input
 
 
-class WhatsAppCloudInput(InputChannel):
+class WhatsAppCloudInput(BackgroundWebhookChannel):
     """Rasa input channel for the WhatsApp Cloud API."""
 
     @classmethod
@@ -235,11 +233,6 @@ class WhatsAppCloudInput(InputChannel):
             return None
         return WhatsAppCloudOutput(self.client, raise_on_failure=True)
 
-    async def wait_until_idle(self) -> None:
-        """Wait for the messages being handled in the background (tests, shutdown)."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
-
     async def handle_webhook(
         self,
         contents: payloads.WebhookContents,
@@ -258,58 +251,11 @@ class WhatsAppCloudInput(InputChannel):
         if contents.other_number:
             logger.info("whatsapp.other_number_skipped count=%d", contents.other_number)
         for inbound in contents.messages:
-            try:
-                await self.handle_message(inbound, on_new_message, agent)
-            except Exception as error:  # one bad message must not stop the rest
-                logger.error(
-                    "whatsapp.message_failed message=%s error=%s",
-                    log_ref(inbound.message_id),
-                    type(error).__name__,
-                )
-                logger.debug("whatsapp.message_failed", exc_info=True)
+            await self.handle_message(inbound, on_new_message, agent)
 
-    async def handle_message(
-        self,
-        inbound: payloads.Inbound,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        agent: Any = None,
-    ) -> None:
-        """Pass one patient message to the assistant, or answer it directly.
-
-        While staff have the conversation (Rasa paused), red flags still get
-        the urgent-care message (``bot.channels.paused_guard``).
-        """
-        if not await self.dedupe.claim(inbound.message_id):
-            logger.info("whatsapp.duplicate_ignored message=%s", log_ref(inbound.message_id))
-            return
-        output = WhatsAppCloudOutput(self.client)
-        if inbound.kind == payloads.UNSUPPORTED:
-            logger.info(
-                "whatsapp.not_text type=%s sender=%s",
-                inbound.message_type[:32],
-                log_ref(inbound.wa_id),
-            )
-            await output.send_text_message(inbound.wa_id, payloads.TEXT_ONLY_REPLY)
-            return
-        logger.info(
-            "whatsapp.message type=%s sender=%s", inbound.message_type, log_ref(inbound.wa_id)
-        )
-        await on_new_message(
-            UserMessage(
-                inbound.text,
-                output,
-                inbound.wa_id,
-                input_channel=self.name(),
-                message_id=inbound.message_id,
-                metadata=inbound.rasa_metadata(),
-            )
-        )
-        await answer_red_flags_while_paused(agent, inbound.wa_id, output)
-
-    def _in_background(self, work: Coroutine[Any, Any, None]) -> None:
-        task = asyncio.get_running_loop().create_task(work)
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+    def inbound_output(self) -> OutputChannel:
+        """The output that answers the patient's messages."""
+        return WhatsAppCloudOutput(self.client)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         """``GET /`` health, ``GET /webhook`` verification, ``POST /webhook`` messages."""
