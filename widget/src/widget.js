@@ -109,6 +109,7 @@ class ChatWidget {
     this.t = strings(language);
     for (const { node, key, attribute } of this.localized || []) this.applyText(node, key, attribute);
     this.panel?.setAttribute("lang", language);
+    if (this.counter) this.updateCounter();
   }
 
   mount() {
