@@ -20,7 +20,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
-from actions.handoff import conversation_language
+from actions.language import tracker_language
 from bot.db import repository
 from bot.db.models import utc_now
 from bot.db.session import shared_session_factory
@@ -155,7 +155,7 @@ class ActionSubmitCallback(Action):
                 values["callback_phone"],
                 values["callback_time"],
                 tracker.get_latest_input_channel() or "unknown",
-                conversation_language(tracker),
+                tracker_language(tracker),
             )
         except (SQLAlchemyError, ValueError):
             logger.exception("callback.not_stored", extra={"sender_id": tracker.sender_id})

@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.faq import RETRIEVAL_INTENT, topic_button
-from actions.language import pending_language_notice
+from actions.language import pending_language_notice, tracker_language
 
 MAX_SUGGESTIONS = 3
 # Topics less likely than this are not worth a button.
@@ -58,7 +58,7 @@ class ActionClarify(Action):
         if status == "too_long":
             dispatcher.utter_message(response="utter_input_too_long")
             return events
-        language = "bn" if tracker.get_slot("language") == "bn" else "en"
+        language = tracker_language(tracker)
         buttons = [
             button
             for button in (

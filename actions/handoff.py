@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.clinic_contact import utter_contact_options
-from actions.language import pending_language_notice
+from actions.language import pending_language_notice, tracker_language
 from bot.db import repository
 from bot.db.models import utc_now
 from bot.db.session import shared_session_factory
@@ -39,11 +39,6 @@ class HandoffOutcome:
     handoff_id: int
     already_waiting: bool
     availability: StaffAvailability
-
-
-def conversation_language(tracker: Tracker) -> str:
-    """The language the assistant answers in (``en`` or ``bn``)."""
-    return "bn" if tracker.get_slot("language") == "bn" else "en"
 
 
 def open_handoff_now(
@@ -98,7 +93,7 @@ async def open_handoff_for(tracker: Tracker, urgent: bool, reason: str) -> Optio
             get_settings(),
             tracker.sender_id,
             tracker.get_latest_input_channel() or "unknown",
-            conversation_language(tracker),
+            tracker_language(tracker),
             urgent,
             reason,
         )
@@ -159,7 +154,7 @@ def utter_staff_offline(
         dispatcher.utter_message(
             response="utter_handoff_closed_hours",
             next_opening=describe_opening(
-                availability.next_opening, utc_now(), conversation_language(tracker)
+                availability.next_opening, utc_now(), tracker_language(tracker)
             ),
         )
     else:

@@ -17,7 +17,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-REPLY_LANGUAGES = ("en", "bn")
+from bot.nlu.language import REPLY_LANGUAGES, LanguageGuess, conversation_language
+
 NOTICE_SLOT = "language_notice_due"
 
 
@@ -30,13 +31,6 @@ class LanguageChoice:
     switched_to_bangla_automatically: bool = False
 
 
-def reply_language(detected: Optional[str]) -> Optional[str]:
-    """Romanized Bangla is answered in Bangla script."""
-    if detected in ("bn", "bn_latn"):
-        return "bn"
-    return "en" if detected == "en" else None
-
-
 def next_language(
     current: Optional[str],
     pinned: bool,
@@ -44,12 +38,7 @@ def next_language(
     clear: bool,
     requested: Optional[str],
 ) -> LanguageChoice:
-    """The language to answer in after a message.
-
-    An explicit request (typed or a button) sets and pins the language. Without
-    one, a clearly Bangla, romanized Bangla or English message switches a
-    conversation whose language the patient has not pinned; short or mixed
-    messages ("ok", "VRO?") keep the current language.
+    """The language to answer in after a message (policy: ``bot.nlu.language``).
 
     Args:
         current: The slot's value (``en`` when unset).
@@ -59,15 +48,19 @@ def next_language(
         requested: ``en`` or ``bn`` if the patient asked for it.
 
     Returns:
-        The new choice.
+        The new choice, and whether the conversation just switched to Bangla
+        without being asked (the patient is then told, once).
     """
-    current = current if current in REPLY_LANGUAGES else "en"
-    if requested in REPLY_LANGUAGES:
-        return LanguageChoice(requested, True)
-    guessed = reply_language(detected) if clear else None
-    if pinned or guessed is None or guessed == current:
-        return LanguageChoice(current, pinned)
-    return LanguageChoice(guessed, False, switched_to_bangla_automatically=guessed == "bn")
+    guess = None if detected is None else LanguageGuess(detected, clear, 1.0)
+    language, now_pinned = conversation_language(current, pinned, guess, requested)
+    previous = current if current in REPLY_LANGUAGES else "en"
+    switched = language == "bn" and previous != "bn" and not now_pinned
+    return LanguageChoice(language, now_pinned, switched_to_bangla_automatically=switched)
+
+
+def tracker_language(tracker: Tracker) -> str:
+    """The language the assistant answers in (``en`` or ``bn``)."""
+    return "bn" if tracker.get_slot("language") == "bn" else "en"
 
 
 def requested_language(latest_message: Dict[str, Any]) -> Optional[str]:
