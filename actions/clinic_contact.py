@@ -7,9 +7,9 @@ from typing import Dict, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
+from bot.channels import WHATSAPP_CHANNELS
 from bot.settings import Settings
 
-WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 _PLACEHOLDER = re.compile(r"x{3,}|change-?me|example", re.IGNORECASE)
 
 

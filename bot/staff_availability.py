@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.clinic_hours import OpeningHours
 from bot.db.models import StaffAccount
+from bot.nlu.bangla import BANGLA_DIGITS
 
 # A console that has not polled for this long is treated as closed.
 ONLINE_WINDOW = timedelta(seconds=90)
@@ -67,7 +68,7 @@ def check_availability(
     )
 
 
-_BANGLA_DIGITS = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")
+_TO_BANGLA_DIGITS = str.maketrans("0123456789", BANGLA_DIGITS)
 _DAY_NAMES = {
     "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"),
     "bn": ("সোমবার", "মঙ্গলবার", "বুধবার", "বৃহস্পতিবার", "শুক্রবার", "শনিবার", "রবিবার"),
@@ -89,7 +90,7 @@ def describe_opening(moment: datetime, now: datetime, language: str = "en") -> s
     days_ahead = (moment.date() - local_now.date()).days
     clock = moment.strftime("%H:%M")
     if language == "bn":
-        clock = clock.translate(_BANGLA_DIGITS)
+        clock = clock.translate(_TO_BANGLA_DIGITS)
         if days_ahead == 0:
             return f"আজ {clock}-এ"
         if days_ahead == 1:

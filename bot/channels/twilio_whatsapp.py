@@ -16,7 +16,6 @@ digits) stands for the button.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import hashlib
 import hmac
@@ -24,7 +23,7 @@ import logging
 import time
 import urllib.parse
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Set, Tuple
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -40,8 +39,9 @@ from bot.channels.graph_api import (
     SendResult,
     log_ref,
 )
-from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe, create_dedupe
+from bot.channels.message_dedupe import MessageDedupe, create_dedupe
 from bot.channels.webhook_channel import BackgroundWebhookChannel
+from bot.privacy import to_ascii_digits
 from bot.settings import DEFAULT_TWILIO_API_URL, get_settings
 
 logger = logging.getLogger(__name__)
@@ -54,7 +54,6 @@ BODY_LIMIT = 1600
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 NUMBER_PROMPT = "Reply with a number. / একটি নম্বর লিখে উত্তর দিন।"
 CHOICES_TTL_SECONDS = 24 * 3600
-_BANGLA_DIGITS = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 
 NOT_CONFIGURED = {
     "error": "twilio_whatsapp_not_configured",
@@ -176,7 +175,7 @@ def numbered_text(text: str, choices: Sequence[payloads.Choice]) -> str:
 
 def chosen_number(text: str) -> Optional[int]:
     """The number a patient typed to pick a choice ("2", " ২ ", "2."), else None."""
-    cleaned = text.strip().translate(_BANGLA_DIGITS).rstrip(".)")
+    cleaned = to_ascii_digits(text.strip()).rstrip(".)")
     return int(cleaned) if cleaned.isdigit() and len(cleaned) <= 2 else None
 
 
@@ -353,10 +352,9 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         """Reads ``credentials.yml``; empty values leave the channel switched off."""
-        credentials = credentials or {}
 
         def value(key: str) -> str:
-            return str(credentials.get(key) or "").strip()
+            return cls.credential(credentials, key)
 
         return cls(
             account_sid=value("account_sid"),
@@ -382,8 +380,7 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
         self.webhook_url = webhook_url
         self.client = TwilioClient(account_sid, auth_token, twilio_number, api_url, retry_policy)
         self.choices = RecentChoices()
-        self.dedupe: MessageDedupe = dedupe or MemoryDedupe()
-        self._tasks: Set[asyncio.Task] = set()
+        self._init_handling(dedupe)
 
     @property
     def configured(self) -> bool:

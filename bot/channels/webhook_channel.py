@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Coroutine, Dict, Set, Tuple
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Optional, Set, Tuple
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 
 from bot.channels import whatsapp_payloads as payloads
 from bot.channels.graph_api import log_ref
-from bot.channels.message_dedupe import MessageDedupe
+from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe
 from bot.channels.paused_guard import answer_red_flags_while_paused
 
 logger = logging.getLogger(__name__)
@@ -32,6 +32,16 @@ class BackgroundWebhookChannel(InputChannel):
     _tasks: Set[asyncio.Task]
     # Prefix of this channel's log event names ("whatsapp.message", ...).
     log_name = "whatsapp"
+
+    @staticmethod
+    def credential(credentials: Optional[Dict[str, Any]], key: str) -> str:
+        """A value from ``credentials.yml``, trimmed; empty when missing."""
+        return str((credentials or {}).get(key) or "").strip()
+
+    def _init_handling(self, dedupe: Optional[MessageDedupe]) -> None:
+        """Set up duplicate detection and the set of background tasks."""
+        self.dedupe = dedupe or MemoryDedupe()
+        self._tasks = set()
 
     def inbound_output(self) -> OutputChannel:
         """The output that answers an inbound message."""

@@ -18,7 +18,6 @@ API uses :meth:`WhatsAppCloudInput.get_output_channel` for
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import hmac
 import json
@@ -32,7 +31,6 @@ from typing import (
     List,
     Mapping,
     Optional,
-    Set,
 )
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -47,7 +45,7 @@ from bot.channels.graph_api import (
     RetryPolicy,
     SendResult,
 )
-from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe, create_dedupe
+from bot.channels.message_dedupe import MessageDedupe, create_dedupe
 from bot.channels.webhook_channel import BackgroundWebhookChannel
 from bot.settings import DEFAULT_GRAPH_API_URL, get_settings
 
@@ -188,10 +186,9 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
         """Reads ``credentials.yml``; empty values leave the channel switched off."""
-        credentials = credentials or {}
 
         def value(key: str) -> str:
-            return str(credentials.get(key) or "").strip()
+            return cls.credential(credentials, key)
 
         return cls(
             verify_token=value("verify_token"),
@@ -219,8 +216,7 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
         self.client = GraphApiClient(
             access_token, phone_number_id, graph_api_url, retry_policy or RetryPolicy()
         )
-        self.dedupe: MessageDedupe = dedupe or MemoryDedupe()
-        self._tasks: Set[asyncio.Task] = set()
+        self._init_handling(dedupe)
 
     @property
     def configured(self) -> bool:

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.db.models import CallbackRequest, Handoff, ReviewAnnotation, ReviewedConversation
-from bot.review.events import events_table
+from bot.review.events import events_table, events_table_exists
 
 
 def delete_conversation(*, session: Session, conversation_id: str) -> Dict[str, int]:
@@ -18,7 +18,7 @@ def delete_conversation(*, session: Session, conversation_id: str) -> Dict[str, 
         Deleted rows by table.
     """
     counts: Dict[str, int] = {}
-    if sa.inspect(session.connection()).has_table("events"):
+    if events_table_exists(session):
         result = session.execute(
             sa.delete(events_table).where(events_table.c.sender_id == conversation_id)
         )

@@ -17,15 +17,15 @@ from typing import Any, Callable, List, Optional, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.channels import WHATSAPP_CHANNELS
 from bot.channels.whatsapp_payloads import window_closes_at
 from bot.console.rasa_api import RasaApi, slot_event, staff_message_event
 from bot.db import repository
 from bot.db.models import Handoff, StaffAccount, utc_now
-from bot.review.events import events_table
+from bot.review.events import events_table, events_table_exists
 
 MAX_REPLY_CHARS = 2000
 T = TypeVar("T")
-WHATSAPP_CHANNELS = ("whatsapp", "twilio_whatsapp")
 
 
 class HandoffActionError(ValueError):
@@ -72,13 +72,11 @@ def queue_entries(*, session: Session, now: datetime) -> List[QueueEntry]:
 
 def last_patient_message_at(*, session: Session, conversation_id: str) -> Optional[datetime]:
     """When the patient last wrote in this conversation (from Rasa's events)."""
-    events = events_table
-    inspector = sa.inspect(session.connection())
-    if not inspector.has_table("events"):
+    if not events_table_exists(session):
         return None
     latest = session.execute(
-        sa.select(sa.func.max(events.c.timestamp)).where(
-            events.c.sender_id == conversation_id, events.c.type_name == "user"
+        sa.select(sa.func.max(events_table.c.timestamp)).where(
+            events_table.c.sender_id == conversation_id, events_table.c.type_name == "user"
         )
     ).scalar_one_or_none()
     return None if latest is None else datetime.fromtimestamp(latest, tz=timezone.utc)

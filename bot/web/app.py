@@ -33,6 +33,7 @@ from bot.console.handoffs import HandoffDesk
 from bot.console.rasa_api import RasaApi
 from bot.console.web import build_blueprint
 from bot.db.session import engine_for, session_factory
+from bot.review.events import events_table_exists
 from bot.settings import Settings
 from bot.web.history import conversation_messages
 from bot.web.sessions import bearer_token, issue_session, verify_session
@@ -188,7 +189,7 @@ def create_app(settings: Settings, name: str = "clinic_web") -> Sanic:
 def read_history(engine: sa.engine.Engine, session_id: str) -> list:
     """Blocking read of a session's messages (run in an executor)."""
     with engine.connect() as connection:
-        if not sa.inspect(connection).has_table("events"):
+        if not events_table_exists(connection):
             return []  # Rasa has not stored any conversation yet
         return conversation_messages(connection, session_id)
 
