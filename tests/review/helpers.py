@@ -6,15 +6,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
-from sqlalchemy.engine import make_url
 
 from bot.db.migrate import upgrade
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
-from tests.utils.databases import ensure_postgres_database, postgres_test_url
+from tests.utils.databases import fresh_postgres_database, postgres_test_url
 
 
 def fresh_database(kind: str, tmp_path: Path, postgres_name: str) -> str:
@@ -22,16 +20,7 @@ def fresh_database(kind: str, tmp_path: Path, postgres_name: str) -> str:
     if kind == "sqlite":
         url = f"sqlite:///{tmp_path}/var/clinic.db"
     else:
-        target = make_url(postgres_test_url()).set(database=postgres_name)
-        url = ensure_postgres_database(target.render_as_string(hide_password=False))
-        engine = sa.create_engine(url, future=True)
-        try:
-            with engine.begin() as connection:
-                existing = sa.MetaData()
-                existing.reflect(connection)
-                existing.drop_all(connection)
-        finally:
-            engine.dispose()
+        url = fresh_postgres_database(postgres_test_url(), postgres_name)
     upgrade(url)
     return url
 

@@ -10,7 +10,6 @@ import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -19,7 +18,7 @@ from bot.db.migrate import VERSION_TABLE, context_options, downgrade, upgrade
 from bot.db.models import Base, CallbackRequest, Handoff, StaffAccount, utc_now
 from bot.db.session import engine_for, session_factory
 from bot.storage.database import ensure_sqlite_folder
-from tests.utils.databases import ensure_postgres_database, postgres_test_url
+from tests.utils.databases import fresh_postgres_database, postgres_test_url
 
 # A database of its own, so these tests never disturb others using the test server.
 POSTGRES_DATABASE = "clinic_test_db_layer"
@@ -41,26 +40,12 @@ RASA_EVENTS_DDL = (
 )
 
 
-def _empty_postgres_database() -> str:
-    url = make_url(postgres_test_url()).set(database=POSTGRES_DATABASE)
-    rendered = ensure_postgres_database(url.render_as_string(hide_password=False))
-    engine = sa.create_engine(rendered, future=True)
-    try:
-        with engine.begin() as connection:
-            existing = sa.MetaData()
-            existing.reflect(connection)
-            existing.drop_all(connection)
-    finally:
-        engine.dispose()
-    return rendered
-
-
 @pytest.fixture(params=["sqlite", "postgresql"])
 def empty_database(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """The URL of a database with no tables in it."""
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path}/var/clinic.db"
-    return _empty_postgres_database()
+    return fresh_postgres_database(postgres_test_url(), POSTGRES_DATABASE)
 
 
 @pytest.fixture
