@@ -44,6 +44,10 @@ async def answer_red_flags_while_paused(
     """
     if agent is None or agent.tracker_store is None:
         return False
+    # Almost every message is in a conversation that is not paused: check
+    # without taking the conversation's lock, and only then check again under it.
+    if not needs_urgent_reply(await agent.tracker_store.retrieve(sender_id)):
+        return False
     async with agent.lock_store.lock(sender_id):
         tracker = await agent.tracker_store.retrieve(sender_id)
         if not needs_urgent_reply(tracker):
