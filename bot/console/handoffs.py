@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, List, Optional, TypeVar
+from typing import List, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -25,7 +25,6 @@ from bot.db.models import Handoff, StaffAccount, utc_now
 from bot.review.events import events_table, events_table_exists
 
 MAX_REPLY_CHARS = 2000
-T = TypeVar("T")
 
 
 class HandoffActionError(ValueError):
@@ -110,9 +109,6 @@ class HandoffDesk:
         self.sessions = sessions
         self.rasa = rasa
 
-    async def _run(self, function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-        return await asyncio.to_thread(function, *args, **kwargs)
-
     def _claim_row(self, handoff_id: int, staff: StaffAccount) -> Handoff:
         with self.sessions.begin() as session:
             try:
@@ -137,7 +133,7 @@ class HandoffDesk:
 
     async def claim(self, handoff_id: int, staff: StaffAccount) -> Handoff:
         """Take over a handoff: the assistant pauses and the patient is told who joined."""
-        handoff = await self._run(self._claim_row, handoff_id, staff)
+        handoff = await asyncio.to_thread(self._claim_row, handoff_id, staff)
         await self.rasa.append_events(
             handoff.conversation_id,
             [slot_event("staff_name", staff.display_name), {"event": "pause"}],
@@ -178,14 +174,16 @@ class HandoffDesk:
     async def reply(self, handoff_id: int, staff: StaffAccount, text: str) -> None:
         """Send a staff message to the patient, on the patient's channel."""
         text = clean_reply(text)
-        handoff = await self._run(self._held_by, handoff_id, staff, utc_now())
+        handoff = await asyncio.to_thread(self._held_by, handoff_id, staff, utc_now())
         await self.rasa.append_events(
             handoff.conversation_id,
             [staff_message_event(text, staff.display_name)],
             deliver=True,
         )
         # The audit log records that a reply was sent, never its words.
-        await self._run(self._audit, staff, "handoff.replied", handoff_id, characters=len(text))
+        await asyncio.to_thread(
+            self._audit, staff, "handoff.replied", handoff_id, characters=len(text)
+        )
 
     def _close_row(self, handoff_id: int, staff: StaffAccount) -> Handoff:
         with self.sessions.begin() as session:
@@ -213,7 +211,7 @@ class HandoffDesk:
 
     async def close(self, handoff_id: int, staff: StaffAccount) -> Handoff:
         """Close a handoff; a paused conversation resumes and the patient is told."""
-        handoff = await self._run(self._close_row, handoff_id, staff)
+        handoff = await asyncio.to_thread(self._close_row, handoff_id, staff)
         state = await self.rasa.tracker(handoff.conversation_id)
         if state and state.get("paused"):
             await self.rasa.append_events(handoff.conversation_id, [{"event": "resume"}])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import asdict
 from typing import Any, Dict, List, Optional
@@ -20,7 +21,7 @@ from bot.console.handoffs import (
     reply_window_closes_at,
 )
 from bot.console.rasa_api import RasaApiError
-from bot.console.web import PREFIX, form_value, in_thread, redirect_to, render
+from bot.console.web import PREFIX, form_value, redirect_to, render
 from bot.db import repository
 from bot.db.models import Handoff, utc_now
 from bot.review.conversations import conversation_summary
@@ -86,18 +87,18 @@ def register(blueprint: Blueprint, review_keys: Any) -> None:
 
     @blueprint.get("/")
     async def queue_page(request: Request) -> HTTPResponse:
-        entries = await in_thread(current_queue, request.app.ctx.sessions)
+        entries = await asyncio.to_thread(current_queue, request.app.ctx.sessions)
         return render(request, "queue.html", entries=entries)
 
     @blueprint.get("/api/queue")
     async def queue_json(request: Request) -> HTTPResponse:
         # Polled every few seconds by every console page; the request itself
         # keeps the member of staff "online" (auth.load_session).
-        return response.json(await in_thread(queue_snapshot, request.app.ctx.sessions))
+        return response.json(await asyncio.to_thread(queue_snapshot, request.app.ctx.sessions))
 
     @blueprint.get("/conversations/<conversation_id:str>")
     async def conversation_page(request: Request, conversation_id: str) -> HTTPResponse:
-        data = await in_thread(
+        data = await asyncio.to_thread(
             conversation_page_data,
             request.app.ctx.sessions,
             conversation_id,
@@ -116,7 +117,7 @@ def register(blueprint: Blueprint, review_keys: Any) -> None:
     @blueprint.get("/conversations/<conversation_id:str>/transcript")
     async def transcript_fragment(request: Request, conversation_id: str) -> HTTPResponse:
         # Polled while the page is open: the transcript grows without reloading.
-        data = await in_thread(
+        data = await asyncio.to_thread(
             conversation_page_data,
             request.app.ctx.sessions,
             conversation_id,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import json
 from datetime import date, datetime, timedelta
@@ -22,7 +23,6 @@ from bot.console.web import (
     admin_only,
     audit_details,
     form_value,
-    in_thread,
     redirect_to,
     render,
 )
@@ -140,7 +140,7 @@ def register(blueprint: Blueprint) -> None:
             with sessions_of(request)() as session:
                 return list_conversations(session, filters, page, PAGE_SIZE)
 
-        results = await in_thread(load)
+        results = await asyncio.to_thread(load)
         query = "&".join(f"{k}={v}" for k, v in shown.items() if v)
         return render(request, "log.html", results=results, shown=shown, query=query)
 
@@ -172,7 +172,7 @@ def register(blueprint: Blueprint) -> None:
                     details={"correct_key": correct_key},
                 )
 
-        await in_thread(save)
+        await asyncio.to_thread(save)
         return redirect_to(target, notice="Correction saved. It will be in the next export.")
 
     @blueprint.post("/conversations/<conversation_id:str>/reviewed")
@@ -191,7 +191,7 @@ def register(blueprint: Blueprint) -> None:
                     target=f"conversation:{conversation_id}",
                 )
 
-        await in_thread(save)
+        await asyncio.to_thread(save)
         return redirect_to(
             f"{PREFIX}/conversations/{conversation_id}", notice="Marked as reviewed."
         )
@@ -211,7 +211,7 @@ def register(blueprint: Blueprint) -> None:
                 )
                 return counts
 
-        await in_thread(remove)
+        await asyncio.to_thread(remove)
         return redirect_to(f"{PREFIX}/log", notice="Conversation deleted.")
 
     @blueprint.get("/export/corrections.yml")
@@ -220,8 +220,10 @@ def register(blueprint: Blueprint) -> None:
             with sessions_of(request)() as session:
                 return corrections_nlu_yaml(session)
 
-        text = await in_thread(build)
-        await in_thread(audit, sessions_of(request), staff_id(request), "export.corrections", "nlu")
+        text = await asyncio.to_thread(build)
+        await asyncio.to_thread(
+            audit, sessions_of(request), staff_id(request), "export.corrections", "nlu"
+        )
         return response.text(
             text,
             content_type="application/x-yaml; charset=utf-8",
@@ -251,8 +253,8 @@ def register(blueprint: Blueprint) -> None:
                 )
                 return body, len(ids)
 
-        body, count = await in_thread(build)
-        await in_thread(
+        body, count = await asyncio.to_thread(build)
+        await asyncio.to_thread(
             audit,
             sessions_of(request),
             staff_id(request),
@@ -279,7 +281,7 @@ def register(blueprint: Blueprint) -> None:
             with sessions_of(request)() as session:
                 return dashboard_stats(session, since, until)
 
-        stats = await in_thread(load)
+        stats = await asyncio.to_thread(load)
         return render(
             request,
             "dashboard.html",
@@ -309,7 +311,7 @@ def register(blueprint: Blueprint) -> None:
                 session.expunge_all()
                 return rows
 
-        return render(request, "callbacks.html", callbacks=await in_thread(load))
+        return render(request, "callbacks.html", callbacks=await asyncio.to_thread(load))
 
     @blueprint.post("/callbacks/<callback_id:int>/handled")
     async def callback_handled(request: Request, callback_id: int) -> HTTPResponse:
@@ -325,7 +327,7 @@ def register(blueprint: Blueprint) -> None:
                         target=f"callback:{callback_id}",
                     )
 
-        await in_thread(save)
+        await asyncio.to_thread(save)
         return redirect_to(f"{PREFIX}/callbacks")
 
     @blueprint.get("/audit")
@@ -337,7 +339,7 @@ def register(blueprint: Blueprint) -> None:
             with sessions_of(request)() as session:
                 return audit_rows(session, page)
 
-        return render(request, "audit.html", entries=await in_thread(load), page=page)
+        return render(request, "audit.html", entries=await asyncio.to_thread(load), page=page)
 
 
 def audit_rows(session: Session, page: int, page_size: int = 100) -> List[Dict[str, Any]]:

@@ -101,11 +101,6 @@ def redirect_to(path: str, **query: Any) -> HTTPResponse:
     return response.redirect(target, status=303)
 
 
-async def in_thread(function: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
-    """Run a blocking database function off the event loop."""
-    return await asyncio.to_thread(functools.partial(function, *args, **kwargs))
-
-
 def admin_only(handler: Handler) -> Handler:
     """Pages only admins may see; staff get 403."""
 
@@ -147,7 +142,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
                     session.expunge(active.account)
                 return active
 
-        active = await in_thread(load)
+        active = await asyncio.to_thread(load)
         if active is None:
             if request.path.startswith(f"{PREFIX}/api/") or request.method != "GET":
                 return response.json({"error": "signed_out"}, status=401)
@@ -198,7 +193,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
                     token = auth.start_session(session=session, account=outcome.account, now=now)
                 return outcome.delay_seconds, outcome.locked, token
 
-        delay, locked, token = await in_thread(attempt)
+        delay, locked, token = await asyncio.to_thread(attempt)
         if delay:
             await asyncio.sleep(delay)
         if token is None:
@@ -232,7 +227,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
             with sessions.begin() as session:
                 auth.end_session(session=session, token=token)
 
-        await in_thread(end)
+        await asyncio.to_thread(end)
         resp = redirect_to(f"{PREFIX}/login")
         del resp.cookies[COOKIE]
         return resp
