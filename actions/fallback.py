@@ -17,7 +17,7 @@ MIN_SUGGESTION_CONFIDENCE = 0.05
 
 
 def likely_faq_keys(latest_message: Dict[str, Any]) -> List[str]:
-    """The FAQ keys the ResponseSelector found most likely, best first."""
+    """The FAQ keys found most likely, best first."""
     selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
     ranking = sorted(
         selector.get("ranking") or [],

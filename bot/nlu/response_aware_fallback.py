@@ -1,15 +1,25 @@
-"""A fallback classifier that also distrusts uncertain FAQ answers.
+"""A fallback classifier that answers an FAQ only with evidence.
 
-Rasa's ``FallbackClassifier`` looks only at the intent's confidence. For a
-retrieval intent such as ``faq`` the intent can be certain while the
-ResponseSelector is torn between two answers; sending the top answer would be
-a confident-looking wrong reply. This classifier predicts ``nlu_fallback``
-in that case too, and for messages the input guard found empty or too long.
+Rasa's ``FallbackClassifier`` looks only at the intent's confidence. On real
+patients' questions that is not enough: nearly every wrong FAQ answer of the
+old model came with a confidence of 0.99-1.0. Here an FAQ answer is given only
+when two different models agree on it (``bot.nlu.topic_models``):
+
+* the linear model's best label is that FAQ key, with at least
+  ``answer_threshold`` probability;
+* the neighbour model, reading word stems, finds that key's training
+  examples the closest, at least ``similarity_threshold`` similar.
+
+A linear model at least ``confident_threshold`` sure may answer alone: on the
+development sets this answered more questions with no more wrong answers.
+Otherwise the message gets ``nlu_fallback``: the clarifying turn offers the
+likeliest topics and a member of staff. Plain intents keep Rasa's threshold.
+Empty or over-long input always falls back, and red flags never do.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Optional, Tuple
+from typing import Any, Dict, Mapping, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
@@ -19,47 +29,55 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.nlu.input_guard import INPUT_CHECK
 from bot.nlu.red_flag_detector import URGENT_INTENT
 from bot.nlu.text_cleaning import OK
+from bot.nlu.topic_classifier import RETRIEVAL_INTENT, TOPIC_EVIDENCE
 
-RESPONSE_SELECTOR = "response_selector"
-RESPONSE_THRESHOLD_KEY = "response_threshold"
-RESPONSE_AMBIGUITY_THRESHOLD_KEY = "response_ambiguity_threshold"
+ANSWER_THRESHOLD_KEY = "answer_threshold"
+SIMILARITY_THRESHOLD_KEY = "similarity_threshold"
+CONFIDENT_THRESHOLD_KEY = "confident_threshold"
 
 
-def response_confidences(
-    message_data: Dict[str, Any], retrieval_intent: str
-) -> Optional[Tuple[float, float]]:
-    """Return the top and runner-up answer confidences for a retrieval intent.
+def answer_is_supported(
+    evidence: Optional[Mapping[str, Any]],
+    answer_threshold: float,
+    similarity_threshold: float,
+    confident_threshold: float = 1.01,
+) -> bool:
+    """Whether the topic evidence supports giving the FAQ answer.
 
     Args:
-        message_data: A message's data (or ``/model/parse`` output).
-        retrieval_intent: The retrieval intent, e.g. ``faq``.
-
-    Returns:
-        ``(best, second)``, ``second`` being 0.0 with a single candidate, or
-        ``None`` when the ResponseSelector made no prediction for that intent.
+        evidence: The ``topic_evidence`` property of a parsed message.
+        answer_threshold: Least probability the linear model must give its
+            label when the neighbour model agrees.
+        similarity_threshold: Least similarity of that label's closest examples.
+        confident_threshold: Probability at which the linear model answers alone.
     """
-    selector = (message_data.get(RESPONSE_SELECTOR) or {}).get(retrieval_intent)
-    if not selector:
-        return None
-    ranking = selector.get("ranking") or []
-    if ranking:
-        scores = sorted((entry.get("confidence", 0.0) for entry in ranking), reverse=True)
-    else:
-        scores = [selector.get("response", {}).get("confidence", 0.0)]
-    return scores[0], scores[1] if len(scores) > 1 else 0.0
+    if not evidence:
+        return False
+    label = evidence.get("linear_label") or ""
+    if not label.startswith(RETRIEVAL_INTENT + "/"):
+        return False
+    confidence = float(evidence.get("linear_confidence") or 0.0)
+    if confidence >= confident_threshold:
+        return True
+    return (
+        evidence.get("neighbour_label") == label
+        and confidence >= answer_threshold
+        and float(evidence.get("neighbour_similarity") or 0.0) >= similarity_threshold
+    )
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class ResponseAwareFallbackClassifier(FallbackClassifier):
-    """``FallbackClassifier`` that also checks the ResponseSelector's confidence."""
+    """``FallbackClassifier`` that gives an FAQ answer only with evidence."""
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
         """Adds the answer thresholds to the intent thresholds of the parent."""
         return {
             **FallbackClassifier.get_default_config(),
-            RESPONSE_THRESHOLD_KEY: 0.5,
-            RESPONSE_AMBIGUITY_THRESHOLD_KEY: 0.1,
+            ANSWER_THRESHOLD_KEY: 0.3,
+            SIMILARITY_THRESHOLD_KEY: 0.2,
+            CONFIDENT_THRESHOLD_KEY: 0.8,
         }
 
     def _should_fallback(self, message: Message) -> bool:
@@ -71,13 +89,11 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
         status = (message.get(INPUT_CHECK) or {}).get("status", OK)
         if status != OK:
             return True
-        if super()._should_fallback(message):
-            return True
-        confidences = response_confidences(message.data, intent_name or "")
-        if confidences is None:
-            return False
-        best, second = confidences
-        return (
-            best < self.component_config[RESPONSE_THRESHOLD_KEY]
-            or best - second < self.component_config[RESPONSE_AMBIGUITY_THRESHOLD_KEY]
-        )
+        if intent_name == RETRIEVAL_INTENT:
+            return not answer_is_supported(
+                message.get(TOPIC_EVIDENCE),
+                self.component_config[ANSWER_THRESHOLD_KEY],
+                self.component_config[SIMILARITY_THRESHOLD_KEY],
+                self.component_config[CONFIDENT_THRESHOLD_KEY],
+            )
+        return super()._should_fallback(message)

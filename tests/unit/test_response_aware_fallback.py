@@ -1,4 +1,4 @@
-"""The fallback classifier that also respects the ResponseSelector's confidence."""
+"""The fallback classifier that gives an FAQ answer only when two models agree."""
 
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -7,15 +7,33 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.response_aware_fallback import (
     ResponseAwareFallbackClassifier,
-    response_confidences,
+    answer_is_supported,
 )
 
 CONFIG = {
     "threshold": 0.5,
     "ambiguity_threshold": 0.1,
-    "response_threshold": 0.4,
-    "response_ambiguity_threshold": 0.1,
+    "answer_threshold": 0.3,
+    "similarity_threshold": 0.2,
+    "confident_threshold": 0.9,
 }
+
+
+def evidence(
+    linear: str = "faq/vro_recovery",
+    confidence: float = 0.8,
+    neighbour: str = "faq/vro_recovery",
+    similarity: float = 0.5,
+) -> Dict[str, Any]:
+    """A ``topic_evidence`` property as the topic classifier writes it."""
+    return {
+        "linear_label": linear,
+        "linear_confidence": confidence,
+        "neighbour_label": neighbour,
+        "neighbour_similarity": similarity,
+        "question_focus": False,
+        "out_of_domain": [],
+    }
 
 
 def parsed_message(
@@ -25,8 +43,9 @@ def parsed_message(
     answers: Optional[List[Tuple[str, float]]] = None,
     status: str = "ok",
     red_flags: Optional[List[str]] = None,
+    topic_evidence: Optional[Dict[str, Any]] = None,
 ) -> Message:
-    """A message as DIET, the ResponseSelector and the input guard leave it."""
+    """A message as the topic classifier, the red-flag rules and the input guard leave it."""
     data: Dict[str, Any] = {
         "text": "some text",
         "intent": {"name": intent, "confidence": confidence},
@@ -50,6 +69,8 @@ def parsed_message(
         }
     if red_flags is not None:
         data["red_flags"] = red_flags
+    if topic_evidence is not None:
+        data["topic_evidence"] = topic_evidence
     return Message(data=data)
 
 
@@ -60,32 +81,46 @@ def predicted(message: Message) -> str:
     return classifier.process([message])[0].get("intent")["name"]
 
 
-def test_confident_intent_and_answer_is_kept() -> None:
-    message = parsed_message(
-        "faq", 0.95, 0.02, [("faq/vro_recovery", 0.9), ("faq/vro_hardware", 0.05)]
+def faq_message(topic_evidence: Optional[Dict[str, Any]]) -> Message:
+    return parsed_message(
+        "faq", 0.95, 0.02, [("faq/vro_recovery", 0.9)], topic_evidence=topic_evidence
     )
-    assert predicted(message) == "faq"
 
 
-def test_confident_intent_with_unsure_answer_falls_back() -> None:
-    message = parsed_message(
-        "faq", 0.97, 0.01, [("faq/vro_recovery", 0.3), ("faq/vro_hardware", 0.25)]
-    )
-    assert predicted(message) == "nlu_fallback"
+def test_an_answer_both_models_agree_on_is_kept() -> None:
+    assert predicted(faq_message(evidence())) == "faq"
 
 
-def test_two_answers_nearly_tied_fall_back() -> None:
-    message = parsed_message(
-        "faq", 0.97, 0.01, [("faq/dfo_purpose", 0.48), ("faq/dfo_vs_replacement", 0.45)]
-    )
-    assert predicted(message) == "nlu_fallback"
+def test_models_that_disagree_fall_back_unless_the_linear_model_is_very_sure() -> None:
+    disagreeing = evidence(confidence=0.89, neighbour="faq/vro_hardware", similarity=0.9)
+    assert predicted(faq_message(disagreeing)) == "nlu_fallback"
+    very_sure = evidence(confidence=0.9, neighbour="faq/vro_hardware", similarity=0.9)
+    assert predicted(faq_message(very_sure)) == "faq"
+
+
+def test_an_unsure_linear_model_falls_back() -> None:
+    assert predicted(faq_message(evidence(confidence=0.29))) == "nlu_fallback"
+
+
+def test_an_answer_far_from_every_training_example_falls_back() -> None:
+    assert predicted(faq_message(evidence(similarity=0.19))) == "nlu_fallback"
+
+
+def test_an_faq_without_evidence_falls_back() -> None:
+    assert predicted(faq_message(None)) == "nlu_fallback"
+
+
+def test_evidence_for_a_plain_intent_never_supports_an_answer() -> None:
+    plain = evidence(linear="beyond_sources", neighbour="beyond_sources")
+    assert not answer_is_supported(plain, 0.3, 0.2)
+    assert answer_is_supported(evidence(), 0.3, 0.2)
 
 
 def test_low_intent_confidence_falls_back_as_in_rasa() -> None:
     assert predicted(parsed_message("greet", 0.3, 0.2)) == "nlu_fallback"
 
 
-def test_non_retrieval_intent_ignores_missing_selector() -> None:
+def test_a_confident_plain_intent_is_kept() -> None:
     assert predicted(parsed_message("greet", 0.9, 0.05)) == "greet"
 
 
@@ -99,9 +134,3 @@ def test_red_flag_decision_is_never_overridden() -> None:
         "urgent_symptoms", 1.0, 0.0, status="too_long", red_flags=["chest_pain"]
     )
     assert predicted(message) == "urgent_symptoms"
-
-
-def test_response_confidences_reads_ranking() -> None:
-    data = parsed_message("faq", 0.9, 0.1, [("faq/a", 0.7), ("faq/b", 0.2)]).data
-    assert response_confidences(data, "faq") == (0.7, 0.2)
-    assert response_confidences(data, "other") is None

@@ -1,0 +1,65 @@
+"""Words that place a question outside the clinic's two operations.
+
+The list lives in ``out_of_domain.yml`` beside this module, written for a
+clinician to read and extend; this module only loads and matches it.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import FrozenSet, List, Tuple
+
+import yaml
+
+from bot.nlu.bangla import has_bangla, normalise_word
+
+TERMS_FILE = Path(__file__).with_name("out_of_domain.yml")
+_WORD = re.compile(r"[\w\u0980-\u09FF]+", re.UNICODE)
+# Words naming our own operations: with one of them, the question is ours
+# even if it names something else too ("DFO or HTO?", "VRO after a fracture").
+# "Osteotomy" alone is not one: a high tibial osteotomy is another operation.
+ANCHORS = frozenset("dfo vro vdro vdo derotation derotational varus spica ডিএফও".split())
+
+
+def _phrase(text: str) -> Tuple[str, ...]:
+    return tuple(normalise_word(word) for word in _WORD.findall(text.lower()))
+
+
+@functools.cache
+def outside_terms(path: Path = TERMS_FILE) -> FrozenSet[Tuple[str, ...]]:
+    """The out-of-domain terms, each as a tuple of normalised words (loaded once)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    terms = frozenset(_phrase(str(term)) for term in document.get("outside") or [])
+    return frozenset(term for term in terms if term)
+
+
+def out_of_domain_terms(text: str) -> List[str]:
+    """The out-of-domain terms a message contains, unless it also names our operations.
+
+    Args:
+        text: The patient's message.
+
+    Returns:
+        The matched terms (from the list, never other message text), sorted;
+        empty when there are none or the message names DFO, VRO or osteotomy
+        in a way that makes it ours.
+    """
+    words = _phrase(text)
+    if any(word in ANCHORS for word in words):
+        return []
+    found = set()
+    for term in outside_terms():
+        size = len(term)
+        if any(_matches(words[i : i + size], term) for i in range(len(words) - size + 1)):
+            found.add(" ".join(term))
+    return sorted(found)
+
+
+def _matches(words: Tuple[str, ...], term: Tuple[str, ...]) -> bool:
+    """Word by word; a Bangla-script word may carry an ending ("কাঁধে" for "কাঁধ")."""
+    return all(
+        word == part or (has_bangla(part) and word.startswith(part))
+        for word, part in zip(words, term, strict=False)
+    )

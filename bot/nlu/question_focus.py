@@ -1,0 +1,85 @@
+"""Find the question inside a long message.
+
+Parents often tell the child's whole story (age, diagnosis, what the doctor
+said, their fears) and ask the question only at the end. A classifier that
+reads the whole story weighs every sentence alike, so the story can drown the
+question. These plain functions split a message into sentences and pick the
+sentences that ask something, with the sentence before each (it often names
+the operation the question is about).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import List, Optional
+
+# A message needs this many words before it counts as a story worth focusing.
+LONG_MESSAGE_WORDS = 25
+_SENTENCE_END = re.compile(r"(?<=[.?!।])\s+|\n+|(?<=\?)(?=\S)")
+_WORD = re.compile(r"[\w\u0980-\u09FF]+", re.UNICODE)
+# Words that open an English question.
+_QUESTION_OPENERS = frozenset(
+    (
+        "what whats why how when where which who whom whose is are was were do does did "
+        "can could will would should shall may might must am isn't aren't don't doesn't "
+        "please pls plz tell explain any"
+    ).split()
+)
+# Bangla and romanized Bangla ask with a question word anywhere in the
+# sentence: "এটা কেন করা হয়", "eta keno kora hoy", "koto din lagbe".
+_BANGLA_QUESTION_WORDS = frozenset(
+    (
+        "কি কী কেন কিভাবে কীভাবে কখন কবে কোথায় কোন কত কতদিন কোনটা কারা কাদের নাকি কিনা "
+        "ki kii keno kno kivabe kibhabe kokhon kobe kothay koto kotodin kara kader naki kina"
+    ).split()
+)
+
+
+def words(text: str) -> List[str]:
+    """The words of a text, lower-cased (Bangla script kept whole)."""
+    return [word.lower() for word in _WORD.findall(text)]
+
+
+def split_sentences(text: str) -> List[str]:
+    """Split a message into sentences on ., ?, !, the Bangla danda and line breaks."""
+    return [part.strip() for part in _SENTENCE_END.split(text or "") if part and part.strip()]
+
+
+def is_question(sentence: str) -> bool:
+    """Whether a sentence asks: a question mark, an English question word first, or a Bangla one."""
+    if "?" in sentence:
+        return True
+    sentence_words = words(sentence)
+    if not sentence_words:
+        return False
+    return sentence_words[0] in _QUESTION_OPENERS or any(
+        word in _BANGLA_QUESTION_WORDS for word in sentence_words
+    )
+
+
+def question_focus(text: str, min_words: int = LONG_MESSAGE_WORDS) -> Optional[str]:
+    """The question part of a long message, or ``None`` when there is nothing to focus on.
+
+    Args:
+        text: The patient's message.
+        min_words: Messages shorter than this are read whole.
+
+    Returns:
+        The question sentences, each with the sentence before it, in order;
+        the last two sentences when no sentence reads as a question; ``None``
+        for a short message or a single sentence.
+    """
+    if len(words(text)) < min_words:
+        return None
+    sentences = split_sentences(text)
+    if len(sentences) < 2:
+        return None
+    chosen = set()
+    for index, sentence in enumerate(sentences):
+        if is_question(sentence):
+            chosen.update({index - 1, index} if index else {index})
+    if not chosen:
+        chosen = {len(sentences) - 2, len(sentences) - 1}
+    if len(chosen) >= len(sentences):
+        return None
+    return " ".join(sentences[index] for index in sorted(chosen))

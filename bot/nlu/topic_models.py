@@ -1,0 +1,211 @@
+"""Two different models of what a message is about, and the evidence they give.
+
+One classifier predicts every label the assistant knows, plain intents and FAQ
+keys alike (``greet``, ``beyond_sources``, ``faq/dfo_recovery``...):
+
+* the **linear model** reads word uni- and bigrams and character n-grams
+  (inside word boundaries, robust to misspellings) with TF-IDF weights and
+  predicts label probabilities with a logistic loss;
+* the **neighbour model** reads only word stems (the first letters of each
+  word) and finds the label whose closest training examples are closest to
+  the message (cosine similarity).
+
+An FAQ answer is given only when both agree and the message is close enough
+to the training examples of the chosen answer (``Evidence.agrees``). The two
+read different features, so a message the linear model places with high
+confidence only because of one shared word ("rotator cuff" and "derotation")
+rarely also lands next to that answer's examples.
+
+Plain functions and a picklable dataclass: tests call them without Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import numpy as np
+import scipy.sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import SGDClassifier
+from sklearn.preprocessing import normalize
+
+from bot.nlu.bangla import normalise_word
+
+# Words: Latin letters and digits, or Bangla script kept whole (vowel signs
+# are not \w to Python's re, so a plain \w+ cuts Bangla words apart).
+WORD_PATTERN = r"(?u)[\w\u0980-\u09FF]+"
+_WORD = re.compile(WORD_PATTERN)
+# The neighbour model's stems: the first letters of each word.
+STEM_LETTERS = 6
+# The linear model's character n-gram vocabulary is capped: a bounded model
+# file and training time whatever the data grows to.
+MAX_CHAR_FEATURES = 50_000
+NEIGHBOURS_PER_LABEL = 3
+RANDOM_SEED = 7
+
+
+def normalise(text: str) -> str:
+    """Lower-case, canonical Bangla, one space between words."""
+    return " ".join(normalise_word(word) for word in (text or "").lower().split())
+
+
+def stems(text: str) -> str:
+    """The message as word stems (first ``STEM_LETTERS`` letters of each word)."""
+    return " ".join(word[:STEM_LETTERS] for word in _WORD.findall(normalise(text)))
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the two models say about one message.
+
+    Attributes:
+        ranking: ``(label, probability)`` from the linear model, best first.
+        neighbour_label: The label whose closest examples are closest to the message.
+        neighbour_similarity: The mean cosine similarity of those examples (0 to 1).
+    """
+
+    ranking: Sequence[Tuple[str, float]]
+    neighbour_label: str
+    neighbour_similarity: float
+
+    @property
+    def label(self) -> str:
+        """The linear model's best label."""
+        return self.ranking[0][0]
+
+    @property
+    def confidence(self) -> float:
+        """The linear model's probability for its best label."""
+        return self.ranking[0][1]
+
+    @property
+    def margin(self) -> float:
+        """How far the best label is ahead of the runner-up."""
+        second = self.ranking[1][1] if len(self.ranking) > 1 else 0.0
+        return self.confidence - second
+
+    def agrees(self, min_confidence: float, min_similarity: float) -> bool:
+        """Whether both models name the same label, confidently and from close examples."""
+        return (
+            self.neighbour_label == self.label
+            and self.confidence >= min_confidence
+            and self.neighbour_similarity >= min_similarity
+        )
+
+    def as_dict(self) -> Dict[str, object]:
+        """A JSON-safe summary for the parse result (no message text)."""
+        return {
+            "linear_label": self.label,
+            "linear_confidence": round(float(self.confidence), 4),
+            "neighbour_label": self.neighbour_label,
+            "neighbour_similarity": round(float(self.neighbour_similarity), 4),
+        }
+
+
+@dataclass
+class TopicModels:
+    """The fitted linear and neighbour models (pickled into the Rasa model)."""
+
+    word_vectorizer: TfidfVectorizer
+    char_vectorizer: TfidfVectorizer
+    linear: SGDClassifier
+    stem_vectorizer: TfidfVectorizer
+    example_stems: scipy.sparse.csr_matrix
+    example_labels: np.ndarray
+    labels: List[str] = field(default_factory=list)
+
+    def _linear_features(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
+        normalised = [normalise(text) for text in texts]
+        return scipy.sparse.hstack(
+            [
+                self.word_vectorizer.transform(normalised),
+                self.char_vectorizer.transform(normalised),
+            ]
+        ).tocsr()
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """The linear model's label probabilities, one row per text (columns: ``labels``)."""
+        return self.linear.predict_proba(self._linear_features(texts))
+
+    def neighbours(self, text: str) -> Tuple[str, float]:
+        """The label whose closest examples are closest to the message, and how close.
+
+        Each label scores the mean similarity of its ``NEIGHBOURS_PER_LABEL``
+        most similar training examples: one stray example of another label
+        cannot win alone, and a label with many examples has no advantage.
+        """
+        query = normalize(self.stem_vectorizer.transform([stems(text)]))
+        similarities = (query @ self.example_stems.T).toarray().ravel()
+        if not similarities.size or similarities.max() <= 0.0:
+            return "", 0.0
+        best_label, best_score = "", 0.0
+        for label in self.labels:
+            scores = similarities[self.example_labels == label]
+            if not scores.size:
+                continue
+            top = np.sort(scores)[-NEIGHBOURS_PER_LABEL:]
+            score = float(top.mean())
+            if score > best_score:
+                best_label, best_score = label, score
+        return best_label, best_score
+
+    def evidence(self, text: str, focus: Optional[str] = None) -> Evidence:
+        """Both models' verdict on a message.
+
+        Args:
+            text: The whole message.
+            focus: The question part of a long message (see
+                ``bot.nlu.question_focus``); it gets half the weight.
+        """
+        if focus:
+            both = self.probabilities([text, focus])
+            probabilities = 0.5 * both[0] + 0.5 * both[1]
+        else:
+            probabilities = self.probabilities([text])[0]
+        order = np.argsort(-probabilities)
+        ranking = [(self.labels[index], float(probabilities[index])) for index in order]
+        neighbour_label, similarity = self.neighbours(focus or text)
+        return Evidence(ranking, neighbour_label, similarity)
+
+
+def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels:
+    """Fit both models on the training examples.
+
+    Args:
+        texts: Training messages.
+        labels: Each message's label: its intent, or its FAQ key for
+            retrieval intents (``faq/dfo_recovery``).
+    """
+    if len(texts) != len(labels) or not texts:
+        raise ValueError("fit_topic_models needs as many labels as texts, and at least one")
+    normalised = [normalise(text) for text in texts]
+    word_vectorizer = TfidfVectorizer(
+        analyzer="word", ngram_range=(1, 2), token_pattern=WORD_PATTERN, sublinear_tf=True
+    )
+    char_vectorizer = TfidfVectorizer(
+        analyzer="char_wb",
+        ngram_range=(2, 5),
+        sublinear_tf=True,
+        min_df=2,
+        max_features=MAX_CHAR_FEATURES,
+    )
+    features = scipy.sparse.hstack(
+        [word_vectorizer.fit_transform(normalised), char_vectorizer.fit_transform(normalised)]
+    ).tocsr()
+    linear = SGDClassifier(loss="log_loss", alpha=1e-5, max_iter=50, random_state=RANDOM_SEED)
+    linear.fit(features, list(labels))
+    stem_vectorizer = TfidfVectorizer(
+        analyzer="word", token_pattern=WORD_PATTERN, sublinear_tf=True, lowercase=False
+    )
+    example_stems = normalize(stem_vectorizer.fit_transform([stems(text) for text in texts]))
+    return TopicModels(
+        word_vectorizer=word_vectorizer,
+        char_vectorizer=char_vectorizer,
+        linear=linear,
+        stem_vectorizer=stem_vectorizer,
+        example_stems=example_stems.tocsr(),
+        example_labels=np.asarray(labels),
+        labels=[str(label) for label in linear.classes_],
+    )

@@ -1,0 +1,46 @@
+"""Finding the question inside a parent's long story."""
+
+import pytest
+
+from bot.nlu.question_focus import is_question, question_focus, split_sentences
+
+STORY = (
+    "My daughter is eight and has cerebral palsy. She had botox twice and wears splints. "
+    "Last month the X-ray showed her left hip moving out of the socket. "
+    "The surgeon wants to cut the thigh bone and put a plate. "
+    "Why is this operation needed for a child with CP?"
+)
+
+
+def test_sentences_split_on_stops_question_marks_and_the_bangla_danda() -> None:
+    assert split_sentences("One. Two? Three! চার। পাঁচ") == ["One.", "Two?", "Three!", "চার।", "পাঁচ"]
+    assert split_sentences("") == []
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["Why is this done?", "what is dfo", "how long does it take", "eta keno kora hoy", "এটা কি"],
+)
+def test_questions_are_recognised_in_three_languages(sentence: str) -> None:
+    assert is_question(sentence)
+
+
+@pytest.mark.parametrize("sentence", ["My son is nine.", "doctor bollo dfo lagbe", ""])
+def test_statements_are_not_questions(sentence: str) -> None:
+    assert not is_question(sentence)
+
+
+def test_the_question_of_a_story_comes_with_the_sentence_before_it() -> None:
+    assert question_focus(STORY) == (
+        "The surgeon wants to cut the thigh bone and put a plate. "
+        "Why is this operation needed for a child with CP?"
+    )
+
+
+def test_short_messages_are_read_whole() -> None:
+    assert question_focus("Why is a VRO done? My son has CP.") is None
+
+
+def test_a_story_without_a_question_is_focused_on_its_end() -> None:
+    story = STORY.replace("Why is this operation needed for a child with CP?", "Please explain.")
+    assert question_focus(story).endswith("Please explain.")

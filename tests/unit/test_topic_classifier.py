@@ -1,0 +1,91 @@
+"""The topic classifier reports its result in the shapes Rasa expects."""
+
+from typing import Any, Dict
+
+import pytest
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.topic_classifier import TopicClassifier, training_pairs
+
+EXAMPLES = {
+    "faq/dfo_what_is": ["what is a distal femoral osteotomy", "explain dfo", "dfo ki"],
+    "faq/vro_recovery": ["vro recovery time", "how long to stand after vro", "spica weeks vro"],
+    "greet": ["hello", "hi there", "salam"],
+}
+
+
+def training_data() -> TrainingData:
+    messages = []
+    for label, texts in EXAMPLES.items():
+        for text in texts:
+            data: Dict[str, Any] = {"text": text, "intent": label.split("/")[0]}
+            if "/" in label:
+                data["intent_response_key"] = label
+            messages.append(Message(data=data))
+    return TrainingData(messages)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory) -> TopicClassifier:
+    storage = LocalModelStorage(tmp_path_factory.mktemp("model"))
+    resource = Resource("topic_classifier")
+    context = ExecutionContext(graph_schema=None, node_name="topic_classifier")
+    classifier = TopicClassifier.create({}, storage, resource, context)
+    classifier.train(training_data())
+    # What `rasa run` does: load the component from the stored model.
+    return TopicClassifier.load({}, storage, resource, context)
+
+
+def test_faq_keys_and_plain_intents_are_learnt_from_the_same_data() -> None:
+    texts, labels = training_pairs(training_data())
+    assert len(texts) == 9
+    assert set(labels) == set(EXAMPLES)
+
+
+def test_an_faq_question_gets_the_faq_intent_and_the_answer_key(trained) -> None:
+    message = trained.process([Message(data={"text": "what is distal femoral osteotomy"})])[0]
+    assert message.get("intent")["name"] == "faq"
+    selector = message.get("response_selector")
+    assert selector["all_retrieval_intents"] == ["faq"]
+    response = selector["faq"]["response"]
+    assert response["intent_response_key"] == "faq/dfo_what_is"
+    assert response["utter_action"] == "utter_faq/dfo_what_is"
+    ranking = selector["faq"]["ranking"]
+    assert [entry["intent_response_key"] for entry in ranking][:1] == ["faq/dfo_what_is"]
+    assert sum(entry["confidence"] for entry in ranking) == pytest.approx(1.0)
+
+
+def test_the_intent_ranking_starts_with_the_intent(trained) -> None:
+    message = trained.process([Message(data={"text": "hello there"})])[0]
+    assert message.get("intent")["name"] == "greet"
+    ranking = message.get("intent_ranking")
+    assert ranking[0]["name"] == "greet"
+    assert {entry["name"] for entry in ranking} == {"greet", "faq"}
+
+
+def test_evidence_is_recorded_without_the_message_text(trained) -> None:
+    message = trained.process([Message(data={"text": "how long to stand after vro"})])[0]
+    evidence = message.get("topic_evidence")
+    assert evidence["linear_label"] == "faq/vro_recovery"
+    assert evidence["out_of_domain"] == []
+    assert "how long" not in str(evidence)
+
+
+def test_another_joint_is_never_one_of_our_answers(trained) -> None:
+    message = trained.process(
+        [Message(data={"text": "how long is the recovery time after a rotator cuff"})]
+    )[0]
+    assert message.get("intent")["name"] == "out_of_scope"
+    assert message.get("topic_evidence")["out_of_domain"] == ["rotator cuff"]
+
+
+def test_an_untrained_classifier_leaves_messages_alone(tmp_path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    context = ExecutionContext(graph_schema=None, node_name="topic_classifier")
+    classifier = TopicClassifier.load({}, storage, Resource("missing"), context)
+    message = classifier.process([Message(data={"text": "hello"})])[0]
+    assert message.get("intent") is None

@@ -1,0 +1,76 @@
+"""The linear and neighbour models behind every FAQ answer."""
+
+import pytest
+
+from bot.nlu.topic_models import Evidence, fit_topic_models, normalise, stems
+
+TEXTS = [
+    "what is a distal femoral osteotomy",
+    "explain dfo surgery of the knee",
+    "dfo ki jinish",
+    "how long until my child stands after the hip surgery",
+    "vro recovery time in cast",
+    "spica cast how many weeks after vro",
+    "hello",
+    "hi there",
+    "assalamu alaikum",
+]
+LABELS = ["faq/dfo_what_is"] * 3 + ["faq/vro_recovery"] * 3 + ["greet"] * 3
+
+
+@pytest.fixture(scope="module")
+def models():
+    return fit_topic_models(TEXTS, LABELS)
+
+
+def test_every_label_is_known(models) -> None:
+    assert sorted(models.labels) == ["faq/dfo_what_is", "faq/vro_recovery", "greet"]
+
+
+def test_a_close_message_gets_agreeing_evidence(models) -> None:
+    evidence = models.evidence("what is distal femoral osteotomy surgery")
+    assert evidence.label == "faq/dfo_what_is"
+    assert evidence.neighbour_label == "faq/dfo_what_is"
+    assert evidence.agrees(0.3, 0.2)
+    assert abs(sum(p for _, p in evidence.ranking) - 1.0) < 1e-6
+
+
+def test_a_message_with_nothing_in_common_has_no_neighbour(models) -> None:
+    evidence = models.evidence("zzzz qqqq")
+    assert evidence.neighbour_label == ""
+    assert evidence.neighbour_similarity == 0.0
+    assert not evidence.agrees(0.0, 0.0)
+
+
+def test_the_question_part_of_a_story_counts(models) -> None:
+    whole = "my son is nine and has cp, we live far away and travel is hard"
+    focus = "how long until he stands after the hip surgery in the cast"
+    evidence = models.evidence(whole + ". " + focus, focus)
+    assert evidence.label == "faq/vro_recovery"
+
+
+def test_training_is_deterministic() -> None:
+    first = fit_topic_models(TEXTS, LABELS).evidence("dfo knee")
+    second = fit_topic_models(TEXTS, LABELS).evidence("dfo knee")
+    assert first.ranking == second.ranking
+
+
+def test_evidence_reports_no_text() -> None:
+    evidence = Evidence([("faq/a", 0.7), ("faq/b", 0.3)], "faq/a", 0.4)
+    assert evidence.as_dict() == {
+        "linear_label": "faq/a",
+        "linear_confidence": 0.7,
+        "neighbour_label": "faq/a",
+        "neighbour_similarity": 0.4,
+    }
+    assert evidence.margin == pytest.approx(0.4)
+
+
+def test_normalising_keeps_bangla_words_whole() -> None:
+    assert stems("Osteotomy  সেরিব্রাল") == "osteot সেরিব্"
+    assert normalise("  DFO   Ki ") == "dfo ki"
+
+
+def test_fitting_needs_matching_texts_and_labels() -> None:
+    with pytest.raises(ValueError):
+        fit_topic_models(["a"], [])
