@@ -15,7 +15,7 @@ import re
 from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
@@ -170,8 +170,45 @@ class ActionSubmitCallback(Action):
         return reset_callback_slots()
 
 
+# Words that mean "stop" at a form step. A name or a time never contains one
+# of them as a whole word, so a step's answer is not mistaken for a refusal
+# because a classifier happened to read it as ``deny``.
+_REFUSAL_WORDS = frozenset(
+    ("no nope nah dont don't cancel stop never quit skip " "na না নাহ থাক বাদ নেই nai nei thak").split()
+)
+_WORD = re.compile(r"[\w\u0980-\u09FF']+", re.UNICODE)
+
+
+def is_refusal(text: str) -> bool:
+    """Whether a message at a form step says no ("no thanks", "lagbe na", "থাক")."""
+    return any(word in _REFUSAL_WORDS for word in _WORD.findall((text or "").lower()))
+
+
+def answer_to_requested_slot(requested_slot: Optional[str], text: str) -> Dict[str, Any]:
+    """The slot value a message gives for the form step it answers, if valid.
+
+    A valid phone number is always an answer. A name or a time is an answer
+    unless the message says no in words.
+
+    Returns:
+        ``{slot: value}``, or ``{}`` when the message is a refusal or no valid value.
+    """
+    if requested_slot == "callback_phone":
+        phone = normalise_bd_mobile(text)
+        return {requested_slot: phone} if phone else {}
+    if is_refusal(text):
+        return {}
+    if requested_slot == "callback_name":
+        name = clean_name(text)
+        return {requested_slot: name} if name else {}
+    if requested_slot == "callback_time":
+        preferred = clean_time(text)
+        return {requested_slot: preferred} if preferred else {}
+    return {}
+
+
 class ActionCancelCallback(Action):
-    """The patient stopped the callback form: nothing is stored."""
+    """The patient said no during the callback form: stop, unless it was an answer."""
 
     def name(self) -> str:
         return "action_cancel_callback"
@@ -179,6 +216,17 @@ class ActionCancelCallback(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        """Confirms nothing was stored and clears the answers given so far."""
+        """Goes on with the form when the message answers its step; otherwise stores nothing.
+
+        The form's step must take a valid value before any intent is read: a
+        number or a name the classifier read as ``deny`` is still an answer.
+        """
+        answer = answer_to_requested_slot(
+            tracker.get_slot("requested_slot"), tracker.latest_message.get("text") or ""
+        )
+        if answer:
+            slot, value = next(iter(answer.items()))
+            logger.info("callback.step_answered_despite_deny", extra={"slot": slot})
+            return [SlotSet(slot, value), FollowupAction("callback_form")]
         dispatcher.utter_message(response="utter_callback_not_stored")
         return reset_callback_slots()

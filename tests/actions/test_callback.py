@@ -1,5 +1,6 @@
 """The callback form: validation, consent, and what is stored."""
 
+import pytest
 import sqlalchemy as sa
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -7,8 +8,10 @@ from actions.callback import (
     ActionCancelCallback,
     ActionSubmitCallback,
     ValidateCallbackForm,
+    answer_to_requested_slot,
     clean_name,
     clean_time,
+    is_refusal,
 )
 from bot.db.models import CallbackRequest
 from bot.db.session import shared_session_factory
@@ -114,3 +117,59 @@ async def test_a_storage_failure_is_admitted(run_action, clinic_env) -> None:
         ActionSubmitCallback(), "faq_typed_vro_recovery", slots=dict(FULL_FORM)
     )
     assert messages[0]["response"] == "utter_callback_failed"
+
+
+def latest(text: str) -> dict:
+    return {"text": text, "intent": {"name": "deny", "confidence": 0.52}, "entities": []}
+
+
+async def test_a_number_read_as_no_still_answers_the_phone_step(
+    run_action, clinic_env, clinic_db
+) -> None:
+    slots = {**FULL_FORM, "callback_phone": None, "requested_slot": "callback_phone"}
+    messages, events = await run_action(
+        ActionCancelCallback(),
+        "faq_typed_vro_recovery",
+        slots=slots,
+        latest_message=latest("০১৭১২-৩৪৫৬৭৮"),
+    )
+    assert messages == []
+    assert slot_events(events) == {"callback_phone": "+8801712345678"}
+    assert {"event": "followup", "name": "callback_form"} in [
+        {key: e.get(key) for key in ("event", "name")} for e in events
+    ]
+
+
+async def test_a_name_read_as_no_still_answers_the_name_step(run_action) -> None:
+    slots = {"callback_consent": True, "requested_slot": "callback_name"}
+    messages, events = await run_action(
+        ActionCancelCallback(),
+        "faq_typed_vro_recovery",
+        slots=slots,
+        latest_message=latest("Nasrin Akter"),
+    )
+    assert messages == []
+    assert slot_events(events) == {"callback_name": "Nasrin Akter"}
+
+
+@pytest.mark.parametrize("text", ["no thanks", "না, থাক", "lagbe na", "cancel please"])
+async def test_a_refusal_in_words_stops_the_form(run_action, clinic_db, text: str) -> None:
+    slots = {"callback_consent": True, "requested_slot": "callback_name"}
+    messages, events = await run_action(
+        ActionCancelCallback(), "faq_typed_vro_recovery", slots=slots, latest_message=latest(text)
+    )
+    assert messages[0]["response"] == "utter_callback_not_stored"
+    assert all(value is None for value in slot_events(events).values())
+
+
+def test_answers_are_taken_only_when_valid_for_the_step() -> None:
+    assert answer_to_requested_slot("callback_phone", "12345") == {}
+    assert answer_to_requested_slot("callback_phone", "017 1234 5678") == {
+        "callback_phone": "+8801712345678"
+    }
+    assert answer_to_requested_slot("callback_time", "after 5 pm") == {
+        "callback_time": "after 5 pm"
+    }
+    assert answer_to_requested_slot("callback_name", "01712345678") == {}
+    assert answer_to_requested_slot(None, "Rahima") == {}
+    assert is_refusal("nah") and not is_refusal("Nahar Begum")
