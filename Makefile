@@ -15,7 +15,7 @@ WIDGET      := bot/web/static/widget/widget.js
 RESULTS     := results
 # Everything a trained model depends on: retrain when any of it changes.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
-                   $(wildcard bot/nlu/*.py)
+                   $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/*.yml)
 
 .PHONY: help install run shell train test test-unit test-conversations validate \
         evaluate evaluate-dev lint services browser lock clean migrate staff-account retention tune-thresholds
@@ -32,7 +32,7 @@ $(INSTALLED): requirements.lock scripts/find-python.sh
 
 # The pipeline stores the red-flag vocabulary's confusable words: rebuild with it.
 $(SPACY_MODEL)/meta.json: requirements.lock bot/nlu/spacy_pipeline.py bot/nlu/red_flags.py \
-                          bot/nlu/bangla.py bot/nlu/language.py | $(INSTALLED)
+                          bot/nlu/red_flags.yml bot/nlu/bangla.py bot/nlu/language.py | $(INSTALLED)
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 
 .env: .env.example | $(INSTALLED)

@@ -21,7 +21,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.input_guard import FULL_TEXT, INPUT_CHECK
-from bot.nlu.red_flags import detect_red_flags
+from bot.nlu.red_flags import detect_red_flags, phrased_as_question
 from bot.nlu.text_cleaning import TOO_LONG
 
 logger = logging.getLogger(__name__)
@@ -29,6 +29,10 @@ logger = logging.getLogger(__name__)
 URGENT_INTENT = "urgent_symptoms"
 # Output property listing the red flags found, for the dialogue and for review.
 RED_FLAGS = "red_flags"
+# Output property: whether an urgent message was phrased as a question ("is
+# yellow drainage from the incision normal?"), so the urgent reply can be
+# worded for a question. False on every message that is not urgent.
+RED_FLAG_QUESTION = "red_flag_question"
 
 
 def mark_urgent(message: Message, flags: List[str]) -> None:
@@ -79,7 +83,11 @@ class RedFlagDetector(GraphComponent):
         return cls()
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
-        """Checks every message for red flags and marks the urgent ones."""
+        """Checks every message for red flags and marks the urgent ones.
+
+        Every message also gets ``red_flag_question``: whether it is urgent
+        and phrased as a question.
+        """
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
             check = message.get(INPUT_CHECK) or {}
@@ -91,8 +99,16 @@ class RedFlagDetector(GraphComponent):
                 continue
             flags = detect_red_flags(doc)
             if flags:
-                logger.info("red_flags.detected", extra={"red_flags": flags})
                 mark_urgent(message, flags)
             elif message.get(INTENT, {}).get(INTENT_NAME_KEY) == URGENT_INTENT:
                 message.set(RED_FLAGS, [], add_to_output=True)
+            urgent = message.get(INTENT, {}).get(INTENT_NAME_KEY) == URGENT_INTENT
+            question = urgent and phrased_as_question(doc.text)
+            message.set(RED_FLAG_QUESTION, question, add_to_output=True)
+            if flags:
+                # Flag names and a yes/no only: never the patient's words.
+                logger.info(
+                    "red_flags.detected",
+                    extra={"red_flags": flags, RED_FLAG_QUESTION: question},
+                )
         return messages

@@ -3,13 +3,25 @@
 A statistical classifier can miss an emergency worded in a way it never saw,
 so urgent symptoms are also recognised by rules over spaCy's tokens and
 lemmas. The rules pair a body part or complaint with a warning sign inside one
-sentence ("wound" + "leaking", "toes" + "blue"), skip signs that are negated
-("no fever", "the wound is not red"), and skip general questions about warning
-signs ("what are the signs of infection?") that describe nobody's symptoms.
+sentence ("wound" + "leaking", "toes" + "blue") and skip signs that are
+negated ("no fever", "the wound is not red").
 
-The red flags are the ones the clinic lists: high fever, a hot, red or leaking
-wound, a swollen painful calf, chest pain, breathlessness, sudden severe pain,
-a limb that is cold, pale, blue or numb, and a fall on the operated leg.
+The red flags are the ones the clinic lists: high fever; a hot, red, leaking,
+smelly or open wound, or bone or metal showing; signs of a blood clot (a
+swollen, painful or warm calf, "DVT"); swelling after the operation; chest
+pain; breathlessness; sudden severe pain; a limb that is cold, pale, blue or
+numb, or a cast too tight; a child (in a cast, after the operation) not
+passing urine; a fall on the operated leg.
+
+Questions: wound, clot, swelling, cast and circulation signs count even when
+asked about ("is yellow drainage from the incision normal?", "should I worry
+if his toes are blue?"), except how to prevent them or their risk ("how can I
+avoid an infection?"). A question about the warning signs after an operation
+("what signs of infection should I look for?") is urgent too, with its own
+flag so that the reply can be worded for it. Fever, pain and falls asked
+about in general ("will I get a fever after the operation?") describe
+nobody's symptoms and are not flagged. :func:`phrased_as_question` tells the
+urgent reply whether the patient asked or told.
 
 Bangla script and romanized Bangla go through the same rules: their words are
 glossed with the English concept words ("জ্বর", "jor" -> "fever"; "পড়ে গেছে",
@@ -17,18 +29,26 @@ glossed with the English concept words ("জ্বর", "jor" -> "fever"; "প�
 ("সেলাইয়ের" -> "সেলাই"). What English does not have is handled on top: negation
 that follows the word ("জ্বর নেই", "lal na", "fule nai"), inability ("শ্বাস
 নিতে পারছে না": cannot breathe), and Bangla ways of asking in general
-("জ্বর হলে কী করব?", "কী কী লক্ষণ দেখলে...") rather than reporting.
-Romanized words that are also English ("pa", "hat", "hole") count only in a
-sentence that is otherwise Bangla.
+("জ্বর হলে কী করব?") rather than reporting. Romanized words that are also
+English ("pa", "hat", "hole") count only in a sentence that is otherwise
+Bangla.
+
+The words themselves (English concept lists, Bangla and romanized glosses,
+two-word phrases, negation, reporting and question words) live in
+``red_flags.yml`` next to this module, where a clinician can read and extend
+them; they are read once, at first use (:func:`lexicon`). The logic stays
+here.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Set
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Pattern, Sequence, Set, Tuple
 
+import yaml
 from spacy.tokens import Doc, Span, Token
 
 from bot.nlu.bangla import bangla_stems, has_bangla, normalise_word
@@ -43,303 +63,32 @@ BREATHLESSNESS = "breathlessness"
 SEVERE_PAIN = "sudden_severe_pain"
 LIMB_CIRCULATION = "cold_pale_or_numb_limb"
 FALL_AFTER_SURGERY = "fall_on_operated_leg"
+POST_OP_SWELLING = "swelling_after_surgery"
+NO_URINE = "not_passing_urine"
+# A question about the warning signs after an operation ("what signs of
+# infection should I look for?"): urgent too, answered with its own wording.
+WARNING_SIGNS_QUESTION = "warning_signs_question"
 
+# The vocabulary: see red_flags.yml for what each list means.
+DATA_FILE = Path(__file__).with_name("red_flags.yml")
+DATA_VERSION = "1"
+# Concept words that glosses may point to without being in an English list:
+# markers the rules read directly ("খুব" is "intensely": very, next to a fever).
+INTENSELY = frozenset({"intensely"})
+BEAR = frozenset({"bear"})
+SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
+_MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
 
-def _words(text: str) -> FrozenSet[str]:
-    return frozenset(text.split())
+# Marks added to a word's forms (never words themselves).
+FUSED_NEGATION = "__negated__"  # "fuleni", "ফোলেনি": the word carries its negation
+REPORT_MARK = "__reports__"  # a verb that reports ("hoyeche")
+_ABLE = "__able__"
 
-
-# Each concept is a set of lower-cased words or lemmas.
-FEVER = _words("fever feverish temperature temp febrile pyrexia")
-MILD = _words("mild slight low little")
-HIGH = _words("high very severe bad raging burning spiking spike persistent")
-SHIVERING = _words("shiver shivering chill chills rigor rigors shake shaking")
-WOUND = _words(
-    "wound incision stitch stitches suture sutures scar dressing dressings "
-    "bandage staple staples site"
-)
-# Fluid coming out: a warning sign on a wound and also through a cast.
-DRAINAGE_SIGN = _words(
-    "leak leaking leaks ooze oozing oozes pus pussy discharge discharging drain "
-    "draining fluid smell smelly smells stink stinks stinking foul bleed bleeding "
-    "bleeds blood bloody bled"
-)
-WOUND_SIGN = DRAINAGE_SIGN | _words(
-    "red redness hot warm open opened opening gape gaping split yellow green "
-    "infected infection swollen swelling inflamed streak streaks burst"
-)
-CALF = _words("calf calves shin")
-LEG = _words("leg legs thigh")
-SWELLING_SIGN = _words(
-    "swollen swell swelling swelled puffy puffed tender painful pain hurt hurts "
-    "hurting sore red hot hard tight"
-)
-CLOT = _words("clot clots dvt thrombosis")
-CHEST = _words("chest")
-CHEST_SIGN = _words("pain painful hurt hurts hurting ache aching tight tightness pressure heavy")
-BREATH = _words("breathe breathing breath breathes")
-SHORT = _words("short shortness")
-BREATH_TROUBLE = _words(
-    "difficulty difficult trouble struggle struggling hard problem problems "
-    "unable labored laboured heavy fast gasping"
-)
-BREATHLESS = _words("breathless breathlessness gasp gasping suffocating choking")
-PAIN = _words("pain painful hurt hurts hurting ache agony")
-SUDDEN = _words("sudden suddenly abrupt abruptly")
-SEVERE = _words("severe unbearable terrible excruciating extreme intense worst horrible awful")
-UNBEARABLE = _words("unbearable excruciating agony screaming")
-LIMB = _words("leg legs foot feet toe toes limb limbs ankle ankles knee hand finger fingers")
-CIRCULATION_SIGN = _words(
-    "cold pale white blue bluish purple purplish grey gray numb numbness "
-    "tingling dead lifeless blackened"
-)
-FEEL_OR_MOVE = _words("feel move wiggle")
-FALL = _words("fall fell fallen falling trip tripped collapse collapsed")
-# "slipped on the floor" is a fall; "a slipped disc" or "the kneecap slips out" is not.
-SLIP = _words("slip slipped slipping slips")
-NOT_A_FALL_AFTER_SLIP = _words("disc disk out off")
-CAST = _words("cast spica plaster")
-TIGHT = _words("tight tighter squeeze squeezing")
-OPERATION = _words("operation surgery surgical op osteotomy dfo vro vdo")
-AFTER = _words("after since post following had")
-# Words that on their own place a message after an operation.
-POST_OP = _words(
-    "operated postop post-op cast spica plate nail screw screws stitch stitches " "discharged"
-)
-NEGATION = _words("no not n't never without nothing none denies")
-PERSONAL = _words(
-    "i i'm im me my mine we our he him his she her they them their son daughter "
-    "child kid baby boy girl mother mom mum father dad husband wife brother "
-    "sister wife patient"
-) | frozenset(
-    normalise_word(word)
-    for word in (
-        "আমার আমি আমাকে আমাদের আমরা ছেলে ছেলের ছেলেটা মেয়ে মেয়ের মেয়েটা বাচ্চা "
-        "বাচ্চার বাচ্চাটা বাবা বাবার মা মায়ের আম্মু আম্মুর আব্বু আব্বুর আম্মা আব্বা "
-        "ওর ওনার উনার উনি তার তাঁর রোগী রোগীর ভাই ভাইয়ের বোন বোনের স্বামী স্বামীর "
-        "বউ বউয়ের স্ত্রী স্ত্রীর নানী নানু দাদী দাদু "
-        "ami amar amr amake amk amader amra chele cheler chhele chheler meye meyer "
-        "baccha bacchar bachcha bachchar bacha bachar baba babar ma mayer maa ammu "
-        "ammur abbu abbur amma abba onar unar uni tar rogi rogir bhai vai bon "
-        "shami sami bou stri nani nanu dadi dadu"
-    ).split()
-)
-# A sentence opening with one of these asks about what might happen...
-HYPOTHETICAL_START = _words("can could will would should may might")
-ASKING_FOR_HELP = _words("you u someone somebody anyone anybody")
-# ...with one of these, it is general unless it names someone ("is his wound red?").
-QUESTION_START = _words("does do is are what why how when")
-# Cues that a sentence asks about warning signs in general rather than
-# describing someone's symptoms now.
-_GENERAL_QUESTION = re.compile(
-    r"\b(warning signs?|signs? of|symptoms? of|risks? of|chances? of|"
-    r"complications?|what (?:are|is) the signs?)\b",
-    re.IGNORECASE,
-)
+# The calf by another name: "lower leg", "back of the leg", "behind the knee".
 _LOWER_LEG = re.compile(
-    r"\b(lower leg|back of (?:the |my |his |her |your )?(?:lower )?legs?)\b", re.IGNORECASE
-)
-_NEGATION_WINDOW = 3
-
-
-# --- Bangla script and romanized Bangla -------------------------------------
-#
-# Each entry: English concept words (as in the sets above), then the Bangla
-# or romanized forms that mean them. Spelling variants are listed; romanized
-# words of four letters or more also match at one edit ("gorm" -> "gorom").
-
-
-def _gloss_table(entries: Sequence[tuple]) -> Dict[str, FrozenSet[str]]:
-    table: Dict[str, Set[str]] = {}
-    for glosses, forms in entries:
-        for form in forms.split():
-            table.setdefault(normalise_word(form), set()).update(glosses.split())
-    return {form: frozenset(glosses) for form, glosses in table.items()}
-
-
-BANGLA_GLOSSES = _gloss_table(
-    [
-        ("fever", "জ্বর জর জ্বোর জ্বরজ্বর জ্বরভাব"),
-        ("temperature", "তাপমাত্রা টেম্পারেচার তাপ"),
-        ("intensely", "খুব খুবই অনেক বেশি বেশী প্রচুর অত্যধিক অতিরিক্ত"),
-        ("persistent", "একটানা সারাক্ষণ"),
-        ("mild", "হালকা হাল্কা অল্প একটু সামান্য অল্পস্বল্প"),
-        ("severe high", "প্রচণ্ড প্রচন্ড প্রচন্দ তীব্র ভীষণ ভীষন মারাত্মক মারাত্বক ভয়ানক ভয়ংকর"),
-        ("unbearable", "অসহ্য অসহনীয়"),
-        ("screaming", "চিৎকার চিল্লাচ্ছে চেঁচাচ্ছে চিল্লায়"),
-        ("shivering", "কাঁপুনি কাঁপছে কাঁপে কাপুনি কাপছে কাঁপিয়ে কাঁপুনিসহ"),
-        ("wound", "ক্ষত ক্ষতস্থান ঘা ঘায়ে ঘায়ের কাটা ইনসিশন ড্রেসিং ব্যান্ডেজ"),
-        ("scar", "দাগ"),
-        ("wound stitch", "সেলাই শেলাই সেলাইয়ে সেলাইয়ের স্টিচ"),
-        ("red", "লাল লালচে লালভাব লালাভ"),
-        ("hot", "গরম উষ্ণ"),
-        ("pus", "পুঁজ পুজ পূঁজ পুঁয পুঁজের"),
-        ("fluid", "রস তরল"),
-        ("blood bleeding", "রক্ত রক্তপাত রক্তক্ষরণ"),
-        ("smell", "গন্ধ দুর্গন্ধ"),
-        ("yellow", "হলুদ হলদে"),
-        ("green", "সবুজ"),
-        ("infection", "ইনফেকশন ইনফেকশান ইনফেক্শন সংক্রমণ পেকে পেকেছে পাকছে পুঁজভর্তি"),
-        ("discharge", "বেরোচ্ছে বেরুচ্ছে বেরিয়ে বেরিয়েছে বেরোয় গড়াচ্ছে চুঁইয়ে"),
-        ("split", "ফেটে ফাঁক"),
-        ("swollen", "ফুলে ফোলা ফুলা ফুলেছে ফুলছে ফোলে ফোলাভাব ফুলো ফুলেছিল ফুইলা ফুইলে"),
-        ("hard", "শক্ত"),
-        ("tender", "টনটন টনটনে"),
-        ("tight", "টাইট আঁটসাঁট"),
-        ("calf", "কাফ গোছা গোছায় গোছার"),
-        ("clot", "জমাট"),
-        ("chest", "বুক বুকে বুকের বুকটা"),
-        ("pain", "ব্যথা ব্যাথা বেথা ব্যথ্যা বাথা ব্যেথা বেদনা যন্ত্রণা যন্ত্রনা ব্যথায় ব্যাথায় ব্যথাটা"),
-        ("pressure", "চাপ"),
-        ("heavy", "ভারী ভারি"),
-        ("difficulty pressure", "কষ্ট কস্ট কষ্টো"),
-        ("breath", "শ্বাস স্বাস শাস সাস শ্বাশ স্বাশ নিঃশ্বাস নিশ্বাস নিস্বাস নিশাস নিঃস্বাস শ্বাসপ্রশ্বাস দম"),
-        ("breathless", "শ্বাসকষ্ট স্বাসকষ্ট শাসকষ্ট সাসকষ্ট শ্বাসকস্ট হাঁপানি হাঁপাচ্ছে হাপাচ্ছে হাঁপায় হাঁসফাঁস হাসফাস"),
-        ("sudden", "হঠাৎ হঠাত হটাৎ হটাত হঠাত্ আচমকা হুট"),
-        ("leg", "পা পায়ে পায়ের পাটা পায়েরটা উরু উরুতে"),
-        ("toe", "আঙুল আঙ্গুল আঙুলগুলো আঙুলে আঙ্গুলে আঙুলের"),
-        ("hand", "হাত হাতে হাতের"),
-        ("knee", "হাঁটু হাটু হাঁটুর হাটুর হাঁটুতে"),
-        ("ankle", "গোড়ালি গোড়ালিতে"),
-        ("cold", "ঠান্ডা ঠাণ্ডা টান্ডা ঠান্ডা"),
-        ("pale", "ফ্যাকাশে ফ্যাকাসে ফেকাসে ফেকাশে ফ্যাকাশ সাদাটে"),
-        ("white", "সাদা"),
-        ("blue", "নীল নিল নীলচে নীলাভ"),
-        ("purple", "বেগুনি বেগুনী"),
-        ("blackened", "কালো কালচে"),
-        ("numb", "অবশ অবস অসাড় ঝিনঝিন ঝিঁঝিঁ ঝিঝি"),
-        ("feel", "টের অনুভব অনুভূতি বোধ সাড় সাড়া"),
-        ("move", "নাড়াতে নাড়া নড়াতে নাড়াচাড়া নড়াচড়া নাড়ছে নড়ছে নাড়ায় নড়ে"),
-        ("bear", "সহ্য"),
-        ("tripped", "হোঁচট হোচট"),
-        ("slipped", "পিছলে পিছলিয়ে"),
-        ("fell", "পড়েছে পড়েছিল পড়েছিলো"),
-        ("operation", "অপারেশন অপারেশান অপারেসন অপরেশন অপারেশনের সার্জারি সার্জারী অস্ত্রোপচার অস্ত্রপচার"),
-        ("cast plaster", "প্লাস্টার কাস্ট"),
-        ("plate", "প্লেট রড"),
-        ("screw", "স্ক্রু"),
-    ]
-)
-
-ROMANIZED_GLOSSES = _gloss_table(
-    [
-        ("fever", "jor jwor jwar jwr zor zwor jorer jworer jorr"),
-        ("temperature", "tapmatra temparature temperatur tempareture"),
-        ("intensely", "khub khubi onek onk beshi besi bishi prochur"),
-        ("persistent", "ektana"),
-        ("mild", "halka alpo olpo ektu samanno shamanno"),
-        (
-            "severe high",
-            "prochondo procondo prochando prochondo tibro tebro bhishon vishon vison "
-            "bhison marattok marattmok voyanok bhoyanok",
-        ),
-        ("unbearable", "osojjo oshojjo osohho oshohho osojho osojjho oshojjho oshohyo osojja"),
-        ("screaming", "chitkar chillacche chilacche chillasse chillaitese"),
-        ("shivering", "kapuni kapche kaapche kapse kampche kanpche kapchhe kaptese"),
-        ("wound", "kata katar khoto khot kshot ghaa ghao"),
-        ("wound stitch", "selai selaier selaiye selaite"),
-        ("red", "lal laal lalche lalcha"),
-        ("hot", "gorom garam gorm"),
-        ("pus", "puj puuj pooj puz pujj"),
-        ("fluid", "rosh ros"),
-        ("blood bleeding", "rokto rokt rakto roktopat"),
-        ("smell", "gondho gondo durgondho durgondo"),
-        ("yellow", "holud"),
-        ("green", "sobuj shobuj"),
-        ("infection", "infeksan infekshon infecson peke pekeche pekse"),
-        ("discharge", "berocche beroche berochhe beruchhe beruche beriye beriyeche"),
-        (
-            "swollen",
-            "fule fula fola phule phula phola fulse fulche fuleche fulese fulechhe "
-            "fulesey foila fuila",
-        ),
-        ("hard", "shokto sokto shakto"),
-        ("tender", "tonton"),
-        ("calf", "gocha gochha gosa kaf gochay gochar"),
-        ("clot", "jomat jomaat"),
-        ("chest", "buk buke buker bukta"),
-        (
-            "pain",
-            "betha batha bytha byatha baytha bedona jontrona bethay bathay bethar bathar "
-            "bethata",
-        ),
-        ("heavy", "vari bhari"),
-        ("difficulty pressure", "kosto koshto kashto kasto kostho kost"),
-        (
-            "breath",
-            "shash shas swas shwash shwas nisshash nissash nishash nisas "
-            "nisshas nishshash nissas",
-        ),
-        (
-            "breathless",
-            "shashkosto shaskosto sashkosto swaskosto shwaskosto hapani hapacche "
-            "hapache hapasse hapaitese",
-        ),
-        ("sudden", "hothat hotat hothath hotath hothaat hotad hothad achomka achmka"),
-        ("leg", "pae paye payer paer paa"),
-        ("toe", "angul angool anggul angule"),
-        ("knee", "hatu hatur hantu hantur hatute"),
-        ("ankle", "gorali"),
-        ("cold", "thanda thnda tanda"),
-        ("pale", "fakashe fakase fekashe fekase"),
-        ("white", "sada shada"),
-        ("blue", "nilche"),
-        ("purple", "beguni"),
-        ("blackened", "kalo"),
-        ("numb", "obosh obos abosh ojhin jhinjhin jhijhi jhiji osar oshar"),
-        ("feel", "onubhob onuvob onubhuti onuvuti bodh"),
-        ("move", "nadate narate norate narachara norachora"),
-        ("bear", "sojjo shojjo sohhyo sojho sojjho"),
-        ("tripped", "hochot hosot hocot"),
-        ("slipped", "pichle pisle"),
-        ("fell", "porse poreche porechilo porsilo"),
-        (
-            "operation",
-            "oporeshon oparesan opareshon oparation oporation operasion operesan "
-            "apareshan operashon sarjari surgari",
-        ),
-        ("cast plaster", "plastar"),
-    ]
-)
-# Romanized words that are also English words ("pa", "hat", "nil", "dom"):
-# glossed only in a sentence that has other Bangla in it.
-AMBIGUOUS_ROMANIZED_GLOSSES = _gloss_table(
-    [
-        ("leg", "pa"),
-        ("hand", "hat hath haat"),
-        ("blue", "nil nila neel"),
-        ("breath", "dom sash swash"),
-        ("pressure", "chap"),
-        ("split", "fete"),
-        ("fluid", "ross"),
-        ("feel", "ter sar"),
-        ("sudden", "hut"),
-    ]
-)
-
-# Negation after the word: "জ্বর নেই", "lal na", "fule nai", "hoyni".
-POST_NEGATION = frozenset(
-    normalise_word(word)
-    for word in (
-        "না নেই নাই নয় নি নাহ হয়নি হয়না হচ্ছেনা লাগছেনা নেইতো নাইতো নাকো "
-        "na nai nei noy ni nah nahi hoyni hoini hoyna hoina hocchena hochena hossena "
-        "lagchena lagena naito neito"
-    ).split()
-)
-# Words that may stand between a sign and its negation ("lal hoy nai",
-# "পুঁজ বা রস বের হচ্ছে না"). Verbs such as "কমছে" (going down) or "যাচ্ছে"
-# (going away) are not among them: "জ্বর কমছে না" is a persistent fever.
-NEGATION_TRANSPARENT = frozenset(
-    normalise_word(word)
-    for word in (
-        "হয় হচ্ছে হয়ে আছে ছিল ছিলো লাগছে লাগে মনে দেখা দেখছি দেখি বের আর তো ও এখন "
-        "এখনো এখনও কোনো কোন একদম একেবারে তেমন বা এবং কিংবা অথবা কিছু নিতে দিতে "
-        "পাচ্ছে পাচ্ছি পায় পাই করছে করে করতেছে "
-        "hoy hoi hocche hochhe hosse hoye ache ase ashe achhe chilo silo lagche lagtese "
-        "lage mone dekha dekhchi dekhi ber ar r to o ekhon ekhono kono kuno ekdom temon "
-        "ba othoba kichu kisu nite dite pacche pacchi paitese paitesi pai pay korche "
-        "kortese kore"
-    ).split()
+    r"\b(lower leg|back of (?:the |my |his |her |your )?(?:lower )?(?:legs?|knees?)"
+    r"|behind (?:the |my |his |her |your )?knees?)\b",
+    re.IGNORECASE,
 )
 # "পারছে না", "parche na": cannot.
 _ABLE_BANGLA_PREFIX = "পার"
@@ -349,262 +98,451 @@ _ABLE_ROMANIZED = re.compile(
     r"^par(?:[cs]h?h?[ie]n?|t[ae](?:[cs]h?h?|chh?)[ie]n?|tich[ie]|b[eo]n?|i|e|en|lam|lo)"
     r"(na|ni)?$"
 )
-# Words that report what is happening or has happened ("হয়েছে", "geche",
-# "ache"): a sentence with one describes someone now, not a possibility.
-REPORTING = frozenset(
-    normalise_word(word)
-    for word in (
-        "হলো হল গেল গেলো উঠল উঠলো পেল দিল দিলো "
-        "hoise hoyeche hoyechhe hoiche hoyese hoyse hocche hochhe hosse hoitese hoitase "
-        "hoiteche geche gese gechhe giyeche gelo ache ase achhe asche ashche lagche "
-        "lagtese lagse lagtase korche kortese korse dekhchi dekhtesi dekhsi porche porse "
-        "uthche uthse utheche barche bartese bartase paitese pacche holo hoilo hoyechilo "
-        "chilo silo dise diyeche dicche jacche jaitese"
-    ).split()
-)
-# Bangla verb endings of the present continuous and the perfect ("-ছে", "-ছি").
-_REPORTING_BANGLA_ENDINGS = tuple(
-    normalise_word(ending) for ending in "ছে ছি ছেন ছিল ছিলো ছিলাম ছিলেন".split()
-)
-_NOT_VERBS = frozenset(normalise_word(word) for word in "কাছে পাছে মাছে".split())
-_REPORTING_ROMANIZED_ENDINGS = (
-    "che",
-    "chhe",
-    "cche",
-    "sse",
-    "tese",
-    "tesi",
-    "tase",
-    "tasi",
-    "eche",
-    "echi",
-    "ise",
-    "iche",
-)
-_ENGLISH_WITH_REPORTING_ENDINGS = _words(
-    "ache niche cache cliche creche raise noise wise rise praise exercise otherwise "
-    "promise advise surprise arise these cheese obese japanese chinese precise"
-)
-# Now, help, emergency: a plea, never a general question.
-URGENCY = frozenset(
-    normalise_word(word)
-    for word in (
-        "এখন এখনই আজ আজকে সাহায্য জরুরি জরুরী ইমার্জেন্সি তাড়াতাড়ি দ্রুত প্লিজ বাঁচান "
-        "ekhon ekhoni akhon aj ajke aaj help sahajjo shahajjo joruri emergency "
-        "taratari druto plz pls please"
-    ).split()
-)
-# Asking about warning signs in general: "কী কী লক্ষণ", "ki ki lokkhon".
-GENERAL_CUE = frozenset(
-    normalise_word(word)
-    for word in (
-        "লক্ষণ লক্ষন উপসর্গ জটিলতা ঝুঁকি সম্ভাবনা পার্শ্বপ্রতিক্রিয়া "
-        "lokkhon lokhon lokkhan lakkhan lokkhon uposorgo jotilota jhuki jhunki "
-        "sombhabona shombhabona"
-    ).split()
-)
-# "জ্বর হলে", "pa thanda hoye gele", "jor thakle": if the symptom happens.
-CONDITIONAL_AFTER = frozenset(
-    normalise_word(word)
-    for word in (
-        "হলে হইলে গেলে থাকলে দেখলে দিলে লাগলে আসলে পেলে উঠলে বাড়লে "
-        "hole hoile holey gele thakle dekhle dile lagle ashle asle pele uthle barle"
-    ).split()
-)
-CONDITIONAL_BEFORE = frozenset(normalise_word(word) for word in "যদি jodi jdi if".split())
-# "অপারেশনের পর কি জ্বর হয়?", "jor hobe?": whether a symptom happens.
-HABITUAL = frozenset(
-    normalise_word(word)
-    for word in "হয় হবে হতে থাকে যায় পারে hoy hoi hobe hote thake jay jai pare".split()
-)
-QUESTION_PARTICLE = frozenset(
-    normalise_word(word) for word in "? কি কী নাকি কিনা কেন ki kii naki kina keno".split()
-)
-# "গরম সেঁক", "thanda pani": the hot or cold thing is put on the leg; the
-# leg or the wound is not hot or cold ("পায়ে ঠান্ডা পানি দেওয়া যাবে?").
-APPLIED = frozenset(
-    normalise_word(word)
-    for word in (
-        "পানি পানিতে সেঁক সেক ছ্যাঁক ভাপ বরফ কাপড় তেল খাবার দুধ "
-        "pani panite sek shek chek vap bhap borof borf kapor tel khabar dudh"
-    ).split()
-)
-# "অপারেশনের পর", "operation er por", "operation hoise": after an operation.
-AFTER_FOLLOWING = frozenset(
-    normalise_word(word)
-    for word in (
-        "পর পরে থেকে হয়েছে হয়েছিল হয়েছিলো করেছি করেছে করলাম হইছে হলো হল হওয়ার করার "
-        "করানোর হইসে por pore porer theke hoise hoyeche hoyechilo korechi koreche korlam "
-        "korsi korse howar korar holo hoilo hoyese hoyse"
-    ).split()
-)
-# Multi-word expressions: (first words, second words, window, gloss of the
-# word that matched second). "বের হচ্ছে" (coming out), "পড়ে গেছে" (fell)...
-_BE = (
-    "হচ্ছে হয় হয়েছে হইছে হচ্ছিল হয়ে হইতেছে হয়েছিল হচ্ছিলো hocche hochhe hosse hoy hoi "
-    "hoise hoyeche hoitese hoitase hoye hocchilo hoyechilo"
-)
-_WENT = (
-    "গেছে গিয়েছে গেল গেলো গেছিল গেছিলো গিয়েছিল গিয়েছিলো গিয়ে যায় গেছি গেলাম গেছেন গেসে "
-    "geche gese gechhe gelo gechilo gesilo giyeche giyechilo giye jay jai gechi gesi gelam "
-    "gechen gesen"
-)
-_PHRASES = [
-    ("বের ber", _BE, 1, "discharge"),
-    (
-        "পানি রস রক্ত pani rosh ros rokto",
-        "পড়ছে পড়ে ঝরছে ঝরে আসছে বের porche pore porse jhorche asche ashche ber",
-        2,
-        "discharge",
-    ),
-    ("পড়ে পরে pore pode pade", _WENT, 1, "fell"),
-    (
-        "আছাড় আছাড achhar achar asar aachar achaar",
-        "খেয়েছে খেয়ে খেলো খাইছে খেয়েছিল খেলাম খাইসে kheyeche kheye khelo khaise khaiche "
-        "kheyechilo khaisilo khelam",
-        1,
-        "fell",
-    ),
-    ("পায়ের payer paer", "ডিম dim", 1, "calf"),
-    ("পায়ের payer paer", "পাতা pata", 1, "foot"),
-    ("হাঁটুর হাটুর hatur hantur", "নিচে নিচের পিছনে পেছনে niche nicher nise pichone", 1, "calf"),
-    (
-        "শরীর শরীরে গা গায়ে sorir shorir gaa ga gaye gay body",
-        "গরম gorom garam",
-        2,
-        "fever",
-    ),
-    ("খুলে khule", _WENT + " যাচ্ছে jacche", 1, "opened"),
-    ("দম dom", "বন্ধ আটকে bondho bondo atke", 1, "suffocating"),
-    ("রক্ত rokto", "জমাট জমে jomat jome", 1, "clot"),
-    (
-        "অপারেশনের অপারেশন কাটা সেলাইয়ের সেলাই " "operation operationer oporeshon kata selai selaier",
-        "জায়গা জায়গায় জায়গাটা জায়গাটায় জায়গাতে jayga jaiga jaygay jaigay jaygata jaygate jagay "
-        "jaygai jaygay",
-        2,
-        "site",
-    ),
-    (
-        "জ্বর jor jwor",
-        "কমছে কমে যাচ্ছে যায় ছাড়ছে ছাড়ে নামছে নামে komche kome jacche jay charche chare "
-        "namche name komtese jaitese",
-        2,
-        "subsiding",
-    ),
-]
-PHRASES = [
-    (
-        frozenset(normalise_word(word) for word in first.split()),
-        frozenset(normalise_word(word) for word in second.split()),
-        window,
-        gloss,
-    )
-    for first, second, window, gloss in _PHRASES
-]
-# Noun endings of romanized Bangla on English or romanized nouns:
-# "operationer" (of the operation), "kneete" (in the knee), "woundta".
-_ROMANIZED_NOUN_ENDINGS = _words("gula gulo tay tai er te ta ti re ke e r y")
-_NOT_INFLECTED = _words("jore scare scared caste hate hater footer sitee")
-# Romanized words of everyday Banglish one edit from a symptom word
-# ("kota" - how many - is not "kata", "fele" is not "fule").
-_NOT_MISSPELT = ROMANIZED_WORDS | _words(
-    "kota pata jore fele phele pola lala gola bola tola mala kola bhalo valo kaj kal "
-    "kaal hobe pore kore bole hole lage jabe khabo khete porbe porte porche porchhe "
-    "porechi porsi porlam porer ashe hata hanta bari basha pani matha mathay kaste "
-    "kandche kandtese fol nil jora joda jura karo kaaro karor thaka thake"
-)
-# Verb forms too close to other verbs to correct ("porche", dripping, is one
-# edit from "poreche", fell).
-_NEVER_CORRECTED_TO = _words("porse poreche porechilo porsilo fete peke pekse")
-# Marks added to a word's forms (never words themselves).
-FUSED_NEGATION = "__negated__"  # "fuleni", "ফোলেনি": the word carries its negation
-REPORT_MARK = "__reports__"  # a verb that reports ("hoyeche")
-SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
+_BANGLA_NEGATION_SUFFIXES = tuple(normalise_word(s) for s in ("না", "নি"))
+_ROMANIZED_NEGATION_SUFFIXES = ("na", "ni")
 
-# Misspelt symptom words ("fevr", "swolen", "breth") are matched to the words
-# above at one edit. Real English words one edit away from them ("fewer",
+_NEGATION_WINDOW = 3
+_INTENSIFIER_WINDOW = 2
+_POST_NEGATION_WINDOW = 6
+# "অপারেশনের ৩ দিন পর": how far after the operation word "after" may come.
+_AFTER_OPERATION_WINDOW = 4
+
+# Misspelt symptom words ("fevr", "swolen", "breth") are matched to the
+# vocabulary at one edit. Real English words one edit away from them ("fewer",
 # "calm") are listed in this table of the spaCy pipeline (see
 # bot.nlu.spacy_pipeline) and never corrected.
 CONFUSABLES_TABLE = "red_flag_confusables"
 _MIN_FUZZY_LENGTH = 4
 # Typed words this short are matched only if one letter was dropped ("clf").
 _MIN_TYPED_LENGTH = 3
-_CONCEPTS = (
-    FEVER,
-    HIGH,
-    SHIVERING,
-    WOUND,
-    WOUND_SIGN,
-    CALF,
-    LEG,
-    SWELLING_SIGN,
-    CLOT,
-    CHEST,
-    CHEST_SIGN,
-    BREATH,
-    SHORT,
-    BREATH_TROUBLE,
-    BREATHLESS,
-    PAIN,
-    SUDDEN,
-    SEVERE,
-    UNBEARABLE,
-    LIMB,
-    CIRCULATION_SIGN,
-    FEEL_OR_MOVE,
-    FALL,
-    CAST,
-    TIGHT,
-    OPERATION,
-    POST_OP,
+
+
+# --- The vocabulary file ------------------------------------------------------
+
+
+class VocabularyError(ValueError):
+    """``red_flags.yml`` is malformed (the message says where)."""
+
+
+class _StrictLoader(getattr(yaml, "CBaseLoader", yaml.BaseLoader)):  # type: ignore[misc]
+    """Every scalar is a string ("no" stays "no"), and a repeated key is an error."""
+
+
+def _no_duplicate_keys(loader: yaml.BaseLoader, node: yaml.MappingNode) -> Dict[str, Any]:
+    mapping: Dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if key in mapping:
+            raise VocabularyError(f"{key_node.start_mark}: '{key}' is listed twice")
+        mapping[key] = loader.construct_object(value_node, deep=True)
+    return mapping
+
+
+_StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _no_duplicate_keys)
+
+
+@dataclass(frozen=True)
+class Phrase:
+    """A two-word expression: a word of ``then`` within ``within`` words after
+    a word of ``first`` also means ``means`` ("বের হচ্ছে" -> discharge)."""
+
+    first: FrozenSet[str]
+    then: FrozenSet[str]
+    within: int
+    means: str
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Every word list of ``red_flags.yml``, normalised (see the file for meanings).
+
+    Glosses map a (normalised) Bangla or romanized word to the English concept
+    words it means.
+    """
+
+    # english: signs and body parts
+    fever: FrozenSet[str]
+    mild: FrozenSet[str]
+    high: FrozenSet[str]
+    shivering: FrozenSet[str]
+    wound: FrozenSet[str]
+    drainage_sign: FrozenSet[str]
+    blood_compound: FrozenSet[str]
+    wound_sign: FrozenSet[str]
+    opening: FrozenSet[str]
+    someone_opens: FrozenSet[str]
+    infection: FrozenSet[str]
+    bone_or_metal: FrozenSet[str]
+    exposed: FrozenSet[str]
+    imaging: FrozenSet[str]
+    hip: FrozenSet[str]
+    hot_sign: FrozenSet[str]
+    swelling: FrozenSet[str]
+    calf: FrozenSet[str]
+    leg: FrozenSet[str]
+    swelling_sign: FrozenSet[str]
+    clot: FrozenSet[str]
+    definition: FrozenSet[str]
+    prevention: FrozenSet[str]
+    chest: FrozenSet[str]
+    chest_sign: FrozenSet[str]
+    breath: FrozenSet[str]
+    short: FrozenSet[str]
+    breath_trouble: FrozenSet[str]
+    breathless: FrozenSet[str]
+    pain: FrozenSet[str]
+    sudden: FrozenSet[str]
+    severe: FrozenSet[str]
+    unbearable: FrozenSet[str]
+    limb: FrozenSet[str]
+    circulation_sign: FrozenSet[str]
+    feel_or_move: FrozenSet[str]
+    fall: FrozenSet[str]
+    slip: FrozenSet[str]
+    not_a_fall_after_slip: FrozenSet[str]
+    slips_by_itself: FrozenSet[str]
+    found: FrozenSet[str]
+    journey_before_trip: FrozenSet[str]
+    cast: FrozenSet[str]
+    tight: FrozenSet[str]
+    urine: FrozenSet[str]
+    nappy: FrozenSet[str]
+    dry: FrozenSet[str]
+    wet: FrozenSet[str]
+    stopped: FrozenSet[str]
+    child: FrozenSet[str]
+    operation: FrozenSet[str]
+    after: FrozenSet[str]
+    post_op: FrozenSet[str]
+    sign: FrozenSet[str]
+    warning: FrozenSet[str]
+    progress: FrozenSet[str]
+    negation: FrozenSet[str]
+    personal: FrozenSet[str]
+    hypothetical_start: FrozenSet[str]
+    asking_for_help: FrozenSet[str]
+    question_start: FrozenSet[str]
+    # grammar
+    negation_after: FrozenSet[str]
+    negation_transparent: FrozenSet[str]
+    reporting: FrozenSet[str]
+    reporting_endings_bangla: FrozenSet[str]
+    not_verbs: FrozenSet[str]
+    reporting_endings_romanized: FrozenSet[str]
+    english_with_reporting_endings: FrozenSet[str]
+    urgency: FrozenSet[str]
+    general_cue: FrozenSet[str]
+    conditional_after: FrozenSet[str]
+    conditional_before: FrozenSet[str]
+    habitual: FrozenSet[str]
+    question_particle: FrozenSet[str]
+    applied: FrozenSet[str]
+    after_following: FrozenSet[str]
+    on_seeing: FrozenSet[str]
+    question_words_start: FrozenSet[str]
+    question_words: FrozenSet[str]
+    # spelling
+    romanized_noun_endings: FrozenSet[str]
+    not_inflected: FrozenSet[str]
+    not_misspelt: FrozenSet[str]
+    never_corrected_to: FrozenSet[str]
+    # the other sections
+    general_question_phrases: Pattern[str]
+    warning_question_phrases: Pattern[str]
+    question_phrases: Pattern[str]
+    bangla_script: Mapping[str, FrozenSet[str]]
+    romanized: Mapping[str, FrozenSet[str]]
+    romanized_also_english: Mapping[str, FrozenSet[str]]
+    phrases: Tuple[Phrase, ...]
+
+    @functools.cached_property
+    def symptom(self) -> FrozenSet[str]:
+        """Symptom and sign words (after glossing).
+
+        A conditional on one of them ("jor hole") makes a general question,
+        and negation reaches across them ("পুঁজ বা রস বের হচ্ছে না").
+        """
+        return (
+            self.fever
+            | self.shivering
+            | self.wound_sign
+            | self.swelling_sign
+            | self.clot
+            | self.chest_sign
+            | self.breath
+            | self.breath_trouble
+            | self.breathless
+            | self.pain
+            | self.unbearable
+            | self.circulation_sign
+            | self.fall
+            | self.slip
+        )
+
+    @functools.cached_property
+    def nouns(self) -> FrozenSet[str]:
+        """English nouns that take romanized Bangla endings ("operationer", "kneete")."""
+        return (
+            self.wound
+            | self.calf
+            | self.leg
+            | self.chest
+            | self.limb
+            | self.cast
+            | self.operation
+            | self.fever
+            | self.breath
+            | self.post_op
+        )
+
+    @functools.cached_property
+    def bangla_verb_endings(self) -> Tuple[str, ...]:
+        """``reporting_endings_bangla`` for ``str.endswith``."""
+        return tuple(self.reporting_endings_bangla)
+
+    @functools.cached_property
+    def romanized_verb_endings(self) -> Tuple[str, ...]:
+        """``reporting_endings_romanized`` for ``str.endswith``."""
+        return tuple(self.reporting_endings_romanized)
+
+    @functools.cached_property
+    def everyday_romanized(self) -> FrozenSet[str]:
+        """Everyday Banglish words never taken for misspelt symptom words."""
+        return ROMANIZED_WORDS | self.not_misspelt
+
+    @functools.cached_property
+    def romanized_vocabulary(self) -> FrozenSet[str]:
+        """Romanized words that misspellings are corrected to."""
+        return frozenset(
+            word
+            for word in self.romanized
+            if word.isascii()
+            and word.isalpha()
+            and len(word) >= _MIN_FUZZY_LENGTH
+            and word not in self.never_corrected_to
+        )
+
+    @functools.cached_property
+    def vocabulary(self) -> FrozenSet[str]:
+        """Every word that misspellings are corrected to."""
+        concepts = (
+            self.fever,
+            self.high,
+            self.shivering,
+            self.wound,
+            self.wound_sign,
+            self.calf,
+            self.leg,
+            self.swelling_sign,
+            self.clot,
+            self.chest,
+            self.chest_sign,
+            self.breath,
+            self.short,
+            self.breath_trouble,
+            self.breathless,
+            self.pain,
+            self.sudden,
+            self.severe,
+            self.unbearable,
+            self.limb,
+            self.circulation_sign,
+            self.feel_or_move,
+            self.fall,
+            self.cast,
+            self.tight,
+            self.operation,
+            self.post_op,
+            self.infection,
+            self.swelling,
+            self.urine,
+            self.nappy,
+            self.sign,
+        )
+        return (
+            frozenset(
+                word
+                for concept in concepts
+                for word in concept
+                if word.isalpha() and len(word) >= _MIN_FUZZY_LENGTH
+            )
+            | self.romanized_vocabulary
+        )
+
+
+_WORD_SECTIONS = ("english", "grammar", "spelling")
+_GLOSS_SECTIONS = ("bangla_script", "romanized", "romanized_also_english")
+_PHRASE_SECTIONS = ("general_question_phrases", "warning_question_phrases", "question_phrases")
+_TOP_LEVEL = frozenset(
+    ("version", "verb_forms", "phrases") + _WORD_SECTIONS + _GLOSS_SECTIONS + _PHRASE_SECTIONS
 )
-# Symptom and sign words (after glossing): a conditional on one of them
-# ("jor hole") makes a general question, and negation reaches across them
-# ("পুঁজ বা রস বের হচ্ছে না").
-SYMPTOM = (
-    FEVER
-    | SHIVERING
-    | WOUND_SIGN
-    | SWELLING_SIGN
-    | CLOT
-    | CHEST_SIGN
-    | BREATH
-    | BREATH_TROUBLE
-    | BREATHLESS
-    | PAIN
-    | UNBEARABLE
-    | CIRCULATION_SIGN
-    | FALL
-    | SLIP
-)
-# Bangla words for "very": they make a fever high only next to it ("খুব জ্বর",
-# "jor onek beshi"), since "অনেক দিন" is "many days".
-INTENSELY = _words("intensely")
-BEAR = _words("bear")
-_INTENSIFIER_WINDOW = 2
-_POST_NEGATION_WINDOW = 6
-# "অপারেশনের ৩ দিন পর": how far after the operation word "after" may come.
-_AFTER_OPERATION_WINDOW = 4
-_ABLE = "__able__"
-ROMANIZED_VOCABULARY = frozenset(
-    word
-    for word in ROMANIZED_GLOSSES
-    if word.isascii()
-    and word.isalpha()
-    and len(word) >= _MIN_FUZZY_LENGTH
-    and word not in _NEVER_CORRECTED_TO
-)
-VOCABULARY: FrozenSet[str] = (
-    frozenset(
-        word
-        for concept in _CONCEPTS
-        for word in concept
-        if word.isalpha() and len(word) >= _MIN_FUZZY_LENGTH
-    )
-    | ROMANIZED_VOCABULARY
-)
-# English nouns that take romanized Bangla endings ("operationer", "kneete").
-_NOUNS = WOUND | CALF | LEG | CHEST | LIMB | CAST | OPERATION | FEVER | BREATH | POST_OP
+_PHRASE_KEYS = frozenset({"first", "then", "within", "means"})
+# Characters that never belong to a listed word (a sign of a YAML slip).
+_NOT_IN_WORDS = re.compile(r"[:#,\[\]{}\"]")
+
+
+def _word_list(value: Any, where: str) -> FrozenSet[str]:
+    """Words of a space-separated string (or a list of such strings), normalised."""
+    parts = value if isinstance(value, list) else [value]
+    words: List[str] = []
+    for part in parts:
+        if not isinstance(part, str):
+            raise VocabularyError(f"{where}: expected words separated by spaces")
+        words.extend(normalise_word(word) for word in part.split())
+    if not words:
+        raise VocabularyError(f"{where}: the list is empty")
+    for word in words:
+        if _NOT_IN_WORDS.search(word) and word != "?":
+            raise VocabularyError(f"{where}: '{word}' is not a word")
+    repeated = sorted({word for word in words if words.count(word) > 1})
+    if repeated:
+        raise VocabularyError(f"{where}: listed twice: {' '.join(repeated)}")
+    return frozenset(words)
+
+
+def _section(data: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    section = data.get(name)
+    if not isinstance(section, dict) or not section:
+        raise VocabularyError(f"{name}: expected a list of named word lists")
+    return section
+
+
+def _gloss_table(section: Mapping[str, Any], name: str) -> Dict[str, FrozenSet[str]]:
+    table: Dict[str, Set[str]] = {}
+    for meaning, words in section.items():
+        glosses = _word_list(meaning, f"{name}: '{meaning}'")
+        for form in _word_list(words, f"{name}.{meaning}"):
+            table.setdefault(form, set()).update(glosses)
+    return {form: frozenset(glosses) for form, glosses in table.items()}
+
+
+def _phrases(entries: Any) -> Tuple[Phrase, ...]:
+    if not isinstance(entries, list) or not entries:
+        raise VocabularyError("phrases: expected a list of phrases")
+    phrases = []
+    for number, entry in enumerate(entries, start=1):
+        where = f"phrases #{number}"
+        if not isinstance(entry, dict) or set(entry) != _PHRASE_KEYS:
+            raise VocabularyError(f"{where}: needs exactly first, then, within, means")
+        within = entry["within"]
+        if not (isinstance(within, str) and within.isdigit() and int(within) >= 1):
+            raise VocabularyError(f"{where}: 'within' must be a number of words (1 or more)")
+        means = _word_list(entry["means"], f"{where}.means")
+        if len(means) != 1:
+            raise VocabularyError(f"{where}: 'means' must be one English word")
+        phrases.append(
+            Phrase(
+                first=_word_list(entry["first"], f"{where}.first"),
+                then=_word_list(entry["then"], f"{where}.then"),
+                within=int(within),
+                means=next(iter(means)),
+            )
+        )
+    return tuple(phrases)
+
+
+def _phrase_pattern(entries: Any, name: str) -> Pattern[str]:
+    """One case-insensitive pattern matching any of the phrases, as whole words."""
+    if not isinstance(entries, list) or not entries:
+        raise VocabularyError(f"{name}: expected a list of phrases")
+    phrases = []
+    for entry in entries:
+        if not isinstance(entry, str) or not entry.split() or _NOT_IN_WORDS.search(entry):
+            raise VocabularyError(f"{name}: '{entry}' is not a phrase")
+        phrases.append(" ".join(entry.lower().split()))
+    if len(set(phrases)) != len(phrases):
+        raise VocabularyError(f"{name}: a phrase is listed twice")
+    alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
+    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+
+
+def parse_lexicon(text: str) -> Lexicon:
+    """Build the vocabulary from the text of a ``red_flags.yml`` file.
+
+    Args:
+        text: The YAML text.
+
+    Returns:
+        The normalised word lists.
+
+    Raises:
+        VocabularyError: A section or list is missing, unknown, empty or
+            malformed, or a gloss means an English word no list has.
+    """
+    try:
+        data = yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - strings only
+    except yaml.YAMLError as error:
+        raise VocabularyError(f"not valid YAML: {error}") from error
+    if not isinstance(data, dict):
+        raise VocabularyError("expected named sections")
+    unknown = set(data) - _TOP_LEVEL
+    missing = _TOP_LEVEL - set(data)
+    if unknown or missing:
+        raise VocabularyError(
+            f"unknown sections: {sorted(unknown)}; missing sections: {sorted(missing)}"
+        )
+    if data["version"] != DATA_VERSION:
+        raise VocabularyError(f"version must be {DATA_VERSION}")
+    _section(data, "verb_forms")  # anchors for the phrases; used through them
+    lists: Dict[str, Any] = {}
+    for name in _WORD_SECTIONS:
+        for key, value in _section(data, name).items():
+            if key in lists:
+                raise VocabularyError(f"{name}.{key}: this list name is used twice")
+            lists[key] = _word_list(value, f"{name}.{key}")
+    # A drainage sign is a wound sign too ("the wound is oozing").
+    if "wound_sign" in lists and "drainage_sign" in lists:
+        lists["wound_sign"] = lists["wound_sign"] | lists["drainage_sign"]
+    for name in _PHRASE_SECTIONS:
+        lists[name] = _phrase_pattern(data[name], name)
+    for name in _GLOSS_SECTIONS:
+        lists[name] = _gloss_table(_section(data, name), name)
+    lists["phrases"] = _phrases(data["phrases"])
+    expected = {field.name for field in fields(Lexicon)}
+    if set(lists) != expected:
+        raise VocabularyError(
+            f"unknown lists: {sorted(set(lists) - expected)}; "
+            f"missing lists: {sorted(expected - set(lists))}"
+        )
+    lexicon = Lexicon(**lists)
+    _check_glosses(lexicon, frozenset().union(*(lists[key] for key in data["english"])))
+    return lexicon
+
+
+def _check_glosses(lexicon: Lexicon, english: FrozenSet[str]) -> None:
+    """Every gloss and phrase means a word of an English list (or a marker)."""
+    meanings = {
+        gloss
+        for table in (lexicon.bangla_script, lexicon.romanized, lexicon.romanized_also_english)
+        for glosses in table.values()
+        for gloss in glosses
+    } | {phrase.means for phrase in lexicon.phrases}
+    unknown = sorted(meanings - english - _MARKER_GLOSSES)
+    if unknown:
+        raise VocabularyError(f"glosses mean words no English list has: {' '.join(unknown)}")
+
+
+def load_lexicon(path: Path = DATA_FILE) -> Lexicon:
+    """Read and check a vocabulary file (see :func:`parse_lexicon`)."""
+    return parse_lexicon(path.read_text(encoding="utf-8"))
+
+
+@functools.lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    """The clinic's red-flag vocabulary, read from ``red_flags.yml`` once."""
+    return load_lexicon()
+
+
+def __getattr__(name: str) -> FrozenSet[str]:
+    """``VOCABULARY`` and ``ROMANIZED_VOCABULARY``, read from the file at first use."""
+    if name == "VOCABULARY":
+        return lexicon().vocabulary
+    if name == "ROMANIZED_VOCABULARY":
+        return lexicon().romanized_vocabulary
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- Misspellings ---------------------------------------------------------------
 
 
 def deletions(word: str) -> Set[str]:
@@ -625,7 +563,7 @@ def one_edit_variants(word: str) -> Set[str]:
 @functools.lru_cache(maxsize=1)
 def _deletion_index() -> Dict[str, FrozenSet[str]]:
     index: Dict[str, Set[str]] = {}
-    for word in VOCABULARY:
+    for word in lexicon().vocabulary:
         for key in deletions(word) | {word}:
             index.setdefault(key, set()).add(word)
     return {key: frozenset(words) for key, words in index.items()}
@@ -656,13 +594,15 @@ def spelling_matches(word: str) -> FrozenSet[str]:
 
     A typed word of three letters matches an English word only when one letter
     was dropped ("clf" -> "calf"), and a romanized Bangla word never: "jor",
-    "lal", "pa" are too short to tell a typo from another word.
+    "lal", "pa" are too short to tell a typo from another word. A romanized
+    word is matched only by a word with its first letter.
     """
+    lex = lexicon()
     if (
         len(word) < _MIN_TYPED_LENGTH
         or not word.isascii()
         or not word.isalpha()
-        or word in VOCABULARY
+        or word in lex.vocabulary
     ):
         return frozenset()
     index = _deletion_index()
@@ -675,8 +615,11 @@ def spelling_matches(word: str) -> FrozenSet[str]:
         if within_one_edit(word, candidate)
         and (
             len(word) >= _MIN_FUZZY_LENGTH
-            or (len(candidate) == len(word) + 1 and candidate not in ROMANIZED_VOCABULARY)
+            or (len(candidate) == len(word) + 1 and candidate not in lex.romanized_vocabulary)
         )
+        # A typo keeps a romanized word's first letter: "khola" (open) and
+        # "dhula" (dust) are other words than "phola", "phula" (swollen).
+        and not (candidate in lex.romanized_vocabulary and candidate[0] != word[0])
     )
 
 
@@ -690,6 +633,9 @@ def _temperature(form: str) -> bool:
         return False
     value = float(match.group(1))
     return 38.0 <= value <= 43.0 or 100.4 <= value <= 110.0
+
+
+# --- Sentences ------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -727,18 +673,20 @@ class _Sentence:
             return False
         if FUSED_NEGATION in self.forms[index]:
             return True
+        lex = lexicon()
         end = min(len(self.forms), index + 1 + _POST_NEGATION_WINDOW)
         for i in range(index + 1, end):
             forms = self.forms[i]
-            if forms & POST_NEGATION or FUSED_NEGATION in forms:
+            if forms & lex.negation_after or FUSED_NEGATION in forms:
                 return True
-            if self._is_punct(i) or not forms & (NEGATION_TRANSPARENT | SYMPTOM):
+            if self._is_punct(i) or not forms & (lex.negation_transparent | lex.symptom):
                 return False
         return False
 
     def negated(self, index: int) -> bool:
         start = max(0, index - _NEGATION_WINDOW)
-        if any(self.forms[i] & NEGATION for i in range(start, index)):
+        negation = lexicon().negation
+        if any(self.forms[i] & negation for i in range(start, index)):
             return True
         return self.negated_after(index)
 
@@ -761,56 +709,177 @@ class _Sentence:
         )
 
     def after_operation(self) -> bool:
-        """'after the op', 'since surgery', 'operated', 'the cast', 'অপারেশনের পর'."""
-        if self.has(POST_OP):
+        """'after the op', 'since surgery', 'operated', 'the cast', 'অপারেশনের পর';
+        not 'never had any operation, not even stitches'."""
+        lex = lexicon()
+        if self.has_affirmed(lex.post_op):
             return True
-        for index in self.positions(OPERATION):
+        for index in self.positions(lex.operation):
+            if self.negated(index):
+                continue
             start = max(0, index - _NEGATION_WINDOW)
-            if any(self.forms[i] & AFTER for i in range(start, index)):
+            if any(self.forms[i] & lex.after for i in range(start, index)):
                 return True
             if self.bangla:
                 end = min(len(self.forms), index + 1 + _AFTER_OPERATION_WINDOW)
-                if any(self.forms[i] & AFTER_FOLLOWING for i in range(index + 1, end)):
+                if any(self.forms[i] & lex.after_following for i in range(index + 1, end)):
                     return True
         return False
 
     def fall(self) -> bool:
-        """A fall, trip or slip of the patient (not a slipped disc)."""
-        if self.has_affirmed(FALL):
+        """A fall, trip or slip of the patient (not a slipped disc, a kneecap
+        that slips or a long trip)."""
+        lex = lexicon()
+        trip = frozenset({"trip"})
+        for index in self.positions(lex.fall):
+            before = self.forms[index - 1] if index else frozenset()
+            if (
+                self.negated(index)
+                or self.forms[index] & lex.found
+                or (self.forms[index] & trip and before & lex.journey_before_trip)
+            ):
+                continue
             return True
-        for index in self.positions(SLIP):
+        if self.has(lex.slips_by_itself):
+            return False
+        for index in self.positions(lex.slip):
             following = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
-            if not self.negated(index) and not following & NOT_A_FALL_AFTER_SLIP:
+            if not self.negated(index) and not following & lex.not_a_fall_after_slip:
                 return True
         return False
 
     def general_question(self) -> bool:
         """A question about people in general, not a report about someone now."""
+        lex = lexicon()
         if self.bangla:
             # "jor hoise", "পা ফুলে গেছে", "এখন": someone's symptoms now.
-            if self.has(frozenset({REPORT_MARK})) or self.has(URGENCY):
+            if self.has(frozenset({REPORT_MARK})) or self.has(lex.urgency):
                 return False
-            if self.has(GENERAL_CUE) or self._only_hypothetical_symptoms():
+            if self.has(lex.general_cue) or self._only_hypothetical_symptoms():
                 return True
-        if _GENERAL_QUESTION.search(self.text):
+        if lex.general_question_phrases.search(self.text):
             return True
         first = self.forms[0] if self.forms else frozenset()
         second = self.forms[1] if len(self.forms) > 1 else frozenset()
         # "can't feel my leg" opens with a modal too, but reports a symptom, and
         # "can you help, his toes are blue" asks for help with one.
         if (
-            first & HYPOTHETICAL_START
-            and not second & (NEGATION | ASKING_FOR_HELP)
+            first & lex.hypothetical_start
+            and not second & (lex.negation | lex.asking_for_help)
             and "n't" not in first
         ):
             return True
-        return bool(first & QUESTION_START) and not self.has(PERSONAL)
+        return bool(first & lex.question_start) and not self.has(lex.personal)
+
+    def signs_asked_about(self, operated: bool) -> bool:
+        """A question about warning signs after an operation, or of an infection
+        or a clot: 'what are the warning signs after the operation?', 'what
+        signs of infection should I look for?', 'অপারেশনের পর কী কী লক্ষণ দেখলে
+        ডাক্তার দেখাব?', 'operation er por ki dekhle hospital e jabo?'.
+
+        Args:
+            operated: Whether this or an earlier sentence is after an operation.
+        """
+        lex = lexicon()
+        names_signs = (
+            self.has(lex.sign)
+            # "a sign of infection", but not "before I sign the form"
+            or self.has_sequence(frozenset({"sign"}), frozenset({"of", "that"}))
+            or bool(lex.warning_question_phrases.search(self.text))
+        )
+        if not names_signs and self.bangla and self.has(lex.on_seeing):
+            # "কী দেখলে...": asks what to watch for, when no sign is named.
+            names_signs = self.has(lex.question_words) and not self._symptom_positions()
+        if not names_signs or self.has(lex.progress):
+            return False
+        return operated or self.has(lex.infection | lex.clot | lex.wound | lex.warning)
+
+    def without_prevention(self) -> _Sentence:
+        """The sentence with the signs it asks how to prevent, or asks the risk
+        of, blanked: 'how can I avoid an infection', 'risk of a blood clot',
+        'ইনফেকশন এড়াতে কী করব'. In Bangla the sign comes before the verb.
+        """
+        lex = lexicon()
+        starts = self.positions(lex.prevention)
+        if not starts:
+            return self
+        blanked: Set[int] = set()
+        for index in starts:
+            blanked.add(index)
+            for i in range(index + 1, min(len(self.forms), index + 1 + _POST_NEGATION_WINDOW)):
+                if self._is_punct(i):
+                    break
+                blanked.add(i)
+            if self.bangla:
+                for i in range(index - 1, max(-1, index - 1 - _NEGATION_WINDOW), -1):
+                    if self._is_punct(i):
+                        break
+                    blanked.add(i)
+        forms = [frozenset() if i in blanked else f for i, f in enumerate(self.forms)]
+        return _Sentence(forms, self.text, self.punct, self.bangla)
+
+    def wound_sign(self) -> bool:
+        """A wound sign, not negated and not something a person does: 'the
+        wound opened', but not 'when can I open the dressing?'."""
+        lex = lexicon()
+        for index in self.positions(lex.wound_sign):
+            if self.negated(index):
+                continue
+            before = self.forms[index - 1] if index else frozenset()
+            if self.forms[index] & lex.opening and before & lex.someone_opens:
+                continue
+            return True
+        return False
+
+    def bone_or_metal_showing(self) -> bool:
+        """'I can see the bone', 'the plate is showing', 'স্ক্রু বের হয়ে আছে';
+        not on an X-ray ('x-ray te plate dekha jay')."""
+        lex = lexicon()
+        return (
+            self.has(lex.bone_or_metal)
+            and self.has_affirmed(lex.exposed)
+            and not self.has(lex.imaging)
+        )
+
+    def clot_named(self) -> bool:
+        """A blood clot or DVT named, not to ask what it is ('what is DVT?',
+        'what does DVT mean?')."""
+        lex = lexicon()
+        if self.has(lex.definition):
+            return False
+        what = frozenset({"what"})
+        to_be = frozenset({"is", "'s", "are"})
+        for index in self.positions(lex.clot):
+            if self.negated(index):
+                continue
+            # "what is a blood clot", "what's DVT"
+            before = self.forms[max(0, index - 4) : index]
+            if any(forms & what for forms in before) and any(forms & to_be for forms in before):
+                continue
+            return True
+        return False
+
+    def no_urine(self) -> bool:
+        """'he hasn't peed since morning', 'no wet nappy', 'প্রস্রাব হচ্ছে না',
+        'hisu kore nai', 'ডায়াপার ভিজছে না', 'diaper shukno'."""
+        lex = lexicon()
+        if (
+            any(self.negated(i) for i in self.positions(lex.urine))
+            or self.negated_verb(lex.urine)
+            or self.unable_after(lex.urine)
+            or self.near(lex.urine, lex.stopped, 2)
+        ):
+            return True
+        return self.has(lex.nappy) and (
+            self.has(lex.dry) or any(self.negated(i) for i in self.positions(lex.wet))
+        )
 
     def _symptom_positions(self) -> List[int]:
+        symptom = lexicon().symptom
         return [
             i
             for i, forms in enumerate(self.forms)
-            if forms & SYMPTOM or any(_temperature(form) for form in forms)
+            if forms & symptom or any(_temperature(form) for form in forms)
         ]
 
     def _only_hypothetical_symptoms(self) -> bool:
@@ -821,23 +890,25 @@ class _Sentence:
         symptoms = self._symptom_positions()
         if not symptoms:
             return False
+        lex = lexicon()
         covered: Set[int] = set()
-        for index in self.positions(CONDITIONAL_AFTER):
+        for index in self.positions(lex.conditional_after):
             covered.update(range(max(0, index - 4), index))
-        for index in self.positions(CONDITIONAL_BEFORE):
+        for index in self.positions(lex.conditional_before):
             covered.update(range(index + 1, index + 7))
-        asks = self.has(QUESTION_PARTICLE) or "?" in self.text
-        if asks and not self.has(PERSONAL):
-            for index in self.positions(HABITUAL):
+        asks = self.has(lex.question_particle) or "?" in self.text
+        if asks and not self.has(lex.personal):
+            for index in self.positions(lex.habitual):
                 covered.update(range(max(0, index - 2), index))
         return all(index in covered for index in symptoms)
 
     def negated_verb(self, verbs: FrozenSet[str]) -> bool:
         """'can't feel', 'cannot move', 'unable to breathe': inability, not denial."""
+        negation = lexicon().negation | {"unable", "cannot"}
         for index in self.positions(verbs):
             start = max(0, index - _NEGATION_WINDOW)
             window = set().union(*self.forms[start:index]) if index else set()
-            if window & (NEGATION | {"unable", "cannot"}):
+            if window & negation:
                 return True
         return False
 
@@ -845,6 +916,7 @@ class _Sentence:
         """'শ্বাস নিতে পারছে না', 'pa nadate parche na': cannot (breathe, move...)."""
         if not self.bangla:
             return False
+        negation_after = lexicon().negation_after
         for index in self.positions(concept):
             end = min(len(self.forms), index + 1 + _POST_NEGATION_WINDOW)
             for i in range(index + 1, end):
@@ -852,7 +924,7 @@ class _Sentence:
                     break
                 if _ABLE in self.forms[i]:
                     following = self.forms[i + 1] if i + 1 < len(self.forms) else frozenset()
-                    if FUSED_NEGATION in self.forms[i] or following & POST_NEGATION:
+                    if FUSED_NEGATION in self.forms[i] or following & negation_after:
                         return True
         return False
 
@@ -865,61 +937,70 @@ class _Sentence:
         return any(self.negated_after(i) for i in self.positions(SUBSIDING))
 
 
-def _fused_negation(word: str, suffixes: Sequence[str], glosses: Dict[str, FrozenSet[str]]) -> str:
+# --- Word forms -----------------------------------------------------------------
+
+
+def _fused_negation(
+    word: str, suffixes: Sequence[str], glosses: Mapping[str, FrozenSet[str]]
+) -> str:
     """The word without a negation written onto it ("hoyni" -> "hoy"), else ''."""
+    lex = lexicon()
     for suffix in suffixes:
         rest = word[: -len(suffix)]
         if (
             word.endswith(suffix)
             and len(rest) >= 2
-            and (rest in NEGATION_TRANSPARENT or rest in glosses or rest in REPORTING)
+            and (rest in lex.negation_transparent or rest in glosses or rest in lex.reporting)
         ):
             return rest
     return ""
 
 
-_BANGLA_NEGATION_SUFFIXES = tuple(normalise_word(s) for s in ("না", "নি"))
-_ROMANIZED_NEGATION_SUFFIXES = ("na", "ni")
-
-
 def _bangla_forms(word: str) -> Set[str]:
     """Forms of a word in Bangla script (already normalised)."""
+    lex = lexicon()
     forms = {word, to_ascii_digits(word)} | bangla_stems(word)
-    rest = _fused_negation(word, _BANGLA_NEGATION_SUFFIXES, BANGLA_GLOSSES)
+    rest = _fused_negation(word, _BANGLA_NEGATION_SUFFIXES, lex.bangla_script)
     if rest:
         forms |= {rest, FUSED_NEGATION}
     if word.startswith(_ABLE_BANGLA_PREFIX):
         forms.add(_ABLE)
         if word.endswith(_BANGLA_NEGATION_SUFFIXES):
             forms.add(FUSED_NEGATION)
-    if word in REPORTING or (word.endswith(_REPORTING_BANGLA_ENDINGS) and word not in _NOT_VERBS):
+    if word in lex.reporting or (
+        word.endswith(lex.bangla_verb_endings) and word not in lex.not_verbs
+    ):
         forms.add(REPORT_MARK)
     for form in list(forms):
-        forms |= BANGLA_GLOSSES.get(form, frozenset())
+        forms |= lex.bangla_script.get(form, frozenset())
     return forms
 
 
 def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: bool) -> Set[str]:
     """Forms of an English or romanized Bangla word."""
+    lex = lexicon()
     lower = normalise_word(token.lower_)
-    forms = {lower, token.lemma_.lower(), token.norm_.lower()}
+    forms = {lower, token.norm_.lower()}
+    # English lemmas of Banglish words mislead: "pura" (whole) is not "pus".
+    if not (bangla_sentence and lower in lex.everyday_romanized):
+        forms.add(token.lemma_.lower())
     if lower.endswith("n't") or lower in {"cannot", "cant", "dont", "didnt", "wont", "isnt"}:
         forms.add("n't")
     # Everyday Banglish words are not misspelt symptom words ("pani" is water),
     # and English words are not misspelt romanized ones ("kate" is no "kata").
-    if lower not in confusables and not (bangla_sentence and lower in _NOT_MISSPELT):
+    if lower not in confusables and not (bangla_sentence and lower in lex.everyday_romanized):
         corrections = spelling_matches(lower)
-        forms |= corrections if bangla_sentence else corrections - ROMANIZED_VOCABULARY
-    if lower.isalpha() and lower not in _NOT_INFLECTED and lower not in ROMANIZED_WORDS:
-        for ending in _ROMANIZED_NOUN_ENDINGS:
+        forms |= corrections if bangla_sentence else corrections - lex.romanized_vocabulary
+    if lower.isalpha() and lower not in lex.not_inflected and lower not in ROMANIZED_WORDS:
+        for ending in lex.romanized_noun_endings:
             stem = lower[: -len(ending)]
             if (
                 lower.endswith(ending)
                 and len(stem) >= 3
-                and (stem in ROMANIZED_GLOSSES or (len(stem) >= 4 and stem in _NOUNS))
+                and (stem in lex.romanized or (len(stem) >= 4 and stem in lex.nouns))
             ):
                 forms.add(stem)
-    rest = _fused_negation(lower, _ROMANIZED_NEGATION_SUFFIXES, ROMANIZED_GLOSSES)
+    rest = _fused_negation(lower, _ROMANIZED_NEGATION_SUFFIXES, lex.romanized)
     if rest and len(rest) >= 3:
         forms |= {rest, FUSED_NEGATION}
     able = _ABLE_ROMANIZED.match(lower)
@@ -927,17 +1008,17 @@ def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: boo
         forms.add(_ABLE)
         if able.group(1):
             forms.add(FUSED_NEGATION)
-    if lower in REPORTING or (
+    if lower in lex.reporting or (
         bangla_sentence
         and len(lower) >= 4
-        and lower.endswith(_REPORTING_ROMANIZED_ENDINGS)
-        and lower not in _ENGLISH_WITH_REPORTING_ENDINGS
+        and lower.endswith(lex.romanized_verb_endings)
+        and lower not in lex.english_with_reporting_endings
     ):
         forms.add(REPORT_MARK)
     for form in list(forms):
-        forms |= ROMANIZED_GLOSSES.get(form, frozenset())
+        forms |= lex.romanized.get(form, frozenset())
         if bangla_sentence:
-            forms |= AMBIGUOUS_ROMANIZED_GLOSSES.get(form, frozenset())
+            forms |= lex.romanized_also_english.get(form, frozenset())
     return forms
 
 
@@ -955,21 +1036,27 @@ def _is_bangla_word(token: Token) -> bool:
     if has_bangla(token.text):
         return True
     lower = token.lower_
-    return lower in ROMANIZED_STRONG or lower in ROMANIZED_GLOSSES
+    return lower in ROMANIZED_STRONG or lower in lexicon().romanized
 
 
 def _apply_phrases(forms: List[Set[str]]) -> None:
-    """Gloss multi-word expressions ("বের হচ্ছে", "pore geche") on their last word."""
+    """Gloss multi-word expressions ("বের হচ্ছে", "pore geche", "surgical
+    area") on their last word, and read words by the word after them: "গরম
+    সেঁক" or "a warm compress" is not a hot leg, a "blood test" no bleeding.
+    """
+    lex = lexicon()
     for index in range(len(forms) - 1):
-        if forms[index + 1] & APPLIED:
-            forms[index] -= {"hot", "cold"}
-    for first, second, window, gloss in PHRASES:
+        if forms[index + 1] & lex.applied:
+            forms[index] -= {"hot", "cold", "warm"}
+        if "blood" in forms[index] and forms[index + 1] & lex.blood_compound:
+            forms[index] -= lex.drainage_sign
+    for phrase in lex.phrases:
         for i, word_forms in enumerate(forms):
-            if not word_forms & first:
+            if not word_forms & phrase.first:
                 continue
-            for j in range(i + 1, min(len(forms), i + 1 + window)):
-                if forms[j] & second:
-                    forms[j].add(gloss)
+            for j in range(i + 1, min(len(forms), i + 1 + phrase.within)):
+                if forms[j] & phrase.then:
+                    forms[j].add(phrase.means)
                     break
 
 
@@ -988,8 +1075,7 @@ def _sentences(doc: Doc) -> Iterable[_Sentence]:
     for span in spans:
         bangla = any(_is_bangla_word(token) for token in span)
         forms = [set(_token_forms(token, confusables, bangla)) for token in span]
-        if bangla:
-            _apply_phrases(forms)
+        _apply_phrases(forms)
         yield _Sentence(
             [frozenset(word_forms) for word_forms in forms],
             span.text,
@@ -998,19 +1084,80 @@ def _sentences(doc: Doc) -> Iterable[_Sentence]:
         )
 
 
+# --- Rules ----------------------------------------------------------------------
+
+
 def _high_temperature(sentence: _Sentence) -> bool:
     """A temperature reading in °C or °F, in ASCII or Bangla digits ("১০৩")."""
     return any(_temperature(form) for forms in sentence.forms for form in forms)
 
 
-def _sentence_flags(s: _Sentence, operation_mentioned: bool) -> Set[str]:
+def _sign_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]:
+    """Wound, clot, swelling, cast and circulation signs, told or asked about.
+
+    "is yellow drainage from the incision normal?", "what does it mean if the
+    stitches are warm?" and "should I worry if his toes are blue in the cast?"
+    are as urgent as the same signs reported.
+
+    Args:
+        s: The sentence, without the signs it asks how to prevent.
+        after_operation: Whether the message places itself after an operation.
+        operated: Whether this sentence or an earlier one does (a swelling told
+            before the operation is named is the reason for it, not after it).
+    """
+    lex = lexicon()
+    flags: Set[str] = set()
+    text = s.text.lower()
+    drainage = s.has_affirmed(lex.drainage_sign)
+    operated_part = s.has(lex.limb) or s.has(lex.leg) or s.has(lex.hip)
+    if (
+        (s.has(lex.wound) and s.wound_sign())
+        or (s.has(lex.cast) and drainage)
+        or s.bone_or_metal_showing()
+        or (operated and s.has_affirmed(lex.infection))
+        or (operated and operated_part and (drainage or s.has_affirmed(lex.hot_sign)))
+    ):
+        flags.add(WOUND_PROBLEM)
+    calf = s.has(lex.calf) or bool(_LOWER_LEG.search(text))
+    if (
+        (calf and s.has_affirmed(lex.swelling_sign))
+        or s.clot_named()
+        or (s.has(lex.leg) and s.has_affirmed(lex.swelling) and s.has_affirmed(lex.pain))
+    ):
+        flags.add(CALF_SWELLING)
+    if operated and not flags and s.has_affirmed(lex.swelling):
+        flags.add(POST_OP_SWELLING)
+    limb = s.has(lex.limb) or s.has(lex.cast)
+    if limb and (
+        s.has_affirmed(lex.circulation_sign)
+        or s.negated_verb(lex.feel_or_move)
+        or s.denied_after(lex.feel_or_move)
+        or s.unable_after(lex.feel_or_move)
+    ):
+        flags.add(LIMB_CIRCULATION)
+    if "pins and needles" in text and limb:
+        flags.add(LIMB_CIRCULATION)
+    if (
+        s.has(lex.cast)
+        and s.has_affirmed(lex.tight)
+        and (s.has(lex.pain) or s.has(lex.swelling_sign))
+    ):
+        flags.add(LIMB_CIRCULATION)
+    if s.no_urine() and (s.has(lex.cast) or after_operation or s.has(lex.child)):
+        flags.add(NO_URINE)
+    return flags
+
+
+def _sentence_flags(s: _Sentence, operation_mentioned: bool, operated: bool) -> Set[str]:
     """Red flags in one sentence.
 
     Args:
         s: The sentence.
         operation_mentioned: Whether any sentence of the message places it
             after an operation ("She had the VRO last month. Today she fell.").
+        operated: Whether this sentence or an earlier one does.
     """
+    lex = lexicon()
     flags: Set[str] = set()
     after_operation = operation_mentioned or s.after_operation()
     text = s.text.lower()
@@ -1018,50 +1165,41 @@ def _sentence_flags(s: _Sentence, operation_mentioned: bool) -> Set[str]:
     # Breathing and chest pain are flagged even inside general questions:
     # a missed emergency costs more than an unnecessary warning.
     if (
-        s.has_affirmed(BREATHLESS)
-        or s.has_sequence(SHORT, _words("of"), BREATH)
-        or s.negated_verb(BREATH)
-        or (s.has_affirmed(BREATH) and s.has(BREATH_TROUBLE))
-        or s.unable_after(BREATH)
+        s.has_affirmed(lex.breathless)
+        or s.has_sequence(lex.short, frozenset({"of"}), lex.breath)
+        or s.negated_verb(lex.breath)
+        or (s.has_affirmed(lex.breath) and s.has(lex.breath_trouble))
+        or s.unable_after(lex.breath)
     ):
         flags.add(BREATHLESSNESS)
-    if s.has(CHEST) and s.has_affirmed(CHEST_SIGN):
+    if s.has(lex.chest) and s.has_affirmed(lex.chest_sign):
         flags.add(CHEST_PAIN)
+    # So are questions about the warning signs after an operation; the signs
+    # they name are the ones asked about, not someone's.
+    if s.signs_asked_about(operated):
+        flags.add(WARNING_SIGNS_QUESTION)
+        return flags
+    flags |= _sign_flags(s.without_prevention(), after_operation, operated)
+    # Fever, pain and falls asked about in general ("will I get a fever after
+    # the operation?") describe nobody's symptoms.
     if s.general_question():
         return flags
 
-    high = s.has(HIGH) or s.near(FEVER, INTENSELY, _INTENSIFIER_WINDOW) or s.fever_persists()
-    mild_only = s.has(MILD) and not high
-    if s.has_affirmed(FEVER) and (
-        high or s.has(SHIVERING) or _high_temperature(s) or (after_operation and not mild_only)
+    high = (
+        s.has(lex.high) or s.near(lex.fever, INTENSELY, _INTENSIFIER_WINDOW) or s.fever_persists()
+    )
+    mild_only = s.has(lex.mild) and not high
+    if s.has_affirmed(lex.fever) and (
+        high or s.has(lex.shivering) or _high_temperature(s) or (after_operation and not mild_only)
     ):
         flags.add(HIGH_FEVER)
     if "burning up" in text:
         flags.add(HIGH_FEVER)
-    if (s.has(WOUND) and s.has_affirmed(WOUND_SIGN)) or (
-        s.has(CAST) and s.has_affirmed(DRAINAGE_SIGN)
-    ):
-        flags.add(WOUND_PROBLEM)
-    calf = s.has(CALF) or bool(_LOWER_LEG.search(text))
-    if (calf and s.has_affirmed(SWELLING_SIGN)) or (s.has_affirmed(CLOT) and (s.has(LEG) or calf)):
-        flags.add(CALF_SWELLING)
-    if s.has_affirmed(PAIN) and (s.has(SUDDEN) or (s.has(SEVERE) and after_operation)):
+    if s.has_affirmed(lex.pain) and (s.has(lex.sudden) or (s.has(lex.severe) and after_operation)):
         flags.add(SEVERE_PAIN)
-    if s.has_affirmed(UNBEARABLE) or (s.has(PAIN) and s.unable_after(BEAR)):
+    if s.has_affirmed(lex.unbearable) or (s.has(lex.pain) and s.unable_after(BEAR)):
         flags.add(SEVERE_PAIN)
-    limb = s.has(LIMB) or s.has(CAST)
-    if limb and (
-        s.has_affirmed(CIRCULATION_SIGN)
-        or s.negated_verb(FEEL_OR_MOVE)
-        or s.denied_after(FEEL_OR_MOVE)
-        or s.unable_after(FEEL_OR_MOVE)
-    ):
-        flags.add(LIMB_CIRCULATION)
-    if "pins and needles" in text and limb:
-        flags.add(LIMB_CIRCULATION)
-    if s.has(CAST) and s.has_affirmed(TIGHT) and (s.has(PAIN) or s.has(SWELLING_SIGN)):
-        flags.add(LIMB_CIRCULATION)
-    if s.fall() and (s.has(OPERATION) or after_operation):
+    if s.fall() and (s.has(lex.operation) or after_operation):
         flags.add(FALL_AFTER_SURGERY)
     return flags
 
@@ -1078,8 +1216,37 @@ def detect_red_flags(doc: Doc) -> List[str]:
         Sorted red-flag names; empty when the message describes none.
     """
     sentences = list(_sentences(doc))
-    operation_mentioned = any(sentence.after_operation() for sentence in sentences)
+    after = [sentence.after_operation() for sentence in sentences]
+    operation_mentioned = any(after)
     found: Set[str] = set()
-    for sentence in sentences:
-        found |= _sentence_flags(sentence, operation_mentioned)
+    for index, sentence in enumerate(sentences):
+        found |= _sentence_flags(sentence, operation_mentioned, any(after[: index + 1]))
     return sorted(found)
+
+
+_QUESTION_MARKS = ("?", "\uff1f", "\u061f")  # ASCII, full-width, Arabic
+_WORD = re.compile(r"[\w'\u0980-\u09ff]+")
+
+
+def phrased_as_question(text: str) -> bool:
+    """Whether a message is phrased as a question rather than a report.
+
+    A question mark, a first word such as "is", "should" or "how", a Bangla or
+    romanized question word anywhere ("এটা কি স্বাভাবিক", "kivabe bujhbo"), or
+    a phrase such as "is it normal" or "should I worry".
+
+    Args:
+        text: The message as typed.
+
+    Returns:
+        True for a question.
+    """
+    if any(mark in text for mark in _QUESTION_MARKS):
+        return True
+    lex = lexicon()
+    words = [normalise_word(word) for word in _WORD.findall(text.replace("\u2019", "'"))]
+    if not words:
+        return False
+    if words[0] in lex.question_words_start or any(w in lex.question_words for w in words):
+        return True
+    return bool(lex.question_phrases.search(" ".join(words)))

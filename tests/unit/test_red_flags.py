@@ -1,20 +1,52 @@
-"""The rule-based red-flag detector.
+"""The rule-based red-flag detector and its vocabulary file.
 
 The parametrised English phrasings come from tests/data/red_flag_phrasings.yml,
 written separately from the rules by someone who did not see them; the Bangla
-and romanized Bangla ones in the same file were written with the rules.
+and romanized Bangla ones, and the ``flagged_as``, ``near_misses`` and
+``phrased_as`` sections, were written with the rules.
 """
 
-from typing import List
+from dataclasses import fields
+from pathlib import Path
+from typing import Iterator, List, Tuple
 
 import pytest
+from rasa.nlu.constants import SPACY_DOCS
+from rasa.nlu.utils.spacy_utils import SpacyModel
+from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.training_data.message import Message
 from spacy.language import Language
 
 from bot.nlu import red_flags
-from bot.nlu.red_flags import detect_red_flags, spelling_matches
+from bot.nlu.bangla import normalise_word
+from bot.nlu.red_flag_detector import RED_FLAG_QUESTION, RED_FLAGS, URGENT_INTENT, RedFlagDetector
+from bot.nlu.red_flags import (
+    DATA_FILE,
+    Lexicon,
+    VocabularyError,
+    detect_red_flags,
+    lexicon,
+    load_lexicon,
+    parse_lexicon,
+    phrased_as_question,
+    spelling_matches,
+)
 from tests.conftest import TEST_DATA, load_yaml
 
 PHRASINGS = load_yaml(TEST_DATA / "red_flag_phrasings.yml")
+
+
+def _flagged_as() -> Iterator[Tuple[str, str, str]]:
+    for flag, languages in PHRASINGS["flagged_as"].items():
+        for language, texts in languages.items():
+            for text in texts:
+                yield flag, language, text
+
+
+def _near_misses() -> Iterator[Tuple[str, str]]:
+    for language, texts in PHRASINGS["near_misses"].items():
+        for text in texts:
+            yield language, text
 
 
 @pytest.mark.parametrize("text", PHRASINGS["urgent"])
@@ -57,8 +89,10 @@ def test_negated_signs_are_not_flagged(nlp: Language, text: str) -> None:
     assert detect_red_flags(nlp(text)) == []
 
 
-def test_general_question_about_warning_signs_is_not_a_report(nlp: Language) -> None:
-    assert detect_red_flags(nlp("what are the warning signs of wound infection?")) == []
+def test_a_question_about_warning_signs_after_surgery_has_its_own_flag(nlp: Language) -> None:
+    assert detect_red_flags(nlp("what are the warning signs of wound infection?")) == [
+        red_flags.WARNING_SIGNS_QUESTION
+    ]
 
 
 def test_breathing_trouble_is_flagged_even_inside_a_question(nlp: Language) -> None:
@@ -184,8 +218,6 @@ def test_a_negation_that_reports_a_sign_is_flagged(nlp: Language, text: str) -> 
     [
         ("অপারেশনের পর জ্বর হলে কী করব?", "অপারেশনের পর জ্বর হয়েছে, কী করব?"),
         ("operation er por jor hole ki korbo?", "operation er por jor hoise, ki korbo?"),
-        ("jodi pa thanda hoy ki korbo?", "pa thanda hoye geche ki korbo?"),
-        ("অপারেশনের পর কি পা ফুলে যায়?", "অপারেশনের পর পায়ের গোছা ফুলে গেছে"),
     ],
 )
 def test_a_question_about_what_if_is_not_a_report(
@@ -193,6 +225,22 @@ def test_a_question_about_what_if_is_not_a_report(
 ) -> None:
     assert detect_red_flags(nlp(question)) == []
     assert detect_red_flags(nlp(report))
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # circulation, post-op swelling and wound signs count even as "what if"
+        ("jodi pa thanda hoy ki korbo?", [red_flags.LIMB_CIRCULATION]),
+        ("অপারেশনের পর কি পা ফুলে যায়?", [red_flags.POST_OP_SWELLING]),
+        ("what if the stitches start leaking?", [red_flags.WOUND_PROBLEM]),
+        ("will the calf swell after the hip operation?", [red_flags.CALF_SWELLING]),
+    ],
+)
+def test_a_question_about_what_if_is_urgent_for_wound_clot_swelling_and_circulation(
+    nlp: Language, question: str, expected: List[str]
+) -> None:
+    assert detect_red_flags(nlp(question)) == expected
 
 
 def test_a_stated_symptom_beside_a_what_if_question_is_flagged(nlp: Language) -> None:
@@ -282,3 +330,160 @@ def test_everyday_banglish_is_not_taken_for_misspelt_symptoms(nlp: Language, tex
 )
 def test_english_words_are_not_read_as_romanized_bangla(nlp: Language, text: str) -> None:
     assert detect_red_flags(nlp(text)) == []
+
+
+# --- Signs asked as questions, new signs, near misses -------------------------
+
+
+@pytest.mark.parametrize(("flag", "language", "text"), list(_flagged_as()))
+def test_signs_told_or_asked_have_their_flag(
+    nlp: Language, flag: str, language: str, text: str
+) -> None:
+    assert flag in detect_red_flags(nlp(text)), f"{language}: {text}"
+
+
+@pytest.mark.parametrize("text", PHRASINGS["flagged_as"][red_flags.WARNING_SIGNS_QUESTION]["en"])
+def test_a_warning_signs_question_is_not_also_read_as_the_signs_it_names(
+    nlp: Language, text: str
+) -> None:
+    assert detect_red_flags(nlp(text)) == [red_flags.WARNING_SIGNS_QUESTION]
+
+
+@pytest.mark.parametrize(("language", "text"), list(_near_misses()))
+def test_near_misses_are_not_flagged(nlp: Language, language: str, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == [], f"{language}: {text}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "is it common to get a blood clot after surgery? my son's calf is swollen",
+        "অপারেশনের পর পা ফুলে গেছে, রক্ত জমাট বাঁধার ঝুঁকি আছে?",
+    ],
+)
+def test_a_risk_question_does_not_hide_a_sign_told_beside_it(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text))
+
+
+def test_swelling_told_before_an_operation_is_named_is_not_after_it(nlp: Language) -> None:
+    text = "My knee swells after long walks. How long is the recovery after the DFO?"
+    assert detect_red_flags(nlp(text)) == []
+    assert detect_red_flags(nlp("She had the DFO last week. Now her knee is swollen.")) == [
+        red_flags.POST_OP_SWELLING
+    ]
+
+
+@pytest.mark.parametrize("text", PHRASINGS["phrased_as"]["question"])
+def test_questions_are_recognised(text: str) -> None:
+    assert phrased_as_question(text)
+
+
+@pytest.mark.parametrize("text", PHRASINGS["phrased_as"]["report"])
+def test_reports_are_not_questions(text: str) -> None:
+    assert not phrased_as_question(text)
+
+
+@pytest.mark.parametrize(
+    ("typed", "other_word"),
+    [("khola", "phola"), ("chola", "phola"), ("dhula", "phula")],
+)
+def test_a_romanized_typo_keeps_the_first_letter(typed: str, other_word: str) -> None:
+    assert other_word not in spelling_matches(typed)
+
+
+# --- The detector component ------------------------------------------------------
+
+
+def _process(nlp: Language, text: str) -> Message:
+    message = Message(data={TEXT: text})
+    message.set(SPACY_DOCS[TEXT], nlp(text))
+    message.set(INTENT, {"name": "faq", "confidence": 0.9})
+    RedFlagDetector().process([message], SpacyModel(model=nlp, model_name="en_clinic"))
+    return message
+
+
+@pytest.mark.parametrize(
+    ("text", "question"),
+    [
+        ("is yellow drainage from the incision normal?", True),
+        ("সেলাইয়ে ইনফেকশন হয়েছে কিনা কিভাবে বুঝবো", True),
+        ("his wound is leaking and smells bad", False),
+    ],
+)
+def test_the_detector_says_whether_an_urgent_message_was_a_question(
+    nlp: Language, text: str, question: bool
+) -> None:
+    message = _process(nlp, text)
+    assert message.get(INTENT)["name"] == URGENT_INTENT
+    assert message.get(RED_FLAG_QUESTION) is question
+    assert {RED_FLAGS, RED_FLAG_QUESTION} <= set(message.output_properties)
+
+
+def test_an_ordinary_question_is_not_an_urgent_question(nlp: Language) -> None:
+    message = _process(nlp, "how long does bone healing take?")
+    assert message.get(INTENT)["name"] == "faq"
+    assert message.get(RED_FLAG_QUESTION) is False
+
+
+# --- The vocabulary file ---------------------------------------------------------
+
+
+def test_the_vocabulary_file_loads_and_every_list_is_well_formed() -> None:
+    lex = load_lexicon()
+    for field in fields(Lexicon):
+        value = getattr(lex, field.name)
+        if isinstance(value, frozenset):
+            assert value, field.name
+            for word in value:
+                assert word == normalise_word(word) and word.split() == [word], (field.name, word)
+        elif isinstance(value, dict):
+            assert value, field.name
+            assert all(glosses for glosses in value.values()), field.name
+        elif isinstance(value, tuple):
+            assert value, field.name
+            for phrase in value:
+                assert phrase.first and phrase.then and phrase.within >= 1, phrase
+        else:
+            assert value.pattern, field.name
+
+
+def test_every_gloss_means_a_listed_english_word() -> None:
+    lex = load_lexicon()
+    english = frozenset().union(*(getattr(lex, name) for name in load_yaml(DATA_FILE)["english"]))
+    for table in (lex.bangla_script, lex.romanized, lex.romanized_also_english):
+        for form, glosses in table.items():
+            assert glosses <= english | red_flags.INTENSELY | red_flags.BEAR, form
+
+
+def test_the_vocabulary_is_read_once() -> None:
+    assert lexicon() is lexicon()
+    assert lexicon().vocabulary == red_flags.VOCABULARY
+
+
+def _broken(old: str, new: str) -> str:
+    text = DATA_FILE.read_text(encoding="utf-8")
+    assert old in text
+    return text.replace(old, new, 1)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("  mild: mild slight low little\n", "  mild:\n", "empty"),
+        ("  mild: mild slight low little\n", "  mild: mild low low\n", "twice"),
+        ("  chest: chest\n", "  chest: chest\n  chest: breast\n", "twice"),
+        ("  chest: chest\n", "", "missing"),
+        ("  chest: chest\n", "  chest: chest\n  chestt: chest\n", "unknown"),
+        ("  fever: জ্বর", "  fevr: জ্বর", "no English list"),
+        ("version: 1", "version: 2", "version"),
+        ("    within: 1\n", "    within: one\n", "within"),
+    ],
+)
+def test_a_malformed_vocabulary_file_is_rejected(old: str, new: str, message: str) -> None:
+    with pytest.raises(VocabularyError, match=message):
+        parse_lexicon(_broken(old, new))
+
+
+def test_the_makefile_rebuilds_the_pipeline_when_the_vocabulary_changes() -> None:
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
+    assert "bot/nlu/red_flags.yml" in makefile
