@@ -15,6 +15,24 @@ from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
+WARNING_SIGNS_QUESTION = "warning_signs_question"
+
+
+def urgent_response(latest_message: Dict[str, Any]) -> str:
+    """The urgent-care message for what the patient wrote.
+
+    A report of symptoms gets ``utter_urgent_care``; a question about a sign
+    ("is it normal that the wound leaks?") the same urgency worded for a
+    question; a general question about warning signs the list of signs and
+    what to do. Each tells the patient to seek emergency care at once.
+    """
+    flags = latest_message.get("red_flags") or []
+    if flags and all(flag == WARNING_SIGNS_QUESTION for flag in flags):
+        return "utter_urgent_warning_signs"
+    if latest_message.get("red_flag_question"):
+        return "utter_urgent_care_question"
+    return "utter_urgent_care"
+
 
 class ActionUrgentCare(Action):
     """Tells the patient to seek emergency care now, then alerts the clinic's staff.
@@ -34,7 +52,7 @@ class ActionUrgentCare(Action):
         domain: Dict[str, Any],
     ) -> List[EventType]:
         """Sends the urgent-care message first, then the clinic's phone if known."""
-        dispatcher.utter_message(response="utter_urgent_care")
+        dispatcher.utter_message(response=urgent_response(tracker.latest_message))
         details = contact_details(get_settings())
         if "clinic_phone" in details:
             dispatcher.utter_message(response="utter_clinic_phone", **details)

@@ -3,10 +3,11 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
+import pytest
 import sqlalchemy as sa
 
 from actions.handoff import ActionHandoff
-from actions.urgent import ActionUrgentCare
+from actions.urgent import ActionUrgentCare, urgent_response
 from bot.db import repository
 from bot.db.models import Handoff, utc_now
 from bot.db.session import shared_session_factory
@@ -170,3 +171,37 @@ async def test_patients_on_whatsapp_are_not_sent_the_whatsapp_link(run_action, c
         ],
     )
     assert "utter_handoff_whatsapp" not in responses(messages)
+
+
+@pytest.mark.parametrize(
+    ("parse", "response"),
+    [
+        ({"red_flags": ["wound_problem"]}, "utter_urgent_care"),
+        ({"red_flags": ["wound_problem"], "red_flag_question": True}, "utter_urgent_care_question"),
+        (
+            {"red_flags": ["warning_signs_question"], "red_flag_question": True},
+            "utter_urgent_warning_signs",
+        ),
+        (
+            {"red_flags": ["warning_signs_question", "wound_problem"], "red_flag_question": True},
+            "utter_urgent_care_question",
+        ),
+    ],
+)
+def test_a_question_gets_the_urgent_message_worded_for_a_question(parse, response) -> None:
+    assert urgent_response(parse) == response
+
+
+async def test_a_question_about_a_sign_still_goes_to_the_staff_queue(
+    run_action, clinic_env, clinic_db
+) -> None:
+    asked = {
+        "text": "is it normal that the wound leaks yellow fluid?",
+        "intent": {"name": "urgent_symptoms", "confidence": 1.0},
+        "red_flags": ["wound_problem"],
+        "red_flag_question": True,
+    }
+    messages, _ = await run_action(ActionUrgentCare(), "urgent_leaking_wound", latest_message=asked)
+    assert responses(messages) == ["utter_urgent_care_question", "utter_urgent_staff_offline"]
+    [(_, reason, urgent, status, _)] = handoffs(clinic_db)
+    assert (reason, urgent, status) == ("urgent", True, "open")
