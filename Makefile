@@ -85,8 +85,12 @@ test-conversations: install train ## Conversation tests (tests/conversations/tes
 
 test: install services browser train validate test-conversations test-unit lint ## Everything: set up, validate, conversation tests, pytest, lint
 
-evaluate: install train ## Held-out evaluation (en, bn, bn_latn) against Rasa's default pipeline (NO_BASELINE=1: ours only)
+evaluate: install train ## Held-out evaluation (en, bn, bn_latn) against Rasa's default pipeline (NO_BASELINE=1: ours only; EVAL_SET=file: score labelled real questions instead)
+ifdef EVAL_SET
+	$(WITH_ENV) $(PY) -m bot.evaluation.real_questions --set "$(EVAL_SET)" --out $(RESULTS)/evaluation
+else
 	$(WITH_ENV) $(PY) -m bot.evaluation.run --out $(RESULTS)/evaluation $(if $(NO_BASELINE),--no-baseline)
+endif
 
 evaluate-dev: install train ## Measure our model on the development set (for tuning; no baseline)
 	$(WITH_ENV) $(PY) -m bot.evaluation.run --dev --out $(RESULTS)/evaluation

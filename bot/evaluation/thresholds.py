@@ -1,11 +1,13 @@
-"""`make tune-thresholds`: the fallback thresholds' effect, measured on the development sets.
+"""`make tune-thresholds`: the answer thresholds' effect, replayed on the development sets.
 
-The fallback classifier keeps the classifiers' own ranking in the parse
-output, so one pass over the development messages is enough to replay the
-decision under other thresholds. Prints, for each language and each
-combination, in-scope accuracy, the FAQ wrong-answer rate, the share of
+The topic classifier keeps both models' evidence in the parse output
+(``topic_evidence``), so one pass over the messages is enough to replay the
+answer decision under other thresholds. Prints, for each language and each
+setting, in-scope accuracy, the FAQ wrong-answer rate, the share of
 out-of-scope and near-miss messages without an FAQ answer, and urgent
 recall. Only the development sets are used: the held-out sets stay unseen.
+Real patients' questions are replayed the same way by ``make evaluate
+EVAL_SET=...`` (its calibration table).
 """
 
 from __future__ import annotations
@@ -18,53 +20,50 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Sequence
 
-from bot.evaluation.metrics import FALLBACK, URGENT, summarise
+from bot.evaluation.metrics import FALLBACK, FAQ_PREFIX, OUT_OF_SCOPE, URGENT, summarise
 from bot.evaluation.run import DEV_BY_LANGUAGE, PROJECT_ROOT, load_examples
+from bot.nlu.response_aware_fallback import answer_is_supported
 
-INTENT_THRESHOLDS = (0.3, 0.4, 0.5)
-RESPONSE_THRESHOLDS = (0.2, 0.3, 0.4)
+ANSWER_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+CONFIDENT_THRESHOLDS = (0.7, 0.8, 0.9, 1.01)
 
 
 @dataclass(frozen=True)
 class Thresholds:
-    """The four settings of ``ResponseAwareFallbackClassifier``."""
+    """The answer settings of ``ResponseAwareFallbackClassifier``."""
 
-    intent: float
-    response: float
-    intent_ambiguity: float = 0.1
-    response_ambiguity: float = 0.1
+    answer: float
+    confident: float
+    similarity: float = 0.2
+
+    def label(self) -> str:
+        """How the setting is printed (a confident threshold above 1 is off)."""
+        confident = "off" if self.confident > 1 else f"{self.confident:.1f}"
+        return f"{self.answer:.1f} / {self.similarity:.1f} / {confident:>3}"
 
 
 def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
     """The key the assistant would act on under ``thresholds``.
 
-    Mirrors ``bot.nlu.response_aware_fallback``: red flags found by the rules
-    are never overridden, unreadable input always falls back, then the intent
-    and (for ``faq``) the answer must be confident and clear of the runner-up.
+    Mirrors the pipeline: unreadable input falls back, red flags are never
+    overridden, an FAQ label on the out-of-domain list is ``out_of_scope``,
+    an FAQ label needs the evidence, and plain intents keep their verdict.
     """
     if (parse.get("input_check") or {}).get("status", "ok") != "ok":
         return FALLBACK
-    ranking = [i for i in parse.get("intent_ranking") or [] if i.get("name") != FALLBACK]
-    if not ranking:
-        return FALLBACK
-    top = ranking[0]
-    if top["name"] == URGENT and parse.get("red_flags"):
+    intent = (parse.get("intent") or {}).get("name") or FALLBACK
+    if intent == URGENT and parse.get("red_flags"):
         return URGENT
-    second = ranking[1]["confidence"] if len(ranking) > 1 else 0.0
-    if top["confidence"] < thresholds.intent:
-        return FALLBACK
-    if top["confidence"] - second < thresholds.intent_ambiguity:
-        return FALLBACK
-    selector = (parse.get("response_selector") or {}).get(top["name"])
-    if not selector:
-        return top["name"]
-    answers = sorted(
-        (entry.get("confidence", 0.0) for entry in selector.get("ranking") or []), reverse=True
-    ) or [0.0]
-    best, runner_up = answers[0], answers[1] if len(answers) > 1 else 0.0
-    if best < thresholds.response or best - runner_up < thresholds.response_ambiguity:
-        return FALLBACK
-    return (selector.get("response") or {}).get("intent_response_key") or top["name"]
+    evidence = parse.get("topic_evidence") or {}
+    label = str(evidence.get("linear_label") or "")
+    if not label.startswith(FAQ_PREFIX) or intent not in ("faq", FALLBACK):
+        return intent
+    if evidence.get("out_of_domain"):
+        return OUT_OF_SCOPE
+    supported = answer_is_supported(
+        evidence, thresholds.answer, thresholds.similarity, thresholds.confident
+    )
+    return label if supported else FALLBACK
 
 
 async def parse_texts(model: Path, texts: Sequence[str]) -> List[Dict[str, Any]]:
@@ -76,27 +75,27 @@ async def parse_texts(model: Path, texts: Sequence[str]) -> List[Dict[str, Any]]
 
 
 def grid(
-    intent: Sequence[float] = INTENT_THRESHOLDS, response: Sequence[float] = RESPONSE_THRESHOLDS
+    answer: Sequence[float] = ANSWER_THRESHOLDS, confident: Sequence[float] = CONFIDENT_THRESHOLDS
 ) -> List[Thresholds]:
     """Every combination to try."""
-    return [Thresholds(i, r) for i, r in itertools.product(intent, response)]
+    return [Thresholds(a, c) for a, c in itertools.product(answer, confident)]
 
 
 def table(model: Path) -> str:
-    """The figures of every threshold combination on every development set."""
+    """The figures of every threshold setting on every development set."""
     lines = []
     for language, path in DEV_BY_LANGUAGE.items():
         examples = load_examples(path)
         parses = asyncio.run(parse_texts(model, [e.text for e in examples]))
         lines += [
             f"== {language} ({path.name}, {len(examples)} messages)",
-            f"{'intent':>7} {'answer':>7} {'in-scope':>9} {'FAQ wrong':>10} "
+            f"{'answer / similarity / confident':32} {'in-scope':>9} {'FAQ wrong':>10} "
             f"{'OOS not FAQ':>12} {'urgent':>7}",
         ]
         for thresholds in grid():
             figures = summarise(examples, [replay(p, thresholds) for p in parses])
             lines.append(
-                f"{thresholds.intent:7.2f} {thresholds.response:7.2f} "
+                f"{thresholds.label():32} "
                 f"{100 * figures['in_scope_accuracy']:8.1f}% "
                 f"{100 * figures['faq_wrong_answer_rate']:9.1f}% "
                 f"{100 * figures['out_of_scope_not_faq']:11.1f}% "

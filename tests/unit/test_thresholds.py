@@ -1,39 +1,50 @@
-"""Replaying the fallback decision under other thresholds."""
+"""Replaying the answer decision under other thresholds."""
 
 from bot.evaluation.thresholds import Thresholds, grid, replay
 
 
-def parse(intents, answers=None, **extra):
-    data = {"intent_ranking": [{"name": n, "confidence": c} for n, c in intents], **extra}
-    if answers is not None:
-        data["response_selector"] = {
-            "faq": {
-                "response": {"intent_response_key": answers[0][0]},
-                "ranking": [{"intent_response_key": k, "confidence": c} for k, c in answers],
-            }
+def parse(intent, linear=None, confidence=0.0, neighbour=None, similarity=0.0, **extra):
+    data = {"intent": {"name": intent, "confidence": 0.9}, **extra}
+    if linear is not None:
+        data["topic_evidence"] = {
+            "linear_label": linear,
+            "linear_confidence": confidence,
+            "neighbour_label": neighbour or linear,
+            "neighbour_similarity": similarity,
+            "out_of_domain": extra.pop("out_of_domain", []),
         }
     return data
 
 
-def test_a_confident_answer_is_kept_and_an_unsure_one_falls_back() -> None:
-    message = parse([("faq", 0.9), ("greet", 0.05)], [("faq/vro_what_is", 0.35), ("faq/x", 0.1)])
-    assert replay(message, Thresholds(0.5, 0.3)) == "faq/vro_what_is"
-    assert replay(message, Thresholds(0.5, 0.4)) == "nlu_fallback"
+def test_an_answer_is_replayed_from_the_evidence() -> None:
+    agreeing = parse("faq", "faq/vro_what_is", 0.55, similarity=0.4)
+    assert replay(agreeing, Thresholds(0.5, 0.9)) == "faq/vro_what_is"
+    assert replay(agreeing, Thresholds(0.6, 0.9)) == "nlu_fallback"
+    # The assistant fell back, but a lower threshold would have answered.
+    assert replay({**agreeing, "intent": {"name": "nlu_fallback"}}, Thresholds(0.5, 0.9)) == (
+        "faq/vro_what_is"
+    )
 
 
-def test_the_models_own_fallback_is_replayed_from_the_ranking_below_it() -> None:
-    message = parse([("nlu_fallback", 0.5), ("greet", 0.45), ("thank", 0.1)])
-    assert replay(message, Thresholds(0.5, 0.3)) == "nlu_fallback"
-    assert replay(message, Thresholds(0.4, 0.3)) == "greet"
+def test_a_very_sure_linear_model_answers_alone_unless_switched_off() -> None:
+    sure = parse("faq", "faq/dfo_types", 0.85, neighbour="faq/dfo_what_is", similarity=0.5)
+    assert replay(sure, Thresholds(0.5, 0.8)) == "faq/dfo_types"
+    assert replay(sure, Thresholds(0.5, 1.01)) == "nlu_fallback"
 
 
-def test_close_intents_and_unreadable_input_fall_back_and_red_flags_never_do() -> None:
-    assert replay(parse([("greet", 0.5), ("thank", 0.45)]), Thresholds(0.3, 0.3)) == "nlu_fallback"
-    unreadable = parse([("greet", 0.9)], input_check={"status": "empty"})
-    assert replay(unreadable, Thresholds(0.3, 0.3)) == "nlu_fallback"
-    urgent = parse([("urgent_symptoms", 0.2), ("faq", 0.19)], red_flags=["high_fever"])
-    assert replay(urgent, Thresholds(0.5, 0.5)) == "urgent_symptoms"
+def test_plain_intents_unreadable_input_and_red_flags_keep_their_verdict() -> None:
+    assert replay(parse("greet", "greet", 0.9), Thresholds(0.5, 0.8)) == "greet"
+    unreadable = parse("greet", input_check={"status": "empty"})
+    assert replay(unreadable, Thresholds(0.3, 0.8)) == "nlu_fallback"
+    urgent = parse("urgent_symptoms", "faq/vro_recovery", 0.9, red_flags=["high_fever"])
+    assert replay(urgent, Thresholds(0.5, 0.8)) == "urgent_symptoms"
+
+
+def test_other_joints_stay_out_of_scope() -> None:
+    outside = parse("out_of_scope", "faq/vro_hardware", 0.95, similarity=0.5)
+    assert replay(outside, Thresholds(0.2, 0.7)) == "out_of_scope"
 
 
 def test_the_grid_tries_every_combination() -> None:
-    assert len(grid((0.3, 0.4), (0.2, 0.3, 0.4))) == 6
+    assert len(grid((0.3, 0.4), (0.7, 0.8, 1.01))) == 6
+    assert Thresholds(0.5, 1.01).label() == "0.5 / 0.2 / off"
