@@ -55,6 +55,10 @@ from bot.nlu.bangla import bangla_stems, has_bangla, normalise_word
 from bot.nlu.language import ROMANIZED_STRONG, ROMANIZED_WORDS
 from bot.privacy import to_ascii_digits
 
+# "The hips fall out" or "it falls apart" is no fall of the patient ("he fell
+# out of bed" is).
+_FALLS_OUT_OF_PLACE = frozenset({"out", "apart"})
+
 HIGH_FEVER = "high_fever"
 WOUND_PROBLEM = "wound_problem"
 CALF_SWELLING = "calf_swelling"
@@ -250,6 +254,7 @@ class Lexicon:
     general_question_phrases: Pattern[str]
     warning_question_phrases: Pattern[str]
     question_phrases: Pattern[str]
+    worry_phrases: Pattern[str]
     bangla_script: Mapping[str, FrozenSet[str]]
     romanized: Mapping[str, FrozenSet[str]]
     romanized_also_english: Mapping[str, FrozenSet[str]]
@@ -372,7 +377,12 @@ class Lexicon:
 
 _WORD_SECTIONS = ("english", "grammar", "spelling")
 _GLOSS_SECTIONS = ("bangla_script", "romanized", "romanized_also_english")
-_PHRASE_SECTIONS = ("general_question_phrases", "warning_question_phrases", "question_phrases")
+_PHRASE_SECTIONS = (
+    "general_question_phrases",
+    "warning_question_phrases",
+    "question_phrases",
+    "worry_phrases",
+)
 _TOP_LEVEL = frozenset(
     ("version", "verb_forms", "phrases") + _WORD_SECTIONS + _GLOSS_SECTIONS + _PHRASE_SECTIONS
 )
@@ -733,10 +743,13 @@ class _Sentence:
         trip = frozenset({"trip"})
         for index in self.positions(lex.fall):
             before = self.forms[index - 1] if index else frozenset()
+            after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+            then = self.forms[index + 2] if index + 2 < len(self.forms) else frozenset()
             if (
                 self.negated(index)
                 or self.forms[index] & lex.found
                 or (self.forms[index] & trip and before & lex.journey_before_trip)
+                or (after & _FALLS_OUT_OF_PLACE and "of" not in then)
             ):
                 continue
             return True
@@ -1180,8 +1193,12 @@ def _sentence_flags(s: _Sentence, operation_mentioned: bool, operated: bool) -> 
         flags.add(WARNING_SIGNS_QUESTION)
         return flags
     flags |= _sign_flags(s.without_prevention(), after_operation, operated)
-    # Fever, pain and falls asked about in general ("will I get a fever after
-    # the operation?") describe nobody's symptoms.
+    # A worry about a fever after the operation ("is it normal to have a fever
+    # after surgery?") gets the urgent guidance, worded for a question.
+    if s.has_affirmed(lex.fever) and after_operation and lex.worry_phrases.search(s.text):
+        flags.add(HIGH_FEVER)
+    # Otherwise fever, pain and falls asked about in general ("will I get a
+    # fever after the operation?") describe nobody's symptoms.
     if s.general_question():
         return flags
 

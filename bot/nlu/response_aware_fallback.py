@@ -76,7 +76,7 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
         """Adds the answer thresholds to the intent thresholds of the parent."""
         return {
             **FallbackClassifier.get_default_config(),
-            ANSWER_THRESHOLD_KEY: 0.5,
+            ANSWER_THRESHOLD_KEY: 0.4,
             SIMILARITY_THRESHOLD_KEY: 0.2,
             CONFIDENT_THRESHOLD_KEY: 0.7,
         }

@@ -57,16 +57,19 @@ _MODEL_FILE = "topic_models.joblib"
 
 
 def training_pairs(training_data: TrainingData) -> Tuple[List[str], List[str]]:
-    """Texts and labels to train on: the FAQ key for retrieval intents, else the intent."""
-    texts: List[str] = []
-    labels: List[str] = []
-    for example in training_data.intent_examples:
-        text = example.get(TEXT)
-        label = example.get(INTENT_RESPONSE_KEY) or example.get(INTENT)
-        if text and label:
-            texts.append(text)
-            labels.append(label)
-    return texts, labels
+    """Texts and labels to train on: the FAQ key for retrieval intents, else the intent.
+
+    Sorted, so that the trained model does not depend on the order in which
+    the data files were read: the same data always gives the same model.
+    """
+    pairs = sorted(
+        {
+            (example.get(TEXT), example.get(INTENT_RESPONSE_KEY) or example.get(INTENT))
+            for example in training_data.intent_examples
+            if example.get(TEXT) and (example.get(INTENT_RESPONSE_KEY) or example.get(INTENT))
+        }
+    )
+    return [text for text, _ in pairs], [label for _, label in pairs]
 
 
 def is_faq_key(label: str) -> bool:
@@ -209,6 +212,10 @@ class TopicClassifier(GraphComponent):
         for message in messages:
             text = message.get(TEXT)
             if not text:
+                # Nothing to classify; registering the intent as an output
+                # lets the fallback classifier's verdict reach the dialogue.
+                message.set(INTENT, {INTENT_NAME_KEY: None, PREDICTED_CONFIDENCE_KEY: 0.0}, True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             focus = question_focus(text)
             evidence = self._models.evidence(text, focus)

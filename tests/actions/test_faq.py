@@ -2,7 +2,10 @@
 
 from typing import Any, Dict
 
+import pytest
+
 from actions.faq import ActionAnswerFaq, chosen_faq_key, topic_button
+from actions.scope import ActionBeyondSources, ActionOutOfScope
 
 
 async def test_typed_question_gets_the_selected_answer(run_action) -> None:
@@ -37,3 +40,18 @@ def test_topic_button_uses_the_title_stored_with_the_answer(domain: Dict[str, An
     button = topic_button(domain, "faq/vro_recovery")
     assert button == {"title": "Recovery after VRO", "payload": '/faq{"faq_topic": "vro_recovery"}'}
     assert topic_button(domain, "faq/not_a_topic") is None
+
+
+@pytest.mark.parametrize(
+    ("action", "response"),
+    [(ActionOutOfScope(), "utter_out_of_scope"), (ActionBeyondSources(), "utter_beyond_sources")],
+)
+async def test_replies_without_an_answer_say_the_pending_language_notice_first(
+    run_action, action, response
+) -> None:
+    messages, events = await run_action(
+        action, "faq_typed_vro_recovery", slots={"language_notice_due": True}
+    )
+    assert [m["response"] for m in messages] == ["utter_language_auto_bn", response]
+    messages, _ = await run_action(action, "faq_typed_vro_recovery")
+    assert [m["response"] for m in messages] == [response]
