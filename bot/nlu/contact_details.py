@@ -16,15 +16,10 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import (
-    INTENT,
-    INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
-    TEXT,
-)
+from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.intent_override import override_intent
 from bot.privacy import to_ascii_digits
 
 INFORM_INTENT = "inform"
@@ -68,12 +63,5 @@ class ContactDetailsDetector(GraphComponent):
         for message in messages:
             if not is_number_answer(message.get(TEXT) or ""):
                 continue
-            inform = {INTENT_NAME_KEY: INFORM_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-            ranking = [
-                entry
-                for entry in message.get(INTENT_RANKING_KEY) or []
-                if entry.get(INTENT_NAME_KEY) != INFORM_INTENT
-            ]
-            message.set(INTENT, inform, add_to_output=True)
-            message.set(INTENT_RANKING_KEY, [dict(inform)] + ranking, add_to_output=True)
+            override_intent(message, INFORM_INTENT)
         return messages

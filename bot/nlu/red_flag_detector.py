@@ -14,13 +14,12 @@ from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import (
     INTENT,
     INTENT_NAME_KEY,
-    INTENT_RANKING_KEY,
-    PREDICTED_CONFIDENCE_KEY,
     TEXT,
 )
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.input_guard import FULL_TEXT, INPUT_CHECK
+from bot.nlu.intent_override import override_intent
 from bot.nlu.red_flags import detect_red_flags, phrased_as_question
 from bot.nlu.text_cleaning import TOO_LONG
 
@@ -42,14 +41,7 @@ def mark_urgent(message: Message, flags: List[str]) -> None:
         message: The message being processed.
         flags: Names of the red flags detected (never patient text).
     """
-    urgent = {INTENT_NAME_KEY: URGENT_INTENT, PREDICTED_CONFIDENCE_KEY: 1.0}
-    ranking = [
-        entry
-        for entry in message.get(INTENT_RANKING_KEY) or []
-        if entry.get(INTENT_NAME_KEY) != URGENT_INTENT
-    ]
-    message.set(INTENT, urgent, add_to_output=True)
-    message.set(INTENT_RANKING_KEY, [dict(urgent)] + ranking, add_to_output=True)
+    override_intent(message, URGENT_INTENT)
     message.set(RED_FLAGS, flags, add_to_output=True)
 
 

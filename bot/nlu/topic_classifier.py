@@ -42,6 +42,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.nlu.intent_override import override_intent
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models
@@ -224,13 +225,12 @@ class TopicClassifier(GraphComponent):
             ranking = [intent] + [
                 entry for entry in ranking if entry[INTENT_NAME_KEY] != intent[INTENT_NAME_KEY]
             ]
+            message.set(INTENT, dict(intent), add_to_output=True)
+            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             outside = out_of_domain_terms(text) if is_faq_key(evidence.label) else []
             if outside:
                 # Another joint, operation or illness: never one of our answers.
-                intent = {INTENT_NAME_KEY: OUT_OF_SCOPE, PREDICTED_CONFIDENCE_KEY: 1.0}
-                ranking = [intent] + [e for e in ranking if e[INTENT_NAME_KEY] != OUT_OF_SCOPE]
-            message.set(INTENT, dict(intent), add_to_output=True)
-            message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                override_intent(message, OUT_OF_SCOPE)
             message.set(
                 RESPONSE_SELECTOR_PROPERTY_NAME,
                 response_selector_output(evidence),
