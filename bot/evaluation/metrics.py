@@ -40,7 +40,8 @@ def predicted_key(parse: Mapping[str, Any]) -> str:
     return intent
 
 
-def _share(hits: int, total: int) -> Optional[float]:
+def share(hits: int, total: int) -> Optional[float]:
+    """``hits / total``, or ``None`` when there is nothing to count."""
     return hits / total if total else None
 
 
@@ -78,15 +79,15 @@ def summarise(examples: Sequence[Example], predictions: Sequence[str]) -> Dict[s
     )
     return {
         "messages": len(examples),
-        "in_scope_accuracy": _share(sum(e.expected == p for e, p in in_scope), len(in_scope)),
-        "faq_accuracy": _share(sum(e.expected == p for e, p in faq), len(faq)),
-        "faq_wrong_answer_rate": _share(
+        "in_scope_accuracy": share(sum(e.expected == p for e, p in in_scope), len(in_scope)),
+        "faq_accuracy": share(sum(e.expected == p for e, p in faq), len(faq)),
+        "faq_wrong_answer_rate": share(
             sum(p != e.expected and p.startswith(FAQ_PREFIX) for e, p in faq), len(faq)
         ),
-        "out_of_scope_not_faq": _share(
+        "out_of_scope_not_faq": share(
             sum(not p.startswith(FAQ_PREFIX) for _, p in guarded), len(guarded)
         ),
-        "urgent_recall": _share(sum(p == URGENT for _, p in urgent), len(urgent)),
+        "urgent_recall": share(sum(p == URGENT for _, p in urgent), len(urgent)),
         "per_key": {
             label: {
                 "precision": float(precision[i]),
@@ -112,5 +113,5 @@ def by_tag(examples: Sequence[Example], predictions: Sequence[str]) -> Dict[str,
         chosen: List[bool] = [
             e.expected == p for e, p in zip(examples, predictions, strict=False) if tag in e.tags
         ]
-        result[tag] = _share(sum(chosen), len(chosen))
+        result[tag] = share(sum(chosen), len(chosen))
     return result

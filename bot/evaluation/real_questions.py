@@ -35,7 +35,15 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 
 import yaml
 
-from bot.evaluation.metrics import FAQ_PREFIX, OUT_OF_SCOPE, REQUEST_HUMAN, URGENT, predicted_key
+from bot.evaluation.metrics import (
+    FAQ_PREFIX,
+    OUT_OF_SCOPE,
+    REQUEST_HUMAN,
+    URGENT,
+    predicted_key,
+    share,
+)
+from bot.evaluation.run import percent, training_texts
 from bot.evaluation.thresholds import grid, replay
 from bot.settings import PROJECT_ROOT
 
@@ -147,23 +155,6 @@ def load_items(path: Path) -> List[Item]:
     return loaded
 
 
-def training_texts(data_dir: Path) -> Set[str]:
-    """Every training example under ``data/``, normalised like the items."""
-    texts: Set[str] = set()
-    for path in data_dir.rglob("*.yml"):
-        document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        for block in document.get("nlu") or []:
-            for line in str(block.get("examples", "")).splitlines():
-                line = line.strip()
-                if line.startswith("- "):
-                    texts.add(_normalise(line[2:]))
-    return texts
-
-
-def _share(numerator: int, denominator: int) -> Optional[float]:
-    return numerator / denominator if denominator else None
-
-
 def figures(outcomes: Sequence[Outcome]) -> Dict[str, Any]:
     """The headline figures of a list of outcomes."""
     by_group: Dict[str, List[Outcome]] = {}
@@ -172,19 +163,19 @@ def figures(outcomes: Sequence[Outcome]) -> Dict[str, Any]:
 
     def right(group: str) -> Optional[float]:
         chosen = by_group.get(group, [])
-        return _share(sum(o.right for o in chosen), len(chosen))
+        return share(sum(o.right for o in chosen), len(chosen))
 
     guarded = by_group.get("oos", []) + by_group.get("beyond-sources", [])
     long = [o for o in outcomes if o.item.words >= LONG_MESSAGE_WORDS]
     return {
         "messages": len(outcomes),
         "in_scope_right": right("in-scope"),
-        "wrong_answers": _share(sum(o.wrong_answer for o in outcomes), len(outcomes)),
+        "wrong_answers": share(sum(o.wrong_answer for o in outcomes), len(outcomes)),
         "oos_not_answered": right("oos"),
         "beyond_sources_not_answered": right("beyond-sources"),
-        "oos_and_beyond_not_answered": _share(sum(o.right for o in guarded), len(guarded)),
+        "oos_and_beyond_not_answered": share(sum(o.right for o in guarded), len(guarded)),
         "urgent_recall": right("urgent"),
-        "long_messages_right": _share(sum(o.right for o in long), len(long)),
+        "long_messages_right": share(sum(o.right for o in long), len(long)),
         "long_messages": len(long),
         "counts": {group: len(chosen) for group, chosen in sorted(by_group.items())},
     }
@@ -197,8 +188,8 @@ def by_length(outcomes: Sequence[Outcome]) -> Dict[str, Dict[str, Any]]:
         chosen = [o for o in outcomes if low <= o.item.words <= high]
         result[name] = {
             "messages": len(chosen),
-            "right": _share(sum(o.right for o in chosen), len(chosen)),
-            "wrong_answers": _share(sum(o.wrong_answer for o in chosen), len(chosen)),
+            "right": share(sum(o.right for o in chosen), len(chosen)),
+            "wrong_answers": share(sum(o.wrong_answer for o in chosen), len(chosen)),
         }
     return result
 
@@ -208,25 +199,21 @@ def calibration(outcomes: Sequence[Outcome]) -> List[Dict[str, Any]]:
     in_scope = [o for o in outcomes if o.item.group == "in-scope"]
     rows = []
     for thresholds in grid():
-        keys = [replay(o.parse, thresholds) for o in outcomes]
-        answered = sum(
-            k.startswith(FAQ_PREFIX) for o, k in zip(outcomes, keys, strict=False) if o in in_scope
-        )
-        right = sum(
-            k in o.item.accepted for o, k in zip(outcomes, keys, strict=False) if o in in_scope
-        )
+        keys = {id(o): replay(o.parse, thresholds) for o in outcomes}
+        answered = sum(keys[id(o)].startswith(FAQ_PREFIX) for o in in_scope)
+        right = sum(keys[id(o)] in o.item.accepted for o in in_scope)
         wrong = sum(
-            k.startswith(FAQ_PREFIX) and k not in o.item.accepted
-            for o, k in zip(outcomes, keys, strict=False)
+            keys[id(o)].startswith(FAQ_PREFIX) and keys[id(o)] not in o.item.accepted
+            for o in outcomes
         )
         rows.append(
             {
                 "answer_threshold": thresholds.answer,
                 "similarity_threshold": thresholds.similarity,
                 "confident_threshold": thresholds.confident,
-                "faq_questions_answered": _share(answered, len(in_scope)),
-                "in_scope_right": _share(right, len(in_scope)),
-                "wrong_answers": _share(wrong, len(outcomes)),
+                "faq_questions_answered": share(answered, len(in_scope)),
+                "in_scope_right": share(right, len(in_scope)),
+                "wrong_answers": share(wrong, len(outcomes)),
             }
         )
     return rows
@@ -246,7 +233,7 @@ def reliability(outcomes: Sequence[Outcome]) -> List[Dict[str, Any]]:
             {
                 "confidence": f"{low:.1f}-{min(high, 1.0):.1f}",
                 "messages": len(chosen),
-                "label_acceptable": _share(
+                "label_acceptable": share(
                     sum(label in o.item.accepted for label, o in chosen), len(chosen)
                 ),
             }
@@ -278,10 +265,6 @@ def report(outcomes: Sequence[Outcome], leaked: int, set_name: str) -> Dict[str,
     }
 
 
-def _percent(value: Optional[float]) -> str:
-    return "   n/a" if value is None else f"{100 * value:5.1f}%"
-
-
 def render(result: Dict[str, Any]) -> str:
     """The report as plain text."""
     rows = [
@@ -301,12 +284,12 @@ def render(result: Dict[str, Any]) -> str:
         f"{'figure':40}" + "".join(f"{name:>10}" for name in columns),
     ]
     for label, key in rows:
-        lines.append(f"{label:40}" + "".join(f"{_percent(table[c][key]):>10}" for c in columns))
+        lines.append(f"{label:40}" + "".join(f"{percent(table[c][key]):>10}" for c in columns))
     lines.append(f"{'messages':40}" + "".join(f"{table[c]['messages']:>10}" for c in columns))
     lines += ["", "By length (words): right / wrong answers / messages"]
     for name, bin_figures in result["by_length"].items():
         lines.append(
-            f"  {name:8} {_percent(bin_figures['right'])} {_percent(bin_figures['wrong_answers'])}"
+            f"  {name:8} {percent(bin_figures['right'])} {percent(bin_figures['wrong_answers'])}"
             f" {bin_figures['messages']:5d}"
         )
     lines += [
@@ -319,13 +302,13 @@ def render(result: Dict[str, Any]) -> str:
         lines.append(
             f"  {row['answer_threshold']:.1f} / {row['similarity_threshold']:.1f} / "
             f"{'off' if confident > 1 else f'{confident:.1f}':>3}  ->"
-            f" {_percent(row['faq_questions_answered'])} {_percent(row['in_scope_right'])}"
-            f" {_percent(row['wrong_answers'])}"
+            f" {percent(row['faq_questions_answered'])} {percent(row['in_scope_right'])}"
+            f" {percent(row['wrong_answers'])}"
         )
     lines += ["", "Reliability of the linear model's FAQ label: confidence -> acceptable (n)"]
     for row in result["reliability"]:
         lines.append(
-            f"  {row['confidence']}  {_percent(row['label_acceptable'])} ({row['messages']})"
+            f"  {row['confidence']}  {percent(row['label_acceptable'])} ({row['messages']})"
         )
     return "\n".join(lines)
 
@@ -345,7 +328,7 @@ async def parse_items(model: Path, items: Sequence[Item]) -> List[Outcome]:
 def evaluate_set(model: Path, path: Path, out: Path, data_dir: Path) -> Dict[str, Any]:
     """Score one set and write ``real-questions.json`` and ``.txt`` into ``out``."""
     items = load_items(path)
-    trained = training_texts(data_dir)
+    trained = training_texts(data_dir, _normalise)
     kept = [item for item in items if _normalise(item.text) not in trained]
     outcomes = asyncio.run(parse_items(model, kept))
     result = report(outcomes, len(items) - len(kept), path.name)

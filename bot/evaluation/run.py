@@ -17,7 +17,7 @@ import logging
 import statistics
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence, Set, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 
 import yaml
 
@@ -66,7 +66,7 @@ def _normalise(text: str) -> str:
     return " ".join(text.lower().split())
 
 
-def training_texts(data_dir: Path = DATA) -> Set[str]:
+def training_texts(data_dir: Path = DATA, normalise: Callable[[str], str] = _normalise) -> Set[str]:
     """Every NLU training example under ``data/``, normalised for comparison."""
     texts: Set[str] = set()
     for path in data_dir.rglob("*.yml"):
@@ -75,7 +75,7 @@ def training_texts(data_dir: Path = DATA) -> Set[str]:
             for line in str(block.get("examples", "")).splitlines():
                 line = line.strip()
                 if line.startswith("- "):
-                    texts.add(_normalise(line[2:]))
+                    texts.add(normalise(line[2:]))
     return texts
 
 
@@ -133,7 +133,8 @@ def all_responses() -> Dict[str, Any]:
     return responses
 
 
-def _percent(value: Any) -> str:
+def percent(value: Any) -> str:
+    """A share as ``' 97.9%'``, or ``'   n/a'``."""
     return "   n/a" if value is None else f"{100 * value:5.1f}%"
 
 
@@ -145,9 +146,9 @@ def render(results: Dict[str, Any]) -> str:
         ours = figures["models"]["ours"]
         name = LANGUAGE_NAMES.get(language, language)
         summary.append(
-            f"  {name:18} in-scope {_percent(ours['in_scope_accuracy'])}"
-            f"  urgent recall {_percent(ours['urgent_recall'])}"
-            f"  OOS not FAQ {_percent(ours['out_of_scope_not_faq'])}"
+            f"  {name:18} in-scope {percent(ours['in_scope_accuracy'])}"
+            f"  urgent recall {percent(ours['urgent_recall'])}"
+            f"  OOS not FAQ {percent(ours['out_of_scope_not_faq'])}"
             f"  ({ours['messages']} messages)"
         )
     return "\n\n".join([*sections, "\n".join(summary), render_grades(results)])
@@ -173,10 +174,10 @@ def render_set(language: str, results: Dict[str, Any]) -> str:
     ]
     for label, key in rows:
         aim = aims.get(key)
-        baseline = _percent(base[key]) if base else ""
+        baseline = percent(base[key]) if base else ""
         lines.append(
-            f"{label:36} {_percent(ours[key]):>8} {baseline:>10} "
-            f"{_percent(aim) if aim is not None else '':>8}"
+            f"{label:36} {percent(ours[key]):>8} {baseline:>10} "
+            f"{percent(aim) if aim is not None else '':>8}"
         )
     latency = f"{ours['latency']['median_ms']:4.0f}/{ours['latency']['p95_ms']:<4.0f}"
     if base:
@@ -184,8 +185,8 @@ def render_set(language: str, results: Dict[str, Any]) -> str:
     lines.append(f"{'parse latency median / p95 (ms)':36} {latency}")
     lines += ["", "Accuracy by tag" + (" (ours / rasa init):" if base else ":")]
     for tag, value in ours["by_tag"].items():
-        other = f" / {_percent(base['by_tag'].get(tag))}" if base else ""
-        lines.append(f"  {tag:12} {_percent(value)}{other}")
+        other = f" / {percent(base['by_tag'].get(tag))}" if base else ""
+        lines.append(f"  {tag:12} {percent(value)}{other}")
     lines += ["", f"{'key':30} {'P':>6} {'R':>6} {'F1':>6} {'n':>4}   (ours)"]
     for key, figures in ours["per_key"].items():
         lines.append(
