@@ -81,12 +81,6 @@ class Evidence:
         """The linear model's probability for its best label."""
         return self.ranking[0][1]
 
-    @property
-    def margin(self) -> float:
-        """How far the best label is ahead of the runner-up."""
-        second = self.ranking[1][1] if len(self.ranking) > 1 else 0.0
-        return self.confidence - second
-
     def agrees(self, min_confidence: float, min_similarity: float) -> bool:
         """Whether both models name the same label, confidently and from close examples."""
         return (
