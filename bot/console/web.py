@@ -229,7 +229,11 @@ def build_blueprint(settings: Settings) -> Blueprint:
 
         await asyncio.to_thread(end)
         resp = redirect_to(f"{PREFIX}/login")
-        del resp.cookies[COOKIE]
+        # Cleared on the path it was set on: a Path=/ clearing header leaves
+        # the browser's /staff cookie in place.
+        resp.cookies[COOKIE] = ""
+        resp.cookies[COOKIE]["path"] = PREFIX
+        resp.cookies[COOKIE]["max-age"] = 0
         return resp
 
     return blueprint
