@@ -19,7 +19,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
 from bot.db.models import TABLE_PREFIX, Base, UTCDateTime
-from bot.storage.database import ensure_sqlite_folder
+from bot.storage.database import ensure_private_sqlite_file
 
 logger = logging.getLogger(__name__)
 
@@ -107,7 +107,7 @@ def alembic_config(connection: Any = None) -> Config:
 def _migration_engine(url: str) -> Engine:
     # Not bot.db.session.engine_for: SQLite's batch mode rebuilds tables, which
     # must not cascade through foreign keys, so they are left unenforced here.
-    ensure_sqlite_folder(url)
+    ensure_private_sqlite_file(url)
     return sa.create_engine(url, future=True, poolclass=NullPool)
 
 

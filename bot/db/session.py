@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.storage.database import ensure_sqlite_folder
+from bot.storage.database import ensure_private_sqlite_file
 
 
 def _enable_sqlite_foreign_keys(dbapi_connection: Any, _record: Any) -> None:
@@ -34,7 +34,7 @@ def engine_for(url: str) -> Engine:
     Returns:
         A 2.0-style engine; call ``dispose()`` when done with it.
     """
-    ensure_sqlite_folder(url)
+    ensure_private_sqlite_file(url)
     engine = sa.create_engine(url, future=True, pool_pre_ping=True)
     if make_url(url).get_backend_name() == "sqlite":
         sa.event.listen(engine, "connect", _enable_sqlite_foreign_keys)
