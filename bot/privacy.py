@@ -15,6 +15,14 @@ Masked forms (fixed-width tokens, so the length of the original is not revealed)
 
 Kept digits are always written as ASCII digits, whatever script they were typed in.
 
+Numbers are looked for in a folded copy of the text (see :func:`fold_for_matching`):
+invisible format characters (zero-width spaces and joiners, soft hyphens,
+direction marks) are dropped, every Unicode dash or minus reads as ``-``, every
+space as a space, full-width ``+ ( ) . / _`` as their ASCII forms, and every
+Unicode decimal digit (Bangla, Arabic-Indic, full-width, ...) as its ASCII
+digit. Only the numbers found are replaced in the original text: everything
+around them stays exactly as typed.
+
 All patterns are linear: every repetition is separated by a non-digit or is
 bounded, so a 20,000-character message is masked in milliseconds.
 """
@@ -22,9 +30,11 @@ bounded, so a 20,000-character message is masked in milliseconds.
 from __future__ import annotations
 
 import re
-from typing import Optional
+import unicodedata
+from typing import Iterator, List, Optional, Tuple
 
 __all__ = [
+    "fold_for_matching",
     "mask_phone_for_display",
     "mask_sensitive",
     "normalise_bd_mobile",
@@ -49,8 +59,9 @@ _CONTEXT_CHARS = 40
 
 # One digit, ASCII or Bangla.
 _D = "[0-9০-৯]"
-# Up to two separator characters between digits of a typed phone number.
-_GAP = r"[ \u00a0.\-()]{0,2}"
+# Up to two separator characters between digits of a typed phone number
+# (in the folded text, where every dash is "-" and every space " ").
+_GAP = r"[ .\-()/_]{0,2}"
 # A BD mobile: optional +88 / 88 / 0088, then 01[3-9] and 8 more digits, each
 # digit possibly followed by a separator. Bounded, so its cost per position is constant.
 _MOBILE_CORE = (
@@ -61,11 +72,14 @@ _MOBILE_CORE = (
 # Any other digit run: groups of digits joined by one or two separators. A group
 # is not joined when a BD mobile starts right after the separator, so that in
 # "I am 45 01712345678" the age is not glued onto the phone number.
-_NUMBER_RUN = rf"\+?\(?{_D}+(?:[ \u00a0.\-()]{{1,2}}(?!{_MOBILE_CORE}){_D}+)*"
+_NUMBER_RUN = rf"\+?\(?{_D}+(?:[ .\-()/_]{{1,2}}(?!{_MOBILE_CORE}){_D}+)*"
 
 _CANDIDATE_RE = re.compile(rf"(?<![0-9০-৯])(?:(?P<mobile>{_MOBILE_CORE})|(?P<run>{_NUMBER_RUN}))")
 _NON_DIGITS_RE = re.compile(r"[^0-9]+")
-_SPACES_RE = re.compile(r"([ \u00a0]+)")
+# Separators that join groups into one number only after a keyword or a "+":
+# spaces, and "/" and "_" (dates such as 21/11/2026-22/11/2026 stay apart).
+_WEAK_SEPARATORS_RE = re.compile(r"([ /_]+)")
+_SPACES_RE = re.compile(r"( +)")
 _ALLOWED_IN_MOBILE_RE = re.compile(r"\+?[0-9 \u00a0.\-()]+")
 
 # "য়" is one code point (U+09DF) or য + nukta (U+09AF U+09BC) after NFC.
@@ -191,29 +205,110 @@ def mask_sensitive(text: str) -> str:
     """
     if not text:
         return text
-    return _CANDIDATE_RE.sub(_replace, text)
+    folded, origins = fold_for_matching(text)
+    pieces: List[str] = []
+    copied = 0
+    for match in _CANDIDATE_RE.finditer(folded):
+        for start, end, token in _masked_parts(match):
+            first, last = origins[start], origins[end - 1] + 1
+            pieces.append(text[copied:first])
+            pieces.append(token)
+            copied = last
+    pieces.append(text[copied:])
+    return "".join(pieces)
 
 
-def _replace(match: re.Match[str]) -> str:
-    """Return the masked form of one candidate number."""
+# Invisible characters that are not format characters (category Cf) but are
+# still ignored when text is shown: combining grapheme joiner, variation
+# selectors, Hangul fillers, Khmer inherent vowels, Mongolian selectors.
+_OTHER_INVISIBLE = frozenset(
+    "\u034f\u115f\u1160\u17b4\u17b5\u180b\u180c\u180d\u180e\u180f\u3164\uffa0"
+    + "".join(chr(code) for code in range(0xFE00, 0xFE10))
+)
+# Minus signs that are not in the dash category (Pd).
+_MINUS_SIGNS = frozenset("\u2212\u2796\u02d7\u207b\u208b")
+_SEPARATOR_FORMS = frozenset("+()./_")
+
+
+def _fold_char(char: str) -> str:
+    """How one character reads when looking for numbers ("" for invisible ones)."""
+    if char.isascii():
+        return char
+    digit = unicodedata.decimal(char, None)
+    if digit is not None:
+        return str(digit)
+    category = unicodedata.category(char)
+    if category == "Cf" or char in _OTHER_INVISIBLE:
+        return ""
+    if category == "Pd" or char in _MINUS_SIGNS:
+        return "-"
+    if category == "Zs":
+        return " "
+    compatible = unicodedata.normalize("NFKC", char)
+    if compatible in _SEPARATOR_FORMS:
+        return compatible  # full-width and small forms: "＋", "（", "／", "＿", ...
+    return char
+
+
+def fold_for_matching(text: str) -> Tuple[str, List[int]]:
+    """The text as numbers are looked for in it, with where each character came from.
+
+    Invisible format characters are dropped, Unicode dashes and minus signs
+    become ``-``, spaces become `` ``, full-width ``+ ( ) . / _`` their ASCII
+    forms, and every Unicode decimal digit its ASCII digit. Other characters
+    are kept as they are.
+
+    Args:
+        text: Any text.
+
+    Returns:
+        ``(folded, origins)``: ``origins[i]`` is the index in ``text`` of the
+        character that became ``folded[i]``.
+    """
+    if text.isascii():
+        return text, list(range(len(text)))
+    folded: List[str] = []
+    origins: List[int] = []
+    for index, char in enumerate(text):
+        form = _fold_char(char)
+        if form:
+            folded.append(form)
+            origins.append(index)
+    return "".join(folded), origins
+
+
+def _masked_parts(match: re.Match[str]) -> Iterator[Tuple[int, int, str]]:
+    """The ``(start, end, token)`` replacements of one candidate number, in the folded text."""
     span = match.group(0)
+    digits = _NON_DIGITS_RE.sub("", span)
     if match.group("mobile") is not None:
-        return _token(_PHONE, _NON_DIGITS_RE.sub("", to_ascii_digits(span)))
-    if len(_NON_DIGITS_RE.sub("", to_ascii_digits(span))) < _PHONE_MIN:
-        return span  # too short to be anything but an ordinary number
-    return _mask_run(span, _context(match.string, match.start()))
+        yield match.start(), match.end(), _token(_PHONE, digits)
+        return
+    if len(digits) < _PHONE_MIN:
+        return  # too short to be anything but an ordinary number
+    yield from _mask_run(span, match.start(), _context(match.string, match.start()))
 
 
-def _mask_run(span: str, context: Optional[str]) -> str:
-    """Mask a run of digit groups as a whole, else each space-separated part."""
-    digits = _NON_DIGITS_RE.sub("", to_ascii_digits(span))
-    kind = _classify(span, digits, context)
-    if kind is not None:
-        return _token(kind, digits)
-    if not _SPACES_RE.search(span):
-        return span
-    parts = _SPACES_RE.split(span)
-    return "".join(part if part.isspace() else _mask_run(part, context) for part in parts)
+def _mask_run(span: str, start: int, context: Optional[str]) -> Iterator[Tuple[int, int, str]]:
+    """Mask a run of digit groups as a whole, else each part between weak separators.
+
+    A run that mixes spaces with ``/`` or ``_`` ("21/11/2026 10:30") is never
+    read as one number: its space-separated parts are looked at one by one.
+    """
+    mixed = " " in span and ("/" in span or "_" in span)
+    if not mixed:
+        kind = _classify(span, _NON_DIGITS_RE.sub("", span), context)
+        if kind is not None:
+            yield start, start + len(span), _token(kind, _NON_DIGITS_RE.sub("", span))
+            return
+    separators = _SPACES_RE if mixed else _WEAK_SEPARATORS_RE
+    if not separators.search(span):
+        return
+    offset = start
+    for part in separators.split(span):
+        if part and not separators.fullmatch(part):
+            yield from _mask_run(part, offset, context)
+        offset += len(part)
 
 
 def _classify(span: str, digits: str, context: Optional[str]) -> Optional[str]:
@@ -221,8 +316,8 @@ def _classify(span: str, digits: str, context: Optional[str]) -> Optional[str]:
     size = len(digits)
     if size < _PHONE_MIN:
         return None
-    spaced = _SPACES_RE.search(span) is not None
-    international = to_ascii_digits(span).lstrip("(").startswith(("+", "00"))
+    spaced = _WEAK_SEPARATORS_RE.search(span) is not None
+    international = span.lstrip("(").startswith(("+", "00"))
     if spaced and context is None and not international:
         return None
     if context == _NID and size in _NID_LENGTHS:
