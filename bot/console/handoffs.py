@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.channels import WHATSAPP_CHANNELS
 from bot.channels.whatsapp_payloads import window_closes_at
-from bot.console.rasa_api import RasaApi, slot_event, staff_message_event
+from bot.console.rasa_api import RasaApi, addressable, slot_event, staff_message_event
 from bot.db import repository
 from bot.db.models import Handoff, StaffAccount, utc_now
 from bot.review.events import events_table, events_table_exists
@@ -111,6 +111,13 @@ class HandoffDesk:
 
     def _claim_row(self, handoff_id: int, staff: StaffAccount) -> Handoff:
         with self.sessions.begin() as session:
+            existing = session.get(Handoff, handoff_id)
+            if existing is not None and not addressable(existing.conversation_id):
+                raise HandoffActionError(
+                    "This conversation's id has characters the assistant's server cannot "
+                    "take (spaces, ?, #, or non-Latin letters), so it cannot be taken over "
+                    "here. Contact the patient another way, then close the handoff."
+                )
             try:
                 handoff = repository.claim_handoff(
                     session=session, handoff_id=handoff_id, staff_id=staff.id
@@ -212,6 +219,8 @@ class HandoffDesk:
     async def close(self, handoff_id: int, staff: StaffAccount) -> Handoff:
         """Close a handoff; a paused conversation resumes and the patient is told."""
         handoff = await asyncio.to_thread(self._close_row, handoff_id, staff)
+        if not addressable(handoff.conversation_id):
+            return handoff  # it could never be taken over, so the assistant never paused
         state = await self.rasa.tracker(handoff.conversation_id)
         if state and state.get("paused"):
             await self.rasa.append_events(handoff.conversation_id, [{"event": "resume"}])

@@ -13,18 +13,48 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import re
 from typing import Any, Dict, List, Optional
-from urllib.parse import quote
 
 import aiohttp
+from yarl import URL
 
 logger = logging.getLogger(__name__)
 
 TIMEOUT = aiohttp.ClientTimeout(total=15)
+# Rasa's routes take the conversation id as a raw ``path`` parameter and never
+# percent-decode it, so the id must travel as it is. Every printable ASCII
+# character reaches Rasa unchanged except ``?`` and ``#`` (they end the path);
+# spaces, control characters and non-ASCII text cannot be sent at all, and
+# Rasa's ``path`` parameter cannot start with ``/``.
+CANNOT_TRAVEL_RAW = re.compile(r"[^\x21-\x7e]|[?#]|^/|^$")
 
 
 class RasaApiError(RuntimeError):
     """The Rasa server could not be reached or refused the request."""
+
+
+class UnaddressableConversation(RasaApiError):
+    """A conversation id Rasa's HTTP API cannot name (only old REST clients made such ids)."""
+
+
+def addressable(conversation_id: str) -> bool:
+    """Whether Rasa's HTTP API receives this conversation id exactly as it is."""
+    return CANNOT_TRAVEL_RAW.search(conversation_id) is None
+
+
+def conversation_url(base_url: str, conversation_id: str, path: str) -> URL:
+    """The URL of one of Rasa's conversation routes, with the id exactly as Rasa will read it.
+
+    Raises:
+        UnaddressableConversation: the id has characters Rasa cannot receive.
+    """
+    if not addressable(conversation_id):
+        raise UnaddressableConversation(
+            "this conversation's id has characters (spaces, ?, #, or non-Latin letters) "
+            "that the assistant's API cannot carry"
+        )
+    return URL(f"{base_url}/conversations/{conversation_id}/{path}", encoded=True)
 
 
 def staff_message_event(text: str, staff_name: str) -> Dict[str, Any]:
@@ -59,10 +89,10 @@ class RasaApi:
         self.base_url = base_url.rstrip("/")
         self.token = token
 
-    def _url(self, conversation_id: str, path: str) -> str:
-        return f"{self.base_url}/conversations/{quote(conversation_id, safe='')}/{path}"
+    def _url(self, conversation_id: str, path: str) -> URL:
+        return conversation_url(self.base_url, conversation_id, path)
 
-    async def _post(self, url: str, params: Dict[str, str], body: Any) -> Any:
+    async def _post(self, url: URL, params: Dict[str, str], body: Any) -> Any:
         params = {**params, "token": self.token}
         try:
             async with (

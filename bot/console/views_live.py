@@ -12,6 +12,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import sessionmaker
 
+from bot.console.conversation_links import conversation_path
 from bot.console.handoffs import (
     HandoffActionError,
     HandoffDesk,
@@ -129,7 +130,7 @@ def register(blueprint: Blueprint, review_keys: Any) -> None:
     async def handoff_step(request: Request, handoff_id: int, step: str) -> HTTPResponse:
         staff = request.ctx.console.account
         conversation_id = form_value(request, "conversation_id", 255)
-        target = f"{PREFIX}/conversations/{conversation_id}" if conversation_id else f"{PREFIX}/"
+        target = conversation_path(conversation_id) if conversation_id else f"{PREFIX}/"
         try:
             if step == "claim":
                 await desk(request).claim(handoff_id, staff)

@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.console.conversation_links import conversation_path
 from bot.console.deletion import delete_conversation
 from bot.console.web import (
     PREFIX,
@@ -146,7 +147,7 @@ def register(blueprint: Blueprint) -> None:
 
     @blueprint.post("/conversations/<conversation_id:str>/annotations")
     async def annotate(request: Request, conversation_id: str) -> HTTPResponse:
-        target = f"{PREFIX}/conversations/{conversation_id}"
+        target = conversation_path(conversation_id)
         correct_key = form_value(request, "correct_key", 80)
         try:
             event_id = int(form_value(request, "event_id", 20))
@@ -192,9 +193,7 @@ def register(blueprint: Blueprint) -> None:
                 )
 
         await asyncio.to_thread(save)
-        return redirect_to(
-            f"{PREFIX}/conversations/{conversation_id}", notice="Marked as reviewed."
-        )
+        return redirect_to(conversation_path(conversation_id), notice="Marked as reviewed.")
 
     @blueprint.post("/conversations/<conversation_id:str>/delete")
     @admin_only

@@ -25,6 +25,11 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.console import auth
+from bot.console.conversation_links import (
+    BadConversationLink,
+    conversation_path,
+    decode_conversation_id,
+)
 from bot.db.models import utc_now
 from bot.privacy import conversation_label, mask_sensitive
 from bot.settings import Settings
@@ -59,6 +64,7 @@ def templates() -> Environment:
     environment.filters["local"] = local_time
     environment.filters["duration"] = duration
     environment.filters["label"] = conversation_label
+    environment.filters["conversation_path"] = conversation_path
     environment.filters["masked"] = mask_sensitive
     environment.filters["percent"] = lambda value: f"{100 * value:.1f}%"
     return environment
@@ -160,6 +166,20 @@ def build_blueprint(settings: Settings) -> Blueprint:
                     status=403,
                     message="This form has expired. Go back, reload the page and try again.",
                 )
+        return None
+
+    @blueprint.middleware("request")
+    async def conversation_id_from_path(request: Request) -> Optional[HTTPResponse]:
+        # The one place a conversation id in the path is decoded: Sanic hands
+        # handlers the raw, still percent-encoded segment.
+        raw = request.match_info.get("conversation_id")
+        if raw is None or request.ctx.console is None:
+            return None
+        try:
+            decoded = decode_conversation_id(raw)
+        except BadConversationLink as error:
+            return render(request, "error.html", status=400, message=str(error))
+        request.match_info = {**request.match_info, "conversation_id": decoded}
         return None
 
     @blueprint.middleware("response")

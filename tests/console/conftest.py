@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import threading
 from dataclasses import dataclass, field
 from typing import Any, Dict, Iterator, List, Optional
@@ -27,6 +28,10 @@ from tests.utils.databases import fresh_postgres_database, postgres_test_url
 from tests.utils.stack import free_port
 
 PASSWORD = "a long enough password"
+# Rasa's `/conversations/<conversation_id:path>/...` routes.
+RASA_CONVERSATION_ROUTE = re.compile(
+    r"^/conversations/(?P<conversation>[^/].*?)/(?P<rest>tracker/events|tracker|execute)$"
+)
 
 
 @dataclass
@@ -42,18 +47,22 @@ class FakeRasa:
         return f"http://127.0.0.1:{self.port}"
 
     async def handle(self, request: aioweb.Request) -> aioweb.Response:
-        conversation = request.match_info["conversation"]
+        # As Rasa's Sanic routes do: the id is the raw path segment, never decoded.
+        route = RASA_CONVERSATION_ROUTE.match(request.raw_path.split("?", 1)[0])
+        if route is None:
+            return aioweb.json_response({"message": "not found"}, status=404)
+        conversation, rest = route["conversation"], route["rest"]
         body: Optional[Any] = await request.json() if request.can_read_body else None
         self.calls.append(
             {
                 "method": request.method,
-                "path": request.match_info["rest"],
+                "path": rest,
                 "conversation": conversation,
                 "query": dict(request.query),
                 "body": body,
             }
         )
-        if request.method == "POST" and request.match_info["rest"] == "tracker/events":
+        if request.method == "POST" and rest == "tracker/events":
             for event in body or []:
                 if event.get("event") in ("pause", "resume"):
                     self.paused[conversation] = event["event"] == "pause"
@@ -67,7 +76,7 @@ def fake_rasa() -> Iterator[FakeRasa]:
     fake = FakeRasa(port=free_port())
     loop = asyncio.new_event_loop()
     app = aioweb.Application()
-    app.router.add_route("*", "/conversations/{conversation}/{rest:.*}", fake.handle)
+    app.router.add_route("*", "/conversations/{anything:.*}", fake.handle)
     runner = aioweb.AppRunner(app)
     ready = threading.Event()
 
