@@ -10,6 +10,11 @@ keys alike (``greet``, ``beyond_sources``, ``faq/dfo_recovery``...):
   word) and finds the label whose closest training examples are closest to
   the message (cosine similarity).
 
+A message that is word for word one of the training examples (case, spacing
+and punctuation aside) gets that example's label with certainty: a phrasing
+staff corrected in the console is answered right after the next training,
+whatever the models make of it.
+
 An FAQ answer is given only when both agree and the message is close enough
 to the training examples of the chosen answer (``Evidence.agrees``). The two
 read different features, so a message the linear model places with high
@@ -52,6 +57,22 @@ def normalise(text: str) -> str:
     return " ".join(normalise_word(word) for word in (text or "").lower().split())
 
 
+def phrasing_key(text: str) -> str:
+    """The message's words only: the same question typed with other case,
+    spacing or punctuation gets the same key."""
+    return " ".join(_WORD.findall(normalise(text)))
+
+
+def known_phrasings(texts: Sequence[str], labels: Sequence[str]) -> Dict[str, str]:
+    """Training examples by ``phrasing_key``, leaving out keys with two labels."""
+    seen: Dict[str, set] = {}
+    for text, label in zip(texts, labels):
+        key = phrasing_key(text)
+        if key:
+            seen.setdefault(key, set()).add(str(label))
+    return {key: next(iter(found)) for key, found in seen.items() if len(found) == 1}
+
+
 def stems(text: str) -> str:
     """The message as word stems (first ``STEM_LETTERS`` letters of each word)."""
     return " ".join(word[:STEM_LETTERS] for word in _WORD.findall(normalise(text)))
@@ -70,6 +91,7 @@ class Evidence:
     ranking: Sequence[Tuple[str, float]]
     neighbour_label: str
     neighbour_similarity: float
+    known_phrasing: bool = False
 
     @property
     def label(self) -> str:
@@ -96,6 +118,7 @@ class Evidence:
             "linear_confidence": round(float(self.confidence), 4),
             "neighbour_label": self.neighbour_label,
             "neighbour_similarity": round(float(self.neighbour_similarity), 4),
+            "known_phrasing": self.known_phrasing,
         }
 
 
@@ -110,6 +133,10 @@ class TopicModels:
     example_stems: scipy.sparse.csr_matrix
     example_labels: np.ndarray
     labels: List[str] = field(default_factory=list)
+    # Training examples by ``phrasing_key``: a message that is one of them
+    # gets that example's label for certain (a tapped suggestion, a phrasing
+    # staff corrected in the console and retrained on).
+    phrasings: Dict[str, str] = field(default_factory=dict)
 
     def _linear_features(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
         normalised = [normalise(text) for text in texts]
@@ -154,6 +181,9 @@ class TopicModels:
             focus: The question part of a long message (see
                 ``bot.nlu.question_focus``); it gets half the weight.
         """
+        known = self.phrasings.get(phrasing_key(text))
+        if known is not None:
+            return known_evidence(known, self.labels)
         if focus:
             both = self.probabilities([text, focus])
             probabilities = 0.5 * both[0] + 0.5 * both[1]
@@ -163,6 +193,12 @@ class TopicModels:
         ranking = [(self.labels[index], float(probabilities[index])) for index in order]
         neighbour_label, similarity = self.neighbours(focus or text)
         return Evidence(ranking, neighbour_label, similarity)
+
+
+def known_evidence(label: str, labels: Sequence[str]) -> Evidence:
+    """The evidence for a message that is a training example of ``label``."""
+    others = [(other, 0.0) for other in labels if other != label]
+    return Evidence([(label, 1.0), *others], label, 1.0, known_phrasing=True)
 
 
 def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels:
@@ -206,4 +242,5 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
         example_stems=example_stems.tocsr(),
         example_labels=np.asarray(labels),
         labels=[str(label) for label in linear.classes_],
+        phrasings=known_phrasings(texts, labels),
     )

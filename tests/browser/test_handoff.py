@@ -21,6 +21,7 @@ from tests.browser.conftest import screenshot
 from tests.browser.widget import ask, bot_messages, expect_answer, open_widget
 from tests.conftest import text_of
 from tests.utils.stack import AssistantStack
+from tests.utils.trained import trained
 
 PASSWORD = "staff password for the browser test"
 
@@ -106,7 +107,7 @@ def test_staff_take_over_a_widget_conversation_and_hand_it_back(
     expect_answer(page, text_of(responses, "utter_handoff_resumed"))
 
     # The assistant answers again.
-    ask(page, "what does hip dysplasia mean")
+    ask(page, trained("faq/hip_dysplasia", "dysplasia meaning"))
     expect_answer(page, text_of(responses, "utter_faq/hip_dysplasia"))
 
     # Sign out: the staff member goes offline at once.
@@ -120,7 +121,7 @@ def test_red_flags_during_a_handoff_still_get_the_urgent_reply_at_once(
     console = staff_context.new_page()
     sign_in(console, stack, nurse)
     open_widget(page)
-    ask(page, "I want to talk to a person")
+    ask(page, trained("request_human", "I want to talk to a person"))
     expect_answer(page, text_of(responses, "utter_handoff_connecting"))
     conversation_id = page.evaluate("window.clinicChat.sessionId")
 

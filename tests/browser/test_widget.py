@@ -18,13 +18,14 @@ from tests.browser.widget import (
 )
 from tests.conftest import text_of
 from tests.utils.stack import CLINIC_WHATSAPP, AssistantStack
+from tests.utils.trained import trained
 
 
 def test_questions_about_both_operations_are_answered(page: Page, responses) -> None:
     open_widget(page)
-    ask(page, "what is a distal femoral osteotomy?")
+    ask(page, trained("faq/dfo_what_is", "what is DFO surgery of the knee"))
     expect_answer(page, text_of(responses, "utter_faq/dfo_what_is"))
-    ask(page, "my son has CP, how long after the VDO until he can stand?")
+    ask(page, trained("faq/vro_recovery", "after vro when can he stand"))
     expect_answer(page, text_of(responses, "utter_faq/vro_recovery"))
     expect(page.locator(".message.user")).to_have_count(2)
     expect(page.locator(".message .meta time").first).to_have_text(re.compile(r"\d{1,2}:\d{2}"))
@@ -33,7 +34,7 @@ def test_questions_about_both_operations_are_answered(page: Page, responses) -> 
 
 def test_quick_reply_buttons_work(page: Page, responses) -> None:
     open_widget(page)
-    ask(page, "what is a VRO")
+    ask(page, trained("faq/vro_what_is", "what is VRO"))
     expect_answer(page, text_of(responses, "utter_faq/vro_what_is"))
     related = responses["utter_faq/vro_what_is"][0]["buttons"][0]
     page.locator(".reply", has_text=related["title"]).last.click()
@@ -45,13 +46,13 @@ def test_quick_reply_buttons_work(page: Page, responses) -> None:
 
 def test_history_survives_a_reload(page: Page, responses) -> None:
     open_widget(page)
-    ask(page, "what does hip dysplasia mean")
+    ask(page, trained("faq/hip_dysplasia", "dysplasia meaning"))
     expect_answer(page, text_of(responses, "utter_faq/hip_dysplasia"))
     before = bot_messages(page).count()
     page.reload()
     expect(page.locator(".panel")).to_be_visible()  # it stays open across pages
     expect(page.locator(".message.user .bubble")).to_have_text(
-        ["You: what does hip dysplasia mean"]
+        ["You: dysplasia meaning"]
     )
     expect(bot_messages(page)).to_have_count(before)
 
@@ -80,7 +81,7 @@ def test_keyboard_only_conversation(page: Page, responses) -> None:
     page.keyboard.press("Enter")
     expect(page.locator("textarea")).to_be_focused()
     expect(page.locator(".message.bot").first).to_contain_text("automated assistant")
-    page.keyboard.type("what is knock knee")
+    page.keyboard.type(trained("faq/knee_valgus", "knock knee meaning"))
     page.keyboard.press("Enter")
     expect_answer(page, text_of(responses, "utter_faq/knee_valgus"))
     # Shift+Tab from the text box reaches the last quick reply; Enter chooses it.
@@ -191,13 +192,13 @@ def test_nothing_is_lost_when_the_server_restarts(
     page: Page, stack: AssistantStack, responses
 ) -> None:
     open_widget(page)
-    ask(page, "what is derotation in the hip operation")
+    ask(page, trained("faq/vro_derotation", "what is a derotational osteotomy"))
     expect_answer(page, text_of(responses, "utter_faq/vro_derotation"))
     stack.stop_rasa()
     try:
         expect(page.locator(".status")).to_be_visible()
-        ask(page, "what are the downsides of a VRO")
-        expect(page.locator(".message.user").last).to_contain_text("downsides")
+        ask(page, trained("faq/vro_disadvantages", "what are the disadvantages of VRO"))
+        expect(page.locator(".message.user").last).to_contain_text("disadvantages")
         expect(page.locator(".pending").last).to_be_visible()
         page.wait_for_timeout(1500)
         assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 1
@@ -208,7 +209,7 @@ def test_nothing_is_lost_when_the_server_restarts(
     assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 0
     # The message reached the server exactly once.
     page.reload()
-    expect(page.locator(".message.user", has_text="downsides")).to_have_count(1)
+    expect(page.locator(".message.user", has_text="disadvantages")).to_have_count(1)
 
 
 def test_bangla_text_renders_with_the_shipped_font(page: Page) -> None:

@@ -23,6 +23,7 @@ from bot.console.accounts import create_account, deactivate
 from tests.channels.servers import FakeApi
 from tests.conftest import text_of
 from tests.utils.stack import AssistantStack
+from tests.utils.trained import trained
 
 pytestmark = pytest.mark.live
 
@@ -105,7 +106,7 @@ async def graph_api(stack: AssistantStack):
 async def test_a_whatsapp_question_gets_the_same_answer_as_on_the_web(
     stack: AssistantStack, graph_api: FakeApi, responses
 ) -> None:
-    question = "what is a VRO?"
+    question = trained("faq/vro_what_is", "what is VRO")
     web = requests.post(
         f"{stack.rasa_url}/webhooks/rest/webhook",
         json={"sender": f"web-{uuid.uuid4()}", "message": question},
@@ -128,7 +129,7 @@ async def test_a_bangla_question_on_whatsapp_is_answered_in_bangla(
     stack: AssistantStack, graph_api: FakeApi, responses
 ) -> None:
     wa_id = new_wa_id()
-    await send_whatsapp(stack, wa_id, "আমার ছেলের হিপে VRO অপারেশন হবে, VRO জিনিসটা কী?")
+    await send_whatsapp(stack, wa_id, trained("faq/vro_what_is", "VRO এর পুরো নাম কি?"))
     sent = await sent_to(graph_api, wa_id, 2)
     texts = [outgoing_text(m) for m in sent]
     bangla_answer = next(
@@ -156,7 +157,7 @@ async def test_staff_answer_a_whatsapp_patient_from_the_console(
         csrf = page.text.split(marker, 1)[1].split('"', 1)[0]
 
         wa_id = new_wa_id()
-        await send_whatsapp(stack, wa_id, "I want to talk to a person please")
+        await send_whatsapp(stack, wa_id, trained("request_human", "i want to talk to a person"))
         sent = await sent_to(graph_api, wa_id, 2)
         assert outgoing_text(sent[-1]) == text_of(responses, "utter_handoff_connecting")
 

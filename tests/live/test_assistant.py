@@ -15,6 +15,7 @@ from tests.conftest import text_of
 from tests.live.conftest import LiveAssistant
 from tests.utils.databases import event_types
 from tests.utils.stack import CLINIC_PHONE
+from tests.utils.trained import trained
 
 pytestmark = pytest.mark.live
 
@@ -38,21 +39,18 @@ def test_first_message_opens_with_the_disclaimer(assistant: LiveAssistant, respo
 @pytest.mark.parametrize(
     ("question", "answer"),
     [
-        ("what is a distal femoral osteotomy?", "utter_faq/dfo_what_is"),
-        (
-            "my daughter has CP and will get a VDO, how long till she can stand?",
-            "utter_faq/vro_recovery",
-        ),
-        ("what does knock knee mean", "utter_faq/knee_valgus"),
-        ("when do they take the hip nail out", "utter_faq/vro_hardware"),
+        ("what is DFO surgery of the knee", "faq/dfo_what_is"),
+        ("recovery after VDO for a cp child", "faq/vro_recovery"),
+        ("what does knock knee mean", "faq/knee_valgus"),
+        ("what is the hip nail", "faq/vro_hardware"),
     ],
 )
 def test_questions_about_both_operations_get_their_answer(
     assistant: LiveAssistant, responses, question: str, answer: str
 ) -> None:
-    replies = assistant.send(new_sender(), question)
-    assert text_of(responses, answer) in texts(replies)
-    answer_reply = replies[texts(replies).index(text_of(responses, answer))]
+    replies = assistant.send(new_sender(), trained(answer, question))
+    assert text_of(responses, f"utter_{answer}") in texts(replies)
+    answer_reply = replies[texts(replies).index(text_of(responses, f"utter_{answer}"))]
     payloads = [button["payload"] for button in answer_reply["buttons"]]
     assert payloads[-1] == "/request_human"
 
@@ -74,7 +72,7 @@ def test_red_flag_gets_urgent_care_first_and_is_stored(assistant: LiveAssistant,
 def test_request_for_a_person_with_nobody_online_is_queued_honestly(
     assistant: LiveAssistant, responses
 ) -> None:
-    replies = texts(assistant.send(new_sender(), "can I talk to a nurse please"))
+    replies = texts(assistant.send(new_sender(), trained("request_human", "i need to talk to a nurse")))
     handoff = replies.index(text_of(responses, "utter_handoff_nobody_online"))
     assert CLINIC_PHONE in replies[handoff + 1]
     assert replies[-1] == text_of(responses, "utter_offer_callback")
@@ -84,7 +82,7 @@ def test_a_callback_request_keeps_the_number_only_where_consented(
     assistant: LiveAssistant, responses
 ) -> None:
     sender = new_sender()
-    assistant.send(sender, "I want to talk to someone from the clinic")
+    assistant.send(sender, trained("request_human", "I want to talk to someone from the clinic"))
     consent = texts(assistant.send(sender, "/affirm"))
     assert consent[-1] == text_of(responses, "utter_ask_callback_consent")
     assert texts(assistant.send(sender, "/affirm")) == [
@@ -113,7 +111,7 @@ def test_a_callback_request_keeps_the_number_only_where_consented(
 
 def test_refusing_consent_stores_nothing(assistant: LiveAssistant, responses) -> None:
     sender = new_sender()
-    assistant.send(sender, "please connect me to a person")
+    assistant.send(sender, trained("request_human", "connect me to a real person"))
     assistant.send(sender, "/affirm")
     replies = texts(assistant.send(sender, "/deny"))
     assert replies == [text_of(responses, "utter_callback_not_stored")]
@@ -166,7 +164,7 @@ def test_unreadable_input_gets_a_clear_reply(
     assert text_of(responses, expected) in texts(assistant.send(sender, message))
     # ...and the conversation goes on normally.
     assert text_of(responses, "utter_faq/vro_what_is") in texts(
-        assistant.send(sender, "what is VRO")
+        assistant.send(sender, trained("faq/vro_what_is", "what is VRO"))
     )
 
 
@@ -202,7 +200,7 @@ def test_http_api_requires_the_token(assistant: LiveAssistant) -> None:
 
 
 def test_parse_reports_the_faq_key(assistant: LiveAssistant) -> None:
-    response = assistant.parse("what is a VRO operation", token=assistant.token)
+    response = assistant.parse(trained("faq/vro_what_is", "VRO operation ta ki jinish"), token=assistant.token)
     assert response.status_code == 200
     body = response.json()
     assert body["intent"]["name"] == "faq"

@@ -62,7 +62,22 @@ def test_evidence_reports_no_text() -> None:
         "linear_confidence": 0.7,
         "neighbour_label": "faq/a",
         "neighbour_similarity": 0.4,
+        "known_phrasing": False,
     }
+
+
+def test_a_training_example_typed_again_gets_its_label_for_certain(models) -> None:
+    evidence = models.evidence("  What is a Distal Femoral Osteotomy?! ")
+    assert evidence.known_phrasing
+    assert evidence.ranking[0] == ("faq/dfo_what_is", 1.0)
+    assert evidence.agrees(0.99, 0.99)
+    assert sorted(label for label, _ in evidence.ranking) == sorted(models.labels)
+
+
+def test_a_phrasing_with_two_labels_is_not_known() -> None:
+    models = fit_topic_models(TEXTS + ["dfo ki jinish"], LABELS + ["faq/vro_recovery"])
+    assert not models.evidence("dfo ki jinish").known_phrasing
+    assert not fit_topic_models(TEXTS, LABELS).evidence("dfo ki jinish please").known_phrasing
 
 
 def test_normalising_keeps_bangla_words_whole() -> None:
