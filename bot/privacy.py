@@ -29,12 +29,14 @@ bounded, so a 20,000-character message is masked in milliseconds.
 
 from __future__ import annotations
 
+import json
 import re
 import unicodedata
-from typing import Iterator, List, Optional, Tuple
+from typing import Any, Iterator, List, Optional, Tuple
 
 __all__ = [
     "fold_for_matching",
+    "mask_nested",
     "mask_phone_for_display",
     "mask_sensitive",
     "normalise_bd_mobile",
@@ -216,6 +218,39 @@ def mask_sensitive(text: str) -> str:
             copied = last
     pieces.append(text[copied:])
     return "".join(pieces)
+
+
+# Deeper than this, a nested value is stored as its masked JSON text.
+MAX_NESTING = 32
+
+
+def mask_nested(value: Any, depth: int = 0) -> Any:
+    """A copy of a JSON-like value with every string masked, dictionary keys included.
+
+    Dicts, lists and tuples are walked; strings pass through
+    :func:`mask_sensitive`; numbers, booleans and ``None`` are kept. Anything
+    nested deeper than :data:`MAX_NESTING` is kept as its masked JSON text, so
+    nothing is lost and the walk stays bounded.
+
+    Args:
+        value: For example a serialised Rasa event (``event.as_dict()``).
+        depth: How deep ``value`` already is (used by the walk itself).
+
+    Returns:
+        The masked copy; ``value`` itself is not changed.
+    """
+    if isinstance(value, str):
+        return mask_sensitive(value)
+    if isinstance(value, dict | list | tuple) and depth >= MAX_NESTING:
+        return mask_sensitive(json.dumps(value, ensure_ascii=False, default=str))
+    if isinstance(value, dict):
+        return {
+            mask_sensitive(key) if isinstance(key, str) else key: mask_nested(item, depth + 1)
+            for key, item in value.items()
+        }
+    if isinstance(value, list | tuple):
+        return [mask_nested(item, depth + 1) for item in value]
+    return value
 
 
 # Invisible characters that are not format characters (category Cf) but are

@@ -6,8 +6,9 @@ single ``DATABASE_URL`` instead (SQLite by default, PostgreSQL in production).
 Conversations are stored in Rasa's own ``events`` table, which we only read.
 
 Phone numbers and national ID numbers are masked before events are written:
-the patient's own message, the assistant's replies and the callback number
-slot all reach the database as ``[phone •••78]``. The callback request, kept
+every string of every event (the patient's messages, the assistant's replies,
+slot and entity values, ``parse_data``, channel metadata) reaches the database
+with its numbers as ``[phone •••78]``. The callback request, kept
 in ``clinic_callback_requests`` with the patient's consent, is the one place a
 number is kept in full (see ``actions/callback.py``). The assistant still sees
 the full text while it handles the turn; only the stored copy is masked.
@@ -25,7 +26,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
-from bot.privacy import SENSITIVE_SLOTS, mask_phone_for_display, mask_sensitive
+from bot.privacy import SENSITIVE_SLOTS, mask_nested, mask_phone_for_display
 from bot.settings import get_settings
 from bot.storage.database import wait_for_database
 
@@ -83,29 +84,20 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
 def stored_event_data(data: Dict[str, Any]) -> Dict[str, Any]:
     """The form of a serialised Rasa event that may be stored.
 
-    Texts of patient and assistant messages are masked with
-    :func:`bot.privacy.mask_sensitive`; values of :data:`SENSITIVE_SLOTS` are
-    reduced to their last digits. Other events are returned unchanged.
+    Every string in the event, at any depth, is masked with
+    :func:`bot.privacy.mask_nested`: texts, slot values, entity values,
+    ``parse_data``, channel metadata, bot messages' data, action fields.
+    Values of :data:`SENSITIVE_SLOTS` are first reduced to the display form of
+    the number. Nothing is exempt: even a message id that happens to hold a
+    run of ten digits is masked.
 
     Args:
         data: ``event.as_dict()``.
 
     Returns:
-        A masked copy (or ``data`` itself when nothing needed masking).
+        A masked copy; ``data`` itself is not changed.
     """
-    kind = data.get("event")
-    if kind in ("user", "bot") and isinstance(data.get("text"), str):
-        masked = dict(data, text=mask_sensitive(data["text"]))
-        parse_data = data.get("parse_data")
-        if isinstance(parse_data, dict) and isinstance(parse_data.get("text"), str):
-            masked["parse_data"] = dict(parse_data, text=mask_sensitive(parse_data["text"]))
-        metadata = data.get("metadata")
-        if isinstance(metadata, dict) and isinstance(metadata.get("display_text"), str):
-            masked["metadata"] = dict(
-                metadata, display_text=mask_sensitive(metadata["display_text"])
-            )
-        return masked
-    if kind == "slot" and data.get("name") in SENSITIVE_SLOTS and data.get("value"):
+    if data.get("event") == "slot" and data.get("name") in SENSITIVE_SLOTS and data.get("value"):
         value = str(data["value"])
-        return dict(data, value=mask_phone_for_display(value) if value.startswith("+") else "•••")
-    return data
+        data = dict(data, value=mask_phone_for_display(value) if value.startswith("+") else "•••")
+    return mask_nested(data)
