@@ -68,6 +68,9 @@ class Settings:
     console_idle_minutes: int = 30
     console_secure_cookies: bool = False
     retention_days: int = 365
+    # The REST channel's token (bot/channels/rest.py); empty: REST is open
+    # outside production and off in production.
+    rest_channel_token: str = ""
 
     @property
     def is_production(self) -> bool:
@@ -212,6 +215,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             environ.get("CONSOLE_SECURE_COOKIES", ""), default=environment == PRODUCTION
         ),
         retention_days=_positive("RETENTION_DAYS", environ, 365),
+        rest_channel_token=environ.get("REST_CHANNEL_TOKEN", "").strip(),
     )
     try:
         parse_opening_hours(settings.clinic_opening_hours, settings.clinic_timezone)
@@ -238,6 +242,10 @@ def _check_production(settings: Settings) -> None:
     ):
         if _is_placeholder(value):
             problems.append(f"{name} must be set to the clinic's real details")
+    if settings.rest_channel_token and (
+        _is_placeholder(settings.rest_channel_token) or len(settings.rest_channel_token) < 24
+    ):
+        problems.append("REST_CHANNEL_TOKEN must be empty (REST off) or a secret of 24+ characters")
     problems += _messaging_problems(settings)
     if problems:
         raise SettingsError("; ".join(problems))

@@ -7,6 +7,12 @@ inside its token (issued by the web process, see ``bot.web.sessions``),
 refuses every other id, limits what a client may send, answers every message
 with an acknowledgement the widget uses to empty its outbox, and drops a
 message it has already handled (the widget resends after a reconnect).
+
+An event the channel cannot use (no payload, a payload that is not an object,
+a message too long...) is answered with an ``ERROR_EVENT`` (``bot_error``,
+``{"error": "<code>"}``) as well as the refusing acknowledgement, never with
+an exception. Unencodable characters in a message are replaced
+(``bot.channels.safe_text``) so that it is still read, red flags included.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
 from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.channels.safe_text import replace_unencodable
 from bot.settings import split_list
 from bot.web.sessions import verify_session
 
@@ -34,6 +41,10 @@ logger = logging.getLogger(__name__)
 MAX_MESSAGE_CHARS = 5000
 MAX_PACKET_BYTES = 64 * 1024
 REMEMBERED_MESSAGE_IDS = 10_000
+# Sent to a client whose event is refused: {"error": "<code>"}.
+ERROR_EVENT = "bot_error"
+PAYLOAD_MISSING = "payload_missing"
+INVALID_PAYLOAD = "invalid_payload"
 
 
 class RecentMessageIds:
@@ -60,16 +71,19 @@ def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[st
     """Validate a ``user_uttered`` payload from the widget.
 
     Returns:
-        ``(message, None)`` with ``text``, ``message_id`` and ``metadata``, or
-        ``(None, error_code)``.
+        ``(message, None)`` with ``text`` (unencodable characters replaced),
+        ``message_id`` and ``metadata``, or ``(None, error_code)``.
     """
+    if data is None:
+        return None, PAYLOAD_MISSING
     if not isinstance(data, dict):
-        return None, "invalid_payload"
+        return None, INVALID_PAYLOAD
     text = data.get("message")
     if not isinstance(text, str):
-        return None, "invalid_payload"
+        return None, INVALID_PAYLOAD
     if len(text) > MAX_MESSAGE_CHARS:
         return None, "too_long"
+    text = replace_unencodable(text)
     raw_metadata = data.get("metadata")
     metadata: Dict[str, Any] = {}
     if isinstance(raw_metadata, dict):
@@ -78,7 +92,7 @@ def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[st
         if isinstance(message_id, str) and len(message_id) <= 64:
             metadata["message_id"] = message_id
         if isinstance(display, str):
-            metadata["display_text"] = display[:200]
+            metadata["display_text"] = replace_unencodable(display[:200])
     return {"text": text, "message_id": metadata.get("message_id"), "metadata": metadata}, None
 
 
@@ -178,10 +192,19 @@ class WebChatInput(SocketIOInput):
             await sio.save_session(sid, {"session_id": session_id})
             return True
 
+        async def refuse(sid: str, error: str) -> Dict[str, Any]:
+            """Tell the client its event was refused; the reply is its acknowledgement."""
+            logger.info("webchat.event_refused error=%s", error)
+            await sio.emit(ERROR_EVENT, {"error": error}, room=sid)
+            return {"ok": False, "error": error}
+
         @sio.on("session_request")
-        async def session_request(sid: str, data: Any) -> None:
+        async def session_request(sid: str, data: Any = None, *_extra: Any) -> None:
             session_id = (await sio.get_session(sid))["session_id"]
-            requested = data.get("session_id") if isinstance(data, dict) else None
+            if not isinstance(data, dict):
+                await refuse(sid, PAYLOAD_MISSING if data is None else INVALID_PAYLOAD)
+                return
+            requested = data.get("session_id")
             if requested and requested != session_id:
                 logger.warning("webchat.foreign_session_refused")
                 await sio.emit("session_error", {"error": "foreign_session"}, room=sid)
@@ -195,14 +218,13 @@ class WebChatInput(SocketIOInput):
             await sio.emit("session_confirm", session_id, room=sid)
 
         @sio.on("user_uttered")
-        async def handle_message(sid: str, data: Any) -> Dict[str, Any]:
+        async def handle_message(sid: str, data: Any = None, *_extra: Any) -> Dict[str, Any]:
             session_id = (await sio.get_session(sid))["session_id"]
             message, problem = parse_user_message(data)
             if message is None:
-                logger.info("webchat.message_refused", extra={"reason": problem})
-                return {"ok": False, "error": problem}
+                return await refuse(sid, problem or INVALID_PAYLOAD)
             if isinstance(data, dict) and data.get("session_id") not in (None, session_id):
-                return {"ok": False, "error": "foreign_session"}
+                return await refuse(sid, "foreign_session")
             if self.recent.handled(session_id, message["message_id"]):
                 return {"ok": True, "duplicate": True}
             output = WebChatOutput(sio, self.bot_message_evt)

@@ -2,7 +2,8 @@
 
 Both answer the provider's webhook at once and handle its messages in the
 background; each message is claimed once (providers redeliver), media gets
-the text-only reply, text goes to the assistant, and a red flag sent while
+the text-only reply, text goes to the assistant (unencodable characters
+replaced, see ``bot.channels.safe_text``), and a red flag sent while
 staff hold the conversation still gets the urgent-care message. A failure is
 logged by hashed message id only, and never stops the other messages.
 """
@@ -19,6 +20,7 @@ from bot.channels import whatsapp_payloads as payloads
 from bot.channels.graph_api import log_ref
 from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe
 from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.channels.safe_text import replace_unencodable, replace_unencodable_in
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +86,7 @@ class BackgroundWebhookChannel(InputChannel):
                 await output.send_text_message(inbound.wa_id, payloads.TEXT_ONLY_REPLY)
                 return
             text, metadata = self.user_text(inbound)
+            text, metadata = replace_unencodable(text), replace_unencodable_in(metadata)
             logger.info(
                 "%s.message type=%s sender=%s", prefix, inbound.message_type, log_ref(inbound.wa_id)
             )

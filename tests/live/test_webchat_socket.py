@@ -10,6 +10,7 @@ import pytest
 import socketio
 
 from bot.web.sessions import issue_session
+from tests.conftest import text_of
 from tests.utils.stack import AssistantStack
 
 pytestmark = pytest.mark.live
@@ -22,7 +23,7 @@ class Listener:
         self.stack = stack
         self.client = socketio.AsyncClient(reconnection=False)
         self.events: List[tuple] = []
-        for name in ("session_confirm", "session_error", "bot_uttered"):
+        for name in ("session_confirm", "session_error", "bot_uttered", "bot_error"):
             self.client.on(name, self._recorder(name))
 
     def _recorder(self, name: str):
@@ -119,5 +120,56 @@ async def test_oversized_and_malformed_messages_get_an_error(stack: AssistantSta
         )
         assert foreign == {"ok": False, "error": "foreign_session"}
         assert not [e for e in listener.events if e[0] == "bot_uttered"]
+    finally:
+        await listener.client.disconnect()
+
+
+async def test_events_without_a_payload_get_an_error_event(stack: AssistantStack) -> None:
+    session = issue_session(stack.widget_secret)
+    listener = Listener(stack)
+    await listener.connect(session.token)
+    try:
+        await listener.client.emit("session_request")
+        assert await listener.wait_for("bot_error", timeout=10) == [{"error": "payload_missing"}]
+        assert not [e for e in listener.events if e[0] == "session_confirm"]
+        await listener.client.emit("session_request", "not a dict")
+        errors = await listener.wait_for("bot_error", 2, timeout=10)
+        assert errors[1] == {"error": "invalid_payload"}
+
+        # The socket still works: the widget's own request is confirmed.
+        assert await listener.join(session.session_id) == [session.session_id]
+        ack = await listener.client.call("user_uttered", timeout=10)
+        assert ack == {"ok": False, "error": "payload_missing"}
+        await listener.client.emit("user_uttered")
+        errors = await listener.wait_for("bot_error", 4, timeout=10)
+        assert errors[2:] == [{"error": "payload_missing"}] * 2
+        assert not [e for e in listener.events if e[0] == "bot_uttered"]
+    finally:
+        await listener.client.disconnect()
+
+
+async def test_a_red_flag_with_a_lone_surrogate_gets_the_urgent_reply(
+    stack: AssistantStack, responses
+) -> None:
+    session = issue_session(stack.widget_secret)
+    listener = Listener(stack)
+    await listener.connect(session.token)
+    try:
+        await listener.join(session.session_id)
+        payload = {
+            "session_id": session.session_id,
+            "message": "\ud800abc Now suddenly he has chest pain.",
+            "metadata": {"message_id": uuid.uuid4().hex},
+        }
+        ack = await listener.client.call("user_uttered", payload, timeout=60)
+        assert ack == {"ok": True}
+        # The widget shows each paragraph of a reply as its own bubble.
+        urgent = text_of(responses, "utter_urgent_care").strip().split("\n\n")
+        for _ in range(100):
+            said = [data["text"] for name, data in listener.events if name == "bot_uttered"]
+            if all(part in said for part in urgent):
+                break
+            await asyncio.sleep(0.1)
+        assert all(part in said for part in urgent), said
     finally:
         await listener.client.disconnect()

@@ -18,7 +18,7 @@ def test_valid_message() -> None:
 @pytest.mark.parametrize(
     ("data", "problem"),
     [
-        (None, "invalid_payload"),
+        (None, "payload_missing"),
         ("text", "invalid_payload"),
         ({"message": 12}, "invalid_payload"),
         ({}, "invalid_payload"),

@@ -1,0 +1,100 @@
+"""The REST channel: Rasa's ``POST /webhooks/rest/webhook``, checked and quiet.
+
+Same URL, body and answer as Rasa's ``rest`` channel (the replies as a JSON
+list, or a stream with ``?stream=true``), but:
+
+- With ``REST_CHANNEL_TOKEN`` set, every call must carry it
+  (``Authorization: Bearer <token>`` or ``?token=<token>``); without it the
+  channel is open in development and tests and off in production.
+- A request is checked before the assistant sees it (see
+  :mod:`bot.channels.rest_request`): bad input is a 400 with an error code,
+  and a sender id shaped like a widget session or a WhatsApp number is a 403.
+- Nothing logged here carries the message or the sender id, unlike Rasa's
+  channel, which logs the text (and every frame's locals) when handling fails.
+"""
+
+from __future__ import annotations
+
+import logging
+from asyncio import CancelledError
+from typing import Any, Awaitable, Callable, Dict, Optional, Union
+
+import rasa.utils.endpoints
+from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.channels.rest import RestInput
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse, ResponseStream
+
+from bot.channels.rest_request import Refusal, access_refusal, parse_rest_body, token_from
+from bot.settings import get_settings
+
+logger = logging.getLogger(__name__)
+
+
+def _refuse(refusal: Refusal) -> HTTPResponse:
+    logger.info("rest.refused error=%s", refusal.error)
+    return response.json(refusal.body(), status=refusal.status)
+
+
+class ClinicRestInput(RestInput):
+    """Rasa's REST channel with a token, checked input and no patient text in logs."""
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """The token and the environment come from the settings (``REST_CHANNEL_TOKEN``)."""
+        settings = get_settings()
+        return cls(token=settings.rest_channel_token, production=settings.is_production)
+
+    def __init__(self, token: str = "", production: bool = False) -> None:
+        """``token``: what callers must send; empty means open, or off if ``production``."""
+        self.token = token
+        self.production = production
+
+    def access_refusal(self, request: Request) -> Optional[Refusal]:
+        """None if this request may use the channel, else the refusal."""
+        given = token_from(request.headers.get("Authorization"), request.args.get("token"))
+        return access_refusal(self.token, self.production, given)
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        """``GET /`` health and ``POST /webhook`` messages."""
+        blueprint = Blueprint("clinic_rest_webhook", __name__)
+
+        @blueprint.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @blueprint.route("/webhook", methods=["POST"])
+        async def receive(request: Request) -> Union[ResponseStream, HTTPResponse]:
+            refusal = self.access_refusal(request)
+            if refusal is not None:
+                return _refuse(refusal)
+            message = parse_rest_body(request.body)
+            if isinstance(message, Refusal):
+                return _refuse(message)
+            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+                return response.stream(
+                    self.stream_response(
+                        on_new_message, message.text, message.sender, self.name(), message.metadata
+                    ),
+                    content_type="text/event-stream",
+                )
+            collector = CollectingOutputChannel()
+            try:
+                await on_new_message(
+                    UserMessage(
+                        message.text,
+                        collector,
+                        message.sender,
+                        input_channel=self.name(),
+                        metadata=message.metadata,
+                    )
+                )
+            except CancelledError:
+                logger.warning("rest.message_cancelled")
+            except Exception as error:  # logged by type only: the text stays out of logs
+                logger.error("rest.message_failed error=%s", type(error).__name__)
+                return response.json({"error": "processing_failed"}, status=500)
+            return response.json(collector.messages)
+
+        return blueprint
