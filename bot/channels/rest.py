@@ -32,9 +32,28 @@ from bot.settings import get_settings
 logger = logging.getLogger(__name__)
 
 
+OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+
+
 def _refuse(refusal: Refusal) -> HTTPResponse:
     logger.info("rest.refused error=%s", refusal.error)
     return response.json(refusal.body(), status=refusal.status)
+
+
+async def handle_quietly(on_new_message: OnNewMessage, message: UserMessage) -> bool:
+    """Pass ``message`` to the assistant; False if that failed.
+
+    A failure is logged by exception type only: Rasa's channel logs the text
+    and every frame's locals, and the exception's own message may quote it.
+    """
+    try:
+        await on_new_message(message)
+    except CancelledError:
+        logger.warning("rest.message_cancelled")
+    except Exception as error:
+        logger.error("rest.message_failed error=%s", type(error).__name__)
+        return False
+    return True
 
 
 class ClinicRestInput(RestInput):
@@ -56,9 +75,12 @@ class ClinicRestInput(RestInput):
         given = token_from(request.headers.get("Authorization"), request.args.get("token"))
         return access_refusal(self.token, self.production, given)
 
-    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+    def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         """``GET /`` health and ``POST /webhook`` messages."""
         blueprint = Blueprint("clinic_rest_webhook", __name__)
+
+        async def quietly(message: UserMessage) -> None:
+            await handle_quietly(on_new_message, message)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -75,25 +97,19 @@ class ClinicRestInput(RestInput):
             if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
                 return response.stream(
                     self.stream_response(
-                        on_new_message, message.text, message.sender, self.name(), message.metadata
+                        quietly, message.text, message.sender, self.name(), message.metadata
                     ),
                     content_type="text/event-stream",
                 )
             collector = CollectingOutputChannel()
-            try:
-                await on_new_message(
-                    UserMessage(
-                        message.text,
-                        collector,
-                        message.sender,
-                        input_channel=self.name(),
-                        metadata=message.metadata,
-                    )
-                )
-            except CancelledError:
-                logger.warning("rest.message_cancelled")
-            except Exception as error:  # logged by type only: the text stays out of logs
-                logger.error("rest.message_failed error=%s", type(error).__name__)
+            user_message = UserMessage(
+                message.text,
+                collector,
+                message.sender,
+                input_channel=self.name(),
+                metadata=message.metadata,
+            )
+            if not await handle_quietly(on_new_message, user_message):
                 return response.json({"error": "processing_failed"}, status=500)
             return response.json(collector.messages)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import logging
+from pathlib import Path
 from typing import Any, Dict, Optional
 
 import pytest
+from rasa.core.run import create_http_input_channels
 
 from bot.channels.rest import ClinicRestInput
 from bot.channels.rest_request import (
@@ -23,6 +25,8 @@ from bot.nlu.input_guard import MAX_SCAN_CHARS
 from bot.settings import get_settings, load_settings
 from bot.web.sessions import issue_session
 from tests.channels.conftest import Served, running
+from tests.conftest import PROJECT_ROOT
+from tests.utils.stack import AssistantStack
 
 TOKEN = "rest-token-7f3a9c2e5b1d4f60a8c2"
 WIDGET_SECRET = "widget-secret-for-the-rest-channel-tests"
@@ -265,3 +269,39 @@ async def test_a_failure_is_a_500_and_the_log_has_neither_text_nor_sender(
     assert answer == (500, {"error": "processing_failed"})
     assert "rest.message_failed error=RuntimeError" in caplog.text
     assert "patient-417" not in caplog.text and "crash" not in caplog.text
+
+
+async def test_a_streamed_answer_is_checked_and_fails_quietly(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    async with running(ClinicRestInput()) as served:
+        refused = await post(served, body(sender="8801711000001", message="hi"), stream="true")
+        assert refused == (403, {"error": "sender_reserved"})
+        async with served.http.post(
+            served.webhook, data=body(sender="tester", message="hi"), params={"stream": "true"}
+        ) as answer:
+            lines = (await answer.text()).splitlines()
+        assert answer.status == 200
+        assert json.loads(lines[0])["recipient_id"] == "tester"
+        async with served.http.post(
+            served.webhook,
+            data=body(sender="patient-417", message="crash"),
+            params={"stream": "true"},
+        ) as answer:
+            assert (answer.status, await answer.text()) == (200, "")
+    assert "rest.message_failed error=RuntimeError" in caplog.text
+    assert "patient-417" not in caplog.text and "crash" not in caplog.text
+
+
+def test_credentials_yml_makes_it_the_rest_channel(monkeypatch: pytest.MonkeyPatch) -> None:
+    stack = AssistantStack(database_url="sqlite://", redis_url="", model=Path("m.tar.gz"))
+    for name, value in stack.env.items():
+        monkeypatch.setenv(name, value)
+    get_settings.cache_clear()
+    try:
+        channels = create_http_input_channels(None, str(PROJECT_ROOT / "credentials.yml"))
+    finally:
+        get_settings.cache_clear()
+    [rest] = [channel for channel in channels if channel.name() == "rest"]
+    assert isinstance(rest, ClinicRestInput) and rest.token == ""
