@@ -4,7 +4,8 @@ Usage (the Makefile calls these; all load ``.env`` without overriding
 variables already set in the environment)::
 
     python -m bot.launcher init-env      # create .env from .env.example
-    python -m bot.launcher run           # Rasa server + action server
+    python -m bot.launcher run           # all three processes, restarted if one crashes
+    python -m bot.launcher serve NAME    # one process: rasa, actions or web (systemd)
     python -m bot.launcher shell         # action server + terminal chat
     python -m bot.launcher exec -- CMD   # run CMD with .env loaded
 """
@@ -21,11 +22,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Dict, List, Mapping, NoReturn, Optional, Sequence
 
 from dotenv import dotenv_values
 
+from bot.restart_policy import DEFAULT_POLICY, RestartPolicy, restart_delay
 from bot.settings import PROJECT_ROOT, SettingsError, load_settings
 
 ENV_FILE = PROJECT_ROOT / ".env"
@@ -206,59 +209,184 @@ def say(text: str) -> None:
         print(text, flush=True)
 
 
-def supervise(processes: Sequence[subprocess.Popen]) -> int:
-    """Wait until Ctrl-C, SIGTERM or a child's exit; then stop every child."""
-    stopping = False
+# The assistant's processes, in the order `run` starts them. The systemd units
+# in deploy/systemd run each with `python -m bot.launcher serve NAME`.
+SERVICES = ("actions", "rasa", "web")
 
-    def request_stop(signum: int, frame: object) -> None:
-        nonlocal stopping
-        stopping = True
 
-    signal.signal(signal.SIGINT, request_stop)
-    signal.signal(signal.SIGTERM, request_stop)
-    signal.signal(signal.SIGHUP, request_stop)
-    exit_code = 0
+def service_command(name: str, env: Mapping[str, str]) -> List[str]:
+    """Command line of one of the assistant's processes, named as in ``SERVICES``."""
+    if name == "actions":
+        return action_server_command(env)
+    if name == "rasa":
+        return rasa_server_command(env, latest_model())
+    if name == "web":
+        return web_command()
+    raise SystemExit(f"error: unknown process {name!r}; choose one of {', '.join(SERVICES)}")
+
+
+def serve_command(name: str) -> List[str]:
+    """How `run` starts a process: through `serve`, as the systemd units do."""
+    return [sys.executable, "-m", "bot.launcher", "serve", name]
+
+
+def serve(name: str, env: Mapping[str, str]) -> NoReturn:
+    """Become one of the assistant's processes (``exec``): signals reach it directly."""
+    check_settings(env)
+    command = service_command(name, env)
+    os.chdir(PROJECT_ROOT)
+    os.execve(command[0], command, dict(env))  # noqa: S606 (our own command, no shell)
+
+
+@dataclass
+class Supervised:
+    """One process run by `run`: its command, its current process, its past runs."""
+
+    name: str
+    command: List[str]
+    process: Optional[subprocess.Popen] = None
+    started_at: float = 0.0
+    run_seconds: List[float] = field(default_factory=list)
+    restart_at: Optional[float] = None
+
+    def launch(self, env: Mapping[str, str]) -> None:
+        """Start (or restart) the process."""
+        self.process = start(self.command, env)
+        self.started_at = time.monotonic()
+        self.restart_at = None
+
+
+class StopRequest:
+    """Ctrl-C, SIGTERM and SIGHUP set a flag that the supervising loop reads."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+            signal.signal(signum, self._request)
+
+    def _request(self, signum: int, frame: object) -> None:
+        self.requested = True
+
+
+def describe_exit(code: int) -> str:
+    """``exit code 1`` or ``killed by SIGKILL``, for the terminal."""
+    if code < 0:
+        with contextlib.suppress(ValueError):
+            return f"killed by {signal.Signals(-code).name}"
+    return f"exit code {code}"
+
+
+def end_process_group(process: subprocess.Popen) -> None:
+    """Kill what a dead child left in its process group, so its port is free again."""
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(process.pid, signal.SIGKILL)
+
+
+def answers(url: str) -> bool:
+    """Whether a local http:// address answers right now."""
+    if not url.startswith("http://"):
+        raise ValueError(f"readiness checks poll local http:// addresses, not {url!r}")
     try:
-        while not stopping:
-            for process in processes:
-                code = process.poll()
-                if code is not None:
-                    say(f"\nA process stopped (exit code {code}); stopping the others.")
-                    exit_code = code or 1
-                    stopping = True
+        with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (http only, checked above)
+            return True
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def supervise(
+    children: Sequence[Supervised],
+    env: Mapping[str, str],
+    stop: StopRequest,
+    policy: RestartPolicy = DEFAULT_POLICY,
+    ready_url: Optional[str] = None,
+    ready_message: str = "",
+) -> int:
+    """Restart crashed children until Ctrl-C or SIGTERM; then stop every child.
+
+    A child that stops is restarted after the policy's back-off while the
+    others keep serving. One that keeps crashing (``policy``) stops the
+    assistant with a message naming it. ``ready_message`` is printed once
+    ``ready_url`` answers.
+
+    Returns:
+        0 after Ctrl-C or SIGTERM, else the exit code of the child given up on.
+    """
+    exit_code = 0
+    announced = ready_url is None
+    try:
+        while not stop.requested:
+            now = time.monotonic()
+            for child in children:
+                if child.process is None:
+                    if child.restart_at is not None and now >= child.restart_at:
+                        child.launch(env)
+                        say(f"Restarted the {child.name} process.")
+                    continue
+                code = child.process.poll()
+                if code is None:
+                    continue
+                end_process_group(child.process)
+                child.process = None
+                child.run_seconds.append(now - child.started_at)
+                delay = restart_delay(child.run_seconds, policy)
+                if delay is None:
+                    say(
+                        f"\nThe {child.name} process stopped ({describe_exit(code)}) after "
+                        f"{policy.max_crashes} short runs in a row; not restarting it. Stopping "
+                        "the assistant: see the messages above for the cause."
+                    )
+                    exit_code = code if code > 0 else 1
+                    stop.requested = True
+                    break
+                child.restart_at = now + delay
+                say(
+                    f"\nThe {child.name} process stopped ({describe_exit(code)}); restarting "
+                    f"it in {delay:g} s. The other processes keep serving."
+                )
+            if not announced and not stop.requested and answers(ready_url):
+                say(ready_message)
+                announced = True
             time.sleep(0.5)
         say("\nStopping the assistant...")
     finally:
         # Children run in their own sessions (Ctrl-C reaches only us), so they
         # are stopped here whatever happened above.
-        stop_all(processes)
+        stop_all([child.process for child in children if child.process is not None])
     say("Stopped.")
     return exit_code
 
 
 def run(env: Dict[str, str]) -> int:
-    """Run the action server, the Rasa server and the web process until Ctrl-C."""
+    """Run the action server, the Rasa server and the web process until Ctrl-C.
+
+    A process that crashes is restarted by itself while the others keep serving.
+    """
     check_settings(env)
-    model = latest_model()
-    actions = start(action_server_command(env), env)
-    rasa = start(rasa_server_command(env, model), env)
-    web = start(web_command(), env)
-    processes = [actions, rasa, web]
+    latest_model()
+    stop = StopRequest()
+    children = [Supervised(name, serve_command(name)) for name in SERVICES]
+    try:
+        for child in children:
+            child.launch(env)
+    except BaseException:
+        stop_all([child.process for child in children if child.process is not None])
+        raise
     port = env.get("RASA_PORT", "5005")
     web_port = env.get("WEB_PORT", "8080")
-    if wait_until_ready(f"http://127.0.0.1:{port}/", READY_TIMEOUT_SECONDS, processes):
-        say(
-            "\nThe assistant is running.\n"
-            f"  Clinic page with the chat widget:  http://localhost:{web_port}/\n"
-            f"  REST channel:  POST http://localhost:{port}/webhooks/rest/webhook\n"
-            '                 body: {"sender": "any-id", "message": "what is a VRO?"}\n'
-            f"  HTTP API:      http://localhost:{port}/  (token: RASA_AUTH_TOKEN in .env)\n"
-            f"  Action server: http://localhost:{env.get('ACTION_PORT', '5055')}/health\n"
-            "  Terminal chat: make shell (in another terminal: stop this one first,\n"
-            "                 or use the REST channel)\n"
-            "Press Ctrl-C to stop everything.\n"
-        )
-    return supervise(processes)
+    message = (
+        "\nThe assistant is running.\n"
+        f"  Clinic page with the chat widget:  http://localhost:{web_port}/\n"
+        f"  REST channel:  POST http://localhost:{port}/webhooks/rest/webhook\n"
+        '                 body: {"sender": "any-id", "message": "what is a VRO?"}\n'
+        f"  HTTP API:      http://localhost:{port}/  (token: RASA_AUTH_TOKEN in .env)\n"
+        f"  Action server: http://localhost:{env.get('ACTION_PORT', '5055')}/health\n"
+        "  Terminal chat: make shell (in another terminal: stop this one first,\n"
+        "                 or use the REST channel)\n"
+        "A process that crashes is restarted. Press Ctrl-C to stop everything.\n"
+    )
+    return supervise(
+        children, env, stop, ready_url=f"http://127.0.0.1:{port}/", ready_message=message
+    )
 
 
 def shell(env: Dict[str, str]) -> int:
@@ -291,7 +419,7 @@ def exec_command(env: Dict[str, str], command: Sequence[str]) -> int:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m bot.launcher", description=__doc__)
-    parser.add_argument("command", choices=["init-env", "run", "shell", "exec"])
+    parser.add_argument("command", choices=["init-env", "run", "serve", "shell", "exec"])
     parser.add_argument("rest", nargs=argparse.REMAINDER)
     args = parser.parse_args(argv)
     if args.command == "init-env":
@@ -303,6 +431,10 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return run(env)
     if args.command == "shell":
         return shell(env)
+    if args.command == "serve":
+        if len(args.rest) != 1:
+            raise SystemExit(f"error: serve needs one of {', '.join(SERVICES)}")
+        serve(args.rest[0], env)
     rest = args.rest[1:] if args.rest[:1] == ["--"] else args.rest
     return exec_command(env, rest)
 
