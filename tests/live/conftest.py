@@ -18,12 +18,13 @@ class LiveAssistant:
         self.token = stack.token
         self.database_url = stack.database_url
 
-    def send(self, sender: str, message: Any) -> List[Dict[str, Any]]:
-        response = requests.post(
-            f"{self.base_url}/webhooks/rest/webhook",
-            json={"sender": sender, "message": message},
-            timeout=60,
-        )
+    def send(
+        self, sender: str, message: Any, metadata: Optional[Dict[str, Any]] = None
+    ) -> List[Dict[str, Any]]:
+        body = {"sender": sender, "message": message}
+        if metadata is not None:
+            body["metadata"] = metadata
+        response = requests.post(f"{self.base_url}/webhooks/rest/webhook", json=body, timeout=60)
         assert response.status_code == 200, response.text
         return response.json()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from typing import Any, Dict, List
 
@@ -11,6 +12,7 @@ import sqlalchemy as sa
 
 from bot.db.models import CallbackRequest
 from bot.db.session import engine_for
+from bot.privacy import fold_for_matching
 from tests.conftest import text_of
 from tests.live.conftest import LiveAssistant
 from tests.utils.databases import event_types
@@ -72,7 +74,9 @@ def test_red_flag_gets_urgent_care_first_and_is_stored(assistant: LiveAssistant,
 def test_request_for_a_person_with_nobody_online_is_queued_honestly(
     assistant: LiveAssistant, responses
 ) -> None:
-    replies = texts(assistant.send(new_sender(), trained("request_human", "i need to talk to a nurse")))
+    replies = texts(
+        assistant.send(new_sender(), trained("request_human", "i need to talk to a nurse"))
+    )
     handoff = replies.index(text_of(responses, "utter_handoff_nobody_online"))
     assert CLINIC_PHONE in replies[handoff + 1]
     assert replies[-1] == text_of(responses, "utter_offer_callback")
@@ -107,6 +111,43 @@ def test_a_callback_request_keeps_the_number_only_where_consented(
     assert all(
         "345678" not in data and "৩৪৫৬৭৮" not in data for data in event_data(assistant, sender)
     )
+
+
+def test_numbers_typed_into_other_callback_steps_are_not_stored(
+    assistant: LiveAssistant, responses
+) -> None:
+    sender = new_sender()
+    assistant.send(sender, "I want to talk to someone from the clinic")
+    assistant.send(sender, "/affirm")
+    assistant.send(sender, "/affirm")
+    renamed = texts(assistant.send(sender, "01712345625"))
+    assert renamed[0] == text_of(responses, "utter_callback_name_invalid")
+    assistant.send(sender, "Rahima Begum")
+    asked_phone = assistant.send(
+        sender,
+        "after 5 pm, or ring 01712-345626",
+        metadata={"note": "or 01712\u200b345627", "01712345627": ["০১৭১২৩৪৫৬২৭"]},
+    )
+    assert texts(asked_phone) == [text_of(responses, "utter_ask_callback_phone")]
+    saved = texts(assistant.send(sender, "01712345628"))
+    assert saved[0].startswith("Thank you. The clinic will call you on +880 17")
+    assistant.send(sender, '/faq{"faq_topic": "01712\u2013345629"}', metadata={"id": "1712345629"})
+
+    # The consented number is kept in full where staff call from; a number
+    # typed into the preferred time is not a consented number.
+    assert stored_callbacks(assistant.database_url, sender) == [
+        ("Rahima Begum", "+8801712345628", "after 5 pm, or ring [phone •••26]", "rest")
+    ]
+    rows = event_data(assistant, sender)
+    assert any('"callback_time"' in row for row in rows)
+    for typed in ("1712345625", "1712345626", "1712345627", "1712345628", "1712345629"):
+        assert not [row for row in rows if typed in digits_joined(row)], typed
+
+
+def digits_joined(text: str) -> str:
+    """The text folded like the masking reads it, with separators between digits removed."""
+    folded, _ = fold_for_matching(text)
+    return re.sub(r"(?<=\d)[ .\-()/_+]+(?=\d)", "", folded)
 
 
 def test_refusing_consent_stores_nothing(assistant: LiveAssistant, responses) -> None:
@@ -200,7 +241,9 @@ def test_http_api_requires_the_token(assistant: LiveAssistant) -> None:
 
 
 def test_parse_reports_the_faq_key(assistant: LiveAssistant) -> None:
-    response = assistant.parse(trained("faq/vro_what_is", "VRO operation ta ki jinish"), token=assistant.token)
+    response = assistant.parse(
+        trained("faq/vro_what_is", "VRO operation ta ki jinish"), token=assistant.token
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["intent"]["name"] == "faq"
