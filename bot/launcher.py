@@ -39,7 +39,7 @@ READY_TIMEOUT_SECONDS = 300
 
 
 # Secrets generated for a development .env when they are empty.
-GENERATED_SECRETS = ("RASA_AUTH_TOKEN", "WIDGET_JWT_SECRET")
+GENERATED_SECRETS = ("RASA_AUTH_TOKEN", "WIDGET_JWT_SECRET", "ACTION_SERVER_TOKEN")
 
 
 def render_env_file(example: str) -> str:
@@ -123,12 +123,16 @@ def latest_model(models_dir: Path = MODELS_DIR) -> Path:
 
 
 def action_server_command(env: Mapping[str, str]) -> List[str]:
-    """Command line of the rasa-sdk action server."""
-    return [
-        sys.executable, "-m", "rasa_sdk",
-        "--actions", "actions",
-        "--port", env.get("ACTION_PORT", "5055"),
-    ]  # fmt: skip
+    """Command line of the action server (bot/action_server.py).
+
+    It reads ACTION_PORT, ACTION_BIND_ADDRESS and ACTION_SERVER_TOKEN from the
+    environment: the token never appears on the command line (``ps``).
+    """
+    if not env.get("ACTION_SERVER_TOKEN", "").strip():
+        raise SystemExit(
+            "error: ACTION_SERVER_TOKEN is empty; `python -m bot.launcher init-env` generates it"
+        )
+    return [sys.executable, "-m", "bot.action_server"]
 
 
 def web_command() -> List[str]:
@@ -137,21 +141,21 @@ def web_command() -> List[str]:
 
 
 def rasa_server_command(env: Mapping[str, str], model: Path) -> List[str]:
-    """Command line of the Rasa server: REST channel and token-protected API."""
-    token = env.get("RASA_AUTH_TOKEN", "")
-    if not token:
+    """Command line of the Rasa server: REST channel and token-protected API.
+
+    bot/rasa_server.py adds ``--auth-token`` from RASA_AUTH_TOKEN inside the
+    process: the token never appears on the command line (``ps``).
+    """
+    if not env.get("RASA_AUTH_TOKEN", ""):
         raise SystemExit("error: RASA_AUTH_TOKEN is empty; set it or delete .env to regenerate")
     command = [
-        venv_bin("rasa"), "run",
+        sys.executable, "-m", "bot.rasa_server", "run",
         "--model", str(model),
         "--endpoints", "endpoints.yml",
         "--credentials", "credentials.yml",
         "--port", env.get("RASA_PORT", "5005"),
         "--interface", env.get("RASA_BIND_ADDRESS", "127.0.0.1"),
         "--enable-api",
-        # One argument: a token may start with "-" (token_urlsafe), which
-        # argparse would read as an option.
-        f"--auth-token={token}",
     ]  # fmt: skip
     origins = [origin.strip() for origin in env.get("CORS_ORIGINS", "").split(",")]
     origins = [origin for origin in origins if origin]

@@ -68,6 +68,11 @@ class Settings:
     console_idle_minutes: int = 30
     console_secure_cookies: bool = False
     retention_days: int = 365
+    # The action server (bot/action_server.py): where it listens, and the
+    # secret Rasa sends it in X-Action-Server-Token (endpoints.yml).
+    action_bind_address: str = "127.0.0.1"
+    action_port: int = 5055
+    action_server_token: str = ""
     # The REST channel's token (bot/channels/rest.py); empty: REST is open
     # outside production and off in production.
     rest_channel_token: str = ""
@@ -215,6 +220,9 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
             environ.get("CONSOLE_SECURE_COOKIES", ""), default=environment == PRODUCTION
         ),
         retention_days=_positive("RETENTION_DAYS", environ, 365),
+        action_bind_address=environ.get("ACTION_BIND_ADDRESS", "").strip() or "127.0.0.1",
+        action_port=_port("ACTION_PORT", environ.get("ACTION_PORT", "").strip() or "5055"),
+        action_server_token=environ.get("ACTION_SERVER_TOKEN", "").strip(),
         rest_channel_token=environ.get("REST_CHANNEL_TOKEN", "").strip(),
     )
     try:
@@ -230,6 +238,8 @@ def _check_production(settings: Settings) -> None:
     problems = []
     if _is_placeholder(settings.rasa_auth_token) or len(settings.rasa_auth_token) < 24:
         problems.append("RASA_AUTH_TOKEN must be a real secret of 24+ characters")
+    if _is_placeholder(settings.action_server_token) or len(settings.action_server_token) < 24:
+        problems.append("ACTION_SERVER_TOKEN must be a real secret of 24+ characters")
     if _is_placeholder(settings.widget_jwt_secret) or len(settings.widget_jwt_secret) < 32:
         problems.append("WIDGET_JWT_SECRET must be a real secret of 32+ characters")
     if any(origin == "*" for origin in settings.widget_allowed_origins):

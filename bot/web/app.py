@@ -196,6 +196,7 @@ def read_history(engine: sa.engine.Engine, session_id: str) -> list:
 
 def main() -> None:
     """Run the web process (``python -m bot.web.app``)."""
+    from bot.logging_setup import install_logging
     from bot.settings import get_settings
 
     settings = get_settings()
@@ -205,6 +206,8 @@ def main() -> None:
     ours.addHandler(logging.StreamHandler())
     ours.propagate = False
     app = create_app(settings)
+    # After Sanic has set up its loggers: no numbers or patient text in any line.
+    install_logging()
     app.run(host=settings.web_bind_address, port=settings.web_port, access_log=False)
 
 

@@ -40,7 +40,9 @@ def test_rasa_command_protects_the_api_with_the_token(tmp_path: Path) -> None:
         {"RASA_AUTH_TOKEN": "t0ken", "RASA_PORT": "5005", "CORS_ORIGINS": "http://a, http://b"},
         model,
     )
-    assert "--auth-token=t0ken" in command
+    assert command[1:4] == ["-m", "bot.rasa_server", "run"]
+    # The token reaches Rasa through the environment, never the command line (ps).
+    assert not any("t0ken" in part or "--auth-token" in part for part in command)
     assert "--enable-api" in command
     assert command[command.index("--cors") + 1 :] == ["http://a", "http://b"]
 
@@ -85,6 +87,10 @@ def test_web_process_command() -> None:
 def test_a_token_starting_with_a_dash_reaches_rasa_intact(tmp_path: Path) -> None:
     from rasa.__main__ import create_argument_parser
 
-    command = launcher.rasa_server_command({"RASA_AUTH_TOKEN": "-abc_DEF"}, tmp_path / "m.tar.gz")
-    arguments = create_argument_parser().parse_args(command[1:])
+    from bot.rasa_server import rasa_argv
+
+    env = {"RASA_AUTH_TOKEN": "-abc_DEF"}
+    command = launcher.rasa_server_command(env, tmp_path / "m.tar.gz")
+    arguments = create_argument_parser().parse_args(rasa_argv(command[3:], env)[1:])
     assert arguments.auth_token == "-abc_DEF"
+    assert str(arguments.model).endswith("m.tar.gz")

@@ -10,6 +10,7 @@ PRODUCTION = {
     "CLINIC_ENV": "production",
     "DATABASE_URL": "postgresql://clinic:s3cret@db:5432/clinic",
     "RASA_AUTH_TOKEN": "k" * 40,
+    "ACTION_SERVER_TOKEN": "a" * 40,
     "WIDGET_JWT_SECRET": "w" * 48,
     "CLINIC_PHONE": "+880 1711 000000",
     "CLINIC_HOURS": "Saturday to Thursday, 10 am to 6 pm",
@@ -45,6 +46,8 @@ def test_complete_production_settings_are_accepted() -> None:
     [
         ("RASA_AUTH_TOKEN", "", "RASA_AUTH_TOKEN"),
         ("RASA_AUTH_TOKEN", "change-me-change-me-change-me", "RASA_AUTH_TOKEN"),
+        ("ACTION_SERVER_TOKEN", "", "ACTION_SERVER_TOKEN"),
+        ("ACTION_SERVER_TOKEN", "change-me-change-me-change-me", "ACTION_SERVER_TOKEN"),
         ("DATABASE_URL", "sqlite:///var/rasa.db", "PostgreSQL"),
         ("CLINIC_PHONE", "", "CLINIC_PHONE"),
         ("CLINIC_HOURS", "example hours", "CLINIC_HOURS"),

@@ -44,6 +44,7 @@ class AssistantStack:
     action_port: int = field(default_factory=free_port)
     web_port: int = field(default_factory=free_port)
     token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    action_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     widget_secret: str = field(default_factory=lambda: secrets.token_urlsafe(32))
     whatsapp_app_secret: str = field(default_factory=lambda: secrets.token_hex(16))
     whatsapp_verify_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
@@ -52,6 +53,9 @@ class AssistantStack:
     # Twilio; a test that wants them runs a fake API there (tests/channels/servers.py).
     fake_api_port: int = field(default_factory=free_port)
     processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    # When set, each process writes its output to LOG_DIR/NAME.log (the log-scan test).
+    log_dir: Optional[Path] = None
+    extra_env: Dict[str, str] = field(default_factory=dict)
 
     @property
     def rasa_url(self) -> str:
@@ -78,6 +82,8 @@ class AssistantStack:
             "RASA_PORT": str(self.rasa_port),
             "ACTION_PORT": str(self.action_port),
             "ACTION_SERVER_URL": f"http://127.0.0.1:{self.action_port}/webhook",
+            "ACTION_SERVER_TOKEN": self.action_token,
+            "ACTION_BIND_ADDRESS": "127.0.0.1",
             "WEB_PORT": str(self.web_port),
             "WEB_BIND_ADDRESS": "127.0.0.1",
             "RASA_PUBLIC_URL": self.rasa_url,
@@ -99,7 +105,23 @@ class AssistantStack:
             "TWILIO_WHATSAPP_NUMBER": TWILIO_WHATSAPP_NUMBER,
             "TWILIO_WEBHOOK_URL": f"{self.rasa_url}/webhooks/twilio_whatsapp/webhook",
             "TWILIO_API_URL": self.fake_api_url,
+            **self.extra_env,
         }
+
+    def _launch(self, name: str, command: List[str], env: Dict[str, str]) -> None:
+        if self.log_dir is None:
+            self.processes[name] = launcher.start(command, env)
+            return
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        with open(self.log_dir / f"{name}.log", "ab") as output:
+            self.processes[name] = subprocess.Popen(
+                command,
+                env=env,
+                cwd=launcher.PROJECT_ROOT,
+                start_new_session=True,
+                stdout=output,
+                stderr=subprocess.STDOUT,
+            )
 
     def _wait(self, url: str, names: List[str], timeout: float) -> None:
         watched = [self.processes[name] for name in names]
@@ -108,7 +130,7 @@ class AssistantStack:
 
     def start_rasa(self) -> None:
         env = self.env
-        self.processes["rasa"] = launcher.start(launcher.rasa_server_command(env, self.model), env)
+        self._launch("rasa", launcher.rasa_server_command(env, self.model), env)
         self._wait(f"{self.rasa_url}/", ["rasa"], 240)
 
     def stop_rasa(self) -> None:
@@ -120,8 +142,8 @@ class AssistantStack:
         # The action server and the console use the clinic's tables.
         upgrade(self.database_url)
         env = self.env
-        self.processes["actions"] = launcher.start(launcher.action_server_command(env), env)
-        self.processes["web"] = launcher.start(launcher.web_command(), env)
+        self._launch("actions", launcher.action_server_command(env), env)
+        self._launch("web", launcher.web_command(), env)
         self.start_rasa()
         self._wait(f"http://127.0.0.1:{self.action_port}/health", ["actions"], 60)
         self._wait(f"{self.web_url}/health", ["web"], 60)
