@@ -168,18 +168,22 @@ def test_production_refuses_a_weak_rest_token() -> None:
         load_settings({**PRODUCTION, "REST_CHANNEL_TOKEN": "short"})
 
 
+@pytest.mark.parametrize(
+    ("environment", "production"),
+    [({"CLINIC_ENV": "test"}, False), ({**PRODUCTION, "CLINIC_ENV": "production"}, True)],
+)
 def test_the_channel_reads_its_token_and_environment_from_the_settings(
-    monkeypatch: pytest.MonkeyPatch,
+    monkeypatch: pytest.MonkeyPatch, environment: Dict[str, str], production: bool
 ) -> None:
-    monkeypatch.setenv("REST_CHANNEL_TOKEN", TOKEN)
-    monkeypatch.setenv("CLINIC_ENV", "test")
+    for name, value in {**environment, "REST_CHANNEL_TOKEN": TOKEN}.items():
+        monkeypatch.setenv(name, value)
     get_settings.cache_clear()
     try:
         channel = ClinicRestInput.from_credentials(None)
     finally:
         get_settings.cache_clear()
     assert isinstance(channel, ClinicRestInput)
-    assert (channel.token, channel.production, channel.name()) == (TOKEN, False, "rest")
+    assert (channel.token, channel.production, channel.name()) == (TOKEN, production, "rest")
 
 
 # ------------------------------------------------------------ over HTTP
