@@ -236,6 +236,8 @@ def serve_command(name: str) -> List[str]:
 
 def serve(name: str, env: Mapping[str, str]) -> NoReturn:
     """Become one of the assistant's processes (``exec``): signals reach it directly."""
+    if name not in SERVICES:
+        raise SystemExit(f"error: unknown process {name!r}; choose one of {', '.join(SERVICES)}")
     check_settings(env)
     command = service_command(name, env)
     os.chdir(PROJECT_ROOT)
