@@ -1,8 +1,9 @@
 """Exports: reviewers' corrections as Rasa NLU YAML, conversations as CSV and JSON.
 
 Every patient or staff text is masked with :func:`bot.privacy.mask_sensitive`.
-CSV cells that a spreadsheet would run as a formula are defused with a
-leading apostrophe.
+Conversation ids, a patient's phone number on WhatsApp, are replaced by stable
+pseudonyms (:mod:`bot.review.pseudonyms`). CSV cells that a spreadsheet would
+run as a formula are defused with a leading apostrophe.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from bot.review.events import (
     load_events,
     shown_text,
 )
+from bot.review.pseudonyms import configured_pseudonym_key, conversation_pseudonym
 from bot.review.transcripts import AssistantMessage, PatientMessage, transcript_items
 
 __all__ = [
@@ -163,17 +165,25 @@ def _iso(value: Optional[datetime]) -> Optional[str]:
     return value.isoformat(timespec="milliseconds") if value is not None else None
 
 
-def export_rows(executor: Executor, conversation_ids: Iterable[str]) -> List[Dict[str, Any]]:
+def export_rows(
+    executor: Executor,
+    conversation_ids: Iterable[str],
+    *,
+    pseudonym_key: Optional[bytes] = None,
+) -> List[Dict[str, Any]]:
     """One row per message of each conversation, masked, in conversation order.
 
     Patient rows carry the channel, language, intent, confidence and answer
     key; assistant and staff rows carry the channel and language of the
-    patient message before them.
+    patient message before them. ``conversation_id`` holds the conversation's
+    pseudonym, never its id.
 
     Args:
         executor: A connection or session.
         conversation_ids: Conversations to export, e.g. from
             :func:`bot.review.conversations.matching_conversation_ids`.
+        pseudonym_key: From :func:`bot.review.pseudonyms.pseudonym_key`;
+            by default this installation's key.
 
     Returns:
         Dicts with the keys of :data:`EXPORT_FIELDS`.
@@ -182,9 +192,11 @@ def export_rows(executor: Executor, conversation_ids: Iterable[str]) -> List[Dic
     rows: List[Dict[str, Any]] = []
     if not ids or not events_table_exists(executor):
         return rows
+    key = configured_pseudonym_key() if pseudonym_key is None else pseudonym_key
     for chunk in in_chunks(ids):
         events = load_events(executor, chunk)
         for conversation_id in chunk:
+            pseudonym = conversation_pseudonym(conversation_id, key)
             channel: Optional[str] = None
             language: Optional[str] = None
             for item in transcript_items(events.get(conversation_id, [])):
@@ -192,7 +204,7 @@ def export_rows(executor: Executor, conversation_ids: Iterable[str]) -> List[Dic
                     channel, language = item.input_channel, item.language
                     rows.append(
                         {
-                            "conversation_id": conversation_id,
+                            "conversation_id": pseudonym,
                             "time": _iso(item.time),
                             "sender": "patient",
                             "channel": channel,
@@ -208,7 +220,7 @@ def export_rows(executor: Executor, conversation_ids: Iterable[str]) -> List[Dic
                 elif isinstance(item, AssistantMessage):
                     rows.append(
                         {
-                            "conversation_id": conversation_id,
+                            "conversation_id": pseudonym,
                             "time": _iso(item.time),
                             "sender": item.sender,
                             "channel": channel,
@@ -229,7 +241,11 @@ def _cell(value: Any) -> str:
 
 
 def conversations_csv(
-    executor: Executor, conversation_ids: Sequence[str], *, excel_bom: bool = True
+    executor: Executor,
+    conversation_ids: Sequence[str],
+    *,
+    excel_bom: bool = True,
+    pseudonym_key: Optional[bytes] = None,
 ) -> str:
     """The conversations as CSV (header row, then :func:`export_rows`), formulas defused.
 
@@ -238,15 +254,28 @@ def conversations_csv(
         conversation_ids: Conversations to export.
         excel_bom: Start with a UTF-8 byte order mark, so that Excel shows
             Bangla correctly.
+        pseudonym_key: See :func:`export_rows`.
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_FIELDS)
-    for row in export_rows(executor, conversation_ids):
+    for row in export_rows(executor, conversation_ids, pseudonym_key=pseudonym_key):
         writer.writerow([_cell(row[field]) for field in EXPORT_FIELDS])
     return ("\ufeff" if excel_bom else "") + buffer.getvalue()
 
 
-def conversations_json(executor: Executor, conversation_ids: Sequence[str]) -> str:
-    """The conversations as a JSON array of :func:`export_rows` (UTF-8 text, not escaped)."""
-    return json.dumps(export_rows(executor, conversation_ids), ensure_ascii=False, indent=1)
+def conversations_json(
+    executor: Executor,
+    conversation_ids: Sequence[str],
+    *,
+    pseudonym_key: Optional[bytes] = None,
+) -> str:
+    """The conversations as a JSON array of :func:`export_rows` (UTF-8 text, not escaped).
+
+    Args:
+        executor: A connection or session.
+        conversation_ids: Conversations to export.
+        pseudonym_key: See :func:`export_rows`.
+    """
+    rows = export_rows(executor, conversation_ids, pseudonym_key=pseudonym_key)
+    return json.dumps(rows, ensure_ascii=False, indent=1)

@@ -8,6 +8,7 @@ import json
 
 import yaml
 
+from bot.review.pseudonyms import conversation_pseudonym, pseudonym_key
 from tests.console.conftest import WEB_PATIENT, WHATSAPP_PATIENT, Console
 
 
@@ -62,8 +63,16 @@ def test_admins_export_conversations_masked(console: Console) -> None:
     text = admin.get(f"{console.url}/staff/export/conversations.csv", timeout=10).text
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows and "345678" not in text
-    data = json.loads(admin.get(f"{console.url}/staff/export/conversations.json", timeout=10).text)
-    assert {row["conversation_id"] for row in data} >= {WEB_PATIENT}
+    body = admin.get(f"{console.url}/staff/export/conversations.json", timeout=10).text
+    data = json.loads(body)
+    # Conversation ids are replaced by pseudonyms keyed by the server's secret
+    # (the fixture's WIDGET_JWT_SECRET): a WhatsApp number never leaves in an export.
+    key = pseudonym_key("w" * 40)
+    pseudonyms = {conversation_pseudonym(p, key) for p in (WEB_PATIENT, WHATSAPP_PATIENT)}
+    assert {row["conversation_id"] for row in data} >= pseudonyms
+    assert {row["conversation_id"] for row in rows} >= pseudonyms
+    for exported in (text, body):
+        assert WHATSAPP_PATIENT[2:] not in exported and WEB_PATIENT not in exported
     audit = admin.get(f"{console.url}/staff/audit", timeout=10).text
     for action in ("export.conversations_csv", "export.conversations_json", "transcript.viewed"):
         assert action in audit

@@ -26,6 +26,7 @@ from bot.review.export import (
     defuse_formula,
     export_rows,
 )
+from bot.review.pseudonyms import configured_pseudonym_key, conversation_pseudonym
 from bot.review.transcripts import transcript
 from tests.review import scenario
 from tests.review.helpers import save_conversations, user
@@ -151,7 +152,10 @@ def test_conversations_csv(connection: Connection) -> None:
     assert (formula["sender"], formula["intent"], formula["confidence"]) == (
         "patient", "out_of_scope", "0.72",
     )  # fmt: skip
-    assert {r["conversation_id"] for r in rows} == {"fallback-latn", "urgent-bn"}
+    assert {r["conversation_id"] for r in rows} == {
+        conversation_pseudonym(conversation_id, configured_pseudonym_key())
+        for conversation_id in ("fallback-latn", "urgent-bn")
+    }
     staff = next(r for r in rows if r["sender"] == "staff")
     assert "[phone •••78]" in staff["text"] and "01812345678" not in text
     assert (staff["channel"], staff["language"]) == ("whatsapp", "bn")
@@ -160,7 +164,8 @@ def test_conversations_csv(connection: Connection) -> None:
     assert (first["channel"], first["language"]) == ("rest", "bn_latn")
     unsure = next(r for r in rows if r["answer_key"])
     assert unsure["answer_key"] == "faq/vro_hospital_stay"
-    assert [r["sender"] for r in rows if r["conversation_id"] == "urgent-bn"] == [
+    urgent = conversation_pseudonym("urgent-bn", configured_pseudonym_key())
+    assert [r["sender"] for r in rows if r["conversation_id"] == urgent] == [
         "patient", "assistant", "staff", "patient", "assistant",
     ]  # fmt: skip
 
