@@ -61,7 +61,7 @@ staff-account: install migrate ## Create a console account: make staff-account U
 retention: install migrate ## Delete conversations and callback details older than RETENTION_DAYS (DRY_RUN=1 to count only)
 	$(WITH_ENV) $(PY) -m bot.retention $(if $(DRY_RUN),--dry-run)
 
-run: install train migrate ## Set up, then run the Rasa server (5005), action server (5055), web process (8080)
+run: install train migrate ## Set up, then run the Rasa server (5005), action server (5055), web process (8080); a crashed one restarts
 	$(PY) -m bot.launcher run
 
 shell: install train ## Chat with the assistant in the terminal
