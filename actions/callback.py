@@ -24,6 +24,7 @@ from actions.language import tracker_language
 from bot.db import repository
 from bot.db.models import utc_now
 from bot.db.session import shared_session_factory
+from bot.log_redaction import conversation_reference
 from bot.privacy import mask_phone_for_display, normalise_bd_mobile, to_ascii_digits
 from bot.settings import get_settings
 
@@ -158,7 +159,10 @@ class ActionSubmitCallback(Action):
                 tracker_language(tracker),
             )
         except (SQLAlchemyError, ValueError):
-            logger.exception("callback.not_stored", extra={"sender_id": tracker.sender_id})
+            logger.exception(
+                "callback.not_stored",
+                extra={"conversation": conversation_reference(tracker.sender_id)},
+            )
             dispatcher.utter_message(response="utter_callback_failed")
             return reset_callback_slots()
         logger.info("callback.stored", extra={"callback_id": request_id})

@@ -10,6 +10,7 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import pending_language_notice
+from bot.log_redaction import conversation_reference
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +81,9 @@ class ActionAnswerFaq(Action):
         if faq_key and response_name(faq_key) in (domain.get("responses") or {}):
             dispatcher.utter_message(response=response_name(faq_key))
         else:
-            logger.warning("faq.unknown_topic", extra={"sender_id": tracker.sender_id})
+            logger.warning(
+                "faq.unknown_topic",
+                extra={"conversation": conversation_reference(tracker.sender_id)},
+            )
             dispatcher.utter_message(response="utter_out_of_scope")
         return events

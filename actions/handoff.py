@@ -26,6 +26,7 @@ from actions.language import pending_language_notice, tracker_language
 from bot.db import repository
 from bot.db.models import utc_now
 from bot.db.session import shared_session_factory
+from bot.log_redaction import conversation_reference
 from bot.settings import Settings, get_settings
 from bot.staff_availability import StaffAvailability, check_availability, describe_opening
 
@@ -98,7 +99,10 @@ async def open_handoff_for(tracker: Tracker, urgent: bool, reason: str) -> Optio
             reason,
         )
     except SQLAlchemyError:
-        logger.exception("conversation.handoff_not_stored", extra={"sender_id": tracker.sender_id})
+        logger.exception(
+            "conversation.handoff_not_stored",
+            extra={"conversation": conversation_reference(tracker.sender_id)},
+        )
         return None
 
 
@@ -132,7 +136,10 @@ class ActionHandoff(Action):
             return events
         logger.info(
             "conversation.handoff",
-            extra={"sender_id": tracker.sender_id, "handoff_id": outcome.handoff_id},
+            extra={
+                "conversation": conversation_reference(tracker.sender_id),
+                "handoff_id": outcome.handoff_id,
+            },
         )
         if outcome.availability.available:
             dispatcher.utter_message(response="utter_handoff_connecting")

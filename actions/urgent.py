@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_contact import contact_details
 from actions.handoff import open_handoff_for
+from bot.log_redaction import conversation_reference
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
@@ -63,7 +64,7 @@ class ActionUrgentCare(Action):
         logger.warning(
             "conversation.urgent",
             extra={
-                "sender_id": tracker.sender_id,
+                "conversation": conversation_reference(tracker.sender_id),
                 "red_flags": flags,
                 "handoff_id": outcome.handoff_id if outcome else None,
             },

@@ -12,7 +12,8 @@ Plain functions used by :mod:`bot.logging_setup`:
 - :func:`safe_traceback` renders an exception without local variables, and
   without its message when the exception comes from a library.
 
-Phone and ID numbers are masked everywhere with :func:`bot.privacy.mask_sensitive`.
+Phone and ID numbers are masked everywhere (:func:`scrub`, with
+:func:`bot.privacy.mask_sensitive`), and ``token=`` values in URLs withheld.
 """
 
 from __future__ import annotations
@@ -48,8 +49,18 @@ TEXT_KEYS = frozenset(
 CONVERSATION_KEYS = frozenset({"sender_id", "conversation_id", "sender"})
 # Quoted strings ('...', "..."), and dicts, lists, tuples and sets as Python
 # or JSON print them: where library messages put user-supplied values.
-_QUOTED_RE = re.compile(r"'(?:[^'\\\n]|\\.)*'|\"(?:[^\"\\\n]|\\.)*\"")
+# An apostrophe inside a word ("can't") opens no quote.
+_QUOTED_RE = re.compile(
+    r"(?<![A-Za-z0-9])'(?:[^'\\\n]|\\.|'(?=[A-Za-z]))*'(?![A-Za-z0-9])"
+    r"|\"(?:[^\"\\\n]|\\.)*\""
+)
+# Secrets in URLs as access logs print them (Rasa's API takes ?token=...).
+_URL_SECRET_RE = re.compile(r"(?i)\b((?:access_|auth_)?token|signature|key)=[^&\s'\"]+")
 _BRACKETED_RE = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]|\((?=[^()]*[,'\"])[^()]*\)")
+# What stays in library messages: names from code (snake_case or dotted, as
+# actions, intents, slots and modules are named), and numbers below 10 digits
+# (process ids, counts). Patients do not write like this.
+_CODE_NAME_RE = re.compile(r"(?=[^ ]*[_.])[A-Za-z][A-Za-z0-9]*(?:[_./][A-Za-z0-9]+)+|[0-9]{1,9}")
 _KEY_ENV = "RASA_AUTH_TOKEN"
 _process_key = secrets.token_bytes(32)
 
@@ -76,6 +87,11 @@ def conversation_reference(conversation_id: Optional[str]) -> str:
     return digest.hexdigest()[:8]
 
 
+def scrub(text: str) -> str:
+    """Numbers masked and URL secrets (``?token=...``) withheld: for every logged string."""
+    return mask_sensitive(_URL_SECRET_RE.sub(lambda match: f"{match.group(1)}={WITHHELD}", text))
+
+
 def withhold_text(message: str) -> str:
     """A library's log message without the values it quoted, numbers masked.
 
@@ -85,12 +101,18 @@ def withhold_text(message: str) -> str:
     structured = _json_object(message)
     if structured is not None:
         return json.dumps(redact_structured(structured), ensure_ascii=False, default=str)
-    text = _QUOTED_RE.sub(WITHHELD, message)
+    text = _QUOTED_RE.sub(_withhold_unless_name, message)
     previous = None
     while previous != text:  # nested brackets, innermost first
         previous = text
-        text = _BRACKETED_RE.sub(WITHHELD, text)
-    return mask_sensitive(text)
+        text = _BRACKETED_RE.sub(_withhold_unless_name, text)
+    return scrub(text)
+
+
+def _withhold_unless_name(match: re.Match[str]) -> str:
+    """Keep a quoted code name (``'action_handoff'``, ``'bot.storage'``) or a short number."""
+    inner = match.group(0)[1:-1]
+    return match.group(0) if _CODE_NAME_RE.fullmatch(inner) else WITHHELD
 
 
 def redact_structured(value: Any, key: Optional[str] = None) -> Any:
@@ -104,10 +126,10 @@ def redact_structured(value: Any, key: Optional[str] = None) -> Any:
     if isinstance(value, list | tuple):
         return [redact_structured(item) for item in value]
     if isinstance(value, str):
-        return mask_sensitive(value)
+        return scrub(value)
     if isinstance(value, int | float | bool) or value is None:
         return value
-    return mask_sensitive(str(value))
+    return scrub(str(value))
 
 
 ExcInfo = Tuple[Optional[Type[BaseException]], Optional[BaseException], Optional[TracebackType]]
@@ -127,7 +149,7 @@ def safe_traceback(exc_info: ExcInfo, keep_message: bool) -> str:
     frames = "".join(traceback.format_tb(tb)) if tb is not None else ""
     name = getattr(exc_type, "__qualname__", str(exc_type))
     if keep_message and exc_value is not None:
-        last = f"{name}: {mask_sensitive(str(exc_value))}"
+        last = f"{name}: {scrub(str(exc_value))}"
     else:
         last = f"{name}: {WITHHELD}"
     return f"Traceback (most recent call last):\n{frames}{last}"

@@ -23,7 +23,9 @@ conversation_reference(tracker.sender_id)}``.
 
 from __future__ import annotations
 
+import functools
 import logging
+import logging.config
 import sys
 import warnings
 from pathlib import Path
@@ -34,9 +36,9 @@ from bot.log_redaction import (
     conversation_reference,
     redact_structured,
     safe_traceback,
+    scrub,
     withhold_text,
 )
-from bot.privacy import mask_sensitive
 
 # Loggers of our own code: their messages are event names, kept (masked).
 OWN_LOGGERS = ("bot", "actions", "__main__")
@@ -71,21 +73,21 @@ def redact_record(record: logging.LogRecord) -> None:
         return
     own = is_own_logger(record.name)
     message = _rendered(record)
-    record.msg = mask_sensitive(message) if own else withhold_text(message)
+    record.msg = scrub(message) if own else withhold_text(message)
     record.args = None
     if record.exc_info:
         record.exc_text = safe_traceback(record.exc_info, keep_message=own)
         record.exc_info = None
     elif record.exc_text:
-        record.exc_text = mask_sensitive(record.exc_text)
+        record.exc_text = scrub(record.exc_text)
     if record.stack_info:
-        record.stack_info = mask_sensitive(record.stack_info)
+        record.stack_info = scrub(record.stack_info)
     for name, value in extra_fields(record).items():
         if name in CONVERSATION_KEYS:
             delattr(record, name)
             setattr(record, CONTEXT_ATTRIBUTE, conversation_reference(str(value)))
         elif isinstance(value, str):
-            setattr(record, name, mask_sensitive(value))
+            setattr(record, name, scrub(value))
     record._clinic_redacted = True  # type: ignore[attr-defined]
 
 
@@ -104,7 +106,7 @@ def context_suffix(record: logging.LogRecord) -> str:
     if CONTEXT_ATTRIBUTE in fields:
         parts.append(f"conv={fields.pop(CONTEXT_ATTRIBUTE)}")
     if is_own_logger(record.name):
-        parts += [f"{name}={mask_sensitive(str(value))}" for name, value in sorted(fields.items())]
+        parts += [f"{name}={scrub(str(value))}" for name, value in sorted(fields.items())]
     return " ".join(parts)
 
 
@@ -180,7 +182,7 @@ def redact_structlog_event(
     elif isinstance(exc_info, BaseException):
         exc_info = (type(exc_info), exc_info, exc_info.__traceback__)
     redacted = {
-        name: (mask_sensitive(str(value)) if name == "event" else redact_structured(value, name))
+        name: (scrub(str(value)) if name == "event" else redact_structured(value, name))
         for name, value in event_dict.items()
     }
     if isinstance(exc_info, tuple) and exc_info[0] is not None:
@@ -212,19 +214,36 @@ def protect_structlog() -> None:
     processors.insert(max(position, 0), redact_structlog_event)
 
 
+def protect_later_configurations() -> None:
+    """Protect the handlers of every later ``logging.config.dictConfig`` call too.
+
+    Sanic configures its loggers when an app is created, which Rasa does
+    after its own logging set-up: those handlers are protected as they come.
+    """
+    configure = logging.config.dictConfig
+    if getattr(configure, "_clinic_protected", False):
+        return
+
+    @functools.wraps(configure)
+    def configure_then_protect(config: Dict[str, Any]) -> None:
+        configure(config)
+        for handler in all_handlers():
+            protect_handler(handler)
+
+    configure_then_protect._clinic_protected = True  # type: ignore[attr-defined]
+    logging.config.dictConfig = configure_then_protect
+
+
 def install_logging(level: Optional[int] = None) -> None:
     """Protect every handler this process has now; call it after libraries set theirs up.
 
     Args:
-        level: The root level, when the process has not set one itself. A
-            process without any handler gets one on stderr.
+        level: The root level, when the process has not set one itself.
     """
-    root = logging.getLogger()
-    if not root.handlers:
-        root.addHandler(logging.StreamHandler())
     if level is not None:
-        root.setLevel(level)
+        logging.getLogger().setLevel(level)
     for handler in all_handlers():
         protect_handler(handler)
     warnings.showwarning = log_warning
     protect_structlog()
+    protect_later_configurations()

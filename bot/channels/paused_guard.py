@@ -16,6 +16,8 @@ from typing import Any, Optional
 from rasa.core.channels.channel import OutputChannel
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.log_redaction import conversation_reference
+
 logger = logging.getLogger(__name__)
 
 URGENT_INTENT = "urgent_symptoms"
@@ -52,6 +54,9 @@ async def answer_red_flags_while_paused(
         tracker = await agent.tracker_store.retrieve(sender_id)
         if not needs_urgent_reply(tracker):
             return False
-        logger.warning("conversation.urgent_while_paused", extra={"sender_id": sender_id})
+        logger.warning(
+            "conversation.urgent_while_paused",
+            extra={"conversation": conversation_reference(sender_id)},
+        )
         await agent.execute_action(sender_id, URGENT_ACTION, output_channel, None, 1.0)
     return True
