@@ -211,6 +211,7 @@ def calibration(outcomes: Sequence[Outcome]) -> List[Dict[str, Any]]:
                 "answer_threshold": thresholds.answer,
                 "similarity_threshold": thresholds.similarity,
                 "confident_threshold": thresholds.confident,
+                "agreement_ratio": thresholds.agreement,
                 "faq_questions_answered": share(answered, len(in_scope)),
                 "in_scope_right": share(right, len(in_scope)),
                 "wrong_answers": share(wrong, len(outcomes)),
@@ -294,14 +295,15 @@ def render(result: Dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Calibration (replayed): answer / similarity / confident thresholds ->"
+        "Calibration (replayed): answer / similarity / confident / agreement ->"
         " FAQ questions answered, in-scope right, wrong answers",
     ]
     for row in result["calibration"]:
         confident = row["confident_threshold"]
         lines.append(
             f"  {row['answer_threshold']:.1f} / {row['similarity_threshold']:.1f} / "
-            f"{'off' if confident > 1 else f'{confident:.1f}':>3}  ->"
+            f"{'off' if confident > 1 else f'{confident:.1f}':>3} / "
+            f"{row['agreement_ratio']:.1f}  ->"
             f" {percent(row['faq_questions_answered'])} {percent(row['in_scope_right'])}"
             f" {percent(row['wrong_answers'])}"
         )

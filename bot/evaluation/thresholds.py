@@ -26,6 +26,7 @@ from bot.nlu.response_aware_fallback import answer_is_supported
 
 ANSWER_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
 CONFIDENT_THRESHOLDS = (0.7, 0.8, 0.9, 1.01)
+AGREEMENT_RATIOS = (1.0, 0.9, 0.8)
 
 
 @dataclass(frozen=True)
@@ -35,11 +36,14 @@ class Thresholds:
     answer: float
     confident: float
     similarity: float = 0.2
+    agreement: float = 1.0
 
     def label(self) -> str:
         """How the setting is printed (a confident threshold above 1 is off)."""
         confident = "off" if self.confident > 1 else f"{self.confident:.1f}"
-        return f"{self.answer:.1f} / {self.similarity:.1f} / {confident:>3}"
+        return (
+            f"{self.answer:.1f} / {self.similarity:.1f} / {confident:>3} / {self.agreement:.1f}"
+        )
 
 
 def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
@@ -61,7 +65,11 @@ def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
     if evidence.get("out_of_domain"):
         return OUT_OF_SCOPE
     supported = answer_is_supported(
-        evidence, thresholds.answer, thresholds.similarity, thresholds.confident
+        evidence,
+        thresholds.answer,
+        thresholds.similarity,
+        thresholds.confident,
+        thresholds.agreement,
     )
     return label if supported else FALLBACK
 
@@ -75,10 +83,14 @@ async def parse_texts(model: Path, texts: Sequence[str]) -> List[Dict[str, Any]]
 
 
 def grid(
-    answer: Sequence[float] = ANSWER_THRESHOLDS, confident: Sequence[float] = CONFIDENT_THRESHOLDS
+    answer: Sequence[float] = ANSWER_THRESHOLDS,
+    confident: Sequence[float] = CONFIDENT_THRESHOLDS,
+    agreement: Sequence[float] = AGREEMENT_RATIOS,
 ) -> List[Thresholds]:
     """Every combination to try."""
-    return [Thresholds(a, c) for a, c in itertools.product(answer, confident)]
+    return [
+        Thresholds(a, c, agreement=r) for a, c, r in itertools.product(answer, confident, agreement)
+    ]
 
 
 def table(model: Path) -> str:
@@ -89,13 +101,13 @@ def table(model: Path) -> str:
         parses = asyncio.run(parse_texts(model, [e.text for e in examples]))
         lines += [
             f"== {language} ({path.name}, {len(examples)} messages)",
-            f"{'answer / similarity / confident':32} {'in-scope':>9} {'FAQ wrong':>10} "
+            f"{'answer / similarity / confident / agreement':44} {'in-scope':>9} {'FAQ wrong':>10} "
             f"{'OOS not FAQ':>12} {'urgent':>7}",
         ]
         for thresholds in grid():
             figures = summarise(examples, [replay(p, thresholds) for p in parses])
             lines.append(
-                f"{thresholds.label():32} "
+                f"{thresholds.label():44} "
                 f"{100 * figures['in_scope_accuracy']:8.1f}% "
                 f"{100 * figures['faq_wrong_answer_rate']:9.1f}% "
                 f"{100 * figures['out_of_scope_not_faq']:11.1f}% "

@@ -8,7 +8,8 @@ when two different models agree on it (``bot.nlu.topic_models``):
 * the linear model's best label is that FAQ key, with at least
   ``answer_threshold`` probability;
 * the neighbour model, reading word stems, finds that key's training
-  examples the closest, at least ``similarity_threshold`` similar.
+  examples the closest (or at least ``agreement_ratio`` as close as the
+  closest label's), at least ``similarity_threshold`` similar.
 
 A linear model at least ``confident_threshold`` sure may answer alone: on
 real patients' questions this answered more of them with no more wrong
@@ -35,6 +36,7 @@ from bot.nlu.topic_classifier import RETRIEVAL_INTENT, TOPIC_EVIDENCE
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 SIMILARITY_THRESHOLD_KEY = "similarity_threshold"
 CONFIDENT_THRESHOLD_KEY = "confident_threshold"
+AGREEMENT_RATIO_KEY = "agreement_ratio"
 
 
 def answer_is_supported(
@@ -42,6 +44,7 @@ def answer_is_supported(
     answer_threshold: float,
     similarity_threshold: float,
     confident_threshold: float = 1.01,
+    agreement_ratio: float = 1.0,
 ) -> bool:
     """Whether the topic evidence supports giving the FAQ answer.
 
@@ -51,6 +54,9 @@ def answer_is_supported(
             label when the neighbour model agrees.
         similarity_threshold: Least similarity of that label's closest examples.
         confident_threshold: Probability at which the linear model answers alone.
+        agreement_ratio: The neighbour model also agrees when the linear
+            label's closest examples are at least this share as close as the
+            closest label's (1.0: only when it is the closest label).
     """
     if not evidence:
         return False
@@ -60,11 +66,14 @@ def answer_is_supported(
     confidence = float(evidence.get("linear_confidence") or 0.0)
     if confidence >= confident_threshold:
         return True
-    return (
-        evidence.get("neighbour_label") == label
-        and confidence >= answer_threshold
-        and float(evidence.get("neighbour_similarity") or 0.0) >= similarity_threshold
-    )
+    closest = float(evidence.get("neighbour_similarity") or 0.0)
+    if evidence.get("neighbour_label") == label:
+        own = closest
+    else:
+        own = float(evidence.get("linear_label_similarity") or 0.0)
+        if own < agreement_ratio * closest:
+            return False
+    return confidence >= answer_threshold and own >= similarity_threshold
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -79,6 +88,7 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
             ANSWER_THRESHOLD_KEY: 0.4,
             SIMILARITY_THRESHOLD_KEY: 0.2,
             CONFIDENT_THRESHOLD_KEY: 0.7,
+            AGREEMENT_RATIO_KEY: 1.0,
         }
 
     def _should_fallback(self, message: Message) -> bool:
@@ -96,5 +106,6 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
                 self.component_config[ANSWER_THRESHOLD_KEY],
                 self.component_config[SIMILARITY_THRESHOLD_KEY],
                 self.component_config[CONFIDENT_THRESHOLD_KEY],
+                self.component_config[AGREEMENT_RATIO_KEY],
             )
         return super()._should_fallback(message)

@@ -86,12 +86,15 @@ class Evidence:
         ranking: ``(label, probability)`` from the linear model, best first.
         neighbour_label: The label whose closest examples are closest to the message.
         neighbour_similarity: The mean cosine similarity of those examples (0 to 1).
+        known_phrasing: The message is word for word a training example.
+        linear_label_similarity: The same closeness for the linear model's label.
     """
 
     ranking: Sequence[Tuple[str, float]]
     neighbour_label: str
     neighbour_similarity: float
     known_phrasing: bool = False
+    linear_label_similarity: float = 0.0
 
     @property
     def label(self) -> str:
@@ -119,6 +122,7 @@ class Evidence:
             "neighbour_label": self.neighbour_label,
             "neighbour_similarity": round(float(self.neighbour_similarity), 4),
             "known_phrasing": self.known_phrasing,
+            "linear_label_similarity": round(float(self.linear_label_similarity), 4),
         }
 
 
@@ -151,27 +155,27 @@ class TopicModels:
         """The linear model's label probabilities, one row per text (columns: ``labels``)."""
         return self.linear.predict_proba(self._linear_features(texts))
 
-    def neighbours(self, text: str) -> Tuple[str, float]:
-        """The label whose closest examples are closest to the message, and how close.
+    def neighbour_scores(self, text: str) -> Dict[str, float]:
+        """Each label's closeness to the message (0 to 1).
 
-        Each label scores the mean similarity of its ``NEIGHBOURS_PER_LABEL``
+        A label scores the mean similarity of its ``NEIGHBOURS_PER_LABEL``
         most similar training examples: one stray example of another label
         cannot win alone, and a label with many examples has no advantage.
         """
         query = normalize(self.stem_vectorizer.transform([stems(text)]))
         similarities = (query @ self.example_stems.T).toarray().ravel()
         if not similarities.size or similarities.max() <= 0.0:
-            return "", 0.0
-        best_label, best_score = "", 0.0
+            return {}
+        scores = {}
         for label in self.labels:
-            scores = similarities[self.example_labels == label]
-            if not scores.size:
-                continue
-            top = np.sort(scores)[-NEIGHBOURS_PER_LABEL:]
-            score = float(top.mean())
-            if score > best_score:
-                best_label, best_score = label, score
-        return best_label, best_score
+            found = similarities[self.example_labels == label]
+            if found.size:
+                scores[label] = float(np.sort(found)[-NEIGHBOURS_PER_LABEL:].mean())
+        return scores
+
+    def neighbours(self, text: str) -> Tuple[str, float]:
+        """The label whose closest examples are closest to the message, and how close."""
+        return best_neighbour(self.neighbour_scores(text))
 
     def evidence(self, text: str, focus: Optional[str] = None) -> Evidence:
         """Both models' verdict on a message.
@@ -191,14 +195,31 @@ class TopicModels:
             probabilities = self.probabilities([text])[0]
         order = np.argsort(-probabilities)
         ranking = [(self.labels[index], float(probabilities[index])) for index in order]
-        neighbour_label, similarity = self.neighbours(focus or text)
-        return Evidence(ranking, neighbour_label, similarity)
+        scores = self.neighbour_scores(focus or text)
+        neighbour_label, similarity = best_neighbour(scores)
+        return Evidence(
+            ranking,
+            neighbour_label,
+            similarity,
+            linear_label_similarity=scores.get(ranking[0][0], 0.0),
+        )
+
+
+def best_neighbour(scores: Dict[str, float]) -> Tuple[str, float]:
+    """The closest label and its score; ``("", 0.0)`` when nothing is close at all."""
+    best_label, best_score = "", 0.0
+    for label, score in scores.items():
+        if score > best_score:
+            best_label, best_score = label, score
+    return best_label, best_score
 
 
 def known_evidence(label: str, labels: Sequence[str]) -> Evidence:
     """The evidence for a message that is a training example of ``label``."""
     others = [(other, 0.0) for other in labels if other != label]
-    return Evidence([(label, 1.0), *others], label, 1.0, known_phrasing=True)
+    return Evidence(
+        [(label, 1.0), *others], label, 1.0, known_phrasing=True, linear_label_similarity=1.0
+    )
 
 
 def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels:

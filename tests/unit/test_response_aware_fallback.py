@@ -98,6 +98,18 @@ def test_models_that_disagree_fall_back_unless_the_linear_model_is_very_sure() -
     assert predicted(faq_message(very_sure)) == "faq"
 
 
+def test_a_nearly_as_close_linear_label_counts_as_agreement_only_when_allowed() -> None:
+    near = {
+        **evidence(confidence=0.5, neighbour="faq/vro_hardware", similarity=0.5),
+        "linear_label_similarity": 0.45,
+    }
+    assert not answer_is_supported(near, 0.3, 0.2, 0.9)
+    assert answer_is_supported(near, 0.3, 0.2, 0.9, agreement_ratio=0.9)
+    assert not answer_is_supported(near, 0.3, 0.2, 0.9, agreement_ratio=0.95)
+    far_from_everything = {**near, "neighbour_similarity": 0.2, "linear_label_similarity": 0.19}
+    assert not answer_is_supported(far_from_everything, 0.3, 0.2, 0.9, agreement_ratio=0.9)
+
+
 def test_an_unsure_linear_model_falls_back() -> None:
     assert predicted(faq_message(evidence(confidence=0.29))) == "nlu_fallback"
 

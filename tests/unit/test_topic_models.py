@@ -63,6 +63,7 @@ def test_evidence_reports_no_text() -> None:
         "neighbour_label": "faq/a",
         "neighbour_similarity": 0.4,
         "known_phrasing": False,
+        "linear_label_similarity": 0.0,
     }
 
 
@@ -72,6 +73,13 @@ def test_a_training_example_typed_again_gets_its_label_for_certain(models) -> No
     assert evidence.ranking[0] == ("faq/dfo_what_is", 1.0)
     assert evidence.agrees(0.99, 0.99)
     assert sorted(label for label, _ in evidence.ranking) == sorted(models.labels)
+
+
+def test_the_linear_label_reports_how_close_its_own_examples_are(models) -> None:
+    evidence = models.evidence("how long until dfo stands")
+    scores = models.neighbour_scores("how long until dfo stands")
+    assert evidence.linear_label_similarity == scores[evidence.label]
+    assert evidence.neighbour_similarity == max(scores.values())
 
 
 def test_a_phrasing_with_two_labels_is_not_known() -> None:
