@@ -15,7 +15,7 @@ from urllib.parse import quote, unquote
 CONVERSATIONS_PREFIX = "/staff/conversations"
 
 
-class BadConversationLink(ValueError):
+class BadConversationLinkError(ValueError):
     """A conversation segment that is not percent-encoded UTF-8."""
 
 
@@ -29,9 +29,9 @@ def decode_conversation_id(segment: str) -> str:
     """The conversation id a path segment made by ``conversation_path`` stands for.
 
     Raises:
-        BadConversationLink: the escapes do not spell UTF-8 text.
+        BadConversationLinkError: the escapes do not spell UTF-8 text.
     """
     try:
         return unquote(segment, encoding="utf-8", errors="strict")
     except UnicodeDecodeError as error:
-        raise BadConversationLink("This conversation link is damaged.") from error
+        raise BadConversationLinkError("This conversation link is damaged.") from error

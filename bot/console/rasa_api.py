@@ -34,7 +34,7 @@ class RasaApiError(RuntimeError):
     """The Rasa server could not be reached or refused the request."""
 
 
-class UnaddressableConversation(RasaApiError):
+class UnaddressableConversationError(RasaApiError):
     """A conversation id Rasa's HTTP API cannot name (only old REST clients made such ids)."""
 
 
@@ -47,10 +47,10 @@ def conversation_url(base_url: str, conversation_id: str, path: str) -> URL:
     """The URL of one of Rasa's conversation routes, with the id exactly as Rasa will read it.
 
     Raises:
-        UnaddressableConversation: the id has characters Rasa cannot receive.
+        UnaddressableConversationError: the id has characters Rasa cannot receive.
     """
     if not addressable(conversation_id):
-        raise UnaddressableConversation(
+        raise UnaddressableConversationError(
             "this conversation's id has characters (spaces, ?, #, or non-Latin letters) "
             "that the assistant's API cannot carry"
         )

@@ -26,7 +26,7 @@ from sanic.response import HTTPResponse
 
 from bot.console import auth
 from bot.console.conversation_links import (
-    BadConversationLink,
+    BadConversationLinkError,
     conversation_path,
     decode_conversation_id,
 )
@@ -177,7 +177,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
             return None
         try:
             decoded = decode_conversation_id(raw)
-        except BadConversationLink as error:
+        except BadConversationLinkError as error:
             return render(request, "error.html", status=400, message=str(error))
         request.match_info = {**request.match_info, "conversation_id": decoded}
         return None

@@ -12,7 +12,7 @@ import pytest
 from rasa import server as rasa_server
 from sanic import Sanic
 
-from bot.console.rasa_api import RasaApi, UnaddressableConversation, slot_event
+from bot.console.rasa_api import RasaApi, UnaddressableConversationError, slot_event
 from tests.channels.servers import serve
 from tests.channels.test_staff_reply_route import ModelFreeAgent
 from tests.console.test_conversation_ids import ADDRESSABLE, UNADDRESSABLE
@@ -46,7 +46,7 @@ async def test_an_id_rasa_cannot_receive_is_refused_before_any_request(
 ) -> None:
     # Port 9 (discard): nothing listens, so a request would fail differently.
     api = RasaApi("http://127.0.0.1:9", TOKEN)
-    with pytest.raises(UnaddressableConversation):
+    with pytest.raises(UnaddressableConversationError):
         await api.append_events(conversation_id, [{"event": "pause"}])
-    with pytest.raises(UnaddressableConversation):
+    with pytest.raises(UnaddressableConversationError):
         await api.tracker(conversation_id)
