@@ -67,6 +67,10 @@ class Settings:
     clinic_timezone: str = "Asia/Dhaka"
     console_idle_minutes: int = 30
     console_secure_cookies: bool = False
+    # Sign-in attempts per window before a username or an address is locked.
+    console_sign_in_limit_per_username: int = 10
+    console_sign_in_limit_per_address: int = 30
+    console_sign_in_window_minutes: int = 15
     retention_days: int = 365
     # The action server (bot/action_server.py): where it listens, and the
     # secret Rasa sends it in X-Action-Server-Token (endpoints.yml).
@@ -219,6 +223,13 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         console_secure_cookies=_flag(
             environ.get("CONSOLE_SECURE_COOKIES", ""), default=environment == PRODUCTION
         ),
+        console_sign_in_limit_per_username=_positive(
+            "CONSOLE_SIGN_IN_LIMIT_PER_USERNAME", environ, 10
+        ),
+        console_sign_in_limit_per_address=_positive(
+            "CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS", environ, 30
+        ),
+        console_sign_in_window_minutes=_positive("CONSOLE_SIGN_IN_WINDOW_MINUTES", environ, 15),
         retention_days=_positive("RETENTION_DAYS", environ, 365),
         action_bind_address=environ.get("ACTION_BIND_ADDRESS", "").strip() or "127.0.0.1",
         action_port=_port("ACTION_PORT", environ.get("ACTION_PORT", "").strip() or "5055"),

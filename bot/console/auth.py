@@ -3,9 +3,11 @@
 Sessions live in ``clinic_staff_sessions``. The cookie carries a random
 token; the table keeps only its SHA-256, so a copy of the database does not
 let anyone sign in. A session ends after ``console_idle_minutes`` without a
-request. Failed sign-ins are counted per username over a window: after a few
-the answer is delayed, after many the username is locked for the window.
-Every function takes the caller's ``session`` and never commits.
+request. Sign-in attempts are counted per username and per address
+(``bot.console.throttle``): after a few failures the answer is delayed, and a
+full counter locks the username or address for the window. Every function
+takes the caller's ``session`` and never commits, except ``sign_in``, which
+runs a whole attempt in two short transactions of its own.
 """
 
 from __future__ import annotations
@@ -15,19 +17,19 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Optional
+from typing import Optional, Tuple
 
 import sqlalchemy as sa
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
+from bot.console import throttle
 from bot.console.passwords import dummy_hash, verify_password
+from bot.console.throttle import ADDRESS, USERNAME, ThrottleLimits
 from bot.db import repository
-from bot.db.models import SignInFailure, StaffAccount, StaffSession
+from bot.db.models import StaffAccount, StaffSession
 
-FAILURE_WINDOW = timedelta(minutes=15)
-# Failures before answers slow down, and before the username is locked.
+# Failures before answers slow down.
 FREE_FAILURES = 3
-LOCK_AFTER_FAILURES = 10
 MAX_DELAY_SECONDS = 8.0
 
 
@@ -39,6 +41,18 @@ class SignInOutcome:
     # Seconds to wait before answering (slows down guessing).
     delay_seconds: float
     locked: bool = False
+
+
+@dataclass(frozen=True)
+class Admission:
+    """An attempt that took its slots in both counters and may check its password."""
+
+    username: str
+    address: str
+    username_attempt: int
+    address_attempt: int
+    account_id: Optional[int]
+    password_hash: Optional[str]
 
 
 @dataclass(frozen=True)
@@ -60,16 +74,6 @@ def normalise_username(username: str) -> str:
     return username.strip().lower()
 
 
-def recent_failures(*, session: Session, username: str, now: datetime) -> int:
-    """Failed sign-ins for ``username`` within :data:`FAILURE_WINDOW`."""
-    return session.execute(
-        sa.select(sa.func.count(SignInFailure.id)).where(
-            SignInFailure.username == normalise_username(username)[:64],
-            SignInFailure.created_at >= now - FAILURE_WINDOW,
-        )
-    ).scalar_one()
-
-
 def failure_delay(failures: int) -> float:
     """Seconds to wait after ``failures`` recent failures: 0, then doubling up to a cap."""
     if failures < FREE_FAILURES:
@@ -77,45 +81,121 @@ def failure_delay(failures: int) -> float:
     return min(MAX_DELAY_SECONDS, 0.5 * 2 ** (failures - FREE_FAILURES))
 
 
-def sign_in(*, session: Session, username: str, password: str, now: datetime) -> SignInOutcome:
-    """Check a username and password.
+def admit(
+    *, session: Session, username: str, address: str, limits: ThrottleLimits, now: datetime
+) -> Optional[Admission]:
+    """Take the attempt's slots (address first, then username); ``None`` when either is full."""
+    name = normalise_username(username)[:64]
+    numbers = {}
+    for scope, key in ((ADDRESS, address), (USERNAME, name)):
+        numbers[scope] = throttle.reserve_attempt(
+            session=session,
+            scope=scope,
+            key=key,
+            limit=limits.limit(scope),
+            window=limits.window,
+            now=now,
+        )
+        if numbers[scope] is None:
+            note_lock_out(session=session, scope=scope, key=key, limits=limits, now=now)
+            return None
+    account = repository.staff_by_username(session=session, username=name)
+    usable = account is not None and account.is_active
+    return Admission(
+        username=name,
+        address=address,
+        username_attempt=numbers[USERNAME],
+        address_attempt=numbers[ADDRESS],
+        account_id=account.id if usable else None,
+        password_hash=account.password_hash if usable else None,
+    )
 
-    A failure is recorded (for throttling and in the audit log, without the
-    password). A locked username is refused even with the right password.
 
-    Args:
-        session: The caller's session.
-        username: As typed.
-        password: As typed.
-        now: The current time.
+def settle(
+    *,
+    session: Session,
+    admission: Admission,
+    password_ok: bool,
+    limits: ThrottleLimits,
+    now: datetime,
+) -> SignInOutcome:
+    """Record a checked attempt: give the slots back on success, audit a failure and a lock-out."""
+    keys = {USERNAME: admission.username, ADDRESS: admission.address}
+    if password_ok and admission.account_id is not None:
+        account = session.get(StaffAccount, admission.account_id)
+        for scope, key in keys.items():
+            throttle.give_back(session=session, scope=scope, key=key)
+        account.last_login_at = now
+        account.last_seen_at = now
+        repository.add_audit(session=session, actor_id=account.id, action="auth.signed_in")
+        return SignInOutcome(account, 0.0)
+    repository.add_audit(
+        session=session,
+        actor_id=None,
+        action="auth.failed",
+        target=f"username:{admission.username}",
+        details={"address": admission.address},
+    )
+    numbers = {USERNAME: admission.username_attempt, ADDRESS: admission.address_attempt}
+    for scope, key in keys.items():
+        if numbers[scope] >= limits.limit(scope):
+            note_lock_out(session=session, scope=scope, key=key, limits=limits, now=now)
+    return SignInOutcome(None, failure_delay(admission.username_attempt))
+
+
+def note_lock_out(
+    *, session: Session, scope: str, key: str, limits: ThrottleLimits, now: datetime
+) -> None:
+    """Mark a full counter as locked and audit it, once per lock-out."""
+    limit = limits.limit(scope)
+    if throttle.mark_locked(session=session, scope=scope, key=key, limit=limit, now=now):
+        repository.add_audit(
+            session=session,
+            actor_id=None,
+            action="auth.locked_out",
+            target=f"{scope}:{key[: throttle.KEY_CHARS]}",
+            details={"attempts": limit, "minutes": int(limits.window.total_seconds() // 60)},
+        )
+
+
+def sign_in(
+    *,
+    sessions: sessionmaker,
+    username: str,
+    password: str,
+    address: str,
+    limits: ThrottleLimits,
+    now: datetime,
+) -> Tuple[SignInOutcome, Optional[str]]:
+    """One sign-in attempt; on success also opens a session.
+
+    The password is checked between two short transactions, so no lock is held
+    while argon2 runs. A locked username or address is refused without a
+    password check, even with the right password.
 
     Returns:
-        The account on success, else ``None``; plus the delay to apply.
+        The outcome, and the new session's token (``None`` unless signed in).
     """
-    name = normalise_username(username)[:64]
-    failures = recent_failures(session=session, username=name, now=now)
-    if failures >= LOCK_AFTER_FAILURES:
-        repository.add_audit(
-            session=session, actor_id=None, action="auth.locked_out", target=f"username:{name}"
+    with sessions.begin() as session:
+        admission = admit(
+            session=session, username=username, address=address, limits=limits, now=now
         )
-        return SignInOutcome(None, MAX_DELAY_SECONDS, locked=True)
-    account = repository.staff_by_username(session=session, username=name)
-    if account is None or not account.is_active:
-        verify_password(dummy_hash(), password)  # same time as a real check
-        account = None
-    elif not verify_password(account.password_hash, password):
-        account = None
-    if account is None:
-        session.add(SignInFailure(username=name, created_at=now))
-        repository.add_audit(
-            session=session, actor_id=None, action="auth.failed", target=f"username:{name}"
+    if admission is None:
+        return SignInOutcome(None, MAX_DELAY_SECONDS, locked=True), None
+    password_ok = verify_password(admission.password_hash or dummy_hash(), password)
+    with sessions.begin() as session:
+        outcome = settle(
+            session=session,
+            admission=admission,
+            password_ok=password_ok and admission.password_hash is not None,
+            limits=limits,
+            now=now,
         )
-        session.flush()
-        return SignInOutcome(None, failure_delay(failures + 1))
-    account.last_login_at = now
-    account.last_seen_at = now
-    repository.add_audit(session=session, actor_id=account.id, action="auth.signed_in")
-    return SignInOutcome(account, 0.0)
+        if outcome.account is None:
+            return outcome, None
+        token = start_session(session=session, account=outcome.account, now=now)
+        session.expunge(outcome.account)
+        return outcome, token
 
 
 def start_session(*, session: Session, account: StaffAccount, now: datetime) -> str:
@@ -182,11 +262,3 @@ def end_session(*, session: Session, token: Optional[str]) -> None:
 def csrf_valid(expected: str, submitted: Optional[str]) -> bool:
     """Whether a submitted form carries the session's CSRF token (constant time)."""
     return bool(submitted) and hmac.compare_digest(expected.encode(), str(submitted).encode())
-
-
-def purge_sign_in_failures(*, session: Session, now: datetime) -> int:
-    """Delete failures older than the window; returns how many."""
-    result = session.execute(
-        sa.delete(SignInFailure).where(SignInFailure.created_at < now - FAILURE_WINDOW)
-    )
-    return result.rowcount or 0

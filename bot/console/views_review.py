@@ -17,6 +17,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.console import throttle
 from bot.console.conversation_links import conversation_path
 from bot.console.deletion import delete_conversation
 from bot.console.web import (
@@ -26,6 +27,7 @@ from bot.console.web import (
     form_value,
     redirect_to,
     render,
+    sign_in_limits,
 )
 from bot.db import repository
 from bot.db.models import AuditLogEntry, CallbackRequest, StaffAccount, utc_now
@@ -333,12 +335,47 @@ def register(blueprint: Blueprint) -> None:
     @admin_only
     async def audit_page(request: Request) -> HTTPResponse:
         page = page_number(request.args.get("page"))
+        limits = sign_in_limits(request.app.ctx.settings)
 
-        def load() -> List[Dict[str, Any]]:
+        def load() -> Tuple[List[Dict[str, Any]], List[throttle.LockedKey]]:
             with sessions_of(request)() as session:
-                return audit_rows(session, page)
+                locked = throttle.locked_keys(session=session, limits=limits, now=utc_now())
+                return audit_rows(session, page), locked
 
-        return render(request, "audit.html", entries=await asyncio.to_thread(load), page=page)
+        entries, locked = await asyncio.to_thread(load)
+        return render(
+            request,
+            "audit.html",
+            entries=entries,
+            locked=locked,
+            page=page,
+            notice=request.args.get("notice"),
+        )
+
+    @blueprint.post("/sign-in-locks/unlock")
+    @admin_only
+    async def unlock_sign_in(request: Request) -> HTTPResponse:
+        scope = form_value(request, "scope", 16)
+        key = form_value(request, "key", throttle.KEY_CHARS)
+        if scope not in throttle.SCOPES or not key:
+            return redirect_to(f"{PREFIX}/audit", notice="Nothing to unlock.")
+
+        def save() -> bool:
+            with sessions_of(request).begin() as session:
+                unlocked = throttle.unlock(session=session, scope=scope, key=key)
+                if unlocked:
+                    repository.add_audit(
+                        session=session,
+                        actor_id=staff_id(request),
+                        action="auth.unlocked",
+                        target=f"{scope}:{key}",
+                    )
+                return unlocked
+
+        unlocked = await asyncio.to_thread(save)
+        return redirect_to(
+            f"{PREFIX}/audit", notice="Unlocked." if unlocked else "It was not locked any more."
+        )
 
 
 def audit_rows(session: Session, page: int, page_size: int = 100) -> List[Dict[str, Any]]:

@@ -30,6 +30,7 @@ from bot.console.conversation_links import (
     conversation_path,
     decode_conversation_id,
 )
+from bot.console.throttle import ThrottleLimits
 from bot.db.models import utc_now
 from bot.privacy import conversation_label, mask_sensitive
 from bot.settings import Settings
@@ -132,6 +133,7 @@ def build_blueprint(settings: Settings) -> Blueprint:
     blueprint = Blueprint("staff_console", url_prefix=PREFIX)
     blueprint.static("/static", str(HERE / "static"), name="console_static")
     idle = timedelta(minutes=settings.console_idle_minutes)
+    limits = sign_in_limits(settings)
 
     @blueprint.middleware("request")
     async def authenticate(request: Request) -> Optional[HTTPResponse]:
@@ -200,25 +202,24 @@ def build_blueprint(settings: Settings) -> Blueprint:
     async def login(request: Request) -> HTTPResponse:
         username = form_value(request, "username", 64)
         password = form_value(request, "password", 300)
-        sessions = request.app.ctx.sessions
-
-        def attempt() -> tuple:
-            with sessions.begin() as session:
-                now = utc_now()
-                outcome = auth.sign_in(
-                    session=session, username=username, password=password, now=now
-                )
-                token = None
-                if outcome.account is not None:
-                    token = auth.start_session(session=session, account=outcome.account, now=now)
-                return outcome.delay_seconds, outcome.locked, token
-
-        delay, locked, token = await asyncio.to_thread(attempt)
-        if delay:
-            await asyncio.sleep(delay)
+        outcome, token = await asyncio.to_thread(
+            auth.sign_in,
+            sessions=request.app.ctx.sessions,
+            username=username,
+            password=password,
+            # The client's address; behind a reverse proxy, Sanic's
+            # SANIC_PROXIES_COUNT / SANIC_REAL_IP_HEADER say which header to trust.
+            address=request.remote_addr or request.ip or "unknown",
+            limits=limits,
+            now=utc_now(),
+        )
+        if outcome.delay_seconds:
+            await asyncio.sleep(outcome.delay_seconds)
         if token is None:
+            locked = outcome.locked
             message = (
-                "Too many failed sign-ins. Wait 15 minutes, or ask an admin to reset your password."
+                f"Too many sign-in attempts. Wait {settings.console_sign_in_window_minutes} "
+                "minutes, or ask an admin to unlock your account."
                 if locked
                 else "Wrong username or password."
             )
@@ -257,6 +258,15 @@ def build_blueprint(settings: Settings) -> Blueprint:
         return resp
 
     return blueprint
+
+
+def sign_in_limits(settings: Settings) -> ThrottleLimits:
+    """The sign-in throttling limits from the settings."""
+    return ThrottleLimits(
+        per_username=settings.console_sign_in_limit_per_username,
+        per_address=settings.console_sign_in_limit_per_address,
+        window=timedelta(minutes=settings.console_sign_in_window_minutes),
+    )
 
 
 def safe_next(target: Optional[str]) -> str:

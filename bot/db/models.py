@@ -121,15 +121,23 @@ class StaffSession(Base):
     last_seen_at = sa.Column(UTCDateTime(), nullable=False, default=utc_now)
 
 
-class SignInFailure(Base):
-    """A failed sign-in, kept for a while to slow down password guessing."""
+class SignInThrottle(Base):
+    """Sign-in attempts counted for one username or one network address over a window.
 
-    __tablename__ = "clinic_sign_in_failures"
+    ``bot.console.throttle`` changes ``attempts`` only with one conditional
+    upsert, so simultaneous attempts cannot overshoot the limit.
+    """
 
-    id = sa.Column(sa.Integer, primary_key=True)
-    # The username tried, lower-cased (it may not exist).
-    username = sa.Column(sa.String(64), nullable=False, index=True)
-    created_at = sa.Column(UTCDateTime(), nullable=False, default=utc_now, index=True)
+    __tablename__ = "clinic_sign_in_throttles"
+    __table_args__ = (sa.CheckConstraint("scope IN ('username', 'address')", name="scope"),)
+
+    scope = sa.Column(sa.String(16), primary_key=True)
+    # The username tried, lower-cased (it may not exist), or the client's address.
+    key = sa.Column(sa.String(64), primary_key=True)
+    attempts = sa.Column(sa.Integer, nullable=False)
+    window_started_at = sa.Column(UTCDateTime(), nullable=False)
+    # When the counter was first found full (shown to admins); None while not locked.
+    locked_at = sa.Column(UTCDateTime(), nullable=True)
 
 
 class Handoff(Base):

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from bot.console import auth
 from bot.console.passwords import WeakPasswordError, hash_password, verify_password
-from bot.db.models import AuditLogEntry, SignInFailure, StaffSession
-from bot.db.session import engine_for
+from bot.console.throttle import ThrottleLimits
+from bot.db.models import AuditLogEntry, SignInThrottle, StaffSession, utc_now
+from bot.db.session import engine_for, session_factory
 from tests.console.conftest import PASSWORD, Console
 
 
@@ -134,13 +135,15 @@ def test_signing_out_ends_the_session(console: Console) -> None:
 def test_many_failures_lock_the_username_even_for_the_right_password(console: Console) -> None:
     engine = engine_for(console.database_url)
     try:
-        with engine.begin() as connection:
-            for _ in range(auth.LOCK_AFTER_FAILURES):
-                connection.execute(
-                    sa.insert(SignInFailure).values(
-                        username="nurse2", created_at=sa.func.current_timestamp()
-                    )
+        with session_factory(engine).begin() as session:
+            session.merge(
+                SignInThrottle(
+                    scope="username",
+                    key="nurse2",
+                    attempts=ThrottleLimits().per_username,
+                    window_started_at=utc_now(),
                 )
+            )
     finally:
         engine.dispose()
     reply = requests.post(
@@ -150,7 +153,7 @@ def test_many_failures_lock_the_username_even_for_the_right_password(console: Co
         timeout=30,
     )
     assert reply.status_code == 429
-    assert "Too many failed sign-ins" in reply.text
+    assert "Too many sign-in attempts" in reply.text
 
 
 def test_console_pages_forbid_framing_and_foreign_scripts(console: Console) -> None:

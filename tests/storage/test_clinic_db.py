@@ -30,7 +30,7 @@ CLINIC_TABLES = {
     "clinic_reviewed_conversations",
     "clinic_audit_log",
     "clinic_staff_sessions",
-    "clinic_sign_in_failures",
+    "clinic_sign_in_throttles",
 }
 # The shape of Rasa 3.6's SQLTrackerStore table, created the way Rasa would.
 RASA_EVENTS_DDL = (
@@ -99,12 +99,12 @@ def test_upgrade_creates_the_tables_and_running_it_again_changes_nothing(
     database_url: str,
 ) -> None:
     assert _tables(database_url) == CLINIC_TABLES | {VERSION_TABLE}
-    assert _version(database_url) == ["0002"]
+    assert _version(database_url) == ["0003"]
 
     upgrade(database_url)
 
     assert _tables(database_url) == CLINIC_TABLES | {VERSION_TABLE}
-    assert _version(database_url) == ["0002"]
+    assert _version(database_url) == ["0003"]
 
 
 def test_rasa_events_table_survives_upgrade_and_downgrade(empty_database: str) -> None:
