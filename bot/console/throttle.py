@@ -10,7 +10,8 @@ The database applies it row by row (PostgreSQL locks the row, SQLite the
 file), so however many attempts arrive at once, at most ``limit`` of them get a
 password check per window. A successful sign-in gives its slots back (its
 username starts again from zero). A counter full of failures locks that
-username or address until its window ends or an admin unlocks it.
+username or address until its window ends or an admin unlocks it. The
+retention command deletes old counters (bot.db.repository.delete_older_than).
 Every function takes the caller's ``session`` and never commits.
 """
 
@@ -158,11 +159,3 @@ def unlock(*, session: Session, scope: str, key: str) -> bool:
         )
     )
     return result.rowcount > 0
-
-
-def purge_ended_windows(*, session: Session, limits: ThrottleLimits, now: datetime) -> int:
-    """Delete counters whose window has ended; returns how many."""
-    result = session.execute(
-        sa.delete(SignInThrottle).where(SignInThrottle.window_started_at < now - limits.window)
-    )
-    return result.rowcount or 0

@@ -13,7 +13,7 @@ from rasa.shared.core.domain import Domain
 from sqlalchemy.orm import sessionmaker
 
 from bot.db import repository
-from bot.db.models import AuditLogEntry, CallbackRequest, Handoff
+from bot.db.models import AuditLogEntry, CallbackRequest, Handoff, SignInThrottle
 from bot.db.session import engine_for, session_factory
 from bot.retention import main, retention_days, run_retention
 from bot.settings import get_settings
@@ -32,6 +32,7 @@ EXPECTED = {
     "clinic_handoffs": 1,
     "clinic_review_annotations": 1,
     "clinic_reviewed_conversations": 1,
+    "clinic_sign_in_throttles": 1,
 }
 
 
@@ -89,6 +90,12 @@ async def url(database_url: str) -> str:
                     session=session, conversation_id=f"r-{suffix}", reviewed_by_id=staff.id
                 )
                 marker.reviewed_at = when
+                session.add(
+                    SignInThrottle(
+                        scope="username", key=f"guess-{suffix}", attempts=1,
+                        window_started_at=when,
+                    )
+                )  # fmt: skip
             closed = repository.open_handoff(
                 session=session, conversation_id="h-closed", channel="webchat", urgent=False,
                 reason="requested",
