@@ -51,8 +51,7 @@ CONVERSATION_KEYS = frozenset({"sender_id", "conversation_id", "sender"})
 # or JSON print them: where library messages put user-supplied values.
 # An apostrophe inside a word ("can't") opens no quote.
 _QUOTED_RE = re.compile(
-    r"(?<![A-Za-z0-9])'(?:[^'\\\n]|\\.|'(?=[A-Za-z]))*'(?![A-Za-z0-9])"
-    r"|\"(?:[^\"\\\n]|\\.)*\""
+    r"(?<![A-Za-z0-9])'(?:[^'\\\n]|\\.|'(?=[A-Za-z]))*'(?![A-Za-z0-9])" r"|\"(?:[^\"\\\n]|\\.)*\""
 )
 # Secrets in URLs as access logs print them (Rasa's API takes ?token=...).
 _URL_SECRET_RE = re.compile(r"(?i)\b((?:access_|auth_)?token|signature|key)=[^&\s'\"]+")
