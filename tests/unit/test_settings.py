@@ -134,3 +134,26 @@ def test_whatsapp_secrets_are_not_checked_while_the_channel_is_off() -> None:
     # Without an access token (or account SID) the channels are off.
     settings = load_settings({**PRODUCTION, "WHATSAPP_APP_SECRET": "x"})
     assert settings.is_production
+
+
+def test_sign_in_limits_have_defaults_and_can_be_set() -> None:
+    defaults = load_settings({})
+    assert (
+        defaults.console_sign_in_limit_per_username,
+        defaults.console_sign_in_limit_per_address,
+        defaults.console_sign_in_window_minutes,
+    ) == (10, 30, 15)
+    chosen = load_settings(
+        {
+            "CONSOLE_SIGN_IN_LIMIT_PER_USERNAME": "5",
+            "CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS": "50",
+            "CONSOLE_SIGN_IN_WINDOW_MINUTES": "30",
+        }
+    )
+    assert (
+        chosen.console_sign_in_limit_per_username,
+        chosen.console_sign_in_limit_per_address,
+        chosen.console_sign_in_window_minutes,
+    ) == (5, 50, 30)
+    with pytest.raises(SettingsError, match="CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS"):
+        load_settings({"CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS": "0"})
