@@ -50,9 +50,9 @@ CONVERSATION_KEYS = frozenset({"sender_id", "conversation_id", "sender"})
 # Quoted strings ('...', "..."), and dicts, lists, tuples and sets as Python
 # or JSON print them: where library messages put user-supplied values.
 # An apostrophe inside a word ("can't") opens no quote.
-_QUOTED_RE = re.compile(
-    r"(?<![A-Za-z0-9])'(?:[^'\\\n]|\\.|'(?=[A-Za-z]))*'(?![A-Za-z0-9])" r"|\"(?:[^\"\\\n]|\\.)*\""
-)
+_SINGLE_QUOTED = r"(?<![A-Za-z0-9])'(?:[^'\\\n]|\\.|'(?=[A-Za-z]))*'(?![A-Za-z0-9])"
+_DOUBLE_QUOTED = r'"(?:[^"\\\n]|\\.)*"'
+_QUOTED_RE = re.compile(f"{_SINGLE_QUOTED}|{_DOUBLE_QUOTED}")
 # Secrets in URLs as access logs print them (Rasa's API takes ?token=...).
 _URL_SECRET_RE = re.compile(r"(?i)\b((?:access_|auth_)?token|signature|key)=[^&\s'\"]+")
 _BRACKETED_RE = re.compile(r"\{[^{}]*\}|\[[^\[\]]*\]|\((?=[^()]*[,'\"])[^()]*\)")
