@@ -23,7 +23,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.console.conversation_links import conversation_path, decode_conversation_id
 from bot.db import repository
-from bot.db.models import AuditLogEntry, ReviewedConversation
+from bot.db.models import AuditLogEntry, ReviewAnnotation, ReviewedConversation
 from bot.db.session import engine_for, session_factory
 from bot.review.events import events_table
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
@@ -216,20 +216,37 @@ def stored(console: Console, conversation_id: str) -> Dict[str, object]:
                 sa.select(sa.func.count()).where(events_table.c.sender_id == conversation_id)
             ).scalar_one()
             reviewed = session.get(ReviewedConversation, conversation_id) is not None
+            corrections = list(
+                session.execute(
+                    sa.select(ReviewAnnotation.correct_key).where(
+                        ReviewAnnotation.conversation_id == conversation_id
+                    )
+                ).scalars()
+            )
             targets = set(session.execute(sa.select(AuditLogEntry.target)).scalars())
     finally:
         engine.dispose()
-    return {"events": events, "reviewed": reviewed, "audited": targets}
+    return {
+        "events": events,
+        "reviewed": reviewed,
+        "corrections": corrections,
+        "audited": targets,
+    }
 
 
 @pytest.mark.parametrize("key", list(IDS))
-def test_mark_reviewed_and_delete_act_on_the_conversation(seeded: Console, key: str) -> None:
+def test_correct_mark_reviewed_and_delete_act_on_the_conversation(
+    seeded: Console, key: str
+) -> None:
     nurse = seeded.session("nurse")
     page = open_from_log(seeded, nurse, key)
-    reviewed = post_form(seeded, nurse, page, "/reviewed")
+    corrected = post_form(seeded, nurse, page, "/annotations", correct_key="greet")
+    assert "Correction saved." in corrected.text and message_of(key) in corrected.text
+    reviewed = post_form(seeded, nurse, corrected.text, "/reviewed")
     assert "Marked as reviewed." in reviewed.text and message_of(key) in reviewed.text
     before = stored(seeded, IDS[key])
     assert before["events"] > 0 and before["reviewed"] is True
+    assert before["corrections"] == ["greet"]
 
     admin = seeded.session("admin")
     page = open_from_log(seeded, admin, key)
