@@ -216,17 +216,16 @@ def build_blueprint(settings: Settings) -> Blueprint:
         if outcome.delay_seconds:
             await asyncio.sleep(outcome.delay_seconds)
         if token is None:
-            locked = outcome.locked
             message = (
                 f"Too many sign-in attempts. Wait {settings.console_sign_in_window_minutes} "
                 "minutes, or ask an admin to unlock your account."
-                if locked
+                if outcome.locked
                 else "Wrong username or password."
             )
             return render(
                 request,
                 "login.html",
-                status=429 if locked else 401,
+                status=429 if outcome.locked else 401,
                 error=message,
                 username=username,
             )
