@@ -10,7 +10,8 @@ command removes, in one transaction:
   alone, so a live conversation is never cut short);
 * from the clinic's tables, what :func:`bot.db.repository.delete_older_than`
   removes: callback requests, closed handoffs, review annotations and
-  reviewed markers older than the cutoff.
+  reviewed markers older than the cutoff;
+* sign-in counters (usernames and addresses tried) older than the cutoff.
 
 It prints how many rows went (never any patient data) and records the counts
 in the audit log as ``retention.run``. ``--dry-run`` runs the same deletions
@@ -30,6 +31,7 @@ from typing import Dict, List, Mapping, Optional, Sequence
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
+from bot.console import throttle
 from bot.db import repository
 from bot.review.events import events_table, events_table_exists, in_chunks
 
@@ -115,6 +117,10 @@ def purge(session: Session, cutoff: datetime) -> Dict[str, int]:
         raise ValueError("cutoff must be timezone-aware")
     counts = delete_stale_conversations(session, cutoff)
     counts.update(repository.delete_older_than(session=session, cutoff=cutoff))
+    # Usernames and addresses that tried to sign in (bot/console/throttle.py).
+    counts["clinic_sign_in_throttles"] = throttle.delete_counters_before(
+        session=session, cutoff=cutoff
+    )
     return counts
 
 

@@ -11,7 +11,7 @@ file), so however many attempts arrive at once, at most ``limit`` of them get a
 password check per window. A successful sign-in gives its slots back (its
 username starts again from zero). A counter full of failures locks that
 username or address until its window ends or an admin unlocks it. The
-retention command deletes old counters (bot.db.repository.delete_older_than).
+retention command deletes old counters (``delete_counters_before``).
 Every function takes the caller's ``session`` and never commits.
 """
 
@@ -159,3 +159,11 @@ def unlock(*, session: Session, scope: str, key: str) -> bool:
         )
     )
     return result.rowcount > 0
+
+
+def delete_counters_before(*, session: Session, cutoff: datetime) -> int:
+    """Delete counters whose window started before ``cutoff`` (retention); returns how many."""
+    result = session.execute(
+        sa.delete(SignInThrottle).where(SignInThrottle.window_started_at < cutoff)
+    )
+    return result.rowcount or 0

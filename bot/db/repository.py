@@ -24,7 +24,6 @@ from bot.db.models import (
     Handoff,
     ReviewAnnotation,
     ReviewedConversation,
-    SignInThrottle,
     StaffAccount,
     utc_now,
 )
@@ -378,8 +377,7 @@ def delete_older_than(*, session: Session, cutoff: datetime) -> Dict[str, int]:
     """Delete personal data past its retention period.
 
     Removes callback requests created before ``cutoff``, handoffs closed before
-    it, review annotations and reviewed markers made before it, and sign-in
-    counters (usernames and addresses) last started before it. Open and
+    it, review annotations and reviewed markers made before it. Open and
     claimed handoffs, staff accounts and the audit log are kept.
 
     Args:
@@ -398,7 +396,6 @@ def delete_older_than(*, session: Session, cutoff: datetime) -> Dict[str, int]:
         (Handoff, sa.and_(Handoff.status == "closed", Handoff.closed_at < cutoff)),
         (ReviewAnnotation, ReviewAnnotation.created_at < cutoff),
         (ReviewedConversation, ReviewedConversation.reviewed_at < cutoff),
-        (SignInThrottle, SignInThrottle.window_started_at < cutoff),
     )
     counts: Dict[str, int] = {}
     for model, condition in deletions:
