@@ -212,6 +212,7 @@ def calibration(outcomes: Sequence[Outcome]) -> List[Dict[str, Any]]:
                 "similarity_threshold": thresholds.similarity,
                 "confident_threshold": thresholds.confident,
                 "agreement_ratio": thresholds.agreement,
+                "near_answer_threshold": thresholds.near_answer,
                 "faq_questions_answered": share(answered, len(in_scope)),
                 "in_scope_right": share(right, len(in_scope)),
                 "wrong_answers": share(wrong, len(outcomes)),
@@ -266,6 +267,11 @@ def report(outcomes: Sequence[Outcome], leaked: int, set_name: str) -> Dict[str,
     }
 
 
+def near_label(threshold: Optional[float]) -> str:
+    """How the near-agreement threshold of a calibration row is printed."""
+    return "" if threshold is None else f" ({threshold:.2f})"
+
+
 def render(result: Dict[str, Any]) -> str:
     """The report as plain text."""
     rows = [
@@ -295,15 +301,16 @@ def render(result: Dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Calibration (replayed): answer / similarity / confident / agreement ->"
+        "Calibration (replayed): answer / similarity / confident / agreement (near-agreement answer) ->"
         " FAQ questions answered, in-scope right, wrong answers",
     ]
     for row in result["calibration"]:
         confident = row["confident_threshold"]
         lines.append(
-            f"  {row['answer_threshold']:.1f} / {row['similarity_threshold']:.1f} / "
+            f"  {row['answer_threshold']:.2f} / {row['similarity_threshold']:.1f} / "
             f"{'off' if confident > 1 else f'{confident:.1f}':>3} / "
-            f"{row['agreement_ratio']:.1f}  ->"
+            f"{row['agreement_ratio']:.1f}"
+            f"{near_label(row['near_answer_threshold']):7}  ->"
             f" {percent(row['faq_questions_answered'])} {percent(row['in_scope_right'])}"
             f" {percent(row['wrong_answers'])}"
         )

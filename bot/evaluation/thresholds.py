@@ -18,15 +18,17 @@ import itertools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot.evaluation.metrics import FALLBACK, FAQ_PREFIX, OUT_OF_SCOPE, URGENT, summarise
 from bot.evaluation.run import DEV_BY_LANGUAGE, PROJECT_ROOT, load_examples
 from bot.nlu.response_aware_fallback import answer_is_supported
 
-ANSWER_THRESHOLDS = (0.2, 0.3, 0.4, 0.5)
+ANSWER_THRESHOLDS = (0.3, 0.4, 0.45, 0.5)
 CONFIDENT_THRESHOLDS = (0.7, 0.8, 0.9, 1.01)
 AGREEMENT_RATIOS = (1.0, 0.9, 0.8)
+# Near agreement is weaker evidence: the linear model needs at least this much.
+NEAR_ANSWER_FLOOR = 0.5
 
 
 @dataclass(frozen=True)
@@ -37,12 +39,14 @@ class Thresholds:
     confident: float
     similarity: float = 0.2
     agreement: float = 1.0
+    near_answer: Optional[float] = None
 
     def label(self) -> str:
         """How the setting is printed (a confident threshold above 1 is off)."""
         confident = "off" if self.confident > 1 else f"{self.confident:.1f}"
+        near = "" if self.near_answer is None else f" ({self.near_answer:.2f})"
         return (
-            f"{self.answer:.1f} / {self.similarity:.1f} / {confident:>3} / {self.agreement:.1f}"
+            f"{self.answer:.2f} / {self.similarity:.1f} / {confident:>3} / {self.agreement:.1f}{near}"
         )
 
 
@@ -70,6 +74,7 @@ def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
         thresholds.similarity,
         thresholds.confident,
         thresholds.agreement,
+        thresholds.near_answer,
     )
     return label if supported else FALLBACK
 
@@ -89,7 +94,8 @@ def grid(
 ) -> List[Thresholds]:
     """Every combination to try."""
     return [
-        Thresholds(a, c, agreement=r) for a, c, r in itertools.product(answer, confident, agreement)
+        Thresholds(a, c, agreement=r, near_answer=max(a, NEAR_ANSWER_FLOOR) if r < 1 else None)
+        for a, c, r in itertools.product(answer, confident, agreement)
     ]
 
 

@@ -9,7 +9,8 @@ when two different models agree on it (``bot.nlu.topic_models``):
   ``answer_threshold`` probability;
 * the neighbour model, reading word stems, finds that key's training
   examples the closest (or at least ``agreement_ratio`` as close as the
-  closest label's), at least ``similarity_threshold`` similar.
+  closest label's, and then the linear model needs ``near_answer_threshold``),
+  at least ``similarity_threshold`` similar.
 
 A linear model at least ``confident_threshold`` sure may answer alone: on
 real patients' questions this answered more of them with no more wrong
@@ -37,6 +38,7 @@ ANSWER_THRESHOLD_KEY = "answer_threshold"
 SIMILARITY_THRESHOLD_KEY = "similarity_threshold"
 CONFIDENT_THRESHOLD_KEY = "confident_threshold"
 AGREEMENT_RATIO_KEY = "agreement_ratio"
+NEAR_ANSWER_THRESHOLD_KEY = "near_answer_threshold"
 
 
 def answer_is_supported(
@@ -45,6 +47,7 @@ def answer_is_supported(
     similarity_threshold: float,
     confident_threshold: float = 1.01,
     agreement_ratio: float = 1.0,
+    near_answer_threshold: Optional[float] = None,
 ) -> bool:
     """Whether the topic evidence supports giving the FAQ answer.
 
@@ -57,6 +60,8 @@ def answer_is_supported(
         agreement_ratio: The neighbour model also agrees when the linear
             label's closest examples are at least this share as close as the
             closest label's (1.0: only when it is the closest label).
+        near_answer_threshold: Least probability of the linear model when the
+            neighbour model only nearly agrees (default: ``answer_threshold``).
     """
     if not evidence:
         return False
@@ -68,12 +73,10 @@ def answer_is_supported(
         return True
     closest = float(evidence.get("neighbour_similarity") or 0.0)
     if evidence.get("neighbour_label") == label:
-        own = closest
-    else:
-        own = float(evidence.get("linear_label_similarity") or 0.0)
-        if own < agreement_ratio * closest:
-            return False
-    return confidence >= answer_threshold and own >= similarity_threshold
+        return confidence >= answer_threshold and closest >= similarity_threshold
+    own = float(evidence.get("linear_label_similarity") or 0.0)
+    needed = answer_threshold if near_answer_threshold is None else near_answer_threshold
+    return own >= agreement_ratio * closest and confidence >= needed and own >= similarity_threshold
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
@@ -89,6 +92,7 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
             SIMILARITY_THRESHOLD_KEY: 0.2,
             CONFIDENT_THRESHOLD_KEY: 0.7,
             AGREEMENT_RATIO_KEY: 1.0,
+            NEAR_ANSWER_THRESHOLD_KEY: None,
         }
 
     def _should_fallback(self, message: Message) -> bool:
@@ -107,5 +111,6 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
                 self.component_config[SIMILARITY_THRESHOLD_KEY],
                 self.component_config[CONFIDENT_THRESHOLD_KEY],
                 self.component_config[AGREEMENT_RATIO_KEY],
+                self.component_config[NEAR_ANSWER_THRESHOLD_KEY],
             )
         return super()._should_fallback(message)

@@ -110,6 +110,19 @@ def test_a_nearly_as_close_linear_label_counts_as_agreement_only_when_allowed() 
     assert not answer_is_supported(far_from_everything, 0.3, 0.2, 0.9, agreement_ratio=0.9)
 
 
+def test_near_agreement_needs_a_surer_linear_model() -> None:
+    near = {
+        **evidence(confidence=0.47, neighbour="faq/vro_hardware", similarity=0.5),
+        "linear_label_similarity": 0.45,
+    }
+    exact = evidence(confidence=0.47)
+    assert answer_is_supported(exact, 0.45, 0.2, 0.9, 0.8, near_answer_threshold=0.5)
+    assert not answer_is_supported(near, 0.45, 0.2, 0.9, 0.8, near_answer_threshold=0.5)
+    assert answer_is_supported(
+        {**near, "linear_confidence": 0.5}, 0.45, 0.2, 0.9, 0.8, near_answer_threshold=0.5
+    )
+
+
 def test_an_unsure_linear_model_falls_back() -> None:
     assert predicted(faq_message(evidence(confidence=0.29))) == "nlu_fallback"
 

@@ -47,4 +47,6 @@ def test_other_joints_stay_out_of_scope() -> None:
 
 def test_the_grid_tries_every_combination() -> None:
     assert len(grid((0.3, 0.4), (0.7, 0.8, 1.01), (1.0, 0.9))) == 12
-    assert Thresholds(0.5, 1.01).label() == "0.5 / 0.2 / off / 1.0"
+    assert Thresholds(0.5, 1.01).label() == "0.50 / 0.2 / off / 1.0"
+    near = grid((0.4,), (0.7,), (0.8,))[0]
+    assert near.near_answer == 0.5 and near.label() == "0.40 / 0.2 / 0.7 / 0.8 (0.50)"
