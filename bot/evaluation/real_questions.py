@@ -301,8 +301,8 @@ def render(result: Dict[str, Any]) -> str:
         )
     lines += [
         "",
-        "Calibration (replayed): answer / similarity / confident / agreement (near-agreement answer) ->"
-        " FAQ questions answered, in-scope right, wrong answers",
+        "Calibration (replayed): answer / similarity / confident / agreement"
+        " (near-agreement answer) -> FAQ questions answered, in-scope right, wrong answers",
     ]
     for row in result["calibration"]:
         confident = row["confident_threshold"]

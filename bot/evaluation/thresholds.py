@@ -45,9 +45,8 @@ class Thresholds:
         """How the setting is printed (a confident threshold above 1 is off)."""
         confident = "off" if self.confident > 1 else f"{self.confident:.1f}"
         near = "" if self.near_answer is None else f" ({self.near_answer:.2f})"
-        return (
-            f"{self.answer:.2f} / {self.similarity:.1f} / {confident:>3} / {self.agreement:.1f}{near}"
-        )
+        answer = f"{self.answer:.2f} / {self.similarity:.1f}"
+        return f"{answer} / {confident:>3} / {self.agreement:.1f}{near}"
 
 
 def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:

@@ -66,7 +66,7 @@ def phrasing_key(text: str) -> str:
 def known_phrasings(texts: Sequence[str], labels: Sequence[str]) -> Dict[str, str]:
     """Training examples by ``phrasing_key``, leaving out keys with two labels."""
     seen: Dict[str, set] = {}
-    for text, label in zip(texts, labels):
+    for text, label in zip(texts, labels, strict=True):
         key = phrasing_key(text)
         if key:
             seen.setdefault(key, set()).add(str(label))

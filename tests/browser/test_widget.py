@@ -51,9 +51,7 @@ def test_history_survives_a_reload(page: Page, responses) -> None:
     before = bot_messages(page).count()
     page.reload()
     expect(page.locator(".panel")).to_be_visible()  # it stays open across pages
-    expect(page.locator(".message.user .bubble")).to_have_text(
-        ["You: dysplasia meaning"]
-    )
+    expect(page.locator(".message.user .bubble")).to_have_text(["You: dysplasia meaning"])
     expect(bot_messages(page)).to_have_count(before)
 
 

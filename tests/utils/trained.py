@@ -26,7 +26,7 @@ def labels_by_phrasing() -> Dict[str, Set[str]]:
 
     texts, labels = training_pairs(load_data(str(DATA_DIR / "nlu")))
     found: Dict[str, Set[str]] = {}
-    for text, label in zip(texts, labels):
+    for text, label in zip(texts, labels, strict=True):
         found.setdefault(phrasing_key(text), set()).add(label)
     return found
 
