@@ -13,11 +13,8 @@ from __future__ import annotations
 import json
 import re
 import uuid
-from pathlib import Path
-from typing import Iterator, List
+from typing import List
 
-import pytest
-import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
@@ -31,8 +28,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.privacy import fold_for_matching
 from bot.storage.tracker_store import DatabaseUrlTrackerStore, stored_event_data
-from tests.conftest import PROJECT_ROOT
-from tests.utils.databases import ensure_postgres_database, postgres_test_url
+from tests.utils.databases import event_column
 
 # The numbers typed, and the digits no stored row may contain.
 NAME_NUMBER = "01712345625"
@@ -42,19 +38,6 @@ METADATA_NUMBER = "+880 1712\u200b345628"  # a zero-width space inside
 BOT_DATA_NUMBER = "1990123456789"  # an NID
 SECRETS = ("1712345625", "1712345626", "1712345627", "1712345628", "123456789")
 WIDGET_MESSAGE_ID = "9f1c2a7e-0d4b-4c1e-8a51-7f2a9d3c4b10"
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/rasa.db"
-    else:
-        yield ensure_postgres_database(postgres_test_url())
 
 
 def user(text: str, intent: str, **parse: object) -> UserUttered:
@@ -123,16 +106,7 @@ def callback_conversation() -> List[Event]:
 
 
 def raw_rows(url: str, sender: str) -> List[str]:
-    engine = sa.create_engine(url, future=True)
-    try:
-        with engine.connect() as connection:
-            rows = connection.execute(
-                sa.text("SELECT data FROM events WHERE sender_id = :sender ORDER BY id"),
-                {"sender": sender},
-            )
-            return [row[0] for row in rows]
-    finally:
-        engine.dispose()
+    return event_column(url, sender, "data")
 
 
 def digit_runs(raw: str) -> str:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from rasa.shared.core.domain import Domain
@@ -13,21 +12,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.storage.database import DatabaseUnavailableError, ensure_sqlite_folder, wait_for_database
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
-from tests.conftest import PROJECT_ROOT
-from tests.utils.databases import ensure_postgres_database, event_types, postgres_test_url
-
-
-@pytest.fixture(scope="module")
-def domain() -> Domain:
-    return Domain.load(str(PROJECT_ROOT / "domain.yml"))
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/nested/folder/rasa.db"
-    else:
-        yield ensure_postgres_database(postgres_test_url())
+from tests.utils.databases import event_types
 
 
 async def test_conversation_round_trip(domain: Domain, database_url: str) -> None:

@@ -48,18 +48,25 @@ def ensure_postgres_database(url: str) -> str:
     return url
 
 
-def event_types(url: str, sender_id: str) -> list:
-    """The type names of a conversation's rows in Rasa's events table, in order."""
+def event_column(url: str, sender_id: str, column: str) -> list:
+    """One column (``type_name`` or ``data``) of a conversation's rows in Rasa's events table."""
+    if column not in ("type_name", "data"):
+        raise ValueError(f"not an events column these tests read: {column!r}")
     engine = sa.create_engine(url, future=True)
     try:
         with engine.connect() as connection:
             rows = connection.execute(
-                sa.text("SELECT type_name FROM events WHERE sender_id = :sender ORDER BY id"),
+                sa.text(f"SELECT {column} FROM events WHERE sender_id = :sender ORDER BY id"),  # noqa: S608 (checked above)
                 {"sender": sender_id},
             )
             return [row[0] for row in rows]
     finally:
         engine.dispose()
+
+
+def event_types(url: str, sender_id: str) -> list:
+    """The type names of a conversation's rows in Rasa's events table, in order."""
+    return event_column(url, sender_id, "type_name")
 
 
 def fresh_postgres_database(url: str, name: str) -> str:
