@@ -26,19 +26,11 @@ from bot.settings import get_settings, load_settings
 from bot.web.sessions import issue_session
 from tests.channels.conftest import Served, running
 from tests.conftest import PROJECT_ROOT
+from tests.utils.environments import PRODUCTION
 from tests.utils.stack import AssistantStack
 
 TOKEN = "rest-token-7f3a9c2e5b1d4f60a8c2"
 WIDGET_SECRET = "widget-secret-for-the-rest-channel-tests"
-PRODUCTION = {
-    "CLINIC_ENV": "production",
-    "DATABASE_URL": "postgresql://clinic:s3cret@db:5432/clinic",
-    "RASA_AUTH_TOKEN": "k" * 40,
-    "ACTION_SERVER_TOKEN": "a" * 40,
-    "WIDGET_JWT_SECRET": "w" * 48,
-    "CLINIC_PHONE": "+880 1711 000000",
-    "CLINIC_HOURS": "Saturday to Thursday, 10 am to 6 pm",
-}
 
 
 def body(**fields: Any) -> bytes:

@@ -5,16 +5,7 @@ from pathlib import Path
 import pytest
 
 from bot.settings import SettingsError, load_settings, normalise_database_url
-
-PRODUCTION = {
-    "CLINIC_ENV": "production",
-    "DATABASE_URL": "postgresql://clinic:s3cret@db:5432/clinic",
-    "RASA_AUTH_TOKEN": "k" * 40,
-    "ACTION_SERVER_TOKEN": "a" * 40,
-    "WIDGET_JWT_SECRET": "w" * 48,
-    "CLINIC_PHONE": "+880 1711 000000",
-    "CLINIC_HOURS": "Saturday to Thursday, 10 am to 6 pm",
-}
+from tests.utils.environments import PRODUCTION
 
 
 def test_development_defaults_to_sqlite_in_the_project() -> None:
