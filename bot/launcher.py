@@ -384,6 +384,7 @@ def run(env: Dict[str, str]) -> int:
         f"  Clinic page with the chat widget:  http://localhost:{web_port}/\n"
         f"  REST channel:  POST http://localhost:{port}/webhooks/rest/webhook\n"
         '                 body: {"sender": "any-id", "message": "what is a VRO?"}\n'
+        "                 (with REST_CHANNEL_TOKEN set: Authorization: Bearer <token>)\n"
         f"  HTTP API:      http://localhost:{port}/  (token: RASA_AUTH_TOKEN in .env)\n"
         f"  Action server: http://localhost:{env.get('ACTION_PORT', '5055')}/health\n"
         "  Terminal chat: make shell (in another terminal: stop this one first,\n"
