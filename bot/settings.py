@@ -26,6 +26,8 @@ PRODUCTION = "production"
 _ENVIRONMENTS = (DEVELOPMENT, "test", PRODUCTION)
 # Values copied from .env.example that must never reach production.
 _PLACEHOLDER_MARKERS = ("change-me", "changeme", "example", "xxxx", "placeholder")
+LOCK_FALLBACK_MEMORY = "memory"
+LOCK_FALLBACK_REFUSE = "refuse"
 
 
 class SettingsError(ValueError):
@@ -80,6 +82,11 @@ class Settings:
     # The REST channel's token (bot/channels/rest.py); empty: REST is open
     # outside production and off in production.
     rest_channel_token: str = ""
+    # How many Rasa processes share the locks (bot/storage/lock_store.py), and
+    # what a process does while Redis is unreachable: "memory" (in-process
+    # locks, safe with one process) or "refuse" (a retryable refusal).
+    rasa_processes: int = 1
+    lock_store_fallback: str = LOCK_FALLBACK_MEMORY
 
     @property
     def is_production(self) -> bool:
@@ -162,6 +169,22 @@ def _positive(name: str, environ: Mapping[str, str], default: int) -> int:
     return value
 
 
+def lock_store_fallback(raw: str, rasa_processes: int) -> str:
+    """``LOCK_STORE_FALLBACK``, or its default: memory with one Rasa process, else refuse.
+
+    In-process locks cannot order one conversation's messages across
+    processes, so ``memory`` with several processes is refused.
+    """
+    value = raw.strip().lower() or (
+        LOCK_FALLBACK_MEMORY if rasa_processes == 1 else LOCK_FALLBACK_REFUSE
+    )
+    if value not in (LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE):
+        raise SettingsError(f"LOCK_STORE_FALLBACK must be memory or refuse, got {value!r}")
+    if value == LOCK_FALLBACK_MEMORY and rasa_processes > 1:
+        raise SettingsError("LOCK_STORE_FALLBACK=memory needs RASA_PROCESSES=1")
+    return value
+
+
 def load_settings(environ: Mapping[str, str]) -> Settings:
     """Build and validate settings from an environment mapping.
 
@@ -235,6 +258,10 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         action_port=_port("ACTION_PORT", environ.get("ACTION_PORT", "").strip() or "5055"),
         action_server_token=environ.get("ACTION_SERVER_TOKEN", "").strip(),
         rest_channel_token=environ.get("REST_CHANNEL_TOKEN", "").strip(),
+        rasa_processes=_positive("RASA_PROCESSES", environ, 1),
+        lock_store_fallback=lock_store_fallback(
+            environ.get("LOCK_STORE_FALLBACK", ""), _positive("RASA_PROCESSES", environ, 1)
+        ),
     )
     try:
         parse_opening_hours(settings.clinic_opening_hours, settings.clinic_timezone)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 
-class StorageUnavailable(Exception):
+class StorageUnavailable(Exception):  # noqa: N818 (the name shared with the channels)
     """A message cannot be handled safely now, but can be later: ask the sender to retry.
 
     Raised instead of answering when the conversation could not be stored or

@@ -3,30 +3,64 @@
 Rasa locks each conversation while it handles a message. With one Rasa
 process the in-memory store is enough; with several workers or replicas the
 locks must be shared, which is what ``REDIS_URL`` is for.
+
+When Redis cannot be reached while a message arrives, what happens depends on
+``LOCK_STORE_FALLBACK`` (see ``bot.settings``):
+
+- ``memory`` (the default with one Rasa process): the message is locked in
+  this process's memory and handled as usual;
+- ``refuse`` (the default with several): :class:`StorageUnavailable` is
+  raised before the message is handled, and the channel asks the sender to
+  retry (REST 503 + Retry-After, an error to Meta and Twilio, no ack to the
+  widget).
+
+Either way one line is logged when Redis is lost and one when it is back,
+never one per message; Rasa's own lock error (which its channels turned into
+an empty 200) is never reached.
 """
 
 from __future__ import annotations
 
 import logging
-from typing import Optional
+import time
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Callable, Optional, Tuple
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import InMemoryLockStore, LockStore, RedisLockStore
+from rasa.core.lock_store import (
+    LOCK_LIFETIME,
+    InMemoryLockStore,
+    LockError,
+    LockStore,
+    RedisLockStore,
+)
 from rasa.utils.endpoints import EndpointConfig
 from redis.connection import parse_url
+from redis.exceptions import RedisError
 
-from bot.settings import get_settings
+from bot.settings import LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE, get_settings
+from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 # Keys are prefixed so the clinic's locks never collide with other users of Redis.
 KEY_PREFIX = "clinic"
+# A Redis that does not answer must not hold a patient's message for long.
+REDIS_TIMEOUT_SECONDS = 2.0
+# While Redis is down, it is tried again at most this often (so service is
+# back within about this long of Redis's return, and a dead Redis costs at
+# most one failed attempt per interval).
+RETRY_INTERVAL_SECONDS = 1.0
+# What a refused sender is told to wait before retrying.
+RETRY_AFTER_SECONDS = 5
+# The errors that mean "Redis cannot be reached", as Rasa wraps or raises them.
+REDIS_ERRORS = (RedisError, OSError, LockError)
 
 
 def redis_lock_store(redis_url: str) -> RedisLockStore:
     """Build Rasa's ``RedisLockStore`` from a ``redis://`` or ``rediss://`` URL."""
     options = parse_url(redis_url)
-    return RedisLockStore(
+    store = RedisLockStore(
         host=options.get("host", "localhost"),
         port=int(options.get("port", 6379)),
         db=int(options.get("db", 0)),
@@ -34,16 +68,17 @@ def redis_lock_store(redis_url: str) -> RedisLockStore:
         password=options.get("password"),
         use_ssl=redis_url.startswith("rediss://"),
         key_prefix=KEY_PREFIX,
+        socket_timeout=REDIS_TIMEOUT_SECONDS,
     )
+    # Rasa sets no connect timeout: an unreachable host would hang a message.
+    store.red.connection_pool.connection_kwargs["socket_connect_timeout"] = REDIS_TIMEOUT_SECONDS
+    return store
 
 
 def create_lock_store(
     endpoint_config: Optional[EndpointConfig] = None, redis_url: Optional[str] = None
 ) -> LockStore:
     """Return the lock store for this deployment.
-
-    ``endpoints.yml`` names this function as the lock store ``type``; Rasa calls
-    it with the endpoint configuration.
 
     Args:
         endpoint_config: Rasa's endpoint configuration (unused).
@@ -60,19 +95,158 @@ def create_lock_store(
     return InMemoryLockStore()
 
 
-class ConfiguredLockStore(LockStore):
-    """The lock store ``endpoints.yml`` names: delegates to the configured one.
+class RedisAvailability:
+    """Whether Redis answered lately; logs once when it is lost and once when back.
 
-    Rasa builds custom lock stores from a class, so this class chooses Redis
-    or memory with :func:`create_lock_store` and forwards the storage calls;
-    ticket handling is ``LockStore``'s own, built on those calls.
+    Plain state a test can drive: :meth:`lost` and :meth:`back` return whether
+    they changed it (and so logged).
+    """
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
+        """Starts as reachable; ``clock`` is replaceable for tests."""
+        self._clock = clock
+        self.down_since: Optional[float] = None
+        self._next_try = 0.0
+
+    @property
+    def down(self) -> bool:
+        """Whether the last attempt to reach Redis failed."""
+        return self.down_since is not None
+
+    def worth_trying(self) -> bool:
+        """Whether to try Redis now: always while up, once per interval while down."""
+        return not self.down or self._clock() >= self._next_try
+
+    def lost(self, error: BaseException, fallback: str) -> bool:
+        """Record a failed attempt; True (and one log line) if Redis was up until now."""
+        now = self._clock()
+        self._next_try = now + RETRY_INTERVAL_SECONDS
+        if self.down:
+            return False
+        self.down_since = now
+        logger.error(
+            "lock_store.redis_unavailable fallback=%s error=%s", fallback, type(error).__name__
+        )
+        return True
+
+    def back(self) -> bool:
+        """Record a successful attempt; True (and one log line) if Redis was down."""
+        if not self.down:
+            return False
+        seconds = self._clock() - (self.down_since or 0.0)
+        self.down_since = None
+        logger.warning("lock_store.redis_back after_seconds=%.1f", seconds)
+        return True
+
+
+class ConfiguredLockStore(LockStore):
+    """The lock store ``endpoints.yml`` names: Redis or memory, and what to do without Redis.
+
+    Rasa takes every lock through :meth:`lock`; this class chooses the store
+    for each message there. A conversation whose lock is held in memory keeps
+    using memory until it is released, so Redis's return never lets two of its
+    messages run at once.
     """
 
     def __init__(
-        self, endpoint_config: Optional[EndpointConfig] = None, redis_url: Optional[str] = None
+        self,
+        endpoint_config: Optional[EndpointConfig] = None,
+        redis_url: Optional[str] = None,
+        fallback: Optional[str] = None,
     ) -> None:
-        """Creates the delegate store (see :func:`create_lock_store`)."""
+        """Connects to Redis if configured (see :func:`create_lock_store`).
+
+        Args:
+            endpoint_config: Rasa's endpoint configuration (unused).
+            redis_url: Overrides ``REDIS_URL`` (tests).
+            fallback: Overrides ``LOCK_STORE_FALLBACK`` (tests): memory or refuse.
+        """
         self.delegate = create_lock_store(endpoint_config, redis_url=redis_url)
+        self.memory = (
+            self.delegate if isinstance(self.delegate, InMemoryLockStore) else InMemoryLockStore()
+        )
+        self.fallback = fallback or get_settings().lock_store_fallback
+        if self.fallback not in (LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE):
+            raise ValueError(f"unknown lock store fallback {self.fallback!r}")
+        self.redis = RedisAvailability()
+
+    @property
+    def uses_redis(self) -> bool:
+        """Whether locks are meant to be in Redis."""
+        return self.delegate is not self.memory
+
+    def refuses_now(self) -> bool:
+        """Whether a message arriving now would be refused (Redis down, ``refuse``).
+
+        Channels that acknowledge before handling (WhatsApp) ask this first, so
+        that they can answer the provider with an error instead of a 200.
+        """
+        if not self.uses_redis or self.fallback != LOCK_FALLBACK_REFUSE:
+            return False
+        if self.redis.worth_trying():
+            try:
+                self.delegate.red.ping()
+                self.redis.back()
+            except REDIS_ERRORS as error:
+                self.redis.lost(error, self.fallback)
+        return self.redis.down
+
+    def _without_redis(self, error: BaseException) -> LockStore:
+        """The store to use while Redis cannot be reached: memory, or a retryable refusal."""
+        if self.fallback == LOCK_FALLBACK_REFUSE:
+            raise StorageUnavailable("redis", retry_after=RETRY_AFTER_SECONDS) from error
+        return self.memory
+
+    def _issue(self, conversation_id: str, lock_lifetime: float) -> Tuple[LockStore, int]:
+        """Take a ticket in Redis if it can be reached, else per the fallback."""
+        in_memory = conversation_id in self.memory.conversation_locks
+        if self.uses_redis and not in_memory:
+            if self.redis.worth_trying():
+                try:
+                    ticket = self.delegate.issue_ticket(conversation_id, lock_lifetime)
+                    self.redis.back()
+                    return self.delegate, ticket
+                except REDIS_ERRORS as error:
+                    self.redis.lost(error, self.fallback)
+                    store = self._without_redis(error)
+            else:
+                store = self._without_redis(ConnectionError("redis still unavailable"))
+        else:
+            store = self.memory
+        return store, store.issue_ticket(conversation_id, lock_lifetime)
+
+    @asynccontextmanager
+    async def lock(
+        self,
+        conversation_id: str,
+        lock_lifetime: float = LOCK_LIFETIME,
+        wait_time_in_seconds: float = 1,
+    ) -> AsyncIterator[TicketLock]:
+        """Hold ``conversation_id``'s lock, in Redis or in memory (see the class).
+
+        Raises:
+            StorageUnavailable: Redis is unreachable and the fallback is ``refuse``;
+                raised before the message is handled.
+        """
+        store, ticket = self._issue(conversation_id, lock_lifetime)
+        try:
+            acquired = await store._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        except REDIS_ERRORS as error:
+            if store is self.memory or isinstance(error, LockError):
+                raise
+            # Redis went away while this message waited its turn.
+            self.redis.lost(error, self.fallback)
+            store = self._without_redis(error)
+            ticket = store.issue_ticket(conversation_id, lock_lifetime)
+            acquired = await store._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+        try:
+            yield acquired
+        finally:
+            try:
+                store.cleanup(conversation_id, ticket)
+            except REDIS_ERRORS as error:
+                # The message was handled; its Redis ticket expires by itself.
+                self.redis.lost(error, self.fallback)
 
     def get_lock(self, conversation_id: str) -> Optional[TicketLock]:
         """Fetch the lock of ``conversation_id`` from the delegate."""
