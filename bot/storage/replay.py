@@ -1,0 +1,133 @@
+"""Replaying the journal into the database once it answers again.
+
+Each conversation's journalled events are written to Rasa's ``events`` table
+in their order, in one database transaction that also records a *replay key*
+per event (``<journal instance>:<row id>``) in ``tracker_journal_replays``.
+Only then are the rows removed from the journal. A crash between the commit
+and the removal leaves rows whose keys are already in the database: the next
+replay skips them, so no event is ever written twice. Two processes
+replaying the same journal at once collide on the keys' primary key; the
+loser's transaction rolls back and it finds the rows done on its next try.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any, Dict, Sequence
+
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import IntegrityError
+
+from bot.storage.journal import Journal, JournalledEvent
+
+logger = logging.getLogger(__name__)
+
+EVENTS = SQLTrackerStore.SQLEvent.__table__
+REPLAYS = sa.Table(
+    "tracker_journal_replays",
+    sa.MetaData(),
+    sa.Column("replay_key", sa.String(80), primary_key=True),
+    sa.Column("replayed_at", sa.Float, nullable=False),
+)
+
+
+@dataclass(frozen=True)
+class ReplayResult:
+    """What one replay wrote: conversations touched and events inserted."""
+
+    conversations: int = 0
+    events: int = 0
+
+
+def replay_key(instance: str, row_id: int) -> str:
+    """The key that names one journal row for ever."""
+    return f"{instance}:{row_id}"
+
+
+def event_row(conversation_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
+    """The ``events`` row of a stored (masked) event dict, as ``SQLTrackerStore.save`` writes it."""
+    return {
+        "sender_id": conversation_id,
+        "type_name": data.get("event"),
+        "timestamp": data.get("timestamp"),
+        "intent_name": (data.get("parse_data") or {}).get("intent", {}).get("name"),
+        "action_name": data.get("name"),
+        "data": json.dumps(data),
+    }
+
+
+def ensure_replay_table(engine: Engine) -> None:
+    """Create ``tracker_journal_replays`` if it is missing."""
+    REPLAYS.create(engine, checkfirst=True)
+
+
+def write_to_database(engine: Engine, instance: str, events: Sequence[JournalledEvent]) -> int:
+    """Insert the events that are not yet in the database, with their keys, in one transaction.
+
+    Returns:
+        How many events were inserted (0 when all were already replayed).
+    """
+    keys = {event.row_id: replay_key(instance, event.row_id) for event in events}
+    with engine.begin() as connection:
+        done = set(
+            connection.execute(
+                sa.select(REPLAYS.c.replay_key).where(REPLAYS.c.replay_key.in_(keys.values()))
+            ).scalars()
+        )
+        todo = [event for event in events if keys[event.row_id] not in done]
+        if not todo:
+            return 0
+        now = time.time()
+        # Keys first: a concurrent replay of the same rows fails here, before any event.
+        connection.execute(
+            REPLAYS.insert(), [{"replay_key": keys[e.row_id], "replayed_at": now} for e in todo]
+        )
+        # One insert per event, so that the ids follow the journal's order.
+        for event in todo:
+            row = event_row(event.conversation_id, event.data)
+            connection.execute(EVENTS.insert().values(**row))
+    return len(todo)
+
+
+def replay_conversation(journal: Journal, engine: Engine, conversation_id: str) -> int:
+    """Replay one conversation's journalled events, then remove them from the journal.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: The database failed; the journal is unchanged.
+    """
+    events = journal.pending_events(conversation_id)
+    if not events:
+        return 0
+    ensure_replay_table(engine)
+    try:
+        inserted = write_to_database(engine, journal.instance, events)
+    except IntegrityError:
+        # Another process replayed these rows at the same moment.
+        inserted = write_to_database(engine, journal.instance, events)
+    journal.forget_events([event.row_id for event in events])
+    return inserted
+
+
+def replay_journal(journal: Journal, engine: Engine) -> ReplayResult:
+    """Replay every journalled conversation, oldest first.
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: The database failed; what was replayed
+            before the failure is done, the rest stays in the journal.
+    """
+    conversations = journal.pending_conversations()
+    if not conversations:
+        return ReplayResult()
+    inserted = 0
+    for conversation_id in conversations:
+        inserted += replay_conversation(journal, engine, conversation_id)
+    logger.warning(
+        "storage.journal_replayed",
+        extra={"conversations": len(conversations), "events": inserted},
+    )
+    return ReplayResult(len(conversations), inserted)
