@@ -9,6 +9,10 @@ list, or a stream with ``?stream=true``), but:
 - A request is checked before the assistant sees it (see
   :mod:`bot.channels.rest_request`): bad input is a 400 with an error code,
   and a sender id shaped like a widget session or a WhatsApp number is a 403.
+- A message storage cannot take now (``StorageUnavailable``) is a 503 with
+  ``Retry-After`` and ``{"error": "storage_unavailable"}``, never an empty
+  200; a red flag in it still gets the urgent-care reply, in ``replies``
+  (see :mod:`bot.channels.refused_message`).
 - Nothing logged here carries the message or the sender id, unlike Rasa's
   channel, which logs the text (and every frame's locals) when handling fails.
 """
@@ -26,8 +30,10 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse, ResponseStream
 
+from bot.channels.refused_message import STORAGE_UNAVAILABLE, refuses_now, urgent_reply
 from bot.channels.rest_request import Refusal, access_refusal, parse_rest_body, token_from
 from bot.settings import get_settings
+from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +51,34 @@ async def handle_quietly(on_new_message: OnNewMessage, message: UserMessage) -> 
 
     A failure is logged by exception type only: Rasa's channel logs the text
     and every frame's locals, and the exception's own message may quote it.
+
+    Raises:
+        StorageUnavailable: The message was refused retryably (not a failure).
     """
     try:
         await on_new_message(message)
+    except StorageUnavailable:
+        raise
     except CancelledError:
         logger.warning("rest.message_cancelled")
     except Exception as error:
         logger.error("rest.message_failed error=%s", type(error).__name__)
         return False
     return True
+
+
+async def retryable_refusal(
+    agent: Any, text: str, sender: str, refusal: StorageUnavailable
+) -> HTTPResponse:
+    """503 with Retry-After; a red flag's urgent-care reply comes with it."""
+    urgent = await urgent_reply(agent, text)
+    logger.warning("rest.refused error=%s store=%s", STORAGE_UNAVAILABLE, refusal.store)
+    body = {
+        "error": STORAGE_UNAVAILABLE,
+        "retry_after": refusal.retry_after,
+        "replies": [{"recipient_id": sender, "text": urgent}] if urgent else [],
+    }
+    return response.json(body, status=503, headers={"Retry-After": str(refusal.retry_after)})
 
 
 class ClinicRestInput(RestInput):
@@ -80,7 +105,10 @@ class ClinicRestInput(RestInput):
         blueprint = Blueprint("clinic_rest_webhook", __name__)
 
         async def quietly(message: UserMessage) -> None:
-            await handle_quietly(on_new_message, message)
+            try:
+                await handle_quietly(on_new_message, message)
+            except StorageUnavailable:
+                logger.warning("rest.stream_refused error=%s", STORAGE_UNAVAILABLE)
 
         @blueprint.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:
@@ -94,7 +122,13 @@ class ClinicRestInput(RestInput):
             message = parse_rest_body(request.body)
             if isinstance(message, Refusal):
                 return _refuse(message)
-            if rasa.utils.endpoints.bool_arg(request, "stream", default=False):
+            agent = getattr(request.app.ctx, "agent", None)
+            streamed = rasa.utils.endpoints.bool_arg(request, "stream", default=False)
+            if streamed and refuses_now(agent):
+                # A stream answers 200 before the message is handled: refuse first.
+                refusal = StorageUnavailable("redis")
+                return await retryable_refusal(agent, message.text, message.sender, refusal)
+            if streamed:
                 return response.stream(
                     self.stream_response(
                         quietly, message.text, message.sender, self.name(), message.metadata
@@ -109,7 +143,11 @@ class ClinicRestInput(RestInput):
                 input_channel=self.name(),
                 metadata=message.metadata,
             )
-            if not await handle_quietly(on_new_message, user_message):
+            try:
+                handled = await handle_quietly(on_new_message, user_message)
+            except StorageUnavailable as refusal:
+                return await retryable_refusal(agent, message.text, message.sender, refusal)
+            if not handled:
                 return response.json({"error": "processing_failed"}, status=500)
             return response.json(collector.messages)
 

@@ -433,8 +433,11 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
                 logger.warning("twilio.bad_signature_refused")
                 return response.json({"error": "invalid_signature"}, status=403)
             inbound = parse_twilio_form(form)
+            agent = getattr(request.app.ctx, "agent", None)
+            refusal = self.refusal_before_ack(agent, [inbound]) if inbound is not None else None
+            if refusal is not None:
+                return refusal
             if inbound is not None:
-                agent = getattr(request.app.ctx, "agent", None)
                 self._in_background(self.handle_message(inbound, on_new_message, agent))
             return response.text(EMPTY_TWIML, content_type="text/xml")
 

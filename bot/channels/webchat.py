@@ -13,6 +13,13 @@ a message too long...) is answered with an ``ERROR_EVENT`` (``bot_error``,
 ``{"error": "<code>"}``) as well as the refusing acknowledgement, never with
 an exception. Unencodable characters in a message are replaced
 (``bot.channels.safe_text``) so that it is still read, red flags included.
+
+A message storage cannot take now (``StorageUnavailable``) gets no
+acknowledgement (an empty one, which the widget treats as none): it stays
+in the widget's outbox, and a ``bot_error`` ``{"error":
+"storage_unavailable", "retry_after": N}`` tells the widget to show
+"reconnecting" and resend it after N seconds. A red flag in it still gets the
+urgent-care reply at once.
 """
 
 from __future__ import annotations
@@ -31,8 +38,10 @@ from socketio import AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
 from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.channels.refused_message import STORAGE_UNAVAILABLE, urgent_reply
 from bot.channels.safe_text import replace_unencodable
 from bot.settings import split_list
+from bot.storage.errors import StorageUnavailable
 from bot.web.sessions import verify_session
 
 logger = logging.getLogger(__name__)
@@ -217,8 +226,24 @@ class WebChatInput(SocketIOInput):
                 await joined
             await sio.emit("session_confirm", session_id, room=sid)
 
+        async def refuse_retryably(
+            sid: str, session_id: str, text: str, refusal: StorageUnavailable
+        ) -> None:
+            """Answer red flags now; tell the widget to keep the message and resend it."""
+            urgent = await urgent_reply(self.agent, text)
+            if urgent:
+                await WebChatOutput(sio, self.bot_message_evt).send_text_message(session_id, urgent)
+            logger.warning("webchat.refused error=%s store=%s", STORAGE_UNAVAILABLE, refusal.store)
+            await sio.emit(
+                ERROR_EVENT,
+                {"error": STORAGE_UNAVAILABLE, "retry_after": refusal.retry_after},
+                room=sid,
+            )
+
         @sio.on("user_uttered")
-        async def handle_message(sid: str, data: Any = None, *_extra: Any) -> Dict[str, Any]:
+        async def handle_message(
+            sid: str, data: Any = None, *_extra: Any
+        ) -> Optional[Dict[str, Any]]:
             session_id = (await sio.get_session(sid))["session_id"]
             message, problem = parse_user_message(data)
             if message is None:
@@ -228,15 +253,19 @@ class WebChatInput(SocketIOInput):
             if self.recent.handled(session_id, message["message_id"]):
                 return {"ok": True, "duplicate": True}
             output = WebChatOutput(sio, self.bot_message_evt)
-            await on_new_message(
-                UserMessage(
-                    message["text"],
-                    output,
-                    session_id,
-                    input_channel=self.name(),
-                    metadata=message["metadata"],
+            try:
+                await on_new_message(
+                    UserMessage(
+                        message["text"],
+                        output,
+                        session_id,
+                        input_channel=self.name(),
+                        metadata=message["metadata"],
+                    )
                 )
-            )
+            except StorageUnavailable as refusal:
+                await refuse_retryably(sid, session_id, message["text"], refusal)
+                return None  # no acknowledgement: the message stays in the outbox
             # Remembered only once handled: a message cut off mid-way is redone.
             self.recent.remember(session_id, message["message_id"])
             await answer_red_flags_while_paused(self.agent, session_id, output)

@@ -6,25 +6,39 @@ the text-only reply, text goes to the assistant (unencodable characters
 replaced, see ``bot.channels.safe_text``), and a red flag sent while
 staff hold the conversation still gets the urgent-care message. A failure is
 logged by hashed message id only, and never stops the other messages.
+
+When storage refuses messages retryably (Redis down with several Rasa
+processes), the webhook is answered 503 *before* any 200, so that Meta and
+Twilio deliver it again later; its red flags get the urgent-care reply at
+once all the same. A message accepted just before storage failed is kept in
+this process and retried until storage takes it (up to ``HOLD_SECONDS``).
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Coroutine, Dict, Optional, Set, Tuple
+from typing import Any, Awaitable, Callable, Coroutine, Dict, Optional, Sequence, Set, Tuple
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from sanic import response
+from sanic.response import HTTPResponse
 
 from bot.channels import whatsapp_payloads as payloads
 from bot.channels.graph_api import log_ref
 from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe
 from bot.channels.paused_guard import answer_red_flags_while_paused
+from bot.channels.refused_message import STORAGE_UNAVAILABLE, refuses_now, urgent_reply
 from bot.channels.safe_text import replace_unencodable, replace_unencodable_in
+from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
 
 OnNewMessage = Callable[[UserMessage], Awaitable[Any]]
+# How long an accepted message refused by storage is kept and retried in-process.
+HOLD_SECONDS = 600.0
+# What Meta and Twilio are told to wait before resending a refused webhook.
+RETRY_AFTER_SECONDS = 5
 
 
 class BackgroundWebhookChannel(InputChannel):
@@ -63,6 +77,65 @@ class BackgroundWebhookChannel(InputChannel):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def refusal_before_ack(
+        self, agent: Any, inbounds: Sequence[payloads.Inbound]
+    ) -> Optional[HTTPResponse]:
+        """A 503 for the provider if storage refuses messages now, else None.
+
+        Red flags among ``inbounds`` are answered at once, in the background.
+        """
+        if not refuses_now(agent):
+            return None
+        for inbound in inbounds:
+            if inbound.kind != payloads.UNSUPPORTED:
+                self._in_background(self._answer_urgent(agent, inbound))
+        logger.warning(
+            "%s.refused error=%s messages=%d", self.log_name, STORAGE_UNAVAILABLE, len(inbounds)
+        )
+        return response.json(
+            {"error": STORAGE_UNAVAILABLE},
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+        )
+
+    async def _answer_urgent(self, agent: Any, inbound: payloads.Inbound) -> None:
+        """Send the urgent-care text if ``inbound`` describes red flags."""
+        try:
+            text = await urgent_reply(agent, replace_unencodable(self.user_text(inbound)[0]))
+            if text:
+                await self.inbound_output().send_text_message(inbound.wa_id, text)
+        except Exception as error:
+            logger.error(
+                "%s.urgent_failed message=%s error=%s",
+                self.log_name,
+                log_ref(inbound.message_id),
+                type(error).__name__,
+            )
+
+    async def _deliver_until_stored(
+        self,
+        agent: Any,
+        inbound: payloads.Inbound,
+        message: Callable[[], UserMessage],
+        on_new_message: OnNewMessage,
+    ) -> None:
+        """Pass the message on; while storage refuses it, answer red flags and retry."""
+        held = 0.0
+        while True:
+            try:
+                await on_new_message(message())
+                return
+            except StorageUnavailable as refusal:
+                if held == 0.0:
+                    logger.warning(
+                        "%s.message_held message=%s", self.log_name, log_ref(inbound.message_id)
+                    )
+                    await self._answer_urgent(agent, inbound)
+                if held >= HOLD_SECONDS:
+                    raise
+                await asyncio.sleep(refusal.retry_after)
+                held += refusal.retry_after
+
     async def handle_message(
         self, inbound: payloads.Inbound, on_new_message: OnNewMessage, agent: Any = None
     ) -> None:
@@ -90,15 +163,18 @@ class BackgroundWebhookChannel(InputChannel):
             logger.info(
                 "%s.message type=%s sender=%s", prefix, inbound.message_type, log_ref(inbound.wa_id)
             )
-            await on_new_message(
-                UserMessage(
+            await self._deliver_until_stored(
+                agent,
+                inbound,
+                lambda: UserMessage(
                     text,
                     output,
                     inbound.wa_id,
                     input_channel=self.name(),
                     message_id=inbound.message_id,
                     metadata=metadata,
-                )
+                ),
+                on_new_message,
             )
             await answer_red_flags_while_paused(agent, inbound.wa_id, output)
         except Exception as error:  # one bad message must not stop the rest

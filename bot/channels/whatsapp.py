@@ -296,8 +296,13 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
             except Exception as error:  # Meta must get its 200 for a signed call
                 logger.error("whatsapp.unreadable_payload error=%s", type(error).__name__)
                 return response.json({"status": "ignored"})
+            agent = getattr(request.app.ctx, "agent", None)
+            refusal = (
+                self.refusal_before_ack(agent, contents.messages) if contents.messages else None
+            )
+            if refusal is not None:
+                return refusal
             if contents.messages or contents.failed_status_codes or contents.other_number:
-                agent = getattr(request.app.ctx, "agent", None)
                 self._in_background(self.handle_webhook(contents, on_new_message, agent))
             return response.json({"status": "ok"})
 

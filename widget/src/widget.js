@@ -429,6 +429,23 @@ class ChatWidget {
     for (const item of this.store.outbox()) this.emit(item);
   }
 
+  // The server could not store our messages now (storage down): they got no
+  // acknowledgement and stay in the outbox; say "reconnecting" and resend them
+  // once after the delay the server asked for.
+  retryLater(seconds) {
+    this.hideTyping();
+    this.showStatus("reconnecting");
+    this.markWaiting();
+    if (this.retryTimer) return;
+    const delay = Math.min(Math.max(Number(seconds) || 5, 1), 60) * 1000;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      if (!this.ready) return; // the reconnect's session_confirm resends instead
+      this.showStatus(null);
+      this.flushOutbox();
+    }, delay);
+  }
+
   // --- server ----------------------------------------------------------------
 
   async requestSession(previousToken) {
@@ -500,6 +517,9 @@ class ChatWidget {
       this.greetIfNew();
     });
     this.socket.on("bot_uttered", (message) => this.receive(message));
+    this.socket.on("bot_error", (error) => {
+      if (error && error.error === "storage_unavailable") this.retryLater(error.retry_after);
+    });
     this.socket.on("disconnect", () => {
       this.ready = false;
       this.hideTyping();
