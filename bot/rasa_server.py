@@ -7,7 +7,9 @@
   the process: it never appears on the command line, which every user of the
   machine can read (``ps``, ``/proc/<pid>/cmdline``);
 - :func:`bot.logging_setup.install_logging` runs right after Rasa has set up
-  its logging and structlog, before the server starts.
+  its logging and structlog, before the server starts;
+- Rasa's tracker-store wrapper never falls back to memory
+  (:func:`bot.storage.failsafe.refuse_memory_fallback`).
 """
 
 from __future__ import annotations
@@ -41,7 +43,10 @@ def main(arguments: Optional[Sequence[str]] = None) -> None:
     import rasa.__main__ as rasa_cli
 
     from bot.logging_setup import install_logging
+    from bot.storage.failsafe import refuse_memory_fallback
 
+    # A turn that cannot be stored is refused, never kept in memory only (issue 12).
+    refuse_memory_fallback()
     configure_structlog = rasa_cli.configure_structlog
 
     def configure_then_protect(*args: object, **kwargs: object) -> None:

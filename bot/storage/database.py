@@ -10,9 +10,15 @@ from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DisconnectionError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeoutError
 
 logger = logging.getLogger(__name__)
+
+
+# What a database outage looks like through SQLAlchemy: refused or cut
+# connections, a full pool. Errors in our own statements are not among them.
+DATABASE_OUTAGE_ERRORS = (OperationalError, InterfaceError, DisconnectionError, PoolTimeoutError)
 
 
 class DatabaseUnavailableError(RuntimeError):

@@ -36,6 +36,23 @@ REPLAYS = sa.Table(
 )
 
 
+class ReplayGate:
+    """Lets a full replay be tried at most once every ``interval_seconds`` (a cheap check)."""
+
+    def __init__(self, interval_seconds: float = 2.0) -> None:
+        """Allow the first try at once."""
+        self.interval_seconds = interval_seconds
+        self._last = float("-inf")
+
+    def due(self) -> bool:
+        """Whether a try is due now; if so, the next one is ``interval_seconds`` away."""
+        now = time.monotonic()
+        if now - self._last < self.interval_seconds:
+            return False
+        self._last = now
+        return True
+
+
 @dataclass(frozen=True)
 class ReplayResult:
     """What one replay wrote: conversations touched and events inserted."""

@@ -18,23 +18,42 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Dict, Optional
+from pathlib import Path
+from typing import Any, Dict, List, Optional
 
+import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
-from rasa.core.tracker_store import SQLTrackerStore
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from sqlalchemy.engine import make_url
 
+from bot.log_redaction import conversation_reference
 from bot.privacy import SENSITIVE_SLOTS, mask_nested, mask_phone_for_display
 from bot.settings import get_settings
-from bot.storage.database import wait_for_database
+from bot.storage import health
+from bot.storage.database import DATABASE_OUTAGE_ERRORS, wait_for_database
+from bot.storage.errors import StorageUnavailable
+from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
+from bot.storage.known_conversations import KnownConversations
+from bot.storage.replay import ReplayGate, event_row, replay_conversation, replay_journal
 
 logger = logging.getLogger(__name__)
 
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):
-    """``SQLTrackerStore`` whose connection comes from the ``DATABASE_URL`` setting."""
+    """``SQLTrackerStore`` on ``DATABASE_URL`` that journals what it cannot write.
+
+    ``save`` never raises for a database outage, so Rasa's
+    ``FailSafeTrackerStore`` never falls back to its in-memory store: the new
+    events go to the journal (:mod:`bot.storage.journal`) before ``save``
+    returns, and ``retrieve`` rebuilds the conversation from the last events
+    this process read or wrote plus the journalled ones. When the database
+    answers again the journal is replayed into it, in order, before the
+    conversation is read or written there. If even the journal cannot be
+    written, ``save`` raises :class:`StorageUnavailable` (a retryable refusal).
+    """
 
     def __init__(
         self,
@@ -42,6 +61,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         host: Optional[str] = None,
         event_broker: Optional[EventBroker] = None,
         database_url: Optional[str] = None,
+        journal_file: Optional[str] = None,
         **kwargs: Any,
     ) -> None:
         """Connects to ``database_url``, or to the configured ``DATABASE_URL``.
@@ -51,34 +71,123 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             host: Ignored; present because Rasa passes the endpoint's ``url``.
             event_broker: Optional broker that receives every event.
             database_url: Overrides the setting (used by tests).
+            journal_file: Overrides ``STORAGE_JOURNAL_PATH``.
             **kwargs: Further ``SQLTrackerStore`` options from ``endpoints.yml``.
         """
         url = database_url or get_settings().database_url
         wait_for_database(url)
         logger.info("tracker_store.connected", extra={"backend": make_url(url).get_backend_name()})
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
+        # Check connections before use, so a restarted database costs no failed turn.
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.journal = Journal(Path(journal_file) if journal_file else journal_path())
+        self.known = KnownConversations()
+        self.replay_gate = ReplayGate()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Store the tracker's new events, with phone and ID numbers masked.
+        """Store the tracker's new events, masked; journal them if the database fails.
 
-        The same steps as ``SQLTrackerStore.save`` in Rasa 3.6, with one change:
-        each event's data passes through :func:`stored_event_data` first.
+        Raises:
+            StorageUnavailable: Neither the database nor the journal could
+                take the events: the message must not be acknowledged.
         """
         await self.stream_events(tracker)
-        with self.session_scope() as session:
-            for event in self._additional_events(session, tracker):
-                data = stored_event_data(event.as_dict())
-                session.add(
-                    self.SQLEvent(
-                        sender_id=tracker.sender_id,
-                        type_name=event.type_name,
-                        timestamp=data.get("timestamp"),
-                        intent_name=data.get("parse_data", {}).get("intent", {}).get("name"),
-                        action_name=data.get("name"),
-                        data=json.dumps(data),
-                    )
-                )
-            session.commit()
+        self.replay_if_due()
+        sender = tracker.sender_id
+        stored = self.known.stored_count(tracker)
+        try:
+            self.replay_conversation(sender)
+            with self.session_scope() as session:
+                if stored is None:
+                    unsaved = list(self._additional_events(session, tracker))
+                    stored = len(tracker.events) - len(unsaved)
+                new_events = [stored_event_data(e.as_dict()) for e in events_after(tracker, stored)]
+                for data in new_events:
+                    session.add(self.sql_event(sender, data))
+                session.commit()
+            health.mark_available(health.POSTGRESQL)
+            self.known.add(sender, stored, new_events)
+        except DATABASE_OUTAGE_ERRORS as error:
+            health.mark_unavailable(health.POSTGRESQL, error)
+            if stored is None:
+                stored = self.known.count(sender) + len(self.pending_events(sender))
+            new_events = [stored_event_data(e.as_dict()) for e in events_after(tracker, stored)]
+            try:
+                self.journal.append_events(sender, new_events)
+            except JournalError as journal_error:
+                logger.error("tracker_store.journal_failed", extra={"error": str(journal_error)})
+                raise StorageUnavailable(health.POSTGRESQL) from journal_error
+            logger.info(
+                "tracker_store.journalled",
+                extra={"conversation": conversation_reference(sender), "events": len(new_events)},
+            )
+        self.known.handed_out(tracker)
+
+    def sql_event(self, sender_id: str, data: Dict[str, Any]) -> Any:
+        """The ``events`` row of one stored (masked) event."""
+        return self.SQLEvent(**event_row(sender_id, data))
+
+    async def _retrieve(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        """Read the conversation; during an outage, from memory and the journal."""
+        self.replay_if_due()
+        try:
+            self.replay_conversation(sender_id)
+            with self.session_scope() as session:
+                query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                rows = query.all()
+                events = [json.loads(row.data) for row in rows]
+            health.mark_available(health.POSTGRESQL)
+            if not fetch_events_from_all_sessions:
+                self.known.replace(sender_id, events)
+        except DATABASE_OUTAGE_ERRORS as error:
+            health.mark_unavailable(health.POSTGRESQL, error)
+            events = self.known.events(sender_id) + [
+                item.data for item in self.pending_events(sender_id)
+            ]
+        if not (self.domain and events):
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        self.known.handed_out(tracker)
+        return tracker
+
+    def pending_events(self, sender_id: str) -> List[JournalledEvent]:
+        """The conversation's journalled events (a journal failure is a retryable refusal)."""
+        try:
+            return self.journal.pending_events(sender_id)
+        except JournalError as error:
+            raise StorageUnavailable(health.POSTGRESQL) from error
+
+    def replay_conversation(self, sender_id: str) -> None:
+        """Write the conversation's journalled events to the database first, if any."""
+        if not self.pending_events(sender_id):
+            return
+        count = replay_conversation(self.journal, self.engine, sender_id)
+        if count:
+            self.known.forget(sender_id)
+
+    def replay_if_due(self) -> None:
+        """Replay the whole journal if it has rows and the last try is long enough ago."""
+        if not self.replay_gate.due():
+            return
+        try:
+            if self.journal.pending_count() == 0:
+                return
+            replay_journal(self.journal, self.engine)
+            health.mark_available(health.POSTGRESQL)
+            self.known.clear()
+        except DATABASE_OUTAGE_ERRORS as error:
+            health.mark_unavailable(health.POSTGRESQL, error)
+        except JournalError:
+            logger.exception("tracker_store.journal_unreadable")
+
+
+def events_after(tracker: DialogueStateTracker, stored: int) -> List[Event]:
+    """The tracker's events after the first ``stored`` ones (those already kept)."""
+    return list(tracker.events)[stored:]
 
 
 def stored_event_data(data: Dict[str, Any]) -> Dict[str, Any]:
