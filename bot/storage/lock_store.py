@@ -14,8 +14,9 @@ When Redis cannot be reached while a message arrives, what happens depends on
   retry (REST 503 + Retry-After, an error to Meta and Twilio, no ack to the
   widget).
 
-Either way one line is logged when Redis is lost and one when it is back,
-never one per message; Rasa's own lock error (which its channels turned into
+Either way the outage is reported to ``bot.storage.health`` (one log line
+when Redis is lost, naming the fallback, and one when it is back, never one
+per message); Rasa's own lock error (which its channels turned into
 an empty 200) is never reached.
 """
 
@@ -39,6 +40,7 @@ from redis.connection import parse_url
 from redis.exceptions import RedisError
 
 from bot.settings import LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE, get_settings
+from bot.storage import health
 from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -96,10 +98,12 @@ def create_lock_store(
 
 
 class RedisAvailability:
-    """Whether Redis answered lately; logs once when it is lost and once when back.
+    """Whether Redis answered lately, and when to try it again.
 
-    Plain state a test can drive: :meth:`lost` and :meth:`back` return whether
-    they changed it (and so logged).
+    Changes are reported to :mod:`bot.storage.health` (``/health``, the
+    console's banner), which logs one line when the outage starts and one
+    when it ends. Plain state a test can drive: :meth:`lost` and :meth:`back`
+    return whether they changed it.
     """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic) -> None:
@@ -118,24 +122,22 @@ class RedisAvailability:
         return not self.down or self._clock() >= self._next_try
 
     def lost(self, error: BaseException, fallback: str) -> bool:
-        """Record a failed attempt; True (and one log line) if Redis was up until now."""
+        """Record a failed attempt; True if Redis was up until now."""
         now = self._clock()
         self._next_try = now + RETRY_INTERVAL_SECONDS
         if self.down:
             return False
         self.down_since = now
-        logger.error(
-            "lock_store.redis_unavailable fallback=%s error=%s", fallback, type(error).__name__
-        )
+        if health.mark_unavailable(health.REDIS, error):
+            logger.info("lock_store.without_redis fallback=%s", fallback)
         return True
 
     def back(self) -> bool:
-        """Record a successful attempt; True (and one log line) if Redis was down."""
+        """Record a successful attempt; True if Redis was down until now."""
         if not self.down:
             return False
-        seconds = self._clock() - (self.down_since or 0.0)
         self.down_since = None
-        logger.warning("lock_store.redis_back after_seconds=%.1f", seconds)
+        health.mark_available(health.REDIS)
         return True
 
 

@@ -10,6 +10,7 @@ from typing import Iterator
 import pytest
 
 from bot.settings import SettingsError, load_settings
+from bot.storage import health
 from bot.storage.errors import StorageUnavailable
 from bot.storage.lock_store import ConfiguredLockStore, RedisAvailability
 from tests.utils.redis_server import RedisServer
@@ -36,17 +37,20 @@ async def handle_one(store: ConfiguredLockStore, conversation_id: str) -> str:
 async def test_one_process_falls_back_to_memory_and_logs_once(
     redis_server: RedisServer, caplog: pytest.LogCaptureFixture
 ) -> None:
+    health.reset()
     store = ConfiguredLockStore(redis_url=redis_server.url, fallback="memory")
     assert await handle_one(store, conversation()) == "redis"
     redis_server.stop()
-    with caplog.at_level(logging.INFO, logger="bot.storage.lock_store"):
+    with caplog.at_level(logging.INFO, logger="bot.storage"):
         held = [await handle_one(store, conversation()) for _ in range(5)]
         assert held == ["memory"] * 5
+        assert health.is_degraded(health.REDIS)
         redis_server.start()
         store.redis._next_try = 0.0  # do not wait for the retry interval
         assert await handle_one(store, conversation()) == "redis"
+    assert not health.is_degraded(health.REDIS)
     events = [record.getMessage().split()[0] for record in caplog.records]
-    assert events == ["lock_store.redis_unavailable", "lock_store.redis_back"]
+    assert events == ["storage.degraded", "lock_store.without_redis", "storage.recovered"]
 
 
 async def test_several_processes_refuse_retryably(redis_server: RedisServer) -> None:
@@ -88,6 +92,7 @@ def next_store(store: ConfiguredLockStore, conversation_id: str) -> str:
 
 
 def test_redis_state_logs_only_changes() -> None:
+    health.reset()
     now = [100.0]
     state = RedisAvailability(clock=lambda: now[0])
     assert state.worth_trying()
