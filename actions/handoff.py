@@ -29,6 +29,9 @@ from bot.db.session import shared_session_factory
 from bot.log_redaction import conversation_reference
 from bot.settings import Settings, get_settings
 from bot.staff_availability import StaffAvailability, check_availability, describe_opening
+from bot.storage import health
+from bot.storage.handoff_outbox import deliver_queued_handoffs, queue_handoff
+from bot.storage.journal import JournalError, journal_path, shared_journal
 
 logger = logging.getLogger(__name__)
 
@@ -84,26 +87,61 @@ def open_handoff_now(
 async def open_handoff_for(tracker: Tracker, urgent: bool, reason: str) -> Optional[HandoffOutcome]:
     """:func:`open_handoff_now` for a tracker, run off the event loop.
 
-    Returns ``None`` when the database cannot be reached: the patient must
-    still get the urgent-care message and the clinic's contacts, so a storage
+    Handoffs queued in the journal during an earlier outage are delivered
+    first. Returns ``None`` when the database cannot be reached: the handoff
+    is then queued in the journal (:mod:`bot.storage.handoff_outbox`) and
+    reaches the staff queue once the database is back, and the patient still
+    gets the urgent-care message and the clinic's contacts, so a storage
     failure never fails the action.
     """
+    settings = get_settings()
+    channel = tracker.get_latest_input_channel() or "unknown"
+    language = tracker_language(tracker)
     try:
-        return await asyncio.to_thread(
-            open_handoff_now,
-            get_settings(),
-            tracker.sender_id,
-            tracker.get_latest_input_channel() or "unknown",
-            tracker_language(tracker),
-            urgent,
-            reason,
+        await asyncio.to_thread(deliver_earlier_handoffs, settings.database_url)
+        outcome = await asyncio.to_thread(
+            open_handoff_now, settings, tracker.sender_id, channel, language, urgent, reason
         )
-    except SQLAlchemyError:
-        logger.exception(
+    except SQLAlchemyError as error:
+        health.mark_unavailable(health.POSTGRESQL, error)
+        logger.warning(
             "conversation.handoff_not_stored",
-            extra={"conversation": conversation_reference(tracker.sender_id)},
+            extra={
+                "conversation": conversation_reference(tracker.sender_id),
+                "error": type(error).__name__,
+            },
         )
+        try:
+            await asyncio.to_thread(
+                queue_handoff,
+                shared_journal(journal_path()),
+                tracker.sender_id,
+                channel,
+                urgent,
+                reason,
+                language,
+            )
+        except JournalError:
+            logger.exception(
+                "conversation.handoff_lost",
+                extra={"conversation": conversation_reference(tracker.sender_id)},
+            )
         return None
+    health.mark_available(health.POSTGRESQL)
+    return outcome
+
+
+def deliver_earlier_handoffs(database_url: str) -> None:
+    """Open the handoffs queued in the journal during an outage (blocking).
+
+    Raises:
+        sqlalchemy.exc.SQLAlchemyError: The database is still failing.
+    """
+    try:
+        deliver_queued_handoffs(shared_journal(journal_path()), database_url)
+    except JournalError:
+        # The journal is unreadable: the new handoff must still be opened.
+        logger.exception("conversation.handoff_journal_unreadable")
 
 
 def handoff_reason(tracker: Tracker) -> str:

@@ -16,6 +16,7 @@ each row uniquely for ever, which is what makes the replay idempotent
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sqlite3
@@ -80,6 +81,12 @@ def journal_path(environ: Mapping[str, str] = os.environ, root: Path = PROJECT_R
     """``STORAGE_JOURNAL_PATH``, relative paths resolved against the project root."""
     path = Path(environ.get("STORAGE_JOURNAL_PATH", "").strip() or DEFAULT_JOURNAL_PATH)
     return path if path.is_absolute() else root / path
+
+
+@functools.lru_cache(maxsize=4)
+def shared_journal(path: Path) -> Journal:
+    """One :class:`Journal` per file for this process (opened on first use)."""
+    return Journal(path)
 
 
 def create_private_file(path: Path) -> None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import logging
+import sqlite3
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -35,6 +36,7 @@ from bot.settings import get_settings
 from bot.storage import health
 from bot.storage.database import DATABASE_OUTAGE_ERRORS, wait_for_database
 from bot.storage.errors import StorageUnavailable
+from bot.storage.handoff_outbox import deliver_queued_handoffs
 from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
 from bot.storage.known_conversations import KnownConversations
 from bot.storage.replay import ReplayGate, event_row, replay_conversation, replay_journal
@@ -82,6 +84,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self.engine.dispose()
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.database_url = url
         self.journal = Journal(Path(journal_file) if journal_file else journal_path())
         self.known = KnownConversations()
         self.replay_gate = ReplayGate()
@@ -177,11 +180,12 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             if self.journal.pending_count() == 0:
                 return
             replay_journal(self.journal, self.engine)
+            deliver_queued_handoffs(self.journal, self.database_url)
             health.mark_available(health.POSTGRESQL)
             self.known.clear()
         except DATABASE_OUTAGE_ERRORS as error:
             health.mark_unavailable(health.POSTGRESQL, error)
-        except JournalError:
+        except (JournalError, sqlite3.Error):
             logger.exception("tracker_store.journal_unreadable")
 
 

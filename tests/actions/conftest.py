@@ -59,8 +59,12 @@ def clinic_db(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def clinic_env(monkeypatch: pytest.MonkeyPatch, clinic_db: str) -> Iterator[Callable[..., None]]:
-    """Set the clinic's contact settings (and a fresh database) for one test."""
+def clinic_env(
+    monkeypatch: pytest.MonkeyPatch, clinic_db: str, tmp_path: Path
+) -> Iterator[Callable[..., None]]:
+    """Set the clinic's contact settings (and a fresh database and journal) for one test."""
+    # Handoffs queued during a simulated outage stay in the test's own journal.
+    monkeypatch.setenv("STORAGE_JOURNAL_PATH", str(tmp_path / "journal.db"))
 
     def configure(**values: str) -> None:
         for name in ("CLINIC_PHONE", "CLINIC_WHATSAPP", "CLINIC_HOURS", "CLINIC_OPENING_HOURS"):
