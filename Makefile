@@ -17,7 +17,7 @@ RESULTS     := results
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/*.yml)
 
-.PHONY: help install run shell train test test-unit test-conversations validate \
+.PHONY: help install run shell train test test-unit test-faults test-conversations validate \
         evaluate evaluate-dev lint services browser lock clean migrate staff-account retention tune-thresholds
 
 help: ## List the tasks
@@ -77,13 +77,17 @@ browser: ## Install Debian's Chromium for the browser tests if it is missing
 	scripts/ensure-browser.sh
 
 test-unit: install services browser train ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
-	$(WITH_ENV) $(PY) -m pytest
+	$(WITH_ENV) $(PY) -m pytest --ignore=tests/faults
+
+# Its own PostgreSQL and Redis on other ports: the machine's servers are never stopped.
+test-faults: install train ## Stop PostgreSQL, then Redis, under load: prints acknowledged / lost / empty replies per fault
+	$(WITH_ENV) $(PY) -m pytest tests/faults -s
 
 test-conversations: install train ## Conversation tests (tests/conversations/test_*.yml) with rasa test
 	$(WITH_ENV) $(RASA) test core --stories tests/conversations --model $(MODEL) \
 	  --out $(RESULTS)/conversations --fail-on-prediction-errors
 
-test: install services browser train validate test-conversations test-unit lint ## Everything: set up, validate, conversation tests, pytest, lint
+test: install services browser train validate test-conversations test-unit test-faults lint ## Everything: set up, validate, conversation tests, pytest, lint
 
 evaluate: install train ## Held-out evaluation (en, bn, bn_latn) against Rasa's default pipeline (NO_BASELINE=1: ours only; EVAL_SET=file: score labelled real questions instead)
 ifdef EVAL_SET
