@@ -19,10 +19,12 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from typing import Callable, Dict, Iterator, List
+from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
+import requests
 
+from bot.channels.whatsapp import SIGNATURE_HEADER, signature_for
 from tests.conftest import PROJECT_ROOT, text_of
 from tests.faults.load import Conversation, FaultReport, report, stored_sequence
 from tests.utils.postgres_server import PostgresServer
@@ -83,8 +85,12 @@ def rig(tmp_path_factory: pytest.TempPathFactory) -> Iterator[FaultRig]:
 
 
 def run_fault(rig: FaultRig, name: str, stop: Callable[[], None], start: Callable[[], None],
-              urgent_text: str) -> FaultReport:  # fmt: skip
-    """Drive the load, stop a server for OUTAGE_SECONDS, start it, and tally."""
+              urgent_text: str, in_outage: Optional[Callable[[], None]] = None
+              ) -> FaultReport:  # fmt: skip
+    """Drive the load, stop a server for OUTAGE_SECONDS, start it, and tally.
+
+    ``in_outage`` runs once in the middle of the outage.
+    """
     url = f"{rig.stack.rasa_url}/webhooks/rest/webhook"
     finished = threading.Event()
     run = uuid.uuid4().hex[:8]
@@ -108,7 +114,10 @@ def run_fault(rig: FaultRig, name: str, stop: Callable[[], None], start: Callabl
     wait(BEFORE_SECONDS)
     stopped_at = time.monotonic()
     stop()
-    wait(OUTAGE_SECONDS)
+    wait(OUTAGE_SECONDS / 2)
+    if in_outage is not None:
+        in_outage()
+    wait(OUTAGE_SECONDS / 2)
     start()
     back_at = time.monotonic()
     wait(AFTER_SECONDS)
@@ -127,6 +136,21 @@ def run_fault(rig: FaultRig, name: str, stop: Callable[[], None], start: Callabl
     return result
 
 
+def whatsapp_webhook(stack: AssistantStack) -> Tuple[int, Optional[str]]:
+    """Meta's signed webhook with one text message: the status and Retry-After it gets."""
+    body = (PROJECT_ROOT / "tests/channels/data/text.json").read_bytes()
+    answer = requests.post(
+        f"{stack.rasa_url}/webhooks/whatsapp/webhook",
+        data=body,
+        headers={
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: signature_for(stack.whatsapp_app_secret, body),
+        },
+        timeout=30,
+    )
+    return answer.status_code, answer.headers.get("Retry-After")
+
+
 FAULTS = ["redis-memory", "redis-refuse", "postgresql"]
 
 
@@ -138,9 +162,22 @@ def test_nothing_acknowledged_is_lost(rig: FaultRig, fault: str, responses) -> N
     else:
         rig.use_lock_fallback("memory")
         server = rig.postgres
+    webhook: List[Tuple[int, Optional[str]]] = []
     result = run_fault(
-        rig, fault, server.stop, server.start, text_of(responses, "utter_urgent_care")
+        rig,
+        fault,
+        server.stop,
+        server.start,
+        text_of(responses, "utter_urgent_care"),
+        in_outage=lambda: webhook.append(whatsapp_webhook(rig.stack)),
     )
+    if fault == "redis-refuse":
+        # Meta is told to resend, before any 200; after the outage it is accepted.
+        status, retry_after = webhook[0]
+        assert status == 503 and retry_after, webhook
+        assert whatsapp_webhook(rig.stack)[0] == 200
+    else:
+        assert webhook[0][0] == 200, webhook
     assert result.acknowledged > 0
     assert result.lost == 0, result.line()
     assert result.out_of_order == 0, result.line()
