@@ -31,7 +31,7 @@ from bot.settings import Settings, get_settings
 from bot.staff_availability import StaffAvailability, check_availability, describe_opening
 from bot.storage import health
 from bot.storage.handoff_outbox import deliver_queued_handoffs, queue_handoff
-from bot.storage.journal import JournalError, journal_path, shared_journal
+from bot.storage.journal import JournalError, journal_for
 
 logger = logging.getLogger(__name__)
 
@@ -114,7 +114,7 @@ async def open_handoff_for(tracker: Tracker, urgent: bool, reason: str) -> Optio
         try:
             await asyncio.to_thread(
                 queue_handoff,
-                shared_journal(journal_path()),
+                journal_for(settings.database_url),
                 tracker.sender_id,
                 channel,
                 urgent,
@@ -138,7 +138,7 @@ def deliver_earlier_handoffs(database_url: str) -> None:
         sqlalchemy.exc.SQLAlchemyError: The database is still failing.
     """
     try:
-        deliver_queued_handoffs(shared_journal(journal_path()), database_url)
+        deliver_queued_handoffs(journal_for(database_url), database_url)
     except JournalError:
         # The journal is unreadable: the new handoff must still be opened.
         logger.exception("conversation.handoff_journal_unreadable")

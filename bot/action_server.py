@@ -4,7 +4,8 @@
 rasa-sdk's own Sanic app with a request check in front of it:
 
 - it listens on ``ACTION_BIND_ADDRESS`` (default 127.0.0.1, loopback);
-- every call but ``GET /health`` needs the header ``X-Action-Server-Token``
+- every call but ``GET /health`` (liveness, and the state of PostgreSQL,
+  Redis and the storage journal) needs the header ``X-Action-Server-Token``
   with ``ACTION_SERVER_TOKEN``, which Rasa sends (``endpoints.yml``);
 - a body must be a JSON object sent as ``application/json``.
 
@@ -15,6 +16,7 @@ page: a ``text/plain`` POST needs no CORS preflight.
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import json
 import logging
@@ -32,6 +34,8 @@ from sanic.response import HTTPResponse
 
 from bot.logging_setup import install_logging
 from bot.settings import SettingsError, get_settings
+from bot.storage.health_check import storage_report
+from bot.storage.journal import journal_for
 
 logger = logging.getLogger(__name__)
 
@@ -114,6 +118,20 @@ def build_app(expected_token: str, actions_package: str = ACTIONS_PACKAGE) -> Sa
         raise ValueError("the action server needs a token")
     # No CORS: only the Rasa server calls the action server, never a browser.
     app = create_app(actions_package, cors_origins=None)
+
+    @app.middleware("request")
+    async def storage_health(request: Request) -> Optional[HTTPResponse]:
+        # rasa-sdk's own /health says only "ok"; ours adds PostgreSQL, Redis and the journal.
+        if (request.method.upper(), request.path) != ("GET", "/health"):
+            return None
+        settings = get_settings()
+        storage = await asyncio.to_thread(
+            storage_report,
+            settings.database_url,
+            settings.redis_url,
+            journal_for(settings.database_url),
+        )
+        return response.json({"status": "ok", "storage": storage})
 
     @app.middleware("request")
     async def refuse_unauthorised(request: Request) -> Optional[HTTPResponse]:

@@ -34,6 +34,8 @@ from bot.console.throttle import ThrottleLimits
 from bot.db.models import utc_now
 from bot.privacy import conversation_label, mask_sensitive
 from bot.settings import Settings
+from bot.storage.health_check import StorageNotice, storage_notice
+from bot.storage.journal import Journal, JournalError, journal_for
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +88,15 @@ def duration(seconds: int) -> str:
     return f"{minutes // 60} h {minutes % 60} min"
 
 
+def console_storage_notice(request: Request) -> Optional[StorageNotice]:
+    """The storage banner's content for this request (``None`` when storage is well)."""
+    try:
+        journal: Optional[Journal] = journal_for(request.app.ctx.settings.database_url)
+    except (AttributeError, JournalError):
+        journal = None
+    return storage_notice(journal)
+
+
 def render(request: Request, name: str, status: int = 200, **context: Any) -> HTTPResponse:
     """Render a console template with the signed-in member of staff and CSRF token."""
     active: Optional[auth.ActiveSession] = getattr(request.ctx, "console", None)
@@ -96,6 +107,7 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
             staff=active.account if active else None,
             csrf_token=active.csrf_token if active else "",
             path=request.path,
+            storage=console_storage_notice(request) if active else None,
             **context,
         )
     )

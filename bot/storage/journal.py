@@ -3,7 +3,8 @@
 When PostgreSQL cannot be written, the tracker store appends the turn's new
 events here before it acknowledges the message, and the action server queues
 here the staff handoffs it could not open (the *outbox*). The journal is a
-SQLite file (``STORAGE_JOURNAL_PATH``, default ``var/journal.db``) created
+SQLite file (``STORAGE_JOURNAL_PATH``, default ``var/journal-<digest>.db``,
+one per database: see :func:`journal_path`) created
 with mode 0600, written with ``PRAGMA synchronous=FULL`` so that a committed
 row survives a crash or a power cut. Events are stored masked, exactly as
 the tracker store would have stored them in PostgreSQL.
@@ -17,6 +18,7 @@ each row uniquely for ever, which is what makes the replay idempotent
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import os
 import sqlite3
@@ -28,10 +30,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Mapping, Optional, Sequence
 
+from sqlalchemy.engine import make_url
+
 from bot.settings import PROJECT_ROOT
 
 JOURNAL_FILE_MODE = 0o600
-DEFAULT_JOURNAL_PATH = "var/journal.db"
+JOURNAL_FOLDER = "var"
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS journal_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -77,16 +81,34 @@ class OutboxItem:
     payload: Dict[str, Any]
 
 
-def journal_path(environ: Mapping[str, str] = os.environ, root: Path = PROJECT_ROOT) -> Path:
-    """``STORAGE_JOURNAL_PATH``, relative paths resolved against the project root."""
-    path = Path(environ.get("STORAGE_JOURNAL_PATH", "").strip() or DEFAULT_JOURNAL_PATH)
-    return path if path.is_absolute() else root / path
+def journal_path(
+    database_url: str, environ: Mapping[str, str] = os.environ, root: Path = PROJECT_ROOT
+) -> Path:
+    """Where the journal of ``database_url`` is kept.
+
+    ``STORAGE_JOURNAL_PATH`` when set (relative paths are resolved against the
+    project root); else ``var/journal-<digest>.db``, one file per database
+    (digest of its URL without the password), so a journal is never replayed
+    into another database than the one it stands in for.
+    """
+    configured = environ.get("STORAGE_JOURNAL_PATH", "").strip()
+    if configured:
+        path = Path(configured)
+        return path if path.is_absolute() else root / path
+    identity = make_url(database_url).render_as_string(hide_password=True)
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:12]
+    return root / JOURNAL_FOLDER / f"journal-{digest}.db"
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=8)
 def shared_journal(path: Path) -> Journal:
     """One :class:`Journal` per file for this process (opened on first use)."""
     return Journal(path)
+
+
+def journal_for(database_url: str) -> Journal:
+    """This process's journal of ``database_url`` (see :func:`journal_path`)."""
+    return shared_journal(journal_path(database_url))
 
 
 def create_private_file(path: Path) -> None:
@@ -107,11 +129,22 @@ class Journal:
     """
 
     def __init__(self, path: Path, busy_timeout_seconds: float = 5.0) -> None:
-        """Open (creating if needed) the journal at ``path``."""
+        """The journal at ``path``; the file is created on the first write, not before.
+
+        Most processes never need their journal: no empty file is left behind.
+        """
         self.path = Path(path)
         self.busy_timeout_seconds = busy_timeout_seconds
         self._instance: Optional[str] = None
+        self._created = False
         self._guard = threading.Lock()
+        if self.path.exists():
+            self._create()
+
+    def _create(self) -> None:
+        """Create the file (mode 0600) and its tables if needed."""
+        if self._created:
+            return
         try:
             create_private_file(self.path)
             with self._connection() as connection:
@@ -123,6 +156,13 @@ class Journal:
                 )
         except (sqlite3.Error, OSError) as error:
             raise journal_error("open", error) from error
+        self._created = True
+
+    def _exists(self) -> bool:
+        """Whether the file exists (this or another process wrote to it); readies it if so."""
+        if not self._created and self.path.exists():
+            self._create()
+        return self._created
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
@@ -137,6 +177,7 @@ class Journal:
 
     def synchronous_setting(self) -> int:
         """The ``synchronous`` setting of the journal's connections (2 is FULL)."""
+        self._create()
         with self._connection() as connection:
             return int(connection.execute("PRAGMA synchronous").fetchone()[0])
 
@@ -144,6 +185,7 @@ class Journal:
     def instance(self) -> str:
         """The journal file's random id, part of every replay key."""
         if self._instance is None:
+            self._create()
             with self._connection() as connection:
                 row = connection.execute(
                     "SELECT value FROM journal_meta WHERE key = 'instance'"
@@ -161,6 +203,7 @@ class Journal:
             return
         now = time.time()
         rows = [(conversation_id, json.dumps(data), now) for data in events]
+        self._create()
         try:
             with self._guard, self._connection() as connection:
                 connection.executemany(
@@ -173,6 +216,8 @@ class Journal:
 
     def pending_events(self, conversation_id: Optional[str] = None) -> List[JournalledEvent]:
         """Journalled events not yet replayed, oldest first (of one conversation, or all)."""
+        if not self._exists():
+            return []
         query = "SELECT id, conversation_id, data FROM journal_events"
         parameters: tuple = ()
         if conversation_id is not None:
@@ -187,6 +232,8 @@ class Journal:
 
     def pending_conversations(self) -> List[str]:
         """Conversations with journalled events, in the order of their oldest event."""
+        if not self._exists():
+            return []
         with self._connection() as connection:
             rows = connection.execute(
                 "SELECT conversation_id FROM journal_events"
@@ -196,6 +243,8 @@ class Journal:
 
     def pending_count(self) -> int:
         """How many events and outbox items wait to be replayed."""
+        if not self._exists():
+            return 0
         with self._connection() as connection:
             events = connection.execute("SELECT COUNT(*) FROM journal_events").fetchone()[0]
             items = connection.execute("SELECT COUNT(*) FROM journal_outbox").fetchone()[0]
@@ -214,6 +263,7 @@ class Journal:
         Raises:
             JournalError: The item could not be written.
         """
+        self._create()
         try:
             with self._guard, self._connection() as connection:
                 connection.execute(
@@ -225,6 +275,8 @@ class Journal:
 
     def queued(self, kind: str) -> List[OutboxItem]:
         """Queued items of ``kind``, oldest first."""
+        if not self._exists():
+            return []
         with self._connection() as connection:
             rows = connection.execute(
                 "SELECT id, kind, payload FROM journal_outbox WHERE kind = ? ORDER BY id", (kind,)

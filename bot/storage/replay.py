@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import json
 import logging
+import threading
 import time
 from dataclasses import dataclass
-from typing import Any, Dict, Sequence
+from typing import Any, Dict, Sequence, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
@@ -43,22 +44,29 @@ class ReplayGate:
         """Allow the first try at once."""
         self.interval_seconds = interval_seconds
         self._last = float("-inf")
+        self._guard = threading.Lock()
 
     def due(self) -> bool:
         """Whether a try is due now; if so, the next one is ``interval_seconds`` away."""
-        now = time.monotonic()
-        if now - self._last < self.interval_seconds:
-            return False
-        self._last = now
-        return True
+        with self._guard:
+            now = time.monotonic()
+            if now - self._last < self.interval_seconds:
+                return False
+            self._last = now
+            return True
 
 
 @dataclass(frozen=True)
 class ReplayResult:
-    """What one replay wrote: conversations touched and events inserted."""
+    """What one replay wrote: the conversations replayed and how many events it inserted."""
 
-    conversations: int = 0
+    conversation_ids: Tuple[str, ...] = ()
     events: int = 0
+
+    @property
+    def conversations(self) -> int:
+        """How many conversations were replayed."""
+        return len(self.conversation_ids)
 
 
 def replay_key(instance: str, row_id: int) -> str:
@@ -147,4 +155,4 @@ def replay_journal(journal: Journal, engine: Engine) -> ReplayResult:
         "storage.journal_replayed",
         extra={"conversations": len(conversations), "events": inserted},
     )
-    return ReplayResult(len(conversations), inserted)
+    return ReplayResult(tuple(conversations), inserted)

@@ -19,6 +19,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import threading
+import time
 from pathlib import Path
 from typing import Any, Dict, List, Optional
 
@@ -42,6 +44,9 @@ from bot.storage.known_conversations import KnownConversations
 from bot.storage.replay import ReplayGate, event_row, replay_conversation, replay_journal
 
 logger = logging.getLogger(__name__)
+
+# How often a replay of the journal may be tried (from a turn, or in the background).
+REPLAY_INTERVAL_SECONDS = 2.0
 
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):
@@ -85,9 +90,11 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.database_url = url
-        self.journal = Journal(Path(journal_file) if journal_file else journal_path())
+        self.journal = Journal(Path(journal_file) if journal_file else journal_path(url))
         self.known = KnownConversations()
-        self.replay_gate = ReplayGate()
+        self.replay_gate = ReplayGate(REPLAY_INTERVAL_SECONDS)
+        self.replay_thread: Optional[threading.Thread] = None
+        self.replay_thread_guard = threading.Lock()
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, masked; journal them if the database fails.
@@ -126,6 +133,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                 "tracker_store.journalled",
                 extra={"conversation": conversation_reference(sender), "events": len(new_events)},
             )
+            self.start_replay_thread()
         self.known.handed_out(tracker)
 
     def sql_event(self, sender_id: str, data: Dict[str, Any]) -> Any:
@@ -168,9 +176,9 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         """Write the conversation's journalled events to the database first, if any."""
         if not self.pending_events(sender_id):
             return
-        count = replay_conversation(self.journal, self.engine, sender_id)
-        if count:
-            self.known.forget(sender_id)
+        replay_conversation(self.journal, self.engine, sender_id)
+        # The database now holds more than the events this process knew of.
+        self.known.forget(sender_id)
 
     def replay_if_due(self) -> None:
         """Replay the whole journal if it has rows and the last try is long enough ago."""
@@ -179,14 +187,40 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         try:
             if self.journal.pending_count() == 0:
                 return
-            replay_journal(self.journal, self.engine)
+            result = replay_journal(self.journal, self.engine)
+            for sender_id in result.conversation_ids:
+                self.known.forget(sender_id)
             deliver_queued_handoffs(self.journal, self.database_url)
             health.mark_available(health.POSTGRESQL)
-            self.known.clear()
         except DATABASE_OUTAGE_ERRORS as error:
             health.mark_unavailable(health.POSTGRESQL, error)
         except (JournalError, sqlite3.Error):
             logger.exception("tracker_store.journal_unreadable")
+
+    def start_replay_thread(self) -> None:
+        """Replay in the background until the journal is empty, if no thread does already.
+
+        Without it, a journal would wait for the next message after the
+        database's return; the thread runs only while the journal has rows.
+        """
+        with self.replay_thread_guard:
+            if self.replay_thread is not None and self.replay_thread.is_alive():
+                return
+            self.replay_thread = threading.Thread(
+                target=self.replay_until_empty, name="journal-replay", daemon=True
+            )
+            self.replay_thread.start()
+
+    def replay_until_empty(self) -> None:
+        """Try a replay every ``REPLAY_INTERVAL_SECONDS`` until nothing waits in the journal."""
+        while True:
+            time.sleep(REPLAY_INTERVAL_SECONDS)
+            self.replay_if_due()
+            try:
+                if self.journal.pending_count() == 0:
+                    return
+            except (JournalError, sqlite3.Error):
+                logger.exception("tracker_store.journal_unreadable")
 
 
 def events_after(tracker: DialogueStateTracker, stored: int) -> List[Event]:

@@ -7,7 +7,7 @@ Routes are thin: parsing, signing and reading history are plain functions in
     GET  /widget/...        widget.js and its fonts (built by `make install`)
     POST /api/chat/session  issue or renew a signed chat session
     GET  /api/chat/history  the messages of the caller's own session
-    GET  /health            liveness
+    GET  /health            liveness, and PostgreSQL, Redis and the journal's state
     /staff/...              the staff console (bot.console)
 """
 
@@ -35,6 +35,8 @@ from bot.console.web import build_blueprint
 from bot.db.session import engine_for, session_factory
 from bot.review.events import events_table_exists
 from bot.settings import Settings
+from bot.storage.health_check import keep_probing, storage_report
+from bot.storage.journal import journal_for
 from bot.web.history import conversation_messages
 from bot.web.sessions import bearer_token, issue_session, verify_session
 
@@ -118,6 +120,12 @@ def create_app(settings: Settings, name: str = "clinic_web") -> Sanic:
             app.ctx.sessions, RasaApi(settings.rasa_url, settings.rasa_auth_token)
         )
 
+    @app.listener("after_server_start")
+    async def watch_storage(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
+        # Keeps the console's storage banner true even when nobody calls /health.
+        journal = journal_for(settings.database_url)
+        app.add_task(keep_probing(settings.database_url, settings.redis_url, journal))
+
     @app.listener("after_server_stop")
     async def close_database(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.engine.dispose()
@@ -149,7 +157,14 @@ def create_app(settings: Settings, name: str = "clinic_web") -> Sanic:
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:
-        return response.json({"status": "ok"})
+        # 200 while the process lives; "storage" says whether PostgreSQL and Redis answer.
+        storage = await asyncio.to_thread(
+            storage_report,
+            settings.database_url,
+            settings.redis_url,
+            journal_for(settings.database_url),
+        )
+        return response.json({"status": "ok", "storage": storage})
 
     @app.post("/api/chat/session")
     async def chat_session(request: Request) -> HTTPResponse:

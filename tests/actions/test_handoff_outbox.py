@@ -9,7 +9,7 @@ from actions.urgent import ActionUrgentCare
 from bot.db.models import Handoff
 from bot.db.session import shared_session_factory
 from bot.storage.handoff_outbox import HANDOFF, deliver_queued_handoffs
-from bot.storage.journal import journal_path, shared_journal
+from bot.storage.journal import journal_for
 
 DOWN = "postgresql://nobody@127.0.0.1:1/none"
 
@@ -26,12 +26,12 @@ async def test_urgent_handoff_during_an_outage_is_queued_then_delivered_first(
     clinic_env(database_url=DOWN)
     messages, _ = await run_action(ActionUrgentCare(), "urgent_leaking_wound", sender_id="red")
     assert messages[0]["response"] == "utter_urgent_care"  # the patient is told at once
-    assert len(shared_journal(journal_path()).queued(HANDOFF)) == 1
+    assert len(journal_for(clinic_db).queued(HANDOFF)) == 1
 
     clinic_env()  # the database is back; the next handoff delivers the queued one first
     await run_action(ActionHandoff(), "faq_typed_vro_recovery", sender_id="later")
     assert queue_rows(clinic_db) == [("red", "urgent", True), ("later", "requested", False)]
-    assert shared_journal(journal_path()).queued(HANDOFF) == []
+    assert journal_for(clinic_db).queued(HANDOFF) == []
 
 
 async def test_delivering_a_queued_handoff_twice_opens_it_once(
@@ -39,7 +39,7 @@ async def test_delivering_a_queued_handoff_twice_opens_it_once(
 ) -> None:
     clinic_env(database_url=DOWN)
     await run_action(ActionUrgentCare(), "urgent_leaking_wound", sender_id="red")
-    journal = shared_journal(journal_path())
+    journal = journal_for(clinic_db)
     [item] = journal.queued(HANDOFF)
     # A crash after the commit, before the item was removed: delivered again.
     journal.queue(HANDOFF, item.payload)

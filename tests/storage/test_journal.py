@@ -45,7 +45,13 @@ def stored_texts(engine: Engine, conversation_id: str) -> list:
     return [json.loads(data)["text"] for data in event_column(url, conversation_id, "data")]
 
 
+def test_no_file_until_something_is_journalled(journal: Journal) -> None:
+    assert journal.pending_events() == [] and journal.pending_count() == 0
+    assert not journal.path.exists()
+
+
 def test_journal_file_is_private_and_fsynced(journal: Journal) -> None:
+    journal.append_events("a", [user_event("a1", 1.0)])
     assert stat.S_IMODE(journal.path.stat().st_mode) == 0o600
     assert journal.synchronous_setting() == 2  # FULL: every commit is fsynced
 
@@ -58,9 +64,13 @@ def test_an_existing_journal_file_is_narrowed_to_0600(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
 
 
-def test_journal_path_is_resolved_against_the_project_root(tmp_path: Path) -> None:
-    assert journal_path({}, tmp_path) == tmp_path / "var" / "journal.db"
-    assert journal_path({"STORAGE_JOURNAL_PATH": "/srv/j.db"}, tmp_path) == Path("/srv/j.db")
+def test_each_database_has_its_own_journal_unless_one_is_configured(tmp_path: Path) -> None:
+    one = journal_path("postgresql://clinic:secret@db/clinic", {}, tmp_path)
+    assert one.parent == tmp_path / "var" and one.name.startswith("journal-")
+    assert one == journal_path("postgresql://clinic:other@db/clinic", {}, tmp_path)
+    assert one != journal_path("postgresql://clinic@db/clinic_test", {}, tmp_path)
+    configured = {"STORAGE_JOURNAL_PATH": "spool/j.db"}
+    assert journal_path("sqlite://", configured, tmp_path) == tmp_path / "spool" / "j.db"
 
 
 def test_events_come_back_in_order_per_conversation(journal: Journal) -> None:

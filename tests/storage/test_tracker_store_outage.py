@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from pathlib import Path
 from typing import Callable, Iterator, List
@@ -26,6 +27,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUtt
 from bot.storage import health
 from bot.storage.errors import StorageUnavailable
 from bot.storage.failsafe import refuse_memory_fallback
+from bot.storage.journal import Journal
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
 from tests.utils.databases import event_column, fresh_postgres_database
 from tests.utils.postgres_server import PostgresServer
@@ -138,7 +140,7 @@ async def test_a_turn_neither_database_nor_journal_can_take_is_refused_retryably
     )
     sender = f"outage-{uuid.uuid4()}"
     await take_turn(store, sender, 1)
-    journal_file.unlink()
+    journal_file.unlink(missing_ok=True)
     journal_file.mkdir()  # the journal can no longer be written
     own_postgres.stop()
     try:
@@ -147,3 +149,32 @@ async def test_a_turn_neither_database_nor_journal_can_take_is_refused_retryably
     finally:
         own_postgres.start()
     assert refused.value.store == "postgresql"
+
+
+async def test_the_journal_reaches_postgresql_without_another_message(
+    domain: Domain,
+    own_postgres: PostgresServer,
+    wrap: Callable[[TrackerStore, Domain], TrackerStore],
+    tmp_path: Path,
+) -> None:
+    url = fresh_postgres_database(own_postgres.url, "clinic_outage_background")
+    journal_file = tmp_path / "journal.db"
+    store = wrap(
+        DatabaseUrlTrackerStore(domain=domain, database_url=url, journal_file=str(journal_file)),
+        domain,
+    )
+    sender = f"outage-{uuid.uuid4()}"
+    await take_turn(store, sender, 1)
+    own_postgres.stop()
+    try:
+        await take_turn(store, sender, 2)
+        await take_turn(store, sender, 3)
+    finally:
+        own_postgres.start()
+    returned = time.monotonic()
+    expected = ["message 1", "message 2", "message 3"]
+    while stored_user_texts(url, sender) != expected and time.monotonic() - returned < 30:
+        time.sleep(0.2)
+    print(f"journal replayed {time.monotonic() - returned:.1f} s after PostgreSQL returned")
+    assert stored_user_texts(url, sender) == expected
+    assert Journal(journal_file).pending_count() == 0
