@@ -26,7 +26,7 @@ PLACEHOLDER = re.compile(r"(?<!\{)\{(\w+)\}(?!\})")
 BN_CONDITION = [{"type": "slot", "name": "language", "value": "bn"}]
 WHATSAPP_BUTTON_TITLE_MAX = 20
 TOPIC_TITLE_BN_MAX = 24
-BN_SOURCE_NOTE = re.compile(r"\(ক্লিনিকের [^)]+ পাতা থেকে।\)$")
+BN_SOURCE_NOTE = re.compile(r"\((?:সার্জনের নিজের|সেরিব্রাল পালসিতে) [^)]+ পাতা থেকে।\)$")
 
 # Sent only when a patient's own writing switches the chat to Bangla, so its one
 # (unconditioned) variation is already Bangla.

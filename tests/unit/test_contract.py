@@ -19,7 +19,8 @@ PROVENANCE_FIELDS = (
     "checked_against_source",
     "topic_title",
 )
-SOURCE_SENTENCE = re.compile(r"\(From the clinic's pages? on [^)]+\.\)$")
+# The knee page is the surgeon's own; the hip page a general patient page.
+SOURCE_SENTENCE = re.compile(r"\(From (?:the surgeon's|a general patient) page on [^)]+\.\)$")
 
 
 def nlu_examples() -> Counter:
