@@ -134,13 +134,13 @@ def register(blueprint: Blueprint, review_keys: Any) -> None:
         try:
             if step == "claim":
                 await desk(request).claim(handoff_id, staff)
-                notice = "You have taken over. The assistant is paused in this conversation."
+                notice = "taken_over"
             elif step == "reply":
                 await desk(request).reply(handoff_id, staff, form_value(request, "text", 4000))
-                notice = "Sent."
+                notice = "sent"
             else:
                 await desk(request).close(handoff_id, staff)
-                notice = "Closed. The assistant has resumed and the patient was told."
+                notice = "closed"
         except HandoffActionError as error:
             return redirect_to(target, error=str(error))
         except RasaApiError as error:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import asyncio
 import functools
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import yaml
@@ -37,11 +36,10 @@ from bot.review.conversations import (
     list_conversations,
     matching_conversation_ids,
 )
-from bot.review.dashboard import dashboard_stats
+from bot.review.dashboard import clinic_zone, dashboard_stats
 from bot.review.export import conversations_csv, conversations_json, corrections_nlu_yaml
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-CLINIC_ZONE = ZoneInfo("Asia/Dhaka")
 PAGE_SIZE = 50
 YES_NO = {"yes": True, "no": False}
 
@@ -66,13 +64,18 @@ def parse_day(raw: Optional[str]) -> Optional[date]:
         return None
 
 
-def clinic_midnight(day: date) -> datetime:
-    """The start of a day in the clinic's time zone."""
-    return datetime.combine(day, datetime.min.time(), tzinfo=CLINIC_ZONE)
+def clinic_midnight(day: date, zone: tzinfo) -> datetime:
+    """The start of a day in the clinic's time zone ``zone``."""
+    return datetime.combine(day, datetime.min.time(), tzinfo=zone)
 
 
-def filters_from(args: Any) -> Tuple[ConversationFilters, Dict[str, str]]:
-    """Log filters from a query string, and the values to show back in the form."""
+def request_zone(request: Request) -> tzinfo:
+    """The clinic's time zone (``CLINIC_TIMEZONE``) for the console's dates."""
+    return clinic_zone(request.app.ctx.settings.clinic_timezone)
+
+
+def filters_from(args: Any, zone: tzinfo) -> Tuple[ConversationFilters, Dict[str, str]]:
+    """Log filters from a query string (days in ``zone``), and the values to show back."""
     shown = {
         name: (args.get(name) or "").strip()[:200]
         for name in (
@@ -89,11 +92,11 @@ def filters_from(args: Any) -> Tuple[ConversationFilters, Dict[str, str]]:
     }
     if not shown["date_from"] and "date_from" not in args:
         # The log opens on the last 30 days; clear the field to search everything.
-        shown["date_from"] = (datetime.now(CLINIC_ZONE).date() - timedelta(days=30)).isoformat()
+        shown["date_from"] = (datetime.now(zone).date() - timedelta(days=30)).isoformat()
     day_from, day_to = parse_day(shown["date_from"]), parse_day(shown["date_to"])
     filters = ConversationFilters(
-        date_from=clinic_midnight(day_from) if day_from else None,
-        date_to=clinic_midnight(day_to + timedelta(days=1)) if day_to else None,
+        date_from=clinic_midnight(day_from, zone) if day_from else None,
+        date_to=clinic_midnight(day_to + timedelta(days=1), zone) if day_to else None,
         channel=shown["channel"] or None,
         language=shown["language"] or None,
         handed_off=YES_NO.get(shown["handed_off"]),
@@ -136,7 +139,7 @@ def register(blueprint: Blueprint) -> None:
 
     @blueprint.get("/log")
     async def log_page(request: Request) -> HTTPResponse:
-        filters, shown = filters_from(request.args)
+        filters, shown = filters_from(request.args, request_zone(request))
         page = page_number(request.args.get("page"))
 
         def load() -> Any:
@@ -154,9 +157,11 @@ def register(blueprint: Blueprint) -> None:
         try:
             event_id = int(form_value(request, "event_id", 20))
         except ValueError:
-            return redirect_to(target, error="Choose a message to correct.")
+            return redirect_to(target, error="choose_message")
+        if not correct_key:
+            return redirect_to(target, error="choose_topic")
         if correct_key not in review_keys():
-            return redirect_to(target, error="Choose the right topic from the list.")
+            return redirect_to(target, error="unknown_topic")
 
         def save() -> None:
             with sessions_of(request).begin() as session:
@@ -176,7 +181,7 @@ def register(blueprint: Blueprint) -> None:
                 )
 
         await asyncio.to_thread(save)
-        return redirect_to(target, notice="Correction saved. It will be in the next export.")
+        return redirect_to(target, notice="correction_saved")
 
     @blueprint.post("/conversations/<conversation_id:str>/reviewed")
     async def reviewed(request: Request, conversation_id: str) -> HTTPResponse:
@@ -195,7 +200,7 @@ def register(blueprint: Blueprint) -> None:
                 )
 
         await asyncio.to_thread(save)
-        return redirect_to(conversation_path(conversation_id), notice="Marked as reviewed.")
+        return redirect_to(conversation_path(conversation_id), notice="marked_reviewed")
 
     @blueprint.post("/conversations/<conversation_id:str>/delete")
     @admin_only
@@ -213,7 +218,7 @@ def register(blueprint: Blueprint) -> None:
                 return counts
 
         await asyncio.to_thread(remove)
-        return redirect_to(f"{PREFIX}/log", notice="Conversation deleted.")
+        return redirect_to(f"{PREFIX}/log", notice="deleted")
 
     @blueprint.get("/export/corrections.yml")
     async def export_corrections(request: Request) -> HTTPResponse:
@@ -242,7 +247,7 @@ def register(blueprint: Blueprint) -> None:
         return await export_conversations(request, "json")
 
     async def export_conversations(request: Request, fmt: str) -> HTTPResponse:
-        filters, _ = filters_from(request.args)
+        filters, _ = filters_from(request.args, request_zone(request))
 
         def build() -> Tuple[str, int]:
             with sessions_of(request)() as session:
@@ -274,13 +279,15 @@ def register(blueprint: Blueprint) -> None:
     async def dashboard(request: Request) -> HTTPResponse:
         days = page_number(request.args.get("days") or "14")
         days = min(days, 366)
-        today = datetime.now(CLINIC_ZONE).date()
-        since = clinic_midnight(today - timedelta(days=days - 1))
-        until = clinic_midnight(today + timedelta(days=1))
+        zone_name = request.app.ctx.settings.clinic_timezone
+        zone = clinic_zone(zone_name)
+        today = datetime.now(zone).date()
+        since = clinic_midnight(today - timedelta(days=days - 1), zone)
+        until = clinic_midnight(today + timedelta(days=1), zone)
 
         def load() -> Any:
             with sessions_of(request)() as session:
-                return dashboard_stats(session, since, until)
+                return dashboard_stats(session, since, until, tz=zone_name)
 
         stats = await asyncio.to_thread(load)
         return render(

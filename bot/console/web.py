@@ -17,9 +17,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
 
-from jinja2 import Environment, FileSystemLoader, select_autoescape
+from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -30,9 +30,12 @@ from bot.console.conversation_links import (
     conversation_path,
     decode_conversation_id,
 )
+from bot.console.language import chosen_language, request_language, set_language_cookie
+from bot.console.strings import DEFAULT_LANGUAGE, Translator
 from bot.console.throttle import ThrottleLimits
 from bot.db.models import utc_now
 from bot.privacy import conversation_label, mask_sensitive
+from bot.review.dashboard import CLINIC_TIMEZONE, clinic_zone
 from bot.settings import Settings
 from bot.storage.health_check import StorageNotice, storage_notice
 from bot.storage.journal import Journal, JournalError, journal_for
@@ -42,15 +45,15 @@ logger = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
 COOKIE = "clinic_staff"
 PREFIX = "/staff"
-PUBLIC_PATHS = (f"{PREFIX}/login", f"{PREFIX}/static/")
+PUBLIC_PATHS = (f"{PREFIX}/login", f"{PREFIX}/static/", f"{PREFIX}/language")
 Handler = Callable[..., Awaitable[HTTPResponse]]
 
 
 def console_csp() -> str:
-    """Only our own scripts and styles; no framing, no foreign form targets."""
+    """Only our own scripts, styles and fonts; no framing, no foreign form targets."""
     return (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-        "connect-src 'self'; media-src 'self' data:; frame-ancestors 'none'; "
+        "font-src 'self'; connect-src 'self'; media-src 'self' data:; frame-ancestors 'none'; "
         "base-uri 'none'; form-action 'self'"
     )
 
@@ -70,14 +73,18 @@ def templates() -> Environment:
     environment.filters["conversation_path"] = conversation_path
     environment.filters["masked"] = mask_sensitive
     environment.filters["percent"] = lambda value: f"{100 * value:.1f}%"
+    # Defaults for a template rendered outside a request; render() passes the real ones.
+    environment.globals["t"] = Translator(DEFAULT_LANGUAGE)
+    environment.globals["clinic_timezone"] = CLINIC_TIMEZONE
     return environment
 
 
-def local_time(value: Optional[datetime], zone: str = "Asia/Dhaka") -> str:
-    """A timestamp as the clinic reads it: ``2026-11-21 14:05``."""
+@pass_context
+def local_time(context: Context, value: Optional[datetime]) -> str:
+    """A timestamp in the clinic's time zone (``clinic_timezone``): ``2026-11-21 14:05``."""
     if value is None:
         return ""
-    return value.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%d %H:%M")
+    return value.astimezone(clinic_zone(context["clinic_timezone"])).strftime("%Y-%m-%d %H:%M")
 
 
 def duration(seconds: int) -> str:
@@ -107,6 +114,8 @@ def render(request: Request, name: str, status: int = 200, **context: Any) -> HT
             staff=active.account if active else None,
             csrf_token=active.csrf_token if active else "",
             path=request.path,
+            t=Translator(request_language(request)),
+            clinic_timezone=request.app.ctx.settings.clinic_timezone,
             storage=console_storage_notice(request) if active else None,
             **context,
         )
@@ -126,9 +135,8 @@ def admin_only(handler: Handler) -> Handler:
     @functools.wraps(handler)
     async def guarded(request: Request, *args: Any, **kwargs: Any) -> HTTPResponse:
         if request.ctx.console.account.role != "admin":
-            return render(
-                request, "error.html", status=403, message="Only admins can open this page."
-            )
+            message = Translator(request_language(request))("error.admins_only")
+            return render(request, "error.html", status=403, message=message)
         return await handler(request, *args, **kwargs)
 
     return guarded
@@ -174,12 +182,8 @@ def build_blueprint(settings: Settings) -> Blueprint:
             )
             if not auth.csrf_valid(active.csrf_token, submitted):
                 logger.warning("console.csrf_refused", extra={"staff_id": active.account.id})
-                return render(
-                    request,
-                    "error.html",
-                    status=403,
-                    message="This form has expired. Go back, reload the page and try again.",
-                )
+                message = Translator(request_language(request))("error.form_expired")
+                return render(request, "error.html", status=403, message=message)
         return None
 
     @blueprint.middleware("request")
@@ -228,11 +232,11 @@ def build_blueprint(settings: Settings) -> Blueprint:
         if outcome.delay_seconds:
             await asyncio.sleep(outcome.delay_seconds)
         if token is None:
+            t = Translator(request_language(request))
             message = (
-                f"Too many sign-in attempts. Wait {settings.console_sign_in_window_minutes} "
-                "minutes, or ask an admin to unlock your account."
+                t("login.locked", minutes=settings.console_sign_in_window_minutes)
                 if outcome.locked
-                else "Wrong username or password."
+                else t("login.wrong")
             )
             return render(
                 request,
@@ -248,6 +252,14 @@ def build_blueprint(settings: Settings) -> Blueprint:
         cookie["samesite"] = "Strict"
         cookie["path"] = PREFIX
         cookie["secure"] = settings.console_secure_cookies
+        return resp
+
+    @blueprint.get("/language")
+    async def switch_language(request: Request) -> HTTPResponse:
+        resp = redirect_to(safe_next(request.args.get("next")))
+        language = chosen_language(request.args.get("lang"))
+        if language is not None:
+            set_language_cookie(resp, language, PREFIX, settings.console_secure_cookies)
         return resp
 
     @blueprint.post("/logout")

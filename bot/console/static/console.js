@@ -83,29 +83,35 @@
     return /^(whatsapp:)?\+?[0-9]{8,15}$/.test(id) ? "WhatsApp •••" + id.slice(-2) : id.slice(0, 8);
   }
 
+  // The queue's texts in the console's language, from the table's data-* attributes.
+  function queueText(name, fallback) {
+    var table = document.querySelector("table.queue");
+    return (table && table.dataset[name]) || fallback;
+  }
+
   function drawQueue(handoffs) {
     var body = document.getElementById("queue-rows");
     if (!body) return;
     body.textContent = "";
     if (!handoffs.length) {
       var empty = document.createElement("tr");
-      cell(empty, "Nobody is waiting.").colSpan = 8;
+      cell(empty, queueText("empty", "Nobody is waiting.")).colSpan = 8;
       body.appendChild(empty);
       return;
     }
     handoffs.forEach(function (h) {
       var row = document.createElement("tr");
       if (h.urgent) row.className = "urgent";
-      cell(row, h.urgent ? "URGENT" : "normal");
+      cell(row, h.urgent ? queueText("urgent", "URGENT") : queueText("normal", "normal"));
       cell(row, label(h.conversation_id));
       cell(row, h.channel);
       cell(row, h.language || "");
       cell(row, h.reason);
       cell(row, waiting(h.waiting_seconds));
-      cell(row, h.status + (h.claimed_by ? " by " + h.claimed_by : ""));
+      cell(row, h.status + (h.claimed_by ? " " + queueText("by", "by") + " " + h.claimed_by : ""));
       var open = document.createElement("a");
       open.href = "/staff/conversations/" + encodeURIComponent(h.conversation_id);
-      open.textContent = "Open";
+      open.textContent = queueText("open", "Open");
       cell(row, "").appendChild(open);
       body.appendChild(row);
     });
