@@ -157,6 +157,29 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "error.back": "Back to the queue",
         "error.admins_only": "Only admins can open this page.",
         "error.form_expired": "This form has expired. Go back, reload the page and try again.",
+        # the storage banner (issue 12)
+        "storage.degraded": "Storage degraded",
+        "storage.failing": "since {since}: {failing} not answering.",
+        "storage.and": "and",
+        "storage.kept": (
+            "Patients are still answered; their messages are kept in the assistant's journal "
+            "and appear here once storage is back."
+        ),
+        "storage.waiting": (
+            "{count} saved message event(s) or handoff(s) are waiting to be written "
+            "to the database."
+        ),
+        # dashboard.html
+        "dashboard.title": "Dashboard: the last {days} days",
+        "dashboard.days": "Days",
+        "dashboard.show": "Show",
+        "dashboard.conversations": "Conversations",
+        "dashboard.patient_messages": "Patient messages",
+        "dashboard.fallback_rate": "Fallback or low confidence",
+        "dashboard.handoff_rate": "Handed to staff",
+        "dashboard.urgent": "Urgent conversations",
+        "dashboard.per_day": "Conversations per day",
+        "dashboard.top_topics": "Top topics",
         # notices and errors after a form (passed as keys in the query string)
         "message.correction_saved": "Correction saved. It will be in the next export.",
         "message.choose_topic": (
@@ -307,6 +330,23 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "error.form_expired": (
             "এই ফর্মের মেয়াদ শেষ হয়ে গেছে। পিছনে যান, পাতাটি আবার লোড করে আবার চেষ্টা করুন।"
         ),
+        "storage.degraded": "তথ্য সংরক্ষণে সমস্যা",
+        "storage.failing": "{since} থেকে: {failing} সাড়া দিচ্ছে না।",
+        "storage.and": "ও",
+        "storage.kept": (
+            "রোগীরা এখনও উত্তর পাচ্ছেন; তাঁদের বার্তা সহকারীর জার্নালে রাখা আছে, " "সংরক্ষণ ঠিক হলে এখানে দেখা যাবে।"
+        ),
+        "storage.waiting": ("সংরক্ষিত {count}টি বার্তা বা হস্তান্তর ডাটাবেসে লেখার অপেক্ষায় আছে।"),
+        "dashboard.title": "ড্যাশবোর্ড: গত {days} দিন",
+        "dashboard.days": "দিন",
+        "dashboard.show": "দেখান",
+        "dashboard.conversations": "কথোপকথন",
+        "dashboard.patient_messages": "রোগীদের বার্তা",
+        "dashboard.fallback_rate": "বোঝা যায়নি বা কম নিশ্চিত",
+        "dashboard.handoff_rate": "কর্মীর কাছে দেওয়া হয়েছে",
+        "dashboard.urgent": "জরুরি কথোপকথন",
+        "dashboard.per_day": "প্রতিদিনের কথোপকথন",
+        "dashboard.top_topics": "সবচেয়ে বেশি আসা বিষয়",
         "message.correction_saved": "সংশোধন সংরক্ষিত হয়েছে। এটি পরের রপ্তানিতে থাকবে।",
         "message.choose_topic": (
             "কিছু সংরক্ষণ করা হয়নি: সংশোধন সংরক্ষণের আগে তালিকা থেকে সঠিক বিষয় বেছে নিন।"

@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import re
 import string
+from datetime import datetime, timezone
+from types import SimpleNamespace
 
 import pytest
 import requests
 
-from bot.console.strings import STRINGS, text
+from bot.console.strings import STRINGS, Translator, text
+from bot.console.web import templates
+from bot.storage.health_check import StorageNotice
 from tests.console.conftest import PASSWORD, WEB_PATIENT, WHATSAPP_PATIENT, Console
 
 BANGLA_LETTER = re.compile("[\u0980-\u09ff]")
@@ -83,12 +87,13 @@ def test_the_daily_pages_show_bangla_labels(console: Console) -> None:
         ),
         "/staff/log": ("log.title", "log.search", "log.filter", "log.count_other"),
         "/staff/callbacks": ("callbacks.title", "callbacks.empty"),
+        "/staff/dashboard": ("dashboard.per_day", "dashboard.top_topics", "nav.dashboard"),
     }
     for path, keys in pages.items():
         page = http.get(f"{console.url}{path}", timeout=10).text
         assert '<html lang="bn">' in page, path
         for key in keys:
-            expected = text("bn", key, count=2)
+            expected = text("bn", key, count=2, days=14)
             assert expected in page, (path, key)
     log = http.get(f"{console.url}/staff/log", timeout=10).text
     for english in ("Search patient messages", "Live queue", "Sign out", ">Filter<"):
@@ -128,3 +133,21 @@ def test_the_switch_goes_back_only_inside_the_console(console: Console) -> None:
         timeout=10,
     )
     assert reply.status_code == 303 and reply.headers["Location"] == "/staff/"
+
+
+def test_the_storage_and_urgent_banners_read_in_bangla() -> None:
+    staff = SimpleNamespace(display_name="Nurse", role="staff")
+    notice = StorageNotice(
+        failing=("postgresql", "redis"),
+        since=datetime(2026, 1, 10, 3, 0, tzinfo=timezone.utc),
+        waiting=3,
+    )
+    page = (
+        templates()
+        .get_template("queue.html")
+        .render(staff=staff, path="/staff/", storage=notice, entries=[], t=Translator("bn"))
+    )
+    assert bn("storage.degraded") in page and "POSTGRESQL ও REDIS" in page
+    assert "2026-01-10 09:00" in page  # Asia/Dhaka, the default CLINIC_TIMEZONE
+    assert text("bn", "storage.waiting", count=3) in page
+    assert bn("urgent.text") in page and "Storage degraded" not in page

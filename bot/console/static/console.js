@@ -62,7 +62,8 @@
     if (wasHidden) {
       beep();
       if (window.Notification && Notification.permission === "granted") {
-        new Notification("Urgent: a patient reported red-flag symptoms", { tag: "urgent-" + fresh[0] });
+        var title = alertBox.dataset.notification || "Urgent: a patient reported red-flag symptoms";
+        new Notification(title, { tag: "urgent-" + fresh[0] });
       }
     }
   }
