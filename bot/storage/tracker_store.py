@@ -47,6 +47,8 @@ logger = logging.getLogger(__name__)
 
 # How often a replay of the journal may be tried (from a turn, or in the background).
 REPLAY_INTERVAL_SECONDS = 2.0
+# How long a turn waits for PostgreSQL to accept a connection before journalling.
+CONNECT_TIMEOUT_SECONDS = 3
 
 
 class DatabaseUrlTrackerStore(SQLTrackerStore):
@@ -87,7 +89,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         # Check connections before use, so a restarted database costs no failed turn.
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_options(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.database_url = url
         self.journal = Journal(Path(journal_file) if journal_file else journal_path(url))
@@ -221,6 +223,20 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                     return
             except (JournalError, sqlite3.Error):
                 logger.exception("tracker_store.journal_unreadable")
+
+
+def engine_options(url: str) -> Dict[str, Any]:
+    """Rasa's engine options, plus a connect timeout on PostgreSQL.
+
+    Without it, a database that drops packets (rather than refusing) would
+    hold each turn for the system's TCP timeout before it is journalled.
+    """
+    options = create_engine_kwargs(url)
+    if make_url(url).get_backend_name() == "postgresql":
+        connect_args = dict(options.get("connect_args", {}))
+        connect_args.setdefault("connect_timeout", CONNECT_TIMEOUT_SECONDS)
+        options["connect_args"] = connect_args
+    return options
 
 
 def events_after(tracker: DialogueStateTracker, stored: int) -> List[Event]:
