@@ -180,6 +180,27 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "dashboard.urgent": "Urgent conversations",
         "dashboard.per_day": "Conversations per day",
         "dashboard.top_topics": "Top topics",
+        # audit.html (admins)
+        "audit.locks": "Locked sign-ins",
+        "audit.locks_hint": (
+            "Too many sign-in attempts. The lock ends by itself at the time shown; "
+            "unlock sooner only when you know who was trying."
+        ),
+        "audit.locked": "Locked",
+        "audit.attempts": "Attempts",
+        "audit.since": "Since",
+        "audit.until": "Until",
+        "audit.unlock": "Unlock {scope} {key}",
+        "audit.no_locks": "No username or address is locked.",
+        "audit.log": "Log",
+        "audit.when": "When",
+        "audit.who": "Who",
+        "audit.what": "What",
+        "audit.on": "On",
+        "audit.details": "Details",
+        "audit.empty": "Nothing yet.",
+        "audit.newer": "Newer",
+        "audit.older": "Older",
         # notices and errors after a form (passed as keys in the query string)
         "message.correction_saved": "Correction saved. It will be in the next export.",
         "message.choose_topic": (
@@ -192,6 +213,9 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "message.taken_over": "You have taken over. The assistant is paused in this conversation.",
         "message.sent": "Sent.",
         "message.closed": "Closed. The assistant has resumed and the patient was told.",
+        "message.unlocked": "Unlocked.",
+        "message.not_locked": "It was not locked any more.",
+        "message.nothing_to_unlock": "Nothing to unlock.",
     },
     "bn": {
         "console": "কর্মীদের কনসোল",
@@ -347,6 +371,26 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "dashboard.urgent": "জরুরি কথোপকথন",
         "dashboard.per_day": "প্রতিদিনের কথোপকথন",
         "dashboard.top_topics": "সবচেয়ে বেশি আসা বিষয়",
+        "audit.locks": "আটকে থাকা সাইন ইন",
+        "audit.locks_hint": (
+            "অনেকবার সাইন ইনের চেষ্টা হয়েছে। দেখানো সময়ে আটকানো নিজে থেকেই শেষ হবে; "
+            "কে চেষ্টা করছিলেন তা জানলে তবেই আগে খুলে দিন।"
+        ),
+        "audit.locked": "আটকানো",
+        "audit.attempts": "চেষ্টা",
+        "audit.since": "কখন থেকে",
+        "audit.until": "কখন পর্যন্ত",
+        "audit.unlock": "খুলে দিন: {scope} {key}",
+        "audit.no_locks": "কোনো ব্যবহারকারীর নাম বা ঠিকানা আটকানো নেই।",
+        "audit.log": "লগ",
+        "audit.when": "কখন",
+        "audit.who": "কে",
+        "audit.what": "কী",
+        "audit.on": "কীসের ওপর",
+        "audit.details": "বিস্তারিত",
+        "audit.empty": "এখনও কিছু নেই।",
+        "audit.newer": "নতুনগুলো",
+        "audit.older": "পুরোনোগুলো",
         "message.correction_saved": "সংশোধন সংরক্ষিত হয়েছে। এটি পরের রপ্তানিতে থাকবে।",
         "message.choose_topic": (
             "কিছু সংরক্ষণ করা হয়নি: সংশোধন সংরক্ষণের আগে তালিকা থেকে সঠিক বিষয় বেছে নিন।"
@@ -358,6 +402,9 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "message.taken_over": "আপনি দায়িত্ব নিয়েছেন। এই কথোপকথনে সহকারী এখন চুপ থাকবে।",
         "message.sent": "পাঠানো হয়েছে।",
         "message.closed": "বন্ধ করা হয়েছে। সহকারী আবার উত্তর দিচ্ছে, রোগীকে তা জানানো হয়েছে।",
+        "message.unlocked": "খুলে দেওয়া হয়েছে।",
+        "message.not_locked": "এটি আর আটকানো ছিল না।",
+        "message.nothing_to_unlock": "খুলে দেওয়ার মতো কিছু নেই।",
     },
 }
 
@@ -367,7 +414,7 @@ def supported_language(language: Optional[str]) -> str:
     return language if language in STRINGS else DEFAULT_LANGUAGE
 
 
-def text(language: str, key: str, **values: object) -> str:
+def text(language: str, key: str, /, **values: object) -> str:
     """The console's text ``key`` in ``language`` (English if missing), placeholders filled."""
     table: Mapping[str, str] = STRINGS[supported_language(language)]
     template = table.get(key, STRINGS[DEFAULT_LANGUAGE].get(key, key))
@@ -390,7 +437,7 @@ class Translator:
     def __init__(self, language: Optional[str]) -> None:
         self.language = supported_language(language)
 
-    def __call__(self, key: str, **values: object) -> str:
+    def __call__(self, key: str, /, **values: object) -> str:
         return text(self.language, key, **values)
 
     def message(self, key_or_text: Optional[str]) -> str:

@@ -365,7 +365,7 @@ def register(blueprint: Blueprint) -> None:
         scope = form_value(request, "scope", 16)
         key = form_value(request, "key", throttle.KEY_CHARS)
         if scope not in throttle.SCOPES or not key:
-            return redirect_to(f"{PREFIX}/audit", notice="Nothing to unlock.")
+            return redirect_to(f"{PREFIX}/audit", notice="nothing_to_unlock")
 
         def save() -> bool:
             with sessions_of(request).begin() as session:
@@ -380,9 +380,7 @@ def register(blueprint: Blueprint) -> None:
                 return unlocked
 
         unlocked = await asyncio.to_thread(save)
-        return redirect_to(
-            f"{PREFIX}/audit", notice="Unlocked." if unlocked else "It was not locked any more."
-        )
+        return redirect_to(f"{PREFIX}/audit", notice="unlocked" if unlocked else "not_locked")
 
 
 def audit_rows(session: Session, page: int, page_size: int = 100) -> List[Dict[str, Any]]:

@@ -109,6 +109,12 @@ def test_notices_after_a_form_follow_the_language(console: Console) -> None:
     )
     assert bn("message.marked_reviewed") in marked.text
     assert "Marked as reviewed." not in marked.text
+    audit = http.get(f"{console.url}/staff/audit", timeout=10).text
+    assert bn("audit.log") in audit and bn("audit.when") in audit and "Locked sign-ins" not in audit
+    nothing = http.post(
+        f"{console.url}/staff/sign-in-locks/unlock", data={"csrf_token": http.csrf}, timeout=10
+    )
+    assert bn("message.nothing_to_unlock") in nothing.text
     english = http.get(
         f"{console.url}/staff/language", params={"lang": "en", "next": "/staff/"}, timeout=10
     ).text
