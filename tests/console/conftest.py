@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -136,6 +137,13 @@ def console(
     create_account(database_url, "admin", "Dr Admin", "admin", PASSWORD)
     create_account(database_url, "nurse", "Nurse Rahima", "staff", PASSWORD)
     create_account(database_url, "nurse2", "Nurse Karim", "staff", PASSWORD)
+    with running_console(database_url, fake_rasa.url, CONSOLE_IDLE_MINUTES="30") as running:
+        yield running
+
+
+@contextlib.contextmanager
+def running_console(database_url: str, rasa_url: str, **settings: str) -> Iterator[Console]:
+    """A web process on a free port over ``database_url``, with ``settings`` in its environment."""
     port = free_port()
     env = {
         **os.environ,
@@ -143,9 +151,9 @@ def console(
         "DATABASE_URL": database_url,
         "WIDGET_JWT_SECRET": "w" * 40,
         "WEB_PORT": str(port),
-        "RASA_URL": fake_rasa.url,
+        "RASA_URL": rasa_url,
         "RASA_AUTH_TOKEN": "console-test-token",
-        "CONSOLE_IDLE_MINUTES": "30",
+        **settings,
     }
     process = launcher.start(launcher.web_command(), env)
     url = f"http://127.0.0.1:{port}"

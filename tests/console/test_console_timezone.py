@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Iterator, Set
@@ -11,7 +10,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot import launcher
 from bot.console.accounts import create_account
 from bot.console.views_review import filters_from
 from bot.db.migrate import upgrade
@@ -21,9 +19,9 @@ from tests.console.conftest import (
     Console,
     FakeRasa,
     fake_rasa,  # noqa: F401
+    running_console,
     seed_conversations,
 )
-from tests.utils.stack import free_port
 
 ZONE = "America/New_York"  # 10 or 11 hours from Dhaka: no minute reads the same in both
 
@@ -37,24 +35,8 @@ def zoned_console(
     upgrade(database_url)
     asyncio.run(seed_conversations(database_url))
     create_account(database_url, "nurse", "Nurse Rahima", "staff", PASSWORD)
-    port = free_port()
-    env = {
-        **os.environ,
-        "CLINIC_ENV": "test",
-        "DATABASE_URL": database_url,
-        "WIDGET_JWT_SECRET": "w" * 40,
-        "WEB_PORT": str(port),
-        "RASA_URL": fake_rasa.url,
-        "RASA_AUTH_TOKEN": "console-test-token",
-        "CLINIC_TIMEZONE": ZONE,
-    }
-    process = launcher.start(launcher.web_command(), env)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        assert launcher.wait_until_ready(f"{url}/health", 60, [process])
-        yield Console(url, database_url)
-    finally:
-        launcher.stop_all([process])
+    with running_console(database_url, fake_rasa.url, CLINIC_TIMEZONE=ZONE) as running:
+        yield running
 
 
 def minutes_around(moment: datetime, zone: str, spread: int = 3) -> Set[str]:
