@@ -2,7 +2,9 @@
 
 Rasa locks each conversation while it handles a message. With one Rasa
 process the in-memory store is enough; with several workers or replicas the
-locks must be shared, which is what ``REDIS_URL`` is for.
+locks must be shared, which is what ``REDIS_URL`` is for (in
+:class:`~bot.storage.atomic_lock_store.AtomicRedisLockStore`, whose ticket
+operations are atomic across servers).
 
 When Redis cannot be reached while a message arrives, what happens depends on
 ``LOCK_STORE_FALLBACK`` (see ``bot.settings``):
@@ -41,6 +43,7 @@ from redis.exceptions import RedisError
 
 from bot.settings import LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE, get_settings
 from bot.storage import health
+from bot.storage.atomic_lock_store import AtomicRedisLockStore
 from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -60,9 +63,13 @@ REDIS_ERRORS = (RedisError, OSError, LockError)
 
 
 def redis_lock_store(redis_url: str) -> RedisLockStore:
-    """Build Rasa's ``RedisLockStore`` from a ``redis://`` or ``rediss://`` URL."""
+    """Build the Redis lock store from a ``redis://`` or ``rediss://`` URL.
+
+    It is :class:`AtomicRedisLockStore`: Rasa's own ``RedisLockStore`` is not
+    safe with several Rasa servers (see ``bot.storage.atomic_lock_store``).
+    """
     options = parse_url(redis_url)
-    store = RedisLockStore(
+    store = AtomicRedisLockStore(
         host=options.get("host", "localhost"),
         port=int(options.get("port", 6379)),
         db=int(options.get("db", 0)),
