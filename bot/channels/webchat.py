@@ -8,6 +8,12 @@ refuses every other id, limits what a client may send, answers every message
 with an acknowledgement the widget uses to empty its outbox, and drops a
 message it has already handled (the widget resends after a reconnect).
 
+With ``REDIS_URL`` set (several Rasa servers) the socket.io server shares its
+rooms through Redis (python-socketio's ``AsyncRedisManager``), so a reply or
+a staff message produced on one server reaches a widget connected to
+another, and handled message ids are kept in Redis
+(``bot.channels.handled_messages``).
+
 An event the channel cannot use (no payload, a payload that is not an object,
 a message too long...) is answered with an ``ERROR_EVENT`` (``bot_error``,
 ``{"error": "<code>"}``) as well as the refusing acknowledgement, never with
@@ -26,7 +32,6 @@ from __future__ import annotations
 
 import inspect
 import logging
-from collections import OrderedDict
 from typing import Any, Awaitable, Callable, Dict, Optional, Sequence, Tuple
 
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -34,13 +39,19 @@ from rasa.core.channels.socketio import SocketBlueprint, SocketIOInput, SocketIO
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
-from socketio import AsyncServer
+from socketio import AsyncRedisManager, AsyncServer
 from socketio.exceptions import ConnectionRefusedError as SocketConnectionRefused
 
+from bot.channels.handled_messages import (
+    DONE,
+    NEW,
+    HandledMessages,
+    create_handled_messages,
+)
 from bot.channels.paused_guard import answer_red_flags_while_paused
 from bot.channels.refused_message import STORAGE_UNAVAILABLE, urgent_reply
 from bot.channels.safe_text import replace_unencodable
-from bot.settings import split_list
+from bot.settings import get_settings, split_list
 from bot.storage.errors import StorageUnavailable
 from bot.web.sessions import verify_session
 
@@ -49,31 +60,21 @@ logger = logging.getLogger(__name__)
 # Far above what the widget allows (1,000 characters): only abuse hits this.
 MAX_MESSAGE_CHARS = 5000
 MAX_PACKET_BYTES = 64 * 1024
-REMEMBERED_MESSAGE_IDS = 10_000
+# The Redis pub/sub channel the Rasa servers' socket.io servers share.
+SOCKETIO_CHANNEL = "clinic:socketio"
 # Sent to a client whose event is refused: {"error": "<code>"}.
 ERROR_EVENT = "bot_error"
 PAYLOAD_MISSING = "payload_missing"
 INVALID_PAYLOAD = "invalid_payload"
 
 
-class RecentMessageIds:
-    """Remembers the ids of the last handled messages, to drop resent ones."""
-
-    def __init__(self, capacity: int = REMEMBERED_MESSAGE_IDS) -> None:
-        self._handled: OrderedDict[Tuple[str, str], None] = OrderedDict()
-        self._capacity = capacity
-
-    def handled(self, session_id: str, message_id: Optional[str]) -> bool:
-        """Whether this message was already handled for this session."""
-        return bool(message_id) and (session_id, message_id) in self._handled
-
-    def remember(self, session_id: str, message_id: Optional[str]) -> None:
-        """Record a handled message; the oldest ids are forgotten first."""
-        if not message_id:
-            return
-        self._handled[(session_id, message_id)] = None
-        if len(self._handled) > self._capacity:
-            self._handled.popitem(last=False)
+def shared_rooms(redis_url: Optional[str]) -> Optional[AsyncRedisManager]:
+    """Rooms shared through Redis when ``redis_url`` is set, else None (this process's own)."""
+    if not redis_url:
+        return None
+    return AsyncRedisManager(
+        redis_url, channel=SOCKETIO_CHANNEL, redis_options={"socket_connect_timeout": 2}
+    )
 
 
 def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[str]]:
@@ -145,6 +146,7 @@ class WebChatInput(SocketIOInput):
             jwt_key=secret,
             allowed_origins=split_list(str(credentials.get("cors_allowed_origins") or "")),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
+            redis_url=get_settings().redis_url,
         )
 
     def __init__(
@@ -152,8 +154,16 @@ class WebChatInput(SocketIOInput):
         jwt_key: str,
         allowed_origins: Sequence[str] = (),
         socketio_path: str = "/socket.io",
+        redis_url: Optional[str] = None,
     ) -> None:
-        """Creates the channel; ``allowed_origins`` are the pages that may connect."""
+        """Creates the channel.
+
+        Args:
+            jwt_key: The secret that signs widget sessions.
+            allowed_origins: The pages that may connect.
+            socketio_path: Where socket.io listens.
+            redis_url: Shared rooms and handled ids in Redis (several Rasa servers).
+        """
         super().__init__(
             user_message_evt="user_uttered",
             bot_message_evt="bot_uttered",
@@ -162,7 +172,8 @@ class WebChatInput(SocketIOInput):
             jwt_key=jwt_key,
         )
         self.allowed_origins = list(allowed_origins)
-        self.recent = RecentMessageIds()
+        self.redis_url = redis_url
+        self.handled: HandledMessages = create_handled_messages(redis_url)
         self.agent: Any = None
 
     def get_output_channel(self) -> Optional[WebChatOutput]:
@@ -177,6 +188,7 @@ class WebChatInput(SocketIOInput):
             async_mode="sanic",
             cors_allowed_origins=self.allowed_origins,
             max_http_buffer_size=MAX_PACKET_BYTES,
+            client_manager=shared_rooms(self.redis_url),
         )
         blueprint = SocketBlueprint(sio, self.socketio_path, "webchat_webhook", __name__)
         self.sio = sio
@@ -250,8 +262,15 @@ class WebChatInput(SocketIOInput):
                 return await refuse(sid, problem or INVALID_PAYLOAD)
             if isinstance(data, dict) and data.get("session_id") not in (None, session_id):
                 return await refuse(sid, "foreign_session")
-            if self.recent.handled(session_id, message["message_id"]):
-                return {"ok": True, "duplicate": True}
+            message_id = message["message_id"]
+            if message_id:
+                state = await self.handled.begin(session_id, message_id)
+                if state == DONE:
+                    return {"ok": True, "duplicate": True}
+                if state != NEW:
+                    # Another server is handling it now: no acknowledgement,
+                    # so the widget resends it and then hears it was handled.
+                    return None
             output = WebChatOutput(sio, self.bot_message_evt)
             try:
                 await on_new_message(
@@ -264,10 +283,17 @@ class WebChatInput(SocketIOInput):
                     )
                 )
             except StorageUnavailable as refusal:
+                if message_id:
+                    await self.handled.abandon(session_id, message_id)
                 await refuse_retryably(sid, session_id, message["text"], refusal)
                 return None  # no acknowledgement: the message stays in the outbox
+            except BaseException:
+                if message_id:
+                    await self.handled.abandon(session_id, message_id)
+                raise
             # Remembered only once handled: a message cut off mid-way is redone.
-            self.recent.remember(session_id, message["message_id"])
+            if message_id:
+                await self.handled.finish(session_id, message_id)
             await answer_red_flags_while_paused(self.agent, session_id, output)
             return {"ok": True}
 

@@ -2,7 +2,8 @@
 
 import pytest
 
-from bot.channels.webchat import MAX_MESSAGE_CHARS, RecentMessageIds, parse_user_message
+from bot.channels.handled_messages import DONE, IN_PROGRESS, NEW, MemoryHandledMessages
+from bot.channels.webchat import MAX_MESSAGE_CHARS, parse_user_message
 
 
 def test_valid_message() -> None:
@@ -36,11 +37,15 @@ def test_odd_metadata_is_dropped() -> None:
     assert message["metadata"] == {}
 
 
-def test_recent_ids_forget_the_oldest() -> None:
-    recent = RecentMessageIds(capacity=2)
-    recent.remember("s", "a")
-    recent.remember("s", "b")
-    assert recent.handled("s", "a") and not recent.handled("t", "a")
-    recent.remember("s", "c")
-    assert not recent.handled("s", "a") and recent.handled("s", "c")
-    assert not recent.handled("s", None)
+async def test_handled_ids_forget_the_oldest() -> None:
+    handled = MemoryHandledMessages(capacity=2)
+    for message_id in ("a", "b"):
+        assert await handled.begin("s", message_id) == NEW
+        await handled.finish("s", message_id)
+    assert await handled.begin("s", "a") == DONE
+    assert await handled.begin("t", "a") == NEW
+    assert await handled.begin("t", "a") == IN_PROGRESS
+    await handled.begin("s", "c")
+    await handled.finish("s", "c")
+    assert await handled.begin("s", "a") == NEW
+    assert await handled.begin("s", "c") == DONE
