@@ -1,0 +1,100 @@
+""""Tell me more": the rest of an FAQ answer after its short first part.
+
+Every FAQ topic has a short first answer (``utter_faq/<topic>``) whose first
+button sends ``/tell_me_more{"faq_topic": "<topic>"}``, and the rest of the
+answer (``utter_faq_more/<topic>``). A typed "tell me more" / "আরও বলুন" has
+no topic, so the topic is the last FAQ answer the assistant sent in this
+conversation, read from the tracker's events.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Optional
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.faq import RETRIEVAL_INTENT, TOPIC_ENTITY
+from actions.language import pending_language_notice
+
+FIRST_PART_PREFIX = f"utter_{RETRIEVAL_INTENT}/"
+MORE_PART_PREFIX = f"utter_{RETRIEVAL_INTENT}_more/"
+# No FAQ answered yet in this conversation: ask for a topic, offer staff.
+NO_TOPIC_RESPONSE = "utter_more_no_topic"
+# The rest of the last answer was already sent: that is all the page says.
+ALL_SAID_RESPONSE = "utter_more_all_said"
+
+
+def more_response_name(topic: str) -> str:
+    """``dfo_recovery`` -> ``utter_faq_more/dfo_recovery``."""
+    return f"{MORE_PART_PREFIX}{topic}"
+
+
+def button_topic(latest_message: Dict[str, Any]) -> Optional[str]:
+    """The topic named by a "Tell me more" button, if the message came from one."""
+    for entity in latest_message.get("entities") or []:
+        if entity.get("entity") == TOPIC_ENTITY and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
+def last_faq_part(events: Iterable[Dict[str, Any]]) -> Optional[tuple[str, str]]:
+    """The last FAQ message the assistant sent: ``(topic, "first" | "more")``.
+
+    Rasa stores the response name of each message it sent as
+    ``metadata.utter_action`` of the ``bot`` event.
+    """
+    for event in reversed(list(events)):
+        if event.get("event") != "bot":
+            continue
+        response = (event.get("metadata") or {}).get("utter_action") or ""
+        if response.startswith(FIRST_PART_PREFIX):
+            return response[len(FIRST_PART_PREFIX) :], "first"
+        if response.startswith(MORE_PART_PREFIX):
+            return response[len(MORE_PART_PREFIX) :], "more"
+    return None
+
+
+def response_for_more(
+    latest_message: Dict[str, Any], events: Iterable[Dict[str, Any]], responses: Dict[str, Any]
+) -> str:
+    """The response that answers "tell me more" in this conversation.
+
+    A button names its topic: its rest is sent (again, if tapped again). A typed
+    request gets the rest of the last FAQ answer; if that rest was the last FAQ
+    message, or no FAQ was answered yet, a reply that says so.
+    """
+    topic = button_topic(latest_message)
+    if topic is not None:
+        name = more_response_name(topic)
+        return name if name in responses else NO_TOPIC_RESPONSE
+    last = last_faq_part(events)
+    if last is None:
+        return NO_TOPIC_RESPONSE
+    topic, part = last
+    if part == "more":
+        return ALL_SAID_RESPONSE
+    name = more_response_name(topic)
+    return name if name in responses else NO_TOPIC_RESPONSE
+
+
+class ActionTellMeMore(Action):
+    """Sends the rest of an FAQ answer, or says there is none to send."""
+
+    def name(self) -> str:
+        return "action_tell_me_more"
+
+    async def run(
+        self,
+        dispatcher: CollectingDispatcher,
+        tracker: Tracker,
+        domain: Dict[str, Any],
+    ) -> List[EventType]:
+        """Utters ``utter_faq_more/<topic>``, or a reply that offers topics and staff."""
+        events = pending_language_notice(dispatcher, tracker)
+        name = response_for_more(
+            tracker.latest_message, tracker.events, domain.get("responses") or {}
+        )
+        dispatcher.utter_message(response=name)
+        return events
