@@ -20,6 +20,9 @@ PROVENANCE_FIELDS = (
     "topic_title",
 )
 # The knee page is the surgeon's own; the hip page a general patient page.
+# The rest of an FAQ answer: utter_faq_more/<topic>.
+MORE = "faq_more/"
+WHATSAPP_BUTTON_TITLE = 20
 SOURCE_SENTENCE = re.compile(r"\(From (?:the surgeon's|a general patient) page on [^)]+\.\)$")
 
 
@@ -74,16 +77,18 @@ def test_faq_key_has_an_answer_with_provenance(key: str) -> None:
 
 @pytest.mark.parametrize("key", CONTRACT["faq"])
 def test_answer_is_short_and_names_its_source(key: str) -> None:
-    text = RESPONSES[f"utter_{key}"][0]["text"]
-    assert SOURCE_SENTENCE.search(text), f"{key}: the source is not named"
-    body = SOURCE_SENTENCE.sub("", text)
-    sentences = [s for s in re.split(r"(?<=[.!?])\s+", body.strip()) if s]
-    assert 2 <= len(sentences) <= 5, f"{key}: {len(sentences)} sentences"
+    """Two or three sentences first; the rest (up to five) on request, named too."""
+    first = f"utter_{key}"
+    rest = f"utter_{MORE}{key.removeprefix('faq/')}"
+    for name, most in ((first, 3), (rest, 5)):
+        text = RESPONSES[name][0]["text"]
+        assert SOURCE_SENTENCE.search(text), f"{name}: the source is not named"
+        body = SOURCE_SENTENCE.sub("", text)
+        sentences = [s for s in re.split(r"(?<=[.!?])\s+", body.strip()) if s]
+        assert 1 <= len(sentences) <= most, f"{name}: {len(sentences)} sentences"
 
 
-@pytest.mark.parametrize("key", CONTRACT["faq"])
-def test_answer_offers_related_topics_and_staff(key: str) -> None:
-    buttons = RESPONSES[f"utter_{key}"][0]["buttons"]
+def assert_related_topics_and_staff(key: str, buttons: List[Dict[str, str]]) -> None:
     assert buttons[-1]["payload"] == "/request_human"
     for button in buttons[:-1]:
         # Double braces: Rasa fills {slots} in responses; {{ }} is a literal brace.
@@ -93,15 +98,48 @@ def test_answer_offers_related_topics_and_staff(key: str) -> None:
         assert len(button["title"]) <= 24
 
 
+@pytest.mark.parametrize("key", CONTRACT["faq"])
+def test_answer_offers_the_rest_a_related_topic_and_staff(key: str) -> None:
+    """Three buttons, so WhatsApp shows them as reply buttons, not a list."""
+    for variation in RESPONSES[f"utter_{key}"]:
+        more, *others = variation["buttons"]
+        topic = key.removeprefix("faq/")
+        assert more["payload"] == f'/tell_me_more{{{{"faq_topic": "{topic}"}}}}'
+        assert len(more["title"]) <= WHATSAPP_BUTTON_TITLE
+        assert_related_topics_and_staff(key, others)
+        assert len(variation["buttons"]) <= 3
+
+
+@pytest.mark.parametrize("key", CONTRACT["faq"])
+def test_rest_of_the_answer_offers_related_topics_and_staff(key: str) -> None:
+    for variation in RESPONSES[f"utter_{MORE}{key.removeprefix('faq/')}"]:
+        assert_related_topics_and_staff(key, variation["buttons"])
+        assert len(variation["buttons"]) <= 3
+
+
 def test_no_answer_exists_without_a_contract_key() -> None:
-    assert {name.removeprefix("utter_") for name in RESPONSES} == set(CONTRACT["faq"])
+    """Each contract key has a first answer and its rest, and nothing else is an answer."""
+    first = {name.removeprefix("utter_") for name in RESPONSES if name.startswith("utter_faq/")}
+    rests = {
+        "faq/" + name.removeprefix(f"utter_{MORE}")
+        for name in RESPONSES
+        if name.startswith(f"utter_{MORE}")
+    }
+    assert first == rests == set(CONTRACT["faq"])
+    others = (
+        set(RESPONSES)
+        - {f"utter_{key}" for key in first}
+        - {f"utter_{MORE}{key.removeprefix('faq/')}" for key in rests}
+    )
+    assert not any("faq" in name for name in others), others
 
 
 def test_every_response_used_by_actions_exists() -> None:
     used = set()
     for path in (PROJECT_ROOT / "actions").glob("*.py"):
         used |= set(re.findall(r'response="(utter_[a-z_]+)"', path.read_text()))
-    assert used and used <= set(DOMAIN["responses"])
+    # Rasa adds the responses in data/responses/ to the domain.
+    assert used and used <= set(DOMAIN["responses"]) | set(RESPONSES)
 
 
 def all_buttons() -> List[Dict[str, str]]:
