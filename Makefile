@@ -102,6 +102,13 @@ evaluate-dev: install train ## Measure our model on the development set (for tun
 tune-thresholds: install train ## Fallback thresholds replayed on the development sets (never the held-out ones)
 	$(WITH_ENV) $(PY) -m bot.evaluation.thresholds
 
+.PHONY: bench
+# One stack at a time on loopback: ours (5105/5155, PostgreSQL and Redis) and Rasa's own `rasa init`
+# assistant (5205/5255, created and trained once into build/bench-reference/). BENCH_ARGS: see
+# `python -m bot.bench --help` (e.g. BENCH_ARGS="--concurrency 20 --stacks ours").
+bench: install services train ## Ours against Rasa's `rasa init` assistant over REST: msg/s, p50/p95/p99 at 1/20/50 conversations, turn 1 vs 100, memory, start-up (results/bench.json)
+	$(WITH_ENV) $(PY) -m bot.bench --out $(RESULTS)/bench.json $(BENCH_ARGS)
+
 lint: install ## ruff over our Python code
 	$(VENV)/bin/ruff check bot actions tests scripts migrations
 	$(VENV)/bin/ruff format --check bot actions tests scripts migrations

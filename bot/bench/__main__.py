@@ -1,0 +1,188 @@
+"""``python -m bot.bench``: measure our stack against Rasa's ``rasa init`` assistant.
+
+For each stack in turn (never both at once: they would share the cores), it
+starts the Rasa server and action server, sends a few warm-up messages, then
+runs, over the REST channel:
+
+- C concurrent conversations of M messages, for each C of ``--concurrency``;
+- one conversation of ``--long`` messages: the p50 of its first
+  ``--window`` turns against its last ``--window`` turns ("turn 1 against
+  turn 100");
+
+and reads the Rasa process's resident memory and its time from start to
+ready. The table goes to the terminal, the figures to ``results/bench.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Sequence
+
+from bot.bench import servers
+from bot.bench.load import LoadResult, load_texts, run_load
+from bot.bench.report import machine_info, write_report
+from bot.bench.stats import Row, format_table, percentile
+from bot.settings import PROJECT_ROOT
+
+DEFAULT_OUT = PROJECT_ROOT / "results" / "bench.json"
+WARMUP_MESSAGES = 6
+
+
+def long_conversation_figures(result: LoadResult, window: int) -> Dict[str, Any]:
+    """p50 of the first and the last ``window`` turns of one long conversation."""
+    count = result.messages_each
+    first = result.latencies(range(0, window))
+    last = result.latencies(range(count - window, count))
+    figures: Dict[str, Any] = {"messages": count, "window": window, "errors": result.errors}
+    if first and last:
+        figures["first_p50_ms"] = round(percentile(first, 0.5) * 1000, 1)
+        figures["last_p50_ms"] = round(percentile(last, 0.5) * 1000, 1)
+        figures["last_over_first"] = round(figures["last_p50_ms"] / figures["first_p50_ms"], 3)
+    everything = result.latencies()
+    if everything:
+        figures["p50_ms"] = round(percentile(everything, 0.5) * 1000, 1)
+        figures["p95_ms"] = round(percentile(everything, 0.95) * 1000, 1)
+    return figures
+
+
+def measure(stack: servers.Stack, args: argparse.Namespace, texts: Dict[str, List[str]]) -> dict:
+    """Every figure of one started stack."""
+    figures: Dict[str, Any] = {"ready_s": round(stack.ready_seconds or 0.0, 2)}
+    figures["rss_after_start_mb"] = round(servers.process_tree_rss_bytes(stack.rasa_pid) / 2**20)
+    run_load(stack.base_url, 2, WARMUP_MESSAGES // 2, texts, stack.rest_token)
+    figures["load"] = {}
+    for conversations in args.concurrency:
+        result = run_load(stack.base_url, conversations, args.messages, texts, stack.rest_token)
+        figures["load"][str(conversations)] = result.figures()
+        shown = result.figures()
+        print(
+            f"  {stack.name}: {conversations} x {args.messages}: {shown['msg_per_s']} msg/s, "
+            f"p50 {shown['p50_ms']} ms, p95 {shown['p95_ms']} ms, errors {shown['errors']}",
+            flush=True,
+        )
+    long_run = run_load(stack.base_url, 1, args.long, texts, stack.rest_token)
+    figures["long_conversation"] = long_conversation_figures(long_run, args.window)
+    figures["rss_after_load_mb"] = round(servers.process_tree_rss_bytes(stack.rasa_pid) / 2**20)
+    return figures
+
+
+def figure(figures: Dict[str, Any], path: Sequence[str]) -> Optional[float]:
+    """The number at ``path`` in nested figures, or None when it is missing."""
+    value: Any = figures
+    for key in path:
+        if not isinstance(value, dict) or key not in value:
+            return None
+        value = value[key]
+    return value if isinstance(value, int | float) else None
+
+
+def table_rows(ours: Dict[str, Any], reference: Dict[str, Any], window: int) -> List[Row]:
+    """The printed table's rows from the two stacks' figures (missing ones shown as -)."""
+
+    def row(name: str, unit: str, *path: str) -> Row:
+        return Row(name, unit, figure(ours, path), figure(reference, path))
+
+    rows = []
+    levels = sorted({*ours.get("load", {}), *reference.get("load", {})}, key=int)
+    for level in levels:
+        rows.append(row(f"{level} conv: throughput", "msg/s", "load", level, "msg_per_s"))
+        for name in ("p50", "p95", "p99"):
+            rows.append(row(f"{level} conv: {name}", "ms", "load", level, f"{name}_ms"))
+        rows.append(row(f"{level} conv: failed", "msgs", "load", level, "errors"))
+    long_key = "long_conversation"
+    rows += [
+        row(f"turns 1-{window}: p50", "ms", long_key, "first_p50_ms"),
+        row(f"last {window} turns: p50", "ms", long_key, "last_p50_ms"),
+        row("last / first turns p50", "x", long_key, "last_over_first"),
+        row("Rasa RSS after start", "MB", "rss_after_start_mb"),
+        row("Rasa RSS after load", "MB", "rss_after_load_mb"),
+        row("start to ready", "s", "ready_s"),
+    ]
+    return rows
+
+
+def failed_messages(results: Dict[str, Dict[str, Any]]) -> int:
+    """Messages of every run that got no 200 answer."""
+    total = 0
+    for figures in results.values():
+        total += sum(run.get("errors", 0) for run in figures.get("load", {}).values())
+        total += figures.get("long_conversation", {}).get("errors", 0)
+    return total
+
+
+def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bot.bench", description=__doc__)
+    parser.add_argument(
+        "--concurrency",
+        type=lambda text: [int(part) for part in text.split(",") if part.strip()],
+        default=[1, 20, 50],
+        help="concurrent conversations per run, comma-separated (default 1,20,50)",
+    )
+    parser.add_argument("--messages", type=int, default=10, help="messages per conversation")
+    parser.add_argument("--long", type=int, default=100, help="messages of the long conversation")
+    parser.add_argument("--window", type=int, default=10, help="first/last turns compared")
+    parser.add_argument("--stacks", default="ours,reference", help="ours, reference or both")
+    parser.add_argument("--ours-ports", default="5105,5155", help="Rasa,action ports of ours")
+    parser.add_argument("--reference-ports", default="5205,5255", help="same for the reference")
+    parser.add_argument("--database-url", default=servers.DEFAULT_DATABASE_URL)
+    parser.add_argument("--redis-url", default=servers.DEFAULT_REDIS_URL)
+    parser.add_argument("--texts", default=None, help="YAML of messages by language")
+    parser.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    args = parser.parse_args(argv)
+    if args.long < 2 * args.window:
+        parser.error("--long must be at least twice --window")
+    return args
+
+
+def ports(text: str) -> tuple:
+    rasa_port, action_port = (int(part) for part in text.split(","))
+    return rasa_port, action_port
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    args = parse_args(argv)
+    texts = load_texts(args.texts)
+    wanted = [name.strip() for name in args.stacks.split(",") if name.strip()]
+    results: Dict[str, Dict[str, Any]] = {}
+    for name in wanted:
+        print(f"Starting {name} ...", flush=True)
+        if name == "ours":
+            stack = servers.start_ours(*ports(args.ours_ports), args.database_url, args.redis_url)
+        elif name == "reference":
+            stack = servers.start_reference(*ports(args.reference_ports))
+        else:
+            raise SystemExit(f"error: unknown stack {name!r} (ours, reference)")
+        try:
+            print(f"  {name}: ready after {stack.ready_seconds:.1f} s", flush=True)
+            results[name] = measure(stack, args, texts)
+        finally:
+            stack.stop()
+    settings = {
+        "concurrency": args.concurrency,
+        "messages_each": args.messages,
+        "long_conversation": args.long,
+        "window": args.window,
+        "warmup_messages": WARMUP_MESSAGES,
+        "ours_storage": {
+            "tracker_store": args.database_url.split(":", 1)[0],
+            "lock_store": "redis",
+        },
+        "reference_storage": {"tracker_store": "memory", "lock_store": "memory"},
+        "channel": "REST (POST /webhooks/rest/webhook)",
+    }
+    path = write_report(args.out, machine_info(), settings, results)
+    print()
+    print(
+        format_table(table_rows(results.get("ours", {}), results.get("reference", {}), args.window))
+    )
+    print(f"\nWrote {path}")
+    failed = failed_messages(results)
+    if failed:
+        print(f"error: {failed} messages failed (see {servers.LOG_DIR})", file=sys.stderr)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,286 @@
+"""The two stacks `make bench` compares, started on loopback ports and stopped after.
+
+- Ours: the Rasa server and the action server as ``python -m bot.launcher
+  serve rasa`` / ``serve actions`` start them, with the trained model of
+  ``models/``, PostgreSQL (tracker store) and Redis (lock store) as in
+  production, and a REST channel token.
+- The reference: Rasa's own ``rasa init --no-prompt`` assistant, created and
+  trained once into ``build/bench-reference/``, with ``rasa run`` and its own
+  ``rasa run actions``, Rasa's defaults otherwise (in-memory tracker store).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Mapping, Optional
+
+from bot import launcher
+
+PROJECT_ROOT = launcher.PROJECT_ROOT
+REFERENCE_DIR = PROJECT_ROOT / "build" / "bench-reference"
+LOG_DIR = PROJECT_ROOT / "build" / "bench-logs"
+READY_TIMEOUT_SECONDS = 300
+DEFAULT_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/clinic_bench"
+DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/14"
+# Rasa's own REST channel answers GET here once the model is loaded.
+REST_HEALTH_PATH = "/webhooks/rest/"
+
+
+@dataclass
+class Stack:
+    """A started Rasa server and action server, and how to reach and measure them."""
+
+    name: str
+    rasa_port: int
+    action_port: int
+    rest_token: Optional[str] = None
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+    ready_seconds: Optional[float] = None
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}"
+
+    @property
+    def rasa_pid(self) -> int:
+        return self.processes["rasa"].pid
+
+    def stop(self) -> None:
+        """Stop both processes (SIGTERM, then SIGKILL after a grace period)."""
+        launcher.stop_all(list(self.processes.values()))
+        self.processes.clear()
+
+
+def answers(url: str) -> bool:
+    """Whether a loopback http:// address answers 200 right now."""
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback http)
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def wait_ready(stack: Stack, started: float, timeout: float = READY_TIMEOUT_SECONDS) -> float:
+    """Seconds from ``started`` until both servers answer.
+
+    Raises:
+        RuntimeError: A process died, or the timeout passed.
+    """
+    urls = [
+        f"{stack.base_url}{REST_HEALTH_PATH}",
+        f"http://127.0.0.1:{stack.action_port}/health",
+    ]
+    deadline = started + timeout
+    while time.monotonic() < deadline:
+        for name, process in stack.processes.items():
+            if process.poll() is not None:
+                raise RuntimeError(f"{stack.name}: the {name} process stopped; see {LOG_DIR}")
+        if all(answers(url) for url in urls):
+            return time.monotonic() - started
+        time.sleep(0.2)
+    raise RuntimeError(f"{stack.name}: not ready after {timeout:g} s; see {LOG_DIR}")
+
+
+def _launch(stack: Stack, name: str, command: List[str], env: Mapping[str, str], cwd: Path) -> None:
+    LOG_DIR.mkdir(parents=True, exist_ok=True)
+    with open(LOG_DIR / f"{stack.name}-{name}.log", "wb") as output:
+        stack.processes[name] = subprocess.Popen(
+            command,
+            env=dict(env),
+            cwd=cwd,
+            start_new_session=True,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+
+
+def fresh_postgres_database(url: str) -> str:
+    """Drop and re-create the bench's PostgreSQL database, then create our tables."""
+    import sqlalchemy as sa
+    from sqlalchemy.engine import make_url
+
+    from bot.db.migrate import upgrade
+
+    parsed = make_url(url)
+    name = parsed.database or ""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*bench[a-z0-9_]*", name):
+        raise ValueError(f"the bench drops its database: name it *bench*, not {name!r}")
+    engine = sa.create_engine(
+        parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT"
+    )
+    try:
+        with engine.connect() as connection:
+            # Identifiers cannot be bound parameters; the name was checked above.
+            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    upgrade(url)
+    return url
+
+
+def our_environment(
+    base: Mapping[str, str],
+    rasa_port: int,
+    action_port: int,
+    database_url: str,
+    redis_url: str,
+    rest_token: str,
+) -> Dict[str, str]:
+    """``.env`` plus the bench's ports, databases and REST channel token."""
+    env = launcher.merged_environment(base)
+    env.update(
+        {
+            "RASA_PORT": str(rasa_port),
+            "RASA_BIND_ADDRESS": "127.0.0.1",
+            "RASA_URL": f"http://127.0.0.1:{rasa_port}",
+            "ACTION_PORT": str(action_port),
+            "ACTION_BIND_ADDRESS": "127.0.0.1",
+            "ACTION_SERVER_URL": f"http://127.0.0.1:{action_port}/webhook",
+            "DATABASE_URL": database_url,
+            "REDIS_URL": redis_url,
+            "REST_CHANNEL_TOKEN": rest_token,
+            "STORAGE_JOURNAL_PATH": str(LOG_DIR / "journal.db"),
+        }
+    )
+    return env
+
+
+def start_ours(
+    rasa_port: int,
+    action_port: int,
+    database_url: str = DEFAULT_DATABASE_URL,
+    redis_url: str = DEFAULT_REDIS_URL,
+) -> Stack:
+    """Start our Rasa server and action server; returns once both answer."""
+    if database_url.startswith("postgresql"):
+        fresh_postgres_database(database_url)
+    stack = Stack("ours", rasa_port, action_port, rest_token=secrets.token_urlsafe(32))
+    env = our_environment(
+        os.environ, rasa_port, action_port, database_url, redis_url, stack.rest_token or ""
+    )
+    started = time.monotonic()
+    serve = [sys.executable, "-m", "bot.launcher", "serve"]
+    try:
+        _launch(stack, "actions", [*serve, "actions"], env, PROJECT_ROOT)
+        _launch(stack, "rasa", [*serve, "rasa"], env, PROJECT_ROOT)
+        stack.ready_seconds = wait_ready(stack, started)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def reference_environment(base: Mapping[str, str]) -> Dict[str, str]:
+    """The environment of the reference's processes: no telemetry, quiet TensorFlow."""
+    return {**base, **launcher.QUIET_DEFAULTS, "RASA_TELEMETRY_ENABLED": "false"}
+
+
+def ensure_reference(directory: Path = REFERENCE_DIR) -> Path:
+    """Create and train Rasa's ``rasa init`` assistant in ``directory`` unless it is there.
+
+    It is built in a sibling ``.partial`` directory and renamed when trained,
+    so an interrupted build is never mistaken for a finished one.
+    """
+    if any((directory / "models").glob("*.tar.gz")):
+        return directory
+    partial = directory.with_name(directory.name + ".partial")
+    shutil.rmtree(partial, ignore_errors=True)
+    partial.mkdir(parents=True)
+    print(f"Creating and training the reference (rasa init) in {directory} ...", flush=True)
+    subprocess.run(
+        [launcher.venv_bin("rasa"), "init", "--no-prompt", "--init-dir", "."],
+        cwd=partial,
+        env=reference_environment(os.environ),
+        check=True,
+    )
+    shutil.rmtree(directory, ignore_errors=True)
+    partial.rename(directory)
+    return directory
+
+
+def reference_endpoints(directory: Path, action_port: int) -> Path:
+    """An endpoints file pointing the reference at its own action server."""
+    path = directory / "bench-endpoints.yml"
+    path.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    return path
+
+
+def start_reference(rasa_port: int, action_port: int, directory: Path = REFERENCE_DIR) -> Stack:
+    """Start the ``rasa init`` assistant and its action server; returns once both answer."""
+    ensure_reference(directory)
+    endpoints = reference_endpoints(directory, action_port)
+    models = sorted((directory / "models").glob("*.tar.gz"), key=lambda path: path.stat().st_mtime)
+    env = reference_environment(os.environ)
+    rasa = launcher.venv_bin("rasa")
+    stack = Stack("reference", rasa_port, action_port)
+    started = time.monotonic()
+    try:
+        _launch(
+            stack,
+            "actions",
+            [rasa, "run", "actions", "--port", str(action_port)],
+            env,
+            directory,
+        )
+        _launch(
+            stack,
+            "rasa",
+            [
+                rasa,
+                "run",
+                "--model",
+                str(models[-1]),
+                "--endpoints",
+                endpoints.name,
+                "--port",
+                str(rasa_port),
+                "--interface",
+                "127.0.0.1",
+                "--enable-api",
+            ],  # fmt: skip
+            env,
+            directory,
+        )
+        stack.ready_seconds = wait_ready(stack, started)
+    except BaseException:
+        stack.stop()
+        raise
+    return stack
+
+
+def process_tree_rss_bytes(pid: int, proc: Path = Path("/proc")) -> int:
+    """Resident memory of a process and all its descendants, from ``/proc``."""
+    children: Dict[int, List[int]] = {}
+    for stat in proc.glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    total, pending = 0, [pid]
+    while pending:
+        current = pending.pop()
+        total += rss_bytes(current, proc)
+        pending.extend(children.get(current, []))
+    return total
+
+
+def rss_bytes(pid: int, proc: Path = Path("/proc")) -> int:
+    """``VmRSS`` of one process in bytes (0 if it is gone)."""
+    try:
+        status = (proc / str(pid) / "status").read_text()
+    except OSError:
+        return 0
+    match = re.search(r"^VmRSS:\s+(\d+)\s+kB", status, re.MULTILINE)
+    return int(match.group(1)) * 1024 if match else 0
