@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.channels import WHATSAPP_CHANNELS
 from bot.channels.whatsapp_payloads import window_closes_at
 from bot.console.rasa_api import RasaApi, addressable, slot_event, staff_message_event
+from bot.console.strings import DEFAULT_LANGUAGE, text
 from bot.db import repository
 from bot.db.models import Handoff, StaffAccount, utc_now
 from bot.review.events import events_table, events_table_exists
@@ -28,7 +29,16 @@ MAX_REPLY_CHARS = 2000
 
 
 class HandoffActionError(ValueError):
-    """The requested step is not possible; the message can be shown to staff."""
+    """The requested step is not possible; ``key`` names the message staff see.
+
+    ``key`` is a ``message.*`` key of the console's string table (without the
+    prefix), so the page shows it in the staff member's language; ``str()`` of
+    the error is the English text.
+    """
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(text(DEFAULT_LANGUAGE, f"message.{key}"))
 
 
 @dataclass(frozen=True)
@@ -96,9 +106,9 @@ def clean_reply(text: str) -> str:
     """A staff reply as it will be sent: trimmed, 1 to 2,000 characters."""
     text = text.replace("\r\n", "\n").strip()
     if not text:
-        raise HandoffActionError("The reply is empty.")
+        raise HandoffActionError("reply_empty")
     if len(text) > MAX_REPLY_CHARS:
-        raise HandoffActionError(f"The reply is longer than {MAX_REPLY_CHARS} characters.")
+        raise HandoffActionError("reply_too_long")
     return text
 
 
@@ -113,21 +123,15 @@ class HandoffDesk:
         with self.sessions.begin() as session:
             existing = session.get(Handoff, handoff_id)
             if existing is not None and not addressable(existing.conversation_id):
-                raise HandoffActionError(
-                    "This conversation's id has characters the assistant's server cannot "
-                    "take (spaces, ?, #, or non-Latin letters), so it cannot be taken over "
-                    "here. Contact the patient another way, then close the handoff."
-                )
+                raise HandoffActionError("unaddressable")
             try:
                 handoff = repository.claim_handoff(
                     session=session, handoff_id=handoff_id, staff_id=staff.id
                 )
             except repository.HandoffStateError as error:
-                raise HandoffActionError(
-                    "Someone else has taken this conversation, or it is closed."
-                ) from error
+                raise HandoffActionError("taken_or_closed") from error
             except LookupError as error:
-                raise HandoffActionError("There is no such handoff.") from error
+                raise HandoffActionError("no_such_handoff") from error
             repository.add_audit(
                 session=session,
                 actor_id=staff.id,
@@ -152,19 +156,15 @@ class HandoffDesk:
         with self.sessions() as session:
             handoff = session.get(Handoff, handoff_id)
             if handoff is None:
-                raise HandoffActionError("There is no such handoff.")
+                raise HandoffActionError("no_such_handoff")
             if handoff.status != "claimed" or handoff.claimed_by_id != staff.id:
-                raise HandoffActionError("Take over the conversation before replying.")
+                raise HandoffActionError("claim_first")
             closes = reply_window_closes_at(
                 handoff.channel,
                 last_patient_message_at(session=session, conversation_id=handoff.conversation_id),
             )
             if closes is not None and closes <= now:
-                raise HandoffActionError(
-                    "WhatsApp's 24-hour window has closed: the patient has not written for "
-                    "over 24 hours, so WhatsApp will not deliver a free-form reply. "
-                    "Phone the patient instead."
-                )
+                raise HandoffActionError("window_closed")
             session.expunge(handoff)
             return handoff
 
@@ -196,12 +196,10 @@ class HandoffDesk:
         with self.sessions.begin() as session:
             handoff = session.get(Handoff, handoff_id)
             if handoff is None:
-                raise HandoffActionError("There is no such handoff.")
+                raise HandoffActionError("no_such_handoff")
             held_by_other = handoff.status == "claimed" and handoff.claimed_by_id != staff.id
             if held_by_other and staff.role != "admin":
-                raise HandoffActionError(
-                    "Only the person who took over (or an admin) can close it."
-                )
+                raise HandoffActionError("close_not_yours")
             was_claimed = handoff.status == "claimed"
             handoff = repository.close_handoff(
                 session=session, handoff_id=handoff_id, staff_id=staff.id

@@ -12,6 +12,8 @@ from typing import Dict, Mapping, Optional
 
 DEFAULT_LANGUAGE = "en"
 LANGUAGE_NAMES = {"en": "English", "bn": "বাংলা"}
+# The languages a conversation can be in, and the table's names for them.
+CONVERSATION_LANGUAGE_KEYS = {"en": "log.english", "bn": "log.bangla", "bn_latn": "log.romanized"}
 
 STRINGS: Dict[str, Dict[str, str]] = {
     "en": {
@@ -216,6 +218,61 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "message.unlocked": "Unlocked.",
         "message.not_locked": "It was not locked any more.",
         "message.nothing_to_unlock": "Nothing to unlock.",
+        "message.reply_empty": "The reply is empty.",
+        "message.reply_too_long": "The reply is longer than 2,000 characters.",
+        "message.unaddressable": (
+            "This conversation's id has characters the assistant's server cannot take "
+            "(spaces, ?, #, or non-Latin letters), so it cannot be taken over here. "
+            "Contact the patient another way, then close the handoff."
+        ),
+        "message.taken_or_closed": "Someone else has taken this conversation, or it is closed.",
+        "message.no_such_handoff": "There is no such handoff.",
+        "message.claim_first": "Take over the conversation before replying.",
+        "message.window_closed": (
+            "WhatsApp's 24-hour window has closed: the patient has not written for over "
+            "24 hours, so WhatsApp will not deliver a free-form reply. Phone the patient instead."
+        ),
+        "message.close_not_yours": "Only the person who took over (or an admin) can close it.",
+        "message.rasa_failed": (
+            "Not done: the assistant's server did not answer. Nothing was sent; "
+            "try again in a moment."
+        ),
+        "error.bad_link": "This conversation link is damaged.",
+        # values shown in tables and tags (stored in English, shown in the staff's language)
+        "page.suffix": "Clinic assistant",
+        "role.admin": "admin",
+        "role.staff": "staff",
+        "status.open": "open",
+        "status.claimed": "taken over",
+        "status.closed": "closed",
+        "reason.requested": "asked for a person",
+        "reason.fallback": "not understood",
+        "reason.urgent": "red-flag symptoms",
+        "channel.webchat": "web chat",
+        "channel.whatsapp": "WhatsApp",
+        "channel.twilio_whatsapp": "WhatsApp (Twilio)",
+        "channel.rest": "REST API",
+        "scope.username": "username",
+        "scope.address": "address",
+        "marker.session_started": "session started",
+        "marker.paused": "assistant paused",
+        "marker.resumed": "assistant resumed",
+        "marker.urgent": "urgent",
+        "marker.handoff": "handed to staff",
+        "duration.minutes": "{minutes} min",
+        "duration.hours": "{hours} h {minutes} min",
+        "urgent.title": "URGENT patient waiting",
+        "audit.system": "system",
+        # dashboard charts (bot/review/charts.py)
+        "chart.no_data": "No data for this period",
+        "chart.per_day_description": (
+            "Conversations in which a patient wrote, per day from {first} to {last} ({tz}), "
+            "{total} in all."
+        ),
+        "chart.topics_description": (
+            "Patient messages answered with each FAQ topic, most asked first."
+        ),
+        "chart.months": "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec",
     },
     "bn": {
         "console": "কর্মীদের কনসোল",
@@ -405,6 +462,58 @@ STRINGS: Dict[str, Dict[str, str]] = {
         "message.unlocked": "খুলে দেওয়া হয়েছে।",
         "message.not_locked": "এটি আর আটকানো ছিল না।",
         "message.nothing_to_unlock": "খুলে দেওয়ার মতো কিছু নেই।",
+        "message.reply_empty": "উত্তরটি খালি।",
+        "message.reply_too_long": "উত্তরটি ২,০০০ অক্ষরের চেয়ে লম্বা।",
+        "message.unaddressable": (
+            "এই কথোপকথনের আইডিতে এমন অক্ষর আছে (ফাঁকা জায়গা, ?, # বা লাতিন ছাড়া অন্য হরফ) "
+            "যা সহকারীর সার্ভার নিতে পারে না, তাই এখান থেকে দায়িত্ব নেওয়া যাবে না। "
+            "অন্যভাবে রোগীর সাথে যোগাযোগ করুন, তারপর হস্তান্তর বন্ধ করুন।"
+        ),
+        "message.taken_or_closed": "অন্য একজন এই কথোপকথনের দায়িত্ব নিয়েছেন, অথবা এটি বন্ধ।",
+        "message.no_such_handoff": "এমন কোনো হস্তান্তর নেই।",
+        "message.claim_first": "উত্তর দেওয়ার আগে কথোপকথনের দায়িত্ব নিন।",
+        "message.window_closed": (
+            "হোয়াটসঅ্যাপের ২৪ ঘণ্টার সময়সীমা শেষ: রোগী ২৪ ঘণ্টার বেশি সময় লেখেননি, তাই "
+            "হোয়াটসঅ্যাপ মুক্তভাবে লেখা উত্তর পৌঁছাবে না। রোগীকে ফোন করুন।"
+        ),
+        "message.close_not_yours": ("শুধু যিনি দায়িত্ব নিয়েছেন (অথবা একজন অ্যাডমিন) এটি বন্ধ করতে পারেন।"),
+        "message.rasa_failed": (
+            "করা যায়নি: সহকারীর সার্ভার সাড়া দেয়নি। কিছুই পাঠানো হয়নি; " "একটু পরে আবার চেষ্টা করুন।"
+        ),
+        "error.bad_link": "এই কথোপকথনের লিংকটি নষ্ট।",
+        "page.suffix": "ক্লিনিক সহকারী",
+        "role.admin": "অ্যাডমিন",
+        "role.staff": "কর্মী",
+        "status.open": "খোলা",
+        "status.claimed": "দায়িত্ব নেওয়া হয়েছে",
+        "status.closed": "বন্ধ",
+        "reason.requested": "মানুষের সাথে কথা বলতে চেয়েছেন",
+        "reason.fallback": "বোঝা যায়নি",
+        "reason.urgent": "বিপদের লক্ষণ",
+        "channel.webchat": "ওয়েব চ্যাট",
+        "channel.whatsapp": "হোয়াটসঅ্যাপ",
+        "channel.twilio_whatsapp": "হোয়াটসঅ্যাপ (Twilio)",
+        "channel.rest": "REST এপিআই",
+        "scope.username": "ব্যবহারকারীর নাম",
+        "scope.address": "ঠিকানা",
+        "marker.session_started": "নতুন সেশন শুরু",
+        "marker.paused": "সহকারী থেমে আছে",
+        "marker.resumed": "সহকারী আবার চালু",
+        "marker.urgent": "জরুরি",
+        "marker.handoff": "কর্মীর কাছে দেওয়া হয়েছে",
+        "duration.minutes": "{minutes} মিনিট",
+        "duration.hours": "{hours} ঘণ্টা {minutes} মিনিট",
+        "urgent.title": "জরুরি: রোগী অপেক্ষা করছেন",
+        "audit.system": "সিস্টেম",
+        "chart.no_data": "এই সময়ে কোনো তথ্য নেই",
+        "chart.per_day_description": (
+            "যেসব কথোপকথনে রোগী লিখেছেন, প্রতিদিন {first} থেকে {last} পর্যন্ত ({tz}), "
+            "মোট {total}টি।"
+        ),
+        "chart.topics_description": (
+            "প্রতিটি প্রশ্নোত্তর বিষয়ে রোগীদের কতগুলো বার্তার উত্তর দেওয়া হয়েছে, " "সবচেয়ে বেশি জিজ্ঞাসিত আগে।"
+        ),
+        "chart.months": "জানু ফেব্রু মার্চ এপ্রিল মে জুন জুলাই আগস্ট সেপ্টে অক্টো নভে ডিসে",
     },
 }
 
@@ -431,6 +540,31 @@ def message(language: str, key_or_text: Optional[str]) -> str:
     return key_or_text
 
 
+def value_name(language: str, kind: str, raw: Optional[str]) -> str:
+    """A stored value (a handoff's ``status``, a ``channel``...) in ``language``.
+
+    Values the table does not know are shown as they are ('' for ``None``).
+    """
+    if raw is None:
+        return ""
+    key = f"{kind}.{raw}"
+    return text(language, key) if key in STRINGS[DEFAULT_LANGUAGE] else raw
+
+
+def language_name(language: str, code: Optional[str]) -> str:
+    """A conversation's language code (``bn``) named in ``language`` (``Bangla``)."""
+    key = CONVERSATION_LANGUAGE_KEYS.get(code or "")
+    return text(language, key) if key else (code or "")
+
+
+def waiting_time(language: str, seconds: int) -> str:
+    """Waiting time as ``4 min`` or ``1 h 20 min`` in ``language``."""
+    minutes = max(0, int(seconds)) // 60
+    if minutes < 60:
+        return text(language, "duration.minutes", minutes=minutes)
+    return text(language, "duration.hours", hours=minutes // 60, minutes=minutes % 60)
+
+
 class Translator:
     """The texts of one language, for templates: ``{{ t("queue.title") }}``."""
 
@@ -443,3 +577,15 @@ class Translator:
     def message(self, key_or_text: Optional[str]) -> str:
         """A notice or error from the query string, translated when it is a known key."""
         return message(self.language, key_or_text)
+
+    def value(self, kind: str, raw: Optional[str]) -> str:
+        """A stored value in this language: ``{{ t.value("status", handoff.status) }}``."""
+        return value_name(self.language, kind, raw)
+
+    def language_name(self, code: Optional[str]) -> str:
+        """A conversation's language code as a name in this language."""
+        return language_name(self.language, code)
+
+    def waiting(self, seconds: int) -> str:
+        """Waiting time in this language."""
+        return waiting_time(self.language, seconds)

@@ -21,7 +21,9 @@ from bot.console.handoffs import (
     queue_entries,
     reply_window_closes_at,
 )
+from bot.console.language import request_language
 from bot.console.rasa_api import RasaApiError
+from bot.console.strings import DEFAULT_LANGUAGE, Translator
 from bot.console.web import PREFIX, form_value, redirect_to, render
 from bot.db import repository
 from bot.db.models import Handoff, utc_now
@@ -37,12 +39,22 @@ def current_queue(sessions: sessionmaker) -> List[QueueEntry]:
         return queue_entries(session=session, now=utc_now())
 
 
-def queue_snapshot(sessions: sessionmaker) -> Dict[str, Any]:
-    """The live queue as JSON-ready data (blocking)."""
+def queue_snapshot(sessions: sessionmaker, language: str = DEFAULT_LANGUAGE) -> Dict[str, Any]:
+    """The live queue as JSON-ready data (blocking), with its values named in ``language``."""
     entries = current_queue(sessions)
+    t = Translator(language)
     return {
         "handoffs": [
-            dict(asdict(entry), created_at=entry.created_at.isoformat()) for entry in entries
+            dict(
+                asdict(entry),
+                created_at=entry.created_at.isoformat(),
+                channel_text=t.value("channel", entry.channel),
+                language_text=t.language_name(entry.language),
+                reason_text=t.value("reason", entry.reason),
+                status_text=t.value("status", entry.status),
+                waiting_text=t.waiting(entry.waiting_seconds),
+            )
+            for entry in entries
         ],
         "urgent_open": [entry.id for entry in entries if entry.urgent and entry.status == "open"],
     }
@@ -95,7 +107,10 @@ def register(blueprint: Blueprint, review_keys: Any) -> None:
     async def queue_json(request: Request) -> HTTPResponse:
         # Polled every few seconds by every console page; the request itself
         # keeps the member of staff "online" (auth.load_session).
-        return response.json(await asyncio.to_thread(queue_snapshot, request.app.ctx.sessions))
+        snapshot = await asyncio.to_thread(
+            queue_snapshot, request.app.ctx.sessions, request_language(request)
+        )
+        return response.json(snapshot)
 
     @blueprint.get("/conversations/<conversation_id:str>")
     async def conversation_page(request: Request, conversation_id: str) -> HTTPResponse:
@@ -142,13 +157,10 @@ def register(blueprint: Blueprint, review_keys: Any) -> None:
                 await desk(request).close(handoff_id, staff)
                 notice = "closed"
         except HandoffActionError as error:
-            return redirect_to(target, error=str(error))
-        except RasaApiError as error:
+            return redirect_to(target, error=error.key)
+        except RasaApiError:
             logger.exception("console.rasa_failed", extra={"handoff_id": handoff_id})
-            return redirect_to(
-                target,
-                error=f"Not done: {error}. Nothing was sent; try again in a moment.",
-            )
+            return redirect_to(target, error="rasa_failed")
         return redirect_to(target, notice=notice)
 
     @blueprint.post("/handoffs/<handoff_id:int>/claim")

@@ -19,6 +19,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.console import throttle
 from bot.console.conversation_links import conversation_path
 from bot.console.deletion import delete_conversation
+from bot.console.language import request_language
+from bot.console.strings import Translator
 from bot.console.web import (
     PREFIX,
     admin_only,
@@ -290,13 +292,14 @@ def register(blueprint: Blueprint) -> None:
                 return dashboard_stats(session, since, until, tz=zone_name)
 
         stats = await asyncio.to_thread(load)
+        texts = Translator(request_language(request))
         return render(
             request,
             "dashboard.html",
             stats=stats,
             days=days,
-            per_day_svg=conversations_per_day_chart(stats),
-            topics_svg=top_topics_chart(stats),
+            per_day_svg=conversations_per_day_chart(stats, texts=texts),
+            topics_svg=top_topics_chart(stats, texts=texts),
         )
 
     @blueprint.get("/callbacks")
@@ -384,7 +387,7 @@ def register(blueprint: Blueprint) -> None:
 
 
 def audit_rows(session: Session, page: int, page_size: int = 100) -> List[Dict[str, Any]]:
-    """One page of the audit log, newest first, with actors' names."""
+    """One page of the audit log, newest first, with actors' names (``None`` for the system)."""
     names = dict(session.execute(sa.select(StaffAccount.id, StaffAccount.username)).all())
     rows = session.execute(
         sa.select(AuditLogEntry)
@@ -395,7 +398,7 @@ def audit_rows(session: Session, page: int, page_size: int = 100) -> List[Dict[s
     return [
         {
             "created_at": row.created_at,
-            "actor": names.get(row.actor_id, "system"),
+            "actor": names.get(row.actor_id),  # None: the system (shown as audit.system)
             "action": row.action,
             "target": row.target or "",
             "details": json.loads(row.details) if row.details else {},

@@ -87,12 +87,10 @@ def local_time(context: Context, value: Optional[datetime]) -> str:
     return value.astimezone(clinic_zone(context["clinic_timezone"])).strftime("%Y-%m-%d %H:%M")
 
 
-def duration(seconds: int) -> str:
-    """Waiting time as ``4 min`` or ``1 h 20 min``."""
-    minutes = max(0, int(seconds)) // 60
-    if minutes < 60:
-        return f"{minutes} min"
-    return f"{minutes // 60} h {minutes % 60} min"
+@pass_context
+def duration(context: Context, seconds: int) -> str:
+    """Waiting time as ``4 min`` or ``1 h 20 min``, in the page's language (``t``)."""
+    return context["t"].waiting(seconds)
 
 
 def console_storage_notice(request: Request) -> Optional[StorageNotice]:
@@ -195,8 +193,9 @@ def build_blueprint(settings: Settings) -> Blueprint:
             return None
         try:
             decoded = decode_conversation_id(raw)
-        except BadConversationLinkError as error:
-            return render(request, "error.html", status=400, message=str(error))
+        except BadConversationLinkError:
+            message = Translator(request_language(request))("error.bad_link")
+            return render(request, "error.html", status=400, message=message)
         request.match_info = {**request.match_info, "conversation_id": decoded}
         return None
 

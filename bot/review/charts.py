@@ -4,15 +4,18 @@ Each chart is one ``<svg role="img">`` labelled by its ``<title>`` and
 ``<desc>``; the description lists every value, so a screen reader gets the
 whole chart as text. Each bar also carries a ``<title>`` (a tooltip for
 pointer users). Every piece of text is escaped for XML and stripped of
-characters XML cannot hold. Embed the string in a page as it is.
+characters XML cannot hold. Embed the string in a page as it is. The
+dashboard's charts take their words from the console's string table
+(``chart.*``), in the staff member's language.
 """
 
 from __future__ import annotations
 
 import html
 import re
-from typing import List, Sequence, Tuple
+from typing import Callable, List, Optional, Sequence, Tuple
 
+from bot.console.strings import DEFAULT_LANGUAGE, Translator
 from bot.review.dashboard import DashboardStats
 
 __all__ = [
@@ -29,7 +32,9 @@ FONT = 'font-family="sans-serif" font-size="12"'
 MAX_LABEL_CHARS = 30
 # A generous width of one character at font-size 12, for laying out labels.
 CHAR_WIDTH = 7
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+# A console Translator (bot.console.strings): texts("chart.no_data") is the text in its language.
+Texts = Callable[..., str]
+ENGLISH: Texts = Translator(DEFAULT_LANGUAGE)
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 
@@ -63,17 +68,17 @@ def _open(chart_id: str, width: int, height: int, title: str, description: str) 
     ]
 
 
-def _described(description: str, data: Sequence[Tuple[str, float]]) -> str:
+def _described(description: str, data: Sequence[Tuple[str, float]], no_data: str) -> str:
     if not data:
-        return f"{description} No data."
+        return f"{description} {no_data}."
     values = "; ".join(f"{label}: {_number(value)}" for label, value in data)
     return f"{description} {values}."
 
 
-def _empty(parts: List[str], width: int, height: int) -> str:
+def _empty(parts: List[str], width: int, height: int, no_data: str) -> str:
     parts.append(
         f'<text x="{width / 2:.1f}" y="{height / 2:.1f}" text-anchor="middle"'
-        f' fill="{TEXT_COLOUR}" {FONT}>No data for this period</text>'
+        f' fill="{TEXT_COLOUR}" {FONT}>{_text(no_data)}</text>'
     )
     parts.append("</svg>")
     return "\n".join(parts)
@@ -87,6 +92,7 @@ def bar_chart(
     chart_id: str = "bar-chart",
     width: int = 640,
     height: int = 260,
+    no_data: str = ENGLISH("chart.no_data"),
 ) -> str:
     """A vertical bar chart, e.g. conversations per day.
 
@@ -97,13 +103,14 @@ def bar_chart(
         chart_id: Unique on the page (ids of the title and description).
         width: Width in pixels.
         height: Height in pixels.
+        no_data: What an empty chart says.
 
     Returns:
         The ``<svg>`` element.
     """
-    parts = _open(chart_id, width, height, title, _described(description, data))
+    parts = _open(chart_id, width, height, title, _described(description, data, no_data))
     if not data:
-        return _empty(parts, width, height)
+        return _empty(parts, width, height, no_data)
     left, right, top, bottom = 44, 12, 20, 48
     plot_width, plot_height = width - left - right, height - top - bottom
     peak = max(max(value for _, value in data), 0) or 1
@@ -157,6 +164,7 @@ def horizontal_bar_chart(
     chart_id: str = "hbar-chart",
     width: int = 640,
     bar_height: int = 22,
+    no_data: str = ENGLISH("chart.no_data"),
 ) -> str:
     """A horizontal bar chart with the labels on the left, e.g. top topics.
 
@@ -167,6 +175,7 @@ def horizontal_bar_chart(
         chart_id: Unique on the page.
         width: Width in pixels (the height follows from the number of bars).
         bar_height: Height of one bar in pixels.
+        no_data: What an empty chart says.
 
     Returns:
         The ``<svg>`` element.
@@ -174,9 +183,9 @@ def horizontal_bar_chart(
     gap, top, right = 8, 10, 48
     label_width = MAX_LABEL_CHARS * CHAR_WIDTH + 10
     height = top * 2 + max(1, len(data)) * (bar_height + gap)
-    parts = _open(chart_id, width, height, title, _described(description, data))
+    parts = _open(chart_id, width, height, title, _described(description, data, no_data))
     if not data:
-        return _empty(parts, width, height)
+        return _empty(parts, width, height, no_data)
     plot_width = width - label_width - right
     peak = max(max(value for _, value in data), 0) or 1
     parts.append(
@@ -200,28 +209,40 @@ def horizontal_bar_chart(
     return "\n".join(parts)
 
 
-def conversations_per_day_chart(stats: DashboardStats, chart_id: str = "per-day") -> str:
-    """The dashboard's conversations-per-day bar chart."""
+def conversations_per_day_chart(
+    stats: DashboardStats, chart_id: str = "per-day", texts: Optional[Texts] = None
+) -> str:
+    """The dashboard's conversations-per-day bar chart, in the language of ``texts``."""
+    texts = texts or ENGLISH
+    months = texts("chart.months").split()
     days = stats.conversations_per_day
-    data = [(f"{d.day.day} {_MONTHS[d.day.month - 1]}", d.count) for d in days]
-    period = f" from {days[0].day.isoformat()} to {days[-1].day.isoformat()}" if days else ""
+    data = [(f"{d.day.day} {months[d.day.month - 1]}", d.count) for d in days]
+    first, last = (days[0].day.isoformat(), days[-1].day.isoformat()) if days else ("", "")
     return bar_chart(
         data,
-        title="Conversations per day",
-        description=(
-            f"Conversations in which a patient wrote, per day{period} ({stats.tz}),"
-            f" {stats.conversations} in all."
+        title=texts("dashboard.per_day"),
+        description=texts(
+            "chart.per_day_description",
+            first=first,
+            last=last,
+            tz=stats.tz,
+            total=stats.conversations,
         ),
         chart_id=chart_id,
+        no_data=texts("chart.no_data"),
     )
 
 
-def top_topics_chart(stats: DashboardStats, chart_id: str = "top-topics") -> str:
-    """The dashboard's top FAQ topics as a horizontal bar chart."""
+def top_topics_chart(
+    stats: DashboardStats, chart_id: str = "top-topics", texts: Optional[Texts] = None
+) -> str:
+    """The dashboard's top FAQ topics as a horizontal bar chart, in the language of ``texts``."""
+    texts = texts or ENGLISH
     data = [(topic.key, topic.count) for topic in stats.top_topics]
     return horizontal_bar_chart(
         data,
-        title="Top questions",
-        description="Patient messages answered with each FAQ topic, most asked first.",
+        title=texts("dashboard.top_topics"),
+        description=texts("chart.topics_description"),
         chart_id=chart_id,
+        no_data=texts("chart.no_data"),
     )

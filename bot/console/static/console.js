@@ -35,12 +35,18 @@
     } catch (e) { /* sound is a bonus; the banner is the alert */ }
   }
 
+  // The flashing title in the console's language (the banner's data-title).
+  function urgentTitle() {
+    var alertBox = document.getElementById("urgent-alert");
+    return (alertBox && alertBox.dataset.title) || "URGENT patient waiting";
+  }
+
   function flashTitle(on) {
     if (on && !flashTimer) {
       var odd = false;
       flashTimer = setInterval(function () {
         odd = !odd;
-        document.title = odd ? "URGENT patient waiting" : baseTitle;
+        document.title = odd ? urgentTitle() : baseTitle;
       }, 1000);
     } else if (!on && flashTimer) {
       clearInterval(flashTimer); flashTimer = null; document.title = baseTitle;
@@ -105,11 +111,13 @@
       if (h.urgent) row.className = "urgent";
       cell(row, h.urgent ? queueText("urgent", "URGENT") : queueText("normal", "normal"));
       cell(row, label(h.conversation_id));
-      cell(row, h.channel);
-      cell(row, h.language || "");
-      cell(row, h.reason);
-      cell(row, waiting(h.waiting_seconds));
-      cell(row, h.status + (h.claimed_by ? " " + queueText("by", "by") + " " + h.claimed_by : ""));
+      // The server names values in the console's language (*_text); the raw values are fallbacks.
+      cell(row, h.channel_text || h.channel);
+      cell(row, h.language_text || h.language || "");
+      cell(row, h.reason_text || h.reason);
+      cell(row, h.waiting_text || waiting(h.waiting_seconds));
+      var status = h.status_text || h.status;
+      cell(row, status + (h.claimed_by ? " " + queueText("by", "by") + " " + h.claimed_by : ""));
       var open = document.createElement("a");
       open.href = "/staff/conversations/" + encodeURIComponent(h.conversation_id);
       open.textContent = queueText("open", "Open");
