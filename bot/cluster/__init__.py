@@ -1,0 +1,1 @@
+"""Several assistant instances behind HAProxy: `make cluster` and its tests."""
