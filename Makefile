@@ -18,6 +18,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
                    $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/*.yml)
 
 .PHONY: help install run shell train test test-unit test-faults test-conversations validate \
+        cluster test-cluster haproxy \
         evaluate evaluate-dev lint services browser lock clean migrate staff-account retention tune-thresholds
 
 help: ## List the tasks
@@ -77,17 +78,27 @@ browser: ## Install Debian's Chromium for the browser tests if it is missing
 	scripts/ensure-browser.sh
 
 test-unit: install services browser train ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
-	$(WITH_ENV) $(PY) -m pytest --ignore=tests/faults
+	$(WITH_ENV) $(PY) -m pytest --ignore=tests/faults --ignore=tests/cluster
 
 # Its own PostgreSQL and Redis on other ports: the machine's servers are never stopped.
 test-faults: install train ## Stop PostgreSQL, then Redis, under load: prints acknowledged / lost / empty replies per fault
 	$(WITH_ENV) $(PY) -m pytest tests/faults -s
 
+haproxy: ## Install Debian's HAProxy for the cluster if it is missing
+	scripts/ensure-haproxy.sh
+
+cluster: install services haproxy train ## Two Rasa servers and two action servers behind HAProxy (RASA_PORT, ACTION_PORT), PostgreSQL, Redis, the web process
+	$(PY) -m bot.cluster.run
+
+# Its own ports, Redis server and PostgreSQL database: a running `make run` or `make cluster` is not touched.
+test-cluster: install services haproxy train ## Two Rasa servers under load, then one killed: prints lost / duplicated / reordered of 2,000 messages
+	$(WITH_ENV) $(PY) -m pytest tests/cluster -s
+
 test-conversations: install train ## Conversation tests (tests/conversations/test_*.yml) with rasa test
 	$(WITH_ENV) $(RASA) test core --stories tests/conversations --model $(MODEL) \
 	  --out $(RESULTS)/conversations --fail-on-prediction-errors
 
-test: install services browser train validate test-conversations test-unit test-faults lint ## Everything: set up, validate, conversation tests, pytest, lint
+test: install services browser train validate test-conversations test-unit test-faults test-cluster lint ## Everything: set up, validate, conversation tests, pytest, lint
 
 evaluate: install train ## Held-out evaluation (en, bn, bn_latn) against Rasa's default pipeline (NO_BASELINE=1: ours only; EVAL_SET=file: score labelled real questions instead)
 ifdef EVAL_SET
