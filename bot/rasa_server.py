@@ -9,7 +9,8 @@
 - :func:`bot.logging_setup.install_logging` runs right after Rasa has set up
   its logging and structlog, before the server starts;
 - Rasa's tracker-store wrapper never falls back to memory
-  (:func:`bot.storage.failsafe.refuse_memory_fallback`).
+  (:func:`bot.storage.failsafe.refuse_memory_fallback`);
+- the per-message overrides of :mod:`bot.speedups` are installed.
 """
 
 from __future__ import annotations
@@ -43,10 +44,12 @@ def main(arguments: Optional[Sequence[str]] = None) -> None:
     import rasa.__main__ as rasa_cli
 
     from bot.logging_setup import install_logging
+    from bot.speedups import install_all
     from bot.storage.failsafe import refuse_memory_fallback
 
     # A turn that cannot be stored is refused, never kept in memory only (issue 12).
     refuse_memory_fallback()
+    install_all()
     configure_structlog = rasa_cli.configure_structlog
 
     def configure_then_protect(*args: object, **kwargs: object) -> None:

@@ -123,7 +123,11 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--messages", type=int, default=10, help="messages per conversation")
     parser.add_argument("--long", type=int, default=100, help="messages of the long conversation")
     parser.add_argument("--window", type=int, default=10, help="first/last turns compared")
-    parser.add_argument("--stacks", default="ours,reference", help="ours, reference or both")
+    parser.add_argument(
+        "--stacks",
+        default="ours,reference",
+        help="comma-separated: ours, reference, ours-stock (ours without bot.speedups)",
+    )
     parser.add_argument("--ours-ports", default="5105,5155", help="Rasa,action ports of ours")
     parser.add_argument("--reference-ports", default="5205,5255", help="same for the reference")
     parser.add_argument("--database-url", default=servers.DEFAULT_DATABASE_URL)
@@ -148,12 +152,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     results: Dict[str, Dict[str, Any]] = {}
     for name in wanted:
         print(f"Starting {name} ...", flush=True)
-        if name == "ours":
-            stack = servers.start_ours(*ports(args.ours_ports), args.database_url, args.redis_url)
+        if name in ("ours", "ours-stock"):
+            stack = servers.start_ours(
+                *ports(args.ours_ports),
+                args.database_url,
+                args.redis_url,
+                speedups=name == "ours",
+            )
         elif name == "reference":
             stack = servers.start_reference(*ports(args.reference_ports))
         else:
-            raise SystemExit(f"error: unknown stack {name!r} (ours, reference)")
+            raise SystemExit(f"error: unknown stack {name!r} (ours, ours-stock, reference)")
         try:
             print(f"  {name}: ready after {stack.ready_seconds:.1f} s", flush=True)
             results[name] = measure(stack, args, texts)
@@ -174,9 +183,12 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     }
     path = write_report(args.out, machine_info(), settings, results)
     print()
-    print(
-        format_table(table_rows(results.get("ours", {}), results.get("reference", {}), args.window))
-    )
+    ours = results.get("ours", {})
+    print(format_table(table_rows(ours, results.get("reference", {}), args.window)))
+    if "ours-stock" in results:
+        print()
+        rows = table_rows(ours, results["ours-stock"], args.window)
+        print(format_table(rows, labels=("ours", "ours-stock")))
     print(f"\nWrote {path}")
     failed = failed_messages(results)
     if failed:

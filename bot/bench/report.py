@@ -55,7 +55,8 @@ def write_report(
     """Write the figures as JSON (``machine``, ``settings``, ``stacks``, ``ratios``).
 
     ``ratios`` holds ours/reference for every numeric figure both stacks
-    have, with the same nesting as the figures.
+    have, with the same nesting as the figures (``ratios_ours_over_stock``:
+    ours/ours-stock, when that stack was measured).
     """
     report = {
         "machine": dict(machine),
@@ -63,6 +64,8 @@ def write_report(
         "stacks": dict(stacks),
         "ratios": ratios(stacks.get("ours", {}), stacks.get("reference", {})),
     }
+    if "ours-stock" in stacks:
+        report["ratios_ours_over_stock"] = ratios(stacks.get("ours", {}), stacks["ours-stock"])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return path

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Dict, List, Mapping, Optional
 
 from bot import launcher
+from bot.speedups import SWITCH as SPEEDUPS_SWITCH
 
 PROJECT_ROOT = launcher.PROJECT_ROOT
 REFERENCE_DIR = PROJECT_ROOT / "build" / "bench-reference"
@@ -161,14 +162,21 @@ def start_ours(
     action_port: int,
     database_url: str = DEFAULT_DATABASE_URL,
     redis_url: str = DEFAULT_REDIS_URL,
+    speedups: bool = True,
 ) -> Stack:
-    """Start our Rasa server and action server; returns once both answer."""
+    """Start our Rasa server and action server; returns once both answer.
+
+    ``speedups=False`` runs Rasa's own code instead of :mod:`bot.speedups`
+    (the stack is then named ``ours-stock``).
+    """
     if database_url.startswith("postgresql"):
         fresh_postgres_database(database_url)
-    stack = Stack("ours", rasa_port, action_port, rest_token=secrets.token_urlsafe(32))
+    name = "ours" if speedups else "ours-stock"
+    stack = Stack(name, rasa_port, action_port, rest_token=secrets.token_urlsafe(32))
     env = our_environment(
         os.environ, rasa_port, action_port, database_url, redis_url, stack.rest_token or ""
     )
+    env[SPEEDUPS_SWITCH] = "on" if speedups else "off"
     started = time.monotonic()
     serve = [sys.executable, "-m", "bot.launcher", "serve"]
     try:

@@ -75,9 +75,9 @@ def _number(value: Optional[float]) -> str:
     return f"{value:.1f}" if abs(value) >= 10 else f"{value:.2f}"
 
 
-def format_table(rows: Sequence[Row]) -> str:
-    """The figures side by side, with the ratio ours/reference, as aligned text."""
-    header = ("figure", "unit", "ours", "reference", "ours/ref")
+def format_table(rows: Sequence[Row], labels: Sequence[str] = ("ours", "reference")) -> str:
+    """The figures side by side, with the ratio of the first to the second, as aligned text."""
+    header = ("figure", "unit", labels[0], labels[1], f"{labels[0]}/{labels[1]}")
     lines: List[tuple] = [header]
     for row in rows:
         shown_ratio = "-" if row.ratio is None else f"{row.ratio:.2f}x"

@@ -54,12 +54,14 @@ def test_table_aligns_figures_and_shows_ratios() -> None:
         ]
     )
     lines = table.splitlines()
-    assert lines[0].split() == ["figure", "unit", "ours", "reference", "ours/ref"]
+    assert lines[0].split() == ["figure", "unit", "ours", "reference", "ours/reference"]
     assert set(lines[1].replace(" ", "")) == {"-"}
     assert lines[2].split()[-3:] == ["45.3", "22.4", "2.02x"]
     assert lines[3].split()[-3:] == ["480", "1,752", "0.27x"]
     assert lines[4].split()[-3:] == ["9.30", "-", "-"]
     assert len({len(line) for line in lines[:4]}) == 1
+    stock = format_table([Row("start to ready", "s", 9.0, 9.0)], labels=("ours", "ours-stock"))
+    assert stock.splitlines()[0].split()[-1] == "ours/ours-stock"
 
 
 def test_ratios_follow_the_figures_nesting() -> None:
@@ -84,6 +86,13 @@ def test_report_holds_machine_settings_figures_and_ratios(tmp_path: Path) -> Non
     assert report["machine"]["rasa"].startswith("3.6")
     assert report["settings"] == {"concurrency": [1, 20]}
     assert report["ratios"] == {"ready_s": 0.2}
+    assert "ratios_ours_over_stock" not in report
+
+
+def test_report_compares_ours_with_stock_rasa_when_measured(tmp_path: Path) -> None:
+    stacks = {"ours": {"ready_s": 9.0}, "ours-stock": {"ready_s": 10.0}}
+    path = write_report(tmp_path / "bench.json", {}, {}, stacks)
+    assert json.loads(path.read_text())["ratios_ours_over_stock"] == {"ready_s": 0.9}
 
 
 def test_cpu_model_reads_proc_cpuinfo(tmp_path: Path) -> None:

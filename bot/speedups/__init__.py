@@ -1,0 +1,34 @@
+"""Small, tested overrides of Rasa 3.6 internals that remove per-message work.
+
+``bot.rasa_server`` installs them at start-up (:func:`install_all`); each
+module says what it replaces and why the behaviour stays the same.
+``RASA_SPEEDUPS=off`` leaves Rasa's own code in place, to measure the
+difference (``make bench BENCH_ARGS="--stacks ours,ours-stock"``) or to rule
+the overrides out when something misbehaves.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Mapping, Optional
+
+SWITCH = "RASA_SPEEDUPS"
+
+
+def enabled(environ: Mapping[str, str]) -> bool:
+    """Whether the overrides are wanted (anything but ``off``, ``0`` or ``false``)."""
+    return environ.get(SWITCH, "").strip().lower() not in ("off", "0", "false", "no")
+
+
+def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
+    """Install every override unless ``RASA_SPEEDUPS=off`` (idempotent).
+
+    Returns:
+        Whether they were installed.
+    """
+    if not enabled(os.environ if environ is None else environ):
+        return False
+    from bot.speedups import action_reply_schema
+
+    action_reply_schema.install()
+    return True
