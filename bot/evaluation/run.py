@@ -22,7 +22,7 @@ from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple
 import yaml
 
 from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
-from bot.evaluation.readability import response_grades
+from bot.evaluation.readability import answer_measures, response_grades, summary_lines
 from bot.settings import PROJECT_ROOT
 
 EVALUATION_SETS = PROJECT_ROOT / "tests" / "evaluation"
@@ -210,6 +210,9 @@ def render_grades(results: Dict[str, Any]) -> str:
     ]
     if over:
         lines.append("Above grade 8: " + ", ".join(f"{k} ({grades[k]:.1f})" for k in over))
+    # Lengths of the short first answers and their rests (python -m bot.evaluation.readability
+    # prints them per answer).
+    lines += results.get("answer_lengths", [])
     return "\n".join(lines)
 
 
@@ -252,6 +255,7 @@ def evaluate(
             results["model_files"][name] = str(path)
         results["languages"][language] = section
     results["reading_grades"] = response_grades(all_responses())
+    results["answer_lengths"] = summary_lines(answer_measures(all_responses()))
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     report = render(results)
