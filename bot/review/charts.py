@@ -28,7 +28,9 @@ __all__ = [
 BAR_COLOUR = "#1d5a85"  # 7:1 against white
 TEXT_COLOUR = "#1a1a1a"
 AXIS_COLOUR = "#595959"
-FONT = 'font-family="sans-serif" font-size="12"'
+# The console's served Noto Sans Bengali first: with no Bengali font on the
+# system, Bangla labels (months) in plain sans-serif would be empty boxes.
+FONT = 'font-family="\'Noto Sans Bengali\', sans-serif" font-size="12"'
 MAX_LABEL_CHARS = 30
 # A generous width of one character at font-size 12, for laying out labels.
 CHAR_WIDTH = 7

@@ -110,7 +110,7 @@
       var row = document.createElement("tr");
       if (h.urgent) row.className = "urgent";
       cell(row, h.urgent ? queueText("urgent", "URGENT") : queueText("normal", "normal"));
-      cell(row, label(h.conversation_id));
+      cell(row, label(h.conversation_id)).setAttribute("translate", "no");
       // The server names values in the console's language (*_text); the raw values are fallbacks.
       cell(row, h.channel_text || h.channel);
       cell(row, h.language_text || h.language || "");
