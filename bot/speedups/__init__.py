@@ -28,7 +28,8 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     """
     if not enabled(os.environ if environ is None else environ):
         return False
-    from bot.speedups import action_reply_schema
+    from bot.speedups import action_reply_schema, language_slot_mapping
 
     action_reply_schema.install()
+    language_slot_mapping.install()
     return True

@@ -1,0 +1,108 @@
+"""The reply-language slots after a patient's message: one pure function, two callers.
+
+``language``, ``language_pinned`` and ``language_notice_due`` are filled by
+the custom slot mapping ``action_detect_language`` (domain.yml) after every
+message. The Rasa server computes them in its own process
+(:mod:`bot.speedups.language_slot_mapping`); the action server's
+``actions.language.ActionDetectLanguage`` computes the same with the same
+function, for Rasa processes without the override (``rasa shell``,
+``RASA_SPEEDUPS=off``). Both read the NLU pipeline's output
+(``bot.nlu.language_detector``) and apply ``bot.nlu.language``'s policy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+from bot.nlu.language import REPLY_LANGUAGES, LanguageGuess, conversation_language
+
+ACTION_NAME = "action_detect_language"
+LANGUAGE_SLOT = "language"
+PINNED_SLOT = "language_pinned"
+NOTICE_SLOT = "language_notice_due"
+
+
+@dataclass(frozen=True)
+class LanguageChoice:
+    """The reply language after a message, and whether the patient chose it."""
+
+    language: str
+    pinned: bool
+    switched_to_bangla_automatically: bool = False
+
+
+def next_language(
+    current: Optional[str],
+    pinned: bool,
+    detected: Optional[str],
+    clear: bool,
+    requested: Optional[str],
+) -> LanguageChoice:
+    """The language to answer in after a message (policy: ``bot.nlu.language``).
+
+    Args:
+        current: The slot's value (``en`` when unset).
+        pinned: Whether the patient chose the language explicitly.
+        detected: The message's language from the NLU pipeline.
+        clear: Whether that detection is clear.
+        requested: ``en`` or ``bn`` if the patient asked for it.
+
+    Returns:
+        The new choice, and whether the conversation just switched to Bangla
+        without being asked (the patient is then told, once).
+    """
+    guess = None if detected is None else LanguageGuess(detected, clear, 1.0)
+    language, now_pinned = conversation_language(current, pinned, guess, requested)
+    previous = current if current in REPLY_LANGUAGES else "en"
+    switched = language == "bn" and previous != "bn" and not now_pinned
+    return LanguageChoice(language, now_pinned, switched_to_bangla_automatically=switched)
+
+
+def requested_language(latest_message: Dict[str, Any]) -> Optional[str]:
+    """The language asked for by a button entity, else by the typed request."""
+    for entity in latest_message.get("entities") or []:
+        if entity.get("entity") == "language_choice" and entity.get("value") in REPLY_LANGUAGES:
+            return entity["value"]
+    requested = latest_message.get("language_request")
+    return requested if requested in REPLY_LANGUAGES else None
+
+
+def detected_language(latest_message: Dict[str, Any]) -> tuple:
+    """``(code, clear)`` as reported by the language detector (absent: unknown).
+
+    Button payloads (``/faq{...}``) say nothing about the patient's language.
+    """
+    if str(latest_message.get("text") or "").startswith("/"):
+        return None, False
+    value = latest_message.get("language")
+    if isinstance(value, dict):
+        return value.get("code"), bool(value.get("clear"))
+    return value, bool(latest_message.get("language_clear", value is not None))
+
+
+def language_slot_changes(
+    latest_message: Dict[str, Any], slots: Mapping[str, Any]
+) -> List[Tuple[str, Any]]:
+    """The slots to set after ``latest_message``, in order, as ``(name, value)``.
+
+    Args:
+        latest_message: The tracker's latest message (its parse data).
+        slots: The conversation's current slot values.
+
+    Returns:
+        Only the slots that change; the notice slot when the conversation
+        just switched to Bangla by itself (the next answering action says it).
+    """
+    code, clear = detected_language(latest_message)
+    current = slots.get(LANGUAGE_SLOT)
+    pinned = bool(slots.get(PINNED_SLOT))
+    choice = next_language(current, pinned, code, clear, requested_language(latest_message))
+    changes: List[Tuple[str, Any]] = []
+    if choice.language != current:
+        changes.append((LANGUAGE_SLOT, choice.language))
+    if choice.pinned != pinned:
+        changes.append((PINNED_SLOT, choice.pinned))
+    if choice.switched_to_bangla_automatically:
+        changes.append((NOTICE_SLOT, True))
+    return changes
