@@ -77,6 +77,11 @@ services: ## Start PostgreSQL and Redis for the tests if they are not running
 browser: ## Install Debian's Chromium for the browser tests if it is missing
 	scripts/ensure-browser.sh
 
+# The browser tests that save them, so every picture is also checked (glyph coverage, no English left).
+.PHONY: screenshots
+screenshots: install services browser train ## Widget and staff console in Bangla, in Chromium, saved as results/screenshots/*.png
+	$(WITH_ENV) $(PY) -m pytest tests/browser/test_bangla.py tests/browser/test_console_bangla.py -q
+
 test-unit: install services browser train ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
 	$(WITH_ENV) $(PY) -m pytest --ignore=tests/faults --ignore=tests/cluster
 
