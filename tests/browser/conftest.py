@@ -57,7 +57,7 @@ def page(context: BrowserContext, stack: AssistantStack) -> Page:
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """Save a screenshot for people to look at (results/ is git-ignored)."""
+    """Save a screenshot for people to look at (results/screenshots/, committed with git add -f)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)

@@ -7,6 +7,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from tests.browser.conftest import screenshot
+from tests.browser.glyphs import assert_bangla_drawn_with_served_font
 from tests.browser.widget import (
     ask,
     bot_messages,
@@ -36,6 +37,21 @@ def test_bangla_questions_are_answered_in_bangla_and_the_widget_follows(
     expect(page.locator(".send")).to_have_text("পাঠান")
     expect(page.locator(".talk-to-staff")).to_have_text("কর্মীর সাথে কথা বলুন")
     expect(page.locator(".panel")).to_have_attribute("lang", "bn")
+    # The panel's title follows too (the clinic page sets no fixed title).
+    expect(page.locator("#clinic-chat-title > span").first).to_have_text("ক্লিনিককে জিজ্ঞেস করুন")
+    # Every Bangla glyph of the answer is drawn with the widget's own font.
+    answer = last_bot_message(page)
+    page.evaluate("document.fonts.ready.then(() => true)")
+    assert_bangla_drawn_with_served_font(
+        page, ".message.bot .bubble", answer.inner_text(), shadow_host="clinic-chat"
+    )
+    # For people to look at: the answer (the log keeps the newest in view), then
+    # the question with the Bangla notice and disclaimer that came before it.
+    screenshot(page, "widget-bangla-answer")
+    page.locator(".message.user").last.evaluate(
+        "node => { const log = node.closest('.log'), top = log.getBoundingClientRect().top;"
+        " log.scrollTop += node.getBoundingClientRect().top - top - 8; }"
+    )
     screenshot(page, "widget-bangla")
 
     ask(page, "অপারেশনের পর থেকে ওর খুব জ্বর আর সেলাই থেকে পুঁজ বের হচ্ছে")
