@@ -36,12 +36,23 @@ def test_quick_reply_buttons_work(page: Page, responses) -> None:
     open_widget(page)
     ask(page, trained("faq/vro_what_is", "what is VRO"))
     expect_answer(page, text_of(responses, "utter_faq/vro_what_is"))
-    related = responses["utter_faq/vro_what_is"][0]["buttons"][0]
+    # The first button asks for the rest of the answer; the second is a related topic.
+    related = responses["utter_faq/vro_what_is"][0]["buttons"][1]
     page.locator(".reply", has_text=related["title"]).last.click()
     topic = json.loads(related["payload"][len("/faq{") : -1])["faq_topic"]
     expect_answer(page, text_of(responses, f"utter_faq/{topic}"))
     # The tapped title, not the raw payload, stands in the transcript.
     expect(page.locator(".message.user").last).to_contain_text(related["title"])
+
+
+def test_tell_me_more_sends_the_rest_of_the_answer(page: Page, responses) -> None:
+    open_widget(page)
+    ask(page, trained("faq/dfo_what_is", "what is DFO surgery of the knee"))
+    expect_answer(page, text_of(responses, "utter_faq/dfo_what_is"))
+    page.locator(".reply", has_text="Tell me more").last.click()
+    expect_answer(page, text_of(responses, "utter_faq_more/dfo_what_is"))
+    ask(page, trained("tell_me_more", "tell me more"))
+    expect_answer(page, text_of(responses, "utter_more_all_said"))
 
 
 def test_history_survives_a_reload(page: Page, responses) -> None:

@@ -45,8 +45,19 @@ def text_webhook(wa_id: str, text: str) -> bytes:
     return json.dumps(payload).encode()
 
 
-async def send_whatsapp(stack: AssistantStack, wa_id: str, text: str) -> None:
-    body = text_webhook(wa_id, text)
+def button_webhook(wa_id: str, reply_id: str, title: str) -> bytes:
+    """A tap on one of our reply buttons, as Meta reports it."""
+    payload = json.loads((PAYLOADS / "interactive_button_reply.json").read_text())
+    value = payload["entry"][0]["changes"][0]["value"]
+    value["contacts"][0]["wa_id"] = wa_id
+    message = value["messages"][0]
+    message.update({"from": wa_id, "id": f"wamid.{uuid.uuid4().hex}"})
+    message["interactive"]["button_reply"] = {"id": reply_id, "title": title}
+    return json.dumps(payload).encode()
+
+
+async def send_whatsapp(stack: AssistantStack, wa_id: str, text: str, body: bytes = b"") -> None:
+    body = body or text_webhook(wa_id, text)
     async with (
         aiohttp.ClientSession() as http,
         http.post(
@@ -123,6 +134,31 @@ async def test_a_whatsapp_question_gets_the_same_answer_as_on_the_web(
     assert answer["type"] == "interactive" and answer["interactive"]["type"] == "button"
     ids = [b["reply"]["id"] for b in answer["interactive"]["action"]["buttons"]]
     assert ids == [b["payload"] for b in web[-1]["buttons"]]
+
+
+async def test_tell_me_more_is_a_whatsapp_reply_button_that_sends_the_rest(
+    stack: AssistantStack, graph_api: FakeApi, responses
+) -> None:
+    wa_id = new_wa_id()
+    await send_whatsapp(stack, wa_id, trained("faq/vro_recovery", "after vro when can he stand"))
+    first_answer = text_of(responses, "utter_faq/vro_recovery")
+    for _ in range(600):  # the disclaimer comes first: wait for the answer itself
+        sent = await sent_to(graph_api, wa_id, 1)
+        if outgoing_text(sent[-1]) == first_answer:
+            break
+        await asyncio.sleep(0.1)
+    answer = sent[-1]
+    assert outgoing_text(answer) == first_answer
+    buttons = [b["reply"] for b in answer["interactive"]["action"]["buttons"]]
+    assert answer["interactive"]["type"] == "button" and len(buttons) == 3
+    assert buttons[0] == {
+        "id": '/tell_me_more{"faq_topic": "vro_recovery"}',
+        "title": "Tell me more",
+    }
+    tap = button_webhook(wa_id, buttons[0]["id"], buttons[0]["title"])
+    await send_whatsapp(stack, wa_id, "", body=tap)
+    rest = (await sent_to(graph_api, wa_id, len(sent) + 1))[-1]
+    assert outgoing_text(rest) == text_of(responses, "utter_faq_more/vro_recovery")
 
 
 async def test_a_bangla_question_on_whatsapp_is_answered_in_bangla(

@@ -62,6 +62,36 @@ def test_topic_button_payload_answers_that_topic(assistant: LiveAssistant, respo
     assert text_of(responses, "utter_faq/dfo_types") in texts(replies)
 
 
+def test_tell_me_more_sends_the_rest_then_says_that_is_all(
+    assistant: LiveAssistant, responses
+) -> None:
+    sender = new_sender()
+    replies = assistant.send(sender, trained("faq/vro_recovery", "after vro when can he stand"))
+    answer = replies[texts(replies).index(text_of(responses, "utter_faq/vro_recovery"))]
+    more = answer["buttons"][0]["payload"]
+    assert more == '/tell_me_more{"faq_topic": "vro_recovery"}'
+    assert text_of(responses, "utter_faq_more/vro_recovery") in texts(assistant.send(sender, more))
+    typed = assistant.send(sender, trained("tell_me_more", "tell me more"))
+    assert text_of(responses, "utter_more_all_said") in texts(typed)
+
+
+def test_typed_tell_me_more_in_bangla_sends_the_rest_in_bangla(
+    assistant: LiveAssistant, responses
+) -> None:
+    sender = new_sender()
+    assistant.send(sender, trained("faq/dfo_types", "types of dfo"))
+    replies = assistant.send(sender, trained("tell_me_more", "আরও বলুন"))
+    rest_bn = next(v["text"] for v in responses["utter_faq_more/dfo_types"] if v.get("condition"))
+    assert rest_bn in texts(replies)
+
+
+def test_tell_me_more_before_any_answer_asks_for_a_topic(
+    assistant: LiveAssistant, responses
+) -> None:
+    replies = assistant.send(new_sender(), trained("tell_me_more", "more details please"))
+    assert text_of(responses, "utter_more_no_topic") in texts(replies)
+
+
 def test_red_flag_gets_urgent_care_first_and_is_stored(assistant: LiveAssistant, responses) -> None:
     sender = new_sender()
     assistant.send(sender, "what is a VRO")
