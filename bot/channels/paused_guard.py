@@ -6,6 +6,10 @@ describes red-flag symptoms must still be told at once to seek urgent care,
 so the channels call :func:`answer_red_flags_while_paused` after every
 message; it runs ``action_urgent_care`` (which also marks the handoff urgent)
 when the paused conversation's latest message was understood as urgent.
+
+Our Rasa server does this inside the turn itself, on the tracker it already
+read (``bot.speedups.paused_urgent``): for its agent the guard returns at
+once, without reading the tracker again.
 """
 
 from __future__ import annotations
@@ -46,6 +50,10 @@ async def answer_red_flags_while_paused(
     """
     if agent is None or agent.tracker_store is None:
         return False
+    from bot.speedups.paused_urgent import answers_urgent_while_paused
+
+    if answers_urgent_while_paused(agent):
+        return False  # Rasa's turn already answered it (and read the tracker once)
     # Almost every message is in a conversation that is not paused: check
     # without taking the conversation's lock, and only then check again under it.
     if not needs_urgent_reply(await agent.tracker_store.retrieve(sender_id)):

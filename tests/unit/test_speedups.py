@@ -76,3 +76,19 @@ def test_rasa_speedups_off_leaves_rasa_as_it_is(monkeypatch: pytest.MonkeyPatch)
     assert RemoteAction._validate_action_result is RASA_VALIDATE
     assert install_all({}) is True
     assert RemoteAction._validate_action_result is action_reply_schema.validate_action_result
+
+
+def test_the_paused_guard_skips_its_read_only_for_rasas_overridden_processor() -> None:
+    from rasa.core.processor import MessageProcessor
+
+    from bot.speedups import paused_urgent
+
+    class Agent:
+        def __init__(self, processor: Any) -> None:
+            self.processor = processor
+
+    processor = object.__new__(MessageProcessor)
+    paused_urgent.install()
+    assert paused_urgent.answers_urgent_while_paused(Agent(processor)) is True
+    assert paused_urgent.answers_urgent_while_paused(Agent(None)) is False
+    assert paused_urgent.answers_urgent_while_paused(object()) is False
