@@ -1,6 +1,7 @@
 """The reply-language slots after a patient's message: one pure function, two callers.
 
-``language``, ``language_pinned`` and ``language_notice_due`` are filled by
+``language``, ``language_pinned``, ``language_notice_due`` and
+``bangla_disclaimer_given`` are filled by
 the custom slot mapping ``action_detect_language`` (domain.yml) after every
 message. The Rasa server computes them in its own process
 (:mod:`bot.speedups.language_slot_mapping`); the action server's
@@ -21,6 +22,10 @@ ACTION_NAME = "action_detect_language"
 LANGUAGE_SLOT = "language"
 PINNED_SLOT = "language_pinned"
 NOTICE_SLOT = "language_notice_due"
+# Whether this conversation has had the disclaimer in Bangla (with the automatic
+# switch's notice or the first explicit choice of Bangla): utter_language_set
+# then confirms Bangla without repeating it (once per conversation per language).
+DISCLAIMER_SLOT = "bangla_disclaimer_given"
 
 
 @dataclass(frozen=True)
@@ -92,7 +97,10 @@ def language_slot_changes(
 
     Returns:
         Only the slots that change; the notice slot when the conversation
-        just switched to Bangla by itself (the next answering action says it).
+        just switched to Bangla by itself (the next answering action says it);
+        the disclaimer slot once the conversation leaves Bangla or asks for a
+        language after it was answered in Bangla (so the Bangla disclaimer was
+        given); an explicit choice drops a notice not yet said.
     """
     code, clear = detected_language(latest_message)
     current = slots.get(LANGUAGE_SLOT)
@@ -105,4 +113,13 @@ def language_slot_changes(
         changes.append((PINNED_SLOT, choice.pinned))
     if choice.switched_to_bangla_automatically:
         changes.append((NOTICE_SLOT, True))
+    requested = requested_language(latest_message)
+    notice_due = bool(slots.get(NOTICE_SLOT))
+    # Answered in Bangla with the notice said (or after choosing Bangla): it was given.
+    was_answered_in_bangla = current == "bn" and not notice_due
+    leaving_or_choosing = requested is not None or choice.language != "bn"
+    if was_answered_in_bangla and leaving_or_choosing and not slots.get(DISCLAIMER_SLOT):
+        changes.append((DISCLAIMER_SLOT, True))
+    if requested is not None and notice_due:
+        changes.append((NOTICE_SLOT, False))
     return changes

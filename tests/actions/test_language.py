@@ -1,6 +1,7 @@
 """The reply language: detection, explicit choice, pinning."""
 
 import pytest
+from rasa.core.nlg.generator import ResponseVariationFilter
 
 from actions.fallback import ActionClarify
 from actions.faq import ActionAnswerFaq
@@ -72,3 +73,67 @@ async def test_button_payloads_do_not_change_the_language(run_action) -> None:
         slots={"language": "bn"},
     )
     assert events == []
+
+
+# The disclaimer's words, as utter_intro says them in Bangla.
+DISCLAIMER_BN = "আমি ক্লিনিকের স্বয়ংক্রিয় সহকারী, কোনো মানুষ নই"
+BANGLA_REQUEST = {"text": "বাংলায় বলুন", "language": "bn", "language_request": "bn"}
+ENGLISH_BUTTON = {
+    "text": '/set_language{"language_choice": "en"}',
+    "entities": [{"entity": "language_choice", "value": "en"}],
+}
+
+
+def language_set_reply(domain, slots) -> str:
+    """The one utter_language_set variation Rasa can choose with these slot values."""
+    filled = {name: slot.get("initial_value") for name, slot in domain["slots"].items()}
+    filled.update(slots)
+    candidates = ResponseVariationFilter(domain["responses"]).responses_for_utter_action(
+        "utter_language_set", "socketio", filled
+    )
+    assert len(candidates) == 1, candidates
+    return candidates[0]["text"]
+
+
+async def slots_after(run_action, message, slots):
+    """The slots once action_detect_language has read ``message``."""
+    _, events = await run_action(
+        ActionDetectLanguage(), "faq_typed_vro_recovery", latest_message=message, slots=slots
+    )
+    return {**slots, **{event["name"]: event["value"] for event in events}}
+
+
+async def test_the_bangla_disclaimer_comes_once_per_conversation(run_action, domain) -> None:
+    # Switched to Bangla by the patient's writing; the notice (with the disclaimer) was said.
+    auto = {"language": "bn", "language_notice_due": False}
+    assert DISCLAIMER_BN in text_of_response(domain, "utter_language_auto_bn")
+    # Then "বাংলায় বলুন": Bangla is confirmed, the disclaimer not repeated.
+    slots = await slots_after(run_action, BANGLA_REQUEST, auto)
+    assert slots["bangla_disclaimer_given"] is True and slots["language_pinned"] is True
+    assert DISCLAIMER_BN not in language_set_reply(domain, slots)
+
+    # Chosen first explicitly: the disclaimer comes with the choice, once.
+    slots = await slots_after(run_action, BANGLA_REQUEST, {})
+    assert slots["language"] == "bn"
+    assert DISCLAIMER_BN in language_set_reply(domain, slots)
+    slots = await slots_after(run_action, ENGLISH_BUTTON, slots)
+    assert slots["language"] == "en"
+    slots = await slots_after(run_action, BANGLA_REQUEST, slots)
+    assert slots["language"] == "bn"
+    assert DISCLAIMER_BN not in language_set_reply(domain, slots)
+
+
+async def test_a_choice_before_the_pending_notice_gives_the_disclaimer_once(
+    run_action, domain
+) -> None:
+    # The switch's notice was not said yet (no answering action since): the
+    # choice of Bangla gives the disclaimer, and the notice is dropped.
+    slots = await slots_after(
+        run_action, BANGLA_REQUEST, {"language": "bn", "language_notice_due": True}
+    )
+    assert slots["language_notice_due"] is False
+    assert DISCLAIMER_BN in language_set_reply(domain, slots)
+
+
+def text_of_response(domain, name: str) -> str:
+    return domain["responses"][name][0]["text"]

@@ -56,7 +56,9 @@ def english_text(name: str) -> str:
 def bangla_text(name: str) -> str:
     """The text of the language=bn variation (or of the only one, if it is Bangla)."""
     variations = RESPONSES[name]
-    found = [v["text"] for v in variations if v.get("condition") == BN_CONDITION]
+    # The first variation whose condition starts with language=bn (utter_language_set
+    # has a second one, without the disclaimer, once it was given in Bangla).
+    found = [v["text"] for v in variations if (v.get("condition") or [])[:1] == BN_CONDITION]
     return found[0] if found else variations[0]["text"]
 
 
