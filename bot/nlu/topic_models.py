@@ -37,6 +37,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
 
 from bot.nlu.bangla import normalise_word
+from bot.nlu.concepts import concept_tokens
 
 # Words: Latin letters and digits, or Bangla script kept whole (vowel signs
 # are not \w to Python's re, so a plain \w+ cuts Bangla words apart).
@@ -48,6 +49,9 @@ STEM_LETTERS = 6
 # file and training time whatever the data grows to.
 MAX_CHAR_FEATURES = 50_000
 NEIGHBOURS_PER_LABEL = 3
+# How much the concept tokens (bot/nlu/concepts.yml) weigh against the words.
+CONCEPT_WEIGHT = 0.5
+NO_CONCEPT = "concept_none"
 LINEAR_C = 20.0
 LINEAR_MAX_ITERATIONS = 300
 
@@ -76,6 +80,38 @@ def known_phrasings(texts: Sequence[str], labels: Sequence[str]) -> Dict[str, st
 def stems(text: str) -> str:
     """The message as word stems (first ``STEM_LETTERS`` letters of each word)."""
     return " ".join(word[:STEM_LETTERS] for word in _WORD.findall(normalise(text)))
+
+
+def neighbour_text(text: str) -> str:
+    """What the neighbour model reads: the stems, then the concepts named."""
+    return f"{stems(text)} {concept_tokens(text)}".strip()
+
+
+def concept_vectorizer() -> TfidfVectorizer:
+    """Reads a message's concept tokens, one feature per concept."""
+    return TfidfVectorizer(
+        analyzer="word", token_pattern=WORD_PATTERN, binary=True, lowercase=False
+    )
+
+
+def linear_features(
+    word: TfidfVectorizer,
+    char: TfidfVectorizer,
+    concept: TfidfVectorizer,
+    texts: Sequence[str],
+    fit: bool = False,
+) -> scipy.sparse.csr_matrix:
+    """Words, character n-grams and concepts of each text, side by side."""
+    normalised = [normalise(text) for text in texts]
+    # A message that names no concept says so: the vocabulary is never empty.
+    concepts = [concept_tokens(text) or NO_CONCEPT for text in texts]
+    if fit:
+        blocks = [word.fit_transform(normalised), char.fit_transform(normalised)]
+        blocks.append(CONCEPT_WEIGHT * concept.fit_transform(concepts))
+    else:
+        blocks = [word.transform(normalised), char.transform(normalised)]
+        blocks.append(CONCEPT_WEIGHT * concept.transform(concepts))
+    return scipy.sparse.hstack(blocks).tocsr()
 
 
 @dataclass(frozen=True)
@@ -132,6 +168,7 @@ class TopicModels:
 
     word_vectorizer: TfidfVectorizer
     char_vectorizer: TfidfVectorizer
+    concept_vectorizer: TfidfVectorizer
     linear: LogisticRegression
     stem_vectorizer: TfidfVectorizer
     example_stems: scipy.sparse.csr_matrix
@@ -143,13 +180,9 @@ class TopicModels:
     phrasings: Dict[str, str] = field(default_factory=dict)
 
     def _linear_features(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
-        normalised = [normalise(text) for text in texts]
-        return scipy.sparse.hstack(
-            [
-                self.word_vectorizer.transform(normalised),
-                self.char_vectorizer.transform(normalised),
-            ]
-        ).tocsr()
+        return linear_features(
+            self.word_vectorizer, self.char_vectorizer, self.concept_vectorizer, texts
+        )
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The linear model's label probabilities, one row per text (columns: ``labels``)."""
@@ -162,7 +195,7 @@ class TopicModels:
         most similar training examples: one stray example of another label
         cannot win alone, and a label with many examples has no advantage.
         """
-        query = normalize(self.stem_vectorizer.transform([stems(text)]))
+        query = normalize(self.stem_vectorizer.transform([neighbour_text(text)]))
         similarities = (query @ self.example_stems.T).toarray().ravel()
         if not similarities.size or similarities.max() <= 0.0:
             return {}
@@ -232,7 +265,6 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
     """
     if len(texts) != len(labels) or not texts:
         raise ValueError("fit_topic_models needs as many labels as texts, and at least one")
-    normalised = [normalise(text) for text in texts]
     word_vectorizer = TfidfVectorizer(
         analyzer="word", ngram_range=(1, 2), token_pattern=WORD_PATTERN, sublinear_tf=True
     )
@@ -243,9 +275,8 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
         min_df=2,
         max_features=MAX_CHAR_FEATURES,
     )
-    features = scipy.sparse.hstack(
-        [word_vectorizer.fit_transform(normalised), char_vectorizer.fit_transform(normalised)]
-    ).tocsr()
+    concepts = concept_vectorizer()
+    features = linear_features(word_vectorizer, char_vectorizer, concepts, texts, fit=True)
     # Logistic regression solved to convergence (L-BFGS): the same data gives
     # the same model, whatever order it was read in. C=20 regularises lightly,
     # as the features are many and the examples few per answer.
@@ -254,10 +285,13 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
     stem_vectorizer = TfidfVectorizer(
         analyzer="word", token_pattern=WORD_PATTERN, sublinear_tf=True, lowercase=False
     )
-    example_stems = normalize(stem_vectorizer.fit_transform([stems(text) for text in texts]))
+    example_stems = normalize(
+        stem_vectorizer.fit_transform([neighbour_text(text) for text in texts])
+    )
     return TopicModels(
         word_vectorizer=word_vectorizer,
         char_vectorizer=char_vectorizer,
+        concept_vectorizer=concepts,
         linear=linear,
         stem_vectorizer=stem_vectorizer,
         example_stems=example_stems.tocsr(),

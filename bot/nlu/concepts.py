@@ -1,0 +1,80 @@
+"""Concept tokens: one shared feature for the many ways patients name an idea.
+
+``concepts.yml`` beside this module lists, for each concept, the phrases
+that name it in English, Bangla script and romanized Bangla. The topic
+models read the concept tokens a message mentions next to its words, so an
+example written with "knock knees" also teaches "genu valgum" and
+"হাঁটু লেগে যায়". Plain functions; the file is read once.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+import yaml
+
+from bot.nlu.bangla import normalise_word
+
+CONCEPTS_FILE = Path(__file__).with_name("concepts.yml")
+# A concept's token: no real word looks like it, in any of the three scripts.
+CONCEPT_PREFIX = "concept_"
+# Phrase words this short match whole words only ("cp" is not "cpr").
+WHOLE_WORD_LENGTH = 3
+_WORD = re.compile(r"[\w\u0980-\u09FF]+", re.UNICODE)
+
+Phrase = Tuple[str, ...]
+
+
+def words(text: str) -> List[str]:
+    """The message's words, normalised as the word lists are."""
+    return [normalise_word(word) for word in _WORD.findall(text or "")]
+
+
+@functools.cache
+def concept_phrases(path: Path = CONCEPTS_FILE) -> Dict[str, Tuple[Phrase, ...]]:
+    """Each concept's phrases, as tuples of normalised words (loaded once)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    concepts = document.get("concepts")
+    if not isinstance(concepts, dict):
+        raise ValueError(f"{path}: expected a mapping under 'concepts'")
+    phrases: Dict[str, Tuple[Phrase, ...]] = {}
+    for name, listed in concepts.items():
+        if not re.fullmatch(r"[a-z_]+", str(name)):
+            raise ValueError(f"{path}: concept names are lower-case letters and _: {name!r}")
+        found = {tuple(words(str(phrase))) for phrase in listed or []}
+        phrases[str(name)] = tuple(sorted(phrase for phrase in found if phrase))
+    return phrases
+
+
+def word_matches(phrase_word: str, word: str) -> bool:
+    """A phrase word matches a word's start, or the whole word when it is short."""
+    if len(phrase_word) <= WHOLE_WORD_LENGTH:
+        return word == phrase_word
+    return word.startswith(phrase_word)
+
+
+def mentions(phrase: Phrase, message_words: Sequence[str]) -> bool:
+    """Whether the words of ``phrase`` appear in order, next to each other."""
+    size = len(phrase)
+    for start in range(len(message_words) - size + 1):
+        if all(word_matches(phrase[i], message_words[start + i]) for i in range(size)):
+            return True
+    return False
+
+
+def concepts_in(text: str, path: Path = CONCEPTS_FILE) -> List[str]:
+    """The concepts a message names, in the file's order."""
+    message_words = words(text.lower())
+    return [
+        name
+        for name, phrases in concept_phrases(path).items()
+        if any(mentions(phrase, message_words) for phrase in phrases)
+    ]
+
+
+def concept_tokens(text: str) -> str:
+    """The message's concepts as tokens (``concept_knock_knee ...``), or ``""``."""
+    return " ".join(CONCEPT_PREFIX + name for name in concepts_in(text))
