@@ -57,7 +57,10 @@ def page(context: BrowserContext, stack: AssistantStack) -> Page:
 
 
 def screenshot(page: Page, name: str) -> Path:
-    """Save a screenshot for people to look at (results/screenshots/, committed with git add -f)."""
+    """Save a screenshot for people to look at under results/screenshots/.
+
+    results/ is git-ignored; the Bangla ones (make screenshots) are committed with git add -f.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=False)

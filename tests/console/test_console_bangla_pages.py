@@ -186,3 +186,8 @@ def test_the_same_pages_still_read_in_english(console: Console) -> None:
     dashboard = http.get(f"{console.url}/staff/dashboard", timeout=10).text
     assert "Conversations per day" in dashboard and "Top topics" in dashboard
     assert "Patient messages answered with each FAQ topic" in dashboard
+
+
+def test_every_language_names_twelve_months_for_the_charts() -> None:
+    for language, table in STRINGS.items():
+        assert len(table["chart.months"].split()) == 12, language
