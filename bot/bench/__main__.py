@@ -1,16 +1,20 @@
 """``python -m bot.bench``: measure our stack against Rasa's ``rasa init`` assistant.
 
-For each stack in turn (never both at once: they would share the cores), it
-starts the Rasa server and action server, sends a few warm-up messages, then
-runs, over the REST channel:
+It starts each stack in turn (its time from start to ready is measured
+alone), sends each a few warm-up messages, then loads one stack at a time
+(never two at once: they would share the cores), alternating between the
+stacks for every measurement so that other work on the machine weighs on
+both alike. Over the REST channel:
 
-- C concurrent conversations of M messages, for each C of ``--concurrency``;
+- C concurrent conversations of M messages, for each C of ``--concurrency``,
+  ``--repeat`` times per stack (the runs are pooled: all their latencies,
+  all their messages over all their time);
 - one conversation of ``--long`` messages: the p50 of its first
   ``--window`` turns against its last ``--window`` turns ("turn 1 against
   turn 100");
 
-and reads the Rasa process's resident memory and its time from start to
-ready. The table goes to the terminal, the figures to ``results/bench.json``.
+and it reads the Rasa process's resident memory after start and after the
+load. The table goes to the terminal, the figures to ``results/bench.json``.
 """
 
 from __future__ import annotations
@@ -47,25 +51,45 @@ def long_conversation_figures(result: LoadResult, window: int) -> Dict[str, Any]
     return figures
 
 
-def measure(stack: servers.Stack, args: argparse.Namespace, texts: Dict[str, List[str]]) -> dict:
-    """Every figure of one started stack."""
-    figures: Dict[str, Any] = {"ready_s": round(stack.ready_seconds or 0.0, 2)}
-    figures["rss_after_start_mb"] = round(servers.process_tree_rss_bytes(stack.rasa_pid) / 2**20)
-    run_load(stack.base_url, 2, WARMUP_MESSAGES // 2, texts, stack.rest_token)
-    figures["load"] = {}
+def report_run(name: str, result: LoadResult) -> None:
+    shown = result.figures()
+    print(
+        f"  {name}: {result.conversations} x {result.messages_each}: {shown['msg_per_s']} msg/s, "
+        f"p50 {shown['p50_ms']} ms, p95 {shown['p95_ms']} ms, errors {shown['errors']}",
+        flush=True,
+    )
+
+
+def measure(
+    stacks: Dict[str, servers.Stack], args: argparse.Namespace, texts: Dict[str, List[str]]
+) -> Dict[str, Dict[str, Any]]:
+    """Every figure of every started stack, the stacks taking turns run by run."""
+    results: Dict[str, Dict[str, Any]] = {}
+    for name, stack in stacks.items():
+        results[name] = {
+            "ready_s": round(stack.ready_seconds or 0.0, 2),
+            "rss_after_start_mb": round(servers.process_tree_rss_bytes(stack.rasa_pid) / 2**20),
+            "load": {},
+        }
+        run_load(stack.base_url, 2, WARMUP_MESSAGES // 2, texts, stack.rest_token)
     for conversations in args.concurrency:
-        result = run_load(stack.base_url, conversations, args.messages, texts, stack.rest_token)
-        figures["load"][str(conversations)] = result.figures()
-        shown = result.figures()
-        print(
-            f"  {stack.name}: {conversations} x {args.messages}: {shown['msg_per_s']} msg/s, "
-            f"p50 {shown['p50_ms']} ms, p95 {shown['p95_ms']} ms, errors {shown['errors']}",
-            flush=True,
-        )
-    long_run = run_load(stack.base_url, 1, args.long, texts, stack.rest_token)
-    figures["long_conversation"] = long_conversation_figures(long_run, args.window)
-    figures["rss_after_load_mb"] = round(servers.process_tree_rss_bytes(stack.rasa_pid) / 2**20)
-    return figures
+        runs: Dict[str, List[LoadResult]] = {name: [] for name in stacks}
+        for _ in range(args.repeat):
+            for name, stack in stacks.items():
+                run = run_load(
+                    stack.base_url, conversations, args.messages, texts, stack.rest_token
+                )
+                report_run(name, run)
+                runs[name].append(run)
+        for name in stacks:
+            pooled = LoadResult.pooled(runs[name])
+            results[name]["load"][str(conversations)] = {**pooled.figures(), "runs": args.repeat}
+    for name, stack in stacks.items():
+        long_run = run_load(stack.base_url, 1, args.long, texts, stack.rest_token)
+        results[name]["long_conversation"] = long_conversation_figures(long_run, args.window)
+        rss = servers.process_tree_rss_bytes(stack.rasa_pid)
+        results[name]["rss_after_load_mb"] = round(rss / 2**20)
+    return results
 
 
 def figure(figures: Dict[str, Any], path: Sequence[str]) -> Optional[float]:
@@ -121,6 +145,7 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
         help="concurrent conversations per run, comma-separated (default 1,20,50)",
     )
     parser.add_argument("--messages", type=int, default=10, help="messages per conversation")
+    parser.add_argument("--repeat", type=int, default=2, help="runs per stack and level, pooled")
     parser.add_argument("--long", type=int, default=100, help="messages of the long conversation")
     parser.add_argument("--window", type=int, default=10, help="first/last turns compared")
     parser.add_argument(
@@ -140,6 +165,24 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     return args
 
 
+def start_stack(name: str, args: argparse.Namespace) -> servers.Stack:
+    """Start one of the stacks the bench knows by name."""
+    if name == "ours":
+        return servers.start_ours(*ports(args.ours_ports), args.database_url, args.redis_url)
+    if name == "ours-stock":
+        rasa_port, action_port = ports(args.ours_ports)
+        return servers.start_ours(
+            rasa_port + 1,
+            action_port + 1,
+            args.database_url + "_stock",
+            args.redis_url,
+            speedups=False,
+        )
+    if name == "reference":
+        return servers.start_reference(*ports(args.reference_ports))
+    raise SystemExit(f"error: unknown stack {name!r} (ours, ours-stock, reference)")
+
+
 def ports(text: str) -> tuple:
     rasa_port, action_port = (int(part) for part in text.split(","))
     return rasa_port, action_port
@@ -149,24 +192,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     args = parse_args(argv)
     texts = load_texts(args.texts)
     wanted = [name.strip() for name in args.stacks.split(",") if name.strip()]
-    results: Dict[str, Dict[str, Any]] = {}
-    for name in wanted:
-        print(f"Starting {name} ...", flush=True)
-        if name in ("ours", "ours-stock"):
-            stack = servers.start_ours(
-                *ports(args.ours_ports),
-                args.database_url,
-                args.redis_url,
-                speedups=name == "ours",
-            )
-        elif name == "reference":
-            stack = servers.start_reference(*ports(args.reference_ports))
-        else:
-            raise SystemExit(f"error: unknown stack {name!r} (ours, ours-stock, reference)")
-        try:
-            print(f"  {name}: ready after {stack.ready_seconds:.1f} s", flush=True)
-            results[name] = measure(stack, args, texts)
-        finally:
+    stacks: Dict[str, servers.Stack] = {}
+    try:
+        for name in wanted:
+            print(f"Starting {name} ...", flush=True)
+            stacks[name] = start_stack(name, args)
+            print(f"  {name}: ready after {stacks[name].ready_seconds:.1f} s", flush=True)
+        results = measure(stacks, args, texts)
+    finally:
+        for stack in stacks.values():
             stack.stop()
     settings = {
         "concurrency": args.concurrency,
@@ -174,6 +208,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         "long_conversation": args.long,
         "window": args.window,
         "warmup_messages": WARMUP_MESSAGES,
+        "repeat": args.repeat,
+        "order": "stacks alternate run by run; one stack under load at a time",
         "ours_storage": {
             "tracker_store": args.database_url.split(":", 1)[0],
             "lock_store": "redis",

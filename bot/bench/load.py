@@ -44,6 +44,15 @@ class LoadResult:
     elapsed_seconds: float
     turns: List[Turn] = field(default_factory=list)
 
+    @classmethod
+    def pooled(cls, runs: Sequence[LoadResult]) -> LoadResult:
+        """Several runs of the same size as one: their turns, their summed time."""
+        if not runs:
+            raise ValueError("no runs to pool")
+        turns = [turn for run in runs for turn in run.turns]
+        elapsed = sum(run.elapsed_seconds for run in runs)
+        return cls(runs[0].conversations, runs[0].messages_each, elapsed, turns)
+
     @property
     def answered(self) -> List[Turn]:
         return [turn for turn in self.turns if turn.ok]

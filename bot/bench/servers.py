@@ -137,8 +137,9 @@ def our_environment(
     database_url: str,
     redis_url: str,
     rest_token: str,
+    journal: Path = LOG_DIR / "journal.db",
 ) -> Dict[str, str]:
-    """``.env`` plus the bench's ports, databases and REST channel token."""
+    """``.env`` plus the bench's ports, databases, REST channel token and storage journal."""
     env = launcher.merged_environment(base)
     env.update(
         {
@@ -151,7 +152,7 @@ def our_environment(
             "DATABASE_URL": database_url,
             "REDIS_URL": redis_url,
             "REST_CHANNEL_TOKEN": rest_token,
-            "STORAGE_JOURNAL_PATH": str(LOG_DIR / "journal.db"),
+            "STORAGE_JOURNAL_PATH": str(journal),
         }
     )
     return env
@@ -174,7 +175,13 @@ def start_ours(
     name = "ours" if speedups else "ours-stock"
     stack = Stack(name, rasa_port, action_port, rest_token=secrets.token_urlsafe(32))
     env = our_environment(
-        os.environ, rasa_port, action_port, database_url, redis_url, stack.rest_token or ""
+        os.environ,
+        rasa_port,
+        action_port,
+        database_url,
+        redis_url,
+        stack.rest_token or "",
+        journal=LOG_DIR / f"{name}-journal.db",
     )
     env[SPEEDUPS_SWITCH] = "on" if speedups else "off"
     started = time.monotonic()

@@ -143,6 +143,17 @@ def test_load_figures_count_failures_apart() -> None:
     )
 
 
+def test_pooled_runs_count_every_message_over_all_their_time() -> None:
+    first = LoadResult(1, 2, 1.0, [Turn(0, 0, 0.1, True), Turn(0, 1, 0.1, True)])
+    second = LoadResult(1, 2, 3.0, [Turn(0, 0, 0.5, True), Turn(0, 1, 0.5, False)])
+    pooled = LoadResult.pooled([first, second])
+    assert pooled.messages_per_second == 0.75
+    assert pooled.errors == 1
+    assert pooled.latencies() == [0.1, 0.1, 0.5]
+    with pytest.raises(ValueError):
+        LoadResult.pooled([])
+
+
 def test_table_rows_cover_every_level_and_missing_stacks() -> None:
     ours = {"load": {"20": {"msg_per_s": 40.0}, "1": {"msg_per_s": 12.0}}, "ready_s": 9.0}
     rows = table_rows(ours, {}, 10)
