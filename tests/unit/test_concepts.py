@@ -33,7 +33,7 @@ def test_the_clinics_concept_file_loads_with_valid_names() -> None:
         ("He has CP", "cerebral_palsy"),
         ("সিপি আছে", "cerebral_palsy"),
         ("how long is the spica on", "cast"),
-        ("koto din lagbe", "duration"),
+        ("koto din lagbe recovery", "recovery"),
     ],
 )
 def test_a_concept_is_found_in_any_of_the_three_ways_of_writing(text: str, concept: str) -> None:
