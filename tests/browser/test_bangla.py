@@ -22,6 +22,18 @@ from tests.utils.trained import trained
 BANGLA_LETTER = re.compile(r"[\u0980-\u09FF]")
 
 
+# Words of the disclaimer in Bangla (the automatic switch's notice repeats it).
+DISCLAIMER_BN = "কোনো মানুষ নই"
+
+
+def confirmation_only(responses) -> str:
+    """utter_language_set in Bangla once the disclaimer was given in Bangla."""
+    given = {"type": "slot", "name": "bangla_disclaimer_given", "value": True}
+    return next(
+        v["text"] for v in responses["utter_language_set"] if given in (v.get("condition") or [])
+    )
+
+
 def bangla(responses, name: str) -> str:
     """The Bangla variation of a response."""
     return next(v["text"] for v in responses[name] if v.get("condition"))
@@ -74,6 +86,13 @@ def test_romanized_bangla_gets_bangla_with_a_one_tap_switch_to_english(
     # retrained model reads one message.
     expect_more_bot_messages(page, before + 1)
     expect(last_bot_message(page)).to_contain_text(BANGLA_LETTER)
+    # Asking for Bangla now confirms it without repeating the disclaimer.
+    asked = bot_messages(page).count()
+    ask(page, trained("set_language", "বাংলায় বলুন"))
+    expect_more_bot_messages(page, asked)
+    expect(last_bot_message(page)).to_contain_text(confirmation_only(responses))
+    expect(last_bot_message(page)).not_to_contain_text(DISCLAIMER_BN)
+    expect(bot_messages(page).filter(has_text=DISCLAIMER_BN)).to_have_count(1)
     page.locator(".reply", has_text="English please").last.click()
     expect_answer(page, text_of(responses, "utter_language_set"))
     switched = bot_messages(page).count()
