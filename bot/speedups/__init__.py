@@ -28,9 +28,15 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     """
     if not enabled(os.environ if environ is None else environ):
         return False
-    from bot.speedups import action_reply_schema, language_slot_mapping, paused_urgent
+    from bot.speedups import (
+        action_reply_schema,
+        event_types,
+        language_slot_mapping,
+        paused_urgent,
+    )
 
     action_reply_schema.install()
+    event_types.install()
     language_slot_mapping.install()
     paused_urgent.install()
     return True

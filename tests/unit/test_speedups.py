@@ -92,3 +92,45 @@ def test_the_paused_guard_skips_its_read_only_for_rasas_overridden_processor() -
     assert paused_urgent.answers_urgent_while_paused(Agent(processor)) is True
     assert paused_urgent.answers_urgent_while_paused(Agent(None)) is False
     assert paused_urgent.answers_urgent_while_paused(object()) is False
+
+
+def test_event_classes_come_from_a_table_with_rasas_answers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from rasa.shared.core import events
+    from rasa.shared.utils.common import all_subclasses
+
+    from bot.speedups import event_types
+
+    event_types.install()
+    for cls in all_subclasses(events.Event):
+        assert events.Event.resolve_by_type(cls.type_name) is event_types.RASA_RESOLVE_BY_TYPE(
+            cls.type_name
+        )
+    assert events.Event.resolve_by_type("topic") is None
+    assert events.Event.resolve_by_type("nonsense", events.SlotSet) is events.SlotSet
+    with pytest.raises(ValueError, match="Unknown event name"):
+        events.Event.resolve_by_type("nonsense")
+    restored = events.Event.from_parameters({"event": "slot", "name": "language", "value": "bn"})
+    assert restored == events.SlotSet("language", "bn")
+
+    # Known names no longer walk the class tree.
+    def refuse(_: Any) -> list:
+        raise AssertionError("walked the class tree")
+
+    monkeypatch.setattr(event_types, "all_subclasses", refuse)
+    assert events.Event.resolve_by_type("user") is events.UserUttered
+
+
+def test_an_event_class_imported_later_is_found() -> None:
+    from rasa.shared.core import events
+
+    from bot.speedups import event_types
+
+    event_types.install()
+    events.Event.resolve_by_type("user")
+
+    class LateEvent(events.SlotSet):
+        type_name = "bench_late_event"
+
+    assert events.Event.resolve_by_type("bench_late_event") is LateEvent
