@@ -27,9 +27,10 @@ from bot.review.transcripts import transcript
 from tests.conftest import PROJECT_ROOT
 from tests.review.helpers import fresh_database, save_conversations, user
 
-# Made-up Banglish that no training example resembles: "on which cup does the
-# thigh bone's knob sit?". The reviewer says it asks about hip anatomy.
-MISUNDERSTOOD = "thighbone er mundu kon batite boshe"
+# Made-up Banglish that no training example resembles, with no word of
+# bot/nlu/concepts.yml: "in which cup does the knob sit?". The reviewer says
+# it asks about hip anatomy.
+MISUNDERSTOOD = "mundu kon batite boshe thake"
 CORRECT_KEY = "faq/hip_anatomy"
 
 
