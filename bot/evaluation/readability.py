@@ -17,6 +17,8 @@ from typing import Dict, List, Mapping, Optional, Sequence
 
 import textstat
 
+from bot.nlu.bangla import has_bangla
+
 _SLOT = re.compile(r"\{[^}]*\}")
 # A Bangla sentence ends with the dari (।), ? or !, or a full stop, perhaps
 # followed by the closing bracket of the source note.
@@ -70,11 +72,15 @@ def bangla_text(variations: Sequence[Mapping]) -> Optional[str]:
 
 
 def response_grades(responses: Mapping[str, Sequence[Mapping]]) -> Dict[str, float]:
-    """Flesch-Kincaid grade of the first text variation of each response."""
+    """Flesch-Kincaid grade of the first text variation of each response.
+
+    A response whose first text is in Bangla script (one sent only in
+    Bangla, such as the automatic switch's notice) has no English to grade.
+    """
     grades: Dict[str, float] = {}
     for name, variations in sorted(responses.items()):
         texts = [variation.get("text") for variation in variations if variation.get("text")]
-        if texts:
+        if texts and not has_bangla(texts[0]):
             grades[name] = english_grade(texts[0])
     return grades
 

@@ -133,6 +133,13 @@ def test_answers_from_both_pages_name_both(name: str) -> None:
     assert HIP_NOTE_BN.search(text_bn)
 
 
+def test_every_english_response_reads_at_grade_8_or_below() -> None:
+    """Not only the answers: greetings, safety and handoff messages too."""
+    grades = response_grades(RESPONSES)
+    over = {name: round(grade, 1) for name, grade in grades.items() if grade > READING_GRADE_MAX}
+    assert len(grades) > len(FAQ) and not over
+
+
 def test_every_english_answer_reads_at_grade_8_or_below() -> None:
     """Flesch-Kincaid, as `make evaluate` measures it (bot/evaluation/readability.py)."""
     grades = response_grades({name: RESPONSES[name] for name in FAQ})
