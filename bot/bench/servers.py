@@ -107,25 +107,15 @@ def _launch(stack: Stack, name: str, command: List[str], env: Mapping[str, str],
 
 def fresh_postgres_database(url: str) -> str:
     """Drop and re-create the bench's PostgreSQL database, then create our tables."""
-    import sqlalchemy as sa
     from sqlalchemy.engine import make_url
 
     from bot.db.migrate import upgrade
+    from bot.db.provision import recreate_database
 
-    parsed = make_url(url)
-    name = parsed.database or ""
+    name = make_url(url).database or ""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*bench[a-z0-9_]*", name):
         raise ValueError(f"the bench drops its database: name it *bench*, not {name!r}")
-    engine = sa.create_engine(
-        parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with engine.connect() as connection:
-            # Identifiers cannot be bound parameters; the name was checked above.
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
+    recreate_database(url, name)
     upgrade(url)
     return url
 

@@ -14,18 +14,17 @@ see :mod:`bot.cluster.plan` for the rest.
 from __future__ import annotations
 
 import os
-import re
 import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Mapping
 
-import sqlalchemy as sa
 from sqlalchemy.engine import make_url
 
 from bot import launcher
 from bot.cluster import plan as cluster
+from bot.db.provision import ensure_database
 from bot.settings import PROJECT_ROOT
 
 CONFIG_PATH = PROJECT_ROOT / "build" / "cluster" / "haproxy.cfg"
@@ -39,27 +38,6 @@ def haproxy_binary() -> str:
     if found is None:
         raise SystemExit("error: HAProxy is not installed; run scripts/ensure-haproxy.sh")
     return found
-
-
-def ensure_database(url: str) -> None:
-    """Create the PostgreSQL database named in ``url`` if it is missing."""
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name):
-        raise SystemExit(f"error: unexpected database name {name!r}")
-    engine = sa.create_engine(
-        parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with engine.connect() as connection:
-            exists = connection.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).scalar()
-            if not exists:
-                # Identifiers cannot be bound parameters; the name was checked above.
-                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
 
 
 @dataclass
@@ -112,7 +90,10 @@ def main() -> int:
     env["RASA_PROCESSES"] = str(len(plan.rasa_ports))
     launcher.check_settings(env)
     launcher.latest_model()
-    ensure_database(env["DATABASE_URL"])
+    try:
+        ensure_database(env["DATABASE_URL"])
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from error
     from bot.db.migrate import upgrade
 
     upgrade(env["DATABASE_URL"])

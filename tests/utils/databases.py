@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
-import re
 
 import sqlalchemy as sa
-from sqlalchemy.engine import make_url
+
+from bot.db.provision import ensure_database, recreate_database
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/clinic_test"
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
@@ -28,24 +28,7 @@ def ensure_postgres_database(url: str) -> str:
     Returns:
         ``url``, for chaining in fixtures.
     """
-    parsed = make_url(url)
-    name = parsed.database or ""
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise ValueError(f"unexpected test database name {name!r}")
-    engine = sa.create_engine(
-        parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with engine.connect() as connection:
-            exists = connection.execute(
-                sa.text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}
-            ).scalar()
-            if not exists:
-                # Identifiers cannot be bound parameters; the name was validated above.
-                connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
-    return url
+    return ensure_database(url)
 
 
 def event_column(url: str, sender_id: str, column: str) -> list:
@@ -75,16 +58,4 @@ def fresh_postgres_database(url: str, name: str) -> str:
     Returns:
         The URL of the new, empty database.
     """
-    if not re.fullmatch(r"[a-z_][a-z0-9_]*", name):
-        raise ValueError(f"unexpected test database name {name!r}")
-    parsed = make_url(url)
-    engine = sa.create_engine(
-        parsed.set(database="postgres"), future=True, isolation_level="AUTOCOMMIT"
-    )
-    try:
-        with engine.connect() as connection:
-            connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    finally:
-        engine.dispose()
-    return parsed.set(database=name).render_as_string(hide_password=False)
+    return recreate_database(url, name)
