@@ -27,8 +27,9 @@ from bot.nlu.response_aware_fallback import answer_is_supported
 ANSWER_THRESHOLDS = (0.3, 0.4, 0.45, 0.5)
 CONFIDENT_THRESHOLDS = (0.7, 0.8, 0.9, 1.01)
 AGREEMENT_RATIOS = (1.0, 0.9, 0.8)
-# Near agreement is weaker evidence: the linear model needs at least this much.
-NEAR_ANSWER_FLOOR = 0.5
+# Near agreement is weaker evidence: the linear model needs at least one of
+# these (config.yml uses 0.55).
+NEAR_ANSWER_FLOORS = (0.5, 0.55, 0.6)
 
 
 @dataclass(frozen=True)
@@ -92,10 +93,14 @@ def grid(
     agreement: Sequence[float] = AGREEMENT_RATIOS,
 ) -> List[Thresholds]:
     """Every combination to try."""
-    return [
-        Thresholds(a, c, agreement=r, near_answer=max(a, NEAR_ANSWER_FLOOR) if r < 1 else None)
-        for a, c, r in itertools.product(answer, confident, agreement)
-    ]
+    settings = []
+    for a, c, r in itertools.product(answer, confident, agreement):
+        if r >= 1:
+            settings.append(Thresholds(a, c, agreement=r))
+            continue
+        nears = sorted({max(a, floor) for floor in NEAR_ANSWER_FLOORS})
+        settings.extend(Thresholds(a, c, agreement=r, near_answer=near) for near in nears)
+    return settings
 
 
 def table(model: Path) -> str:

@@ -46,7 +46,11 @@ def test_other_joints_stay_out_of_scope() -> None:
 
 
 def test_the_grid_tries_every_combination() -> None:
-    assert len(grid((0.3, 0.4), (0.7, 0.8, 1.01), (1.0, 0.9))) == 12
+    # Full agreement: one row per combination; near agreement: one per floor.
+    assert len(grid((0.3, 0.4), (0.7, 0.8, 1.01), (1.0, 0.9))) == 6 + 6 * 3
     assert Thresholds(0.5, 1.01).label() == "0.50 / 0.2 / off / 1.0"
-    near = grid((0.4,), (0.7,), (0.8,))[0]
-    assert near.near_answer == 0.5 and near.label() == "0.40 / 0.2 / 0.7 / 0.8 (0.50)"
+    nears = grid((0.4,), (0.7,), (0.8,))
+    assert [near.near_answer for near in nears] == [0.5, 0.55, 0.6]
+    assert nears[1].label() == "0.40 / 0.2 / 0.7 / 0.8 (0.55)"
+    # A near-agreement floor is never below the answer threshold itself.
+    assert [near.near_answer for near in grid((0.55,), (0.7,), (0.8,))] == [0.55, 0.6]
