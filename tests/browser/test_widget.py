@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 import re
 
+import requests
 from playwright.sync_api import BrowserContext, Page, expect
 
+from bot.console.rasa_api import conversation_url, staff_message_event
 from bot.web.sessions import issue_session
 from tests.browser.conftest import AXE, screenshot
 from tests.browser.widget import (
@@ -148,11 +150,31 @@ def test_phone_layout_is_full_screen(browser, stack: AssistantStack) -> None:
         phone.close()
 
 
-def test_unread_badge_counts_replies_while_closed(page: Page) -> None:
+def test_unread_badge_counts_replies_while_closed(
+    page: Page, stack: AssistantStack, responses
+) -> None:
+    """A message that arrives while the widget is closed shows on the launcher.
+
+    The message is a staff reply sent through Rasa's HTTP API, as the console
+    sends it, after the widget was closed: the assistant's own answer may
+    arrive before or after a click, and the test must not depend on which.
+    """
     open_widget(page)
-    ask(page, "what is hip anatomy")
+    ask(page, trained("faq/vro_what_is", "what is VRO"))
+    expect_answer(page, text_of(responses, "utter_faq/vro_what_is"))
+    conversation_id = page.evaluate("window.clinicChat.sessionId")
     page.locator("button.close").click()
     badge = page.locator(".badge")
+    expect(badge).to_be_hidden()
+
+    event = staff_message_event("A nurse will call you this afternoon.", "Nurse Rahima")
+    sent = requests.post(
+        str(conversation_url(stack.rasa_url, conversation_id, "tracker/events")),
+        params={"token": stack.token, "output_channel": "latest", "execute_side_effects": "true"},
+        json=[event],
+        timeout=30,
+    )
+    assert sent.status_code == 200, sent.text
     expect(badge).to_be_visible()
     expect(badge).to_have_text("1")
     page.locator(".launcher").click()
