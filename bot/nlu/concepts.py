@@ -56,23 +56,44 @@ def word_matches(phrase_word: str, word: str) -> bool:
     return word.startswith(phrase_word)
 
 
+def matches_at(phrase: Phrase, message_words: Sequence[str], start: int) -> bool:
+    """Whether the words of ``phrase`` appear from ``message_words[start]`` on."""
+    if start + len(phrase) > len(message_words):
+        return False
+    return all(word_matches(part, message_words[start + i]) for i, part in enumerate(phrase))
+
+
 def mentions(phrase: Phrase, message_words: Sequence[str]) -> bool:
     """Whether the words of ``phrase`` appear in order, next to each other."""
-    size = len(phrase)
-    for start in range(len(message_words) - size + 1):
-        if all(word_matches(phrase[i], message_words[start + i]) for i in range(size)):
-            return True
-    return False
+    return any(matches_at(phrase, message_words, start) for start in range(len(message_words)))
+
+
+@functools.cache
+def phrases_by_first_word(path: Path = CONCEPTS_FILE) -> Dict[str, Tuple[Tuple[str, Phrase], ...]]:
+    """Every ``(concept, phrase)``, found by the phrase's first word (built once)."""
+    index: Dict[str, List[Tuple[str, Phrase]]] = {}
+    for name, phrases in concept_phrases(path).items():
+        for phrase in phrases:
+            index.setdefault(phrase[0], []).append((name, phrase))
+    return {first: tuple(entries) for first, entries in index.items()}
 
 
 def concepts_in(text: str, path: Path = CONCEPTS_FILE) -> List[str]:
-    """The concepts a message names, in the file's order."""
+    """The concepts a message names, in the file's order.
+
+    A phrase can only start at a word that begins with the phrase's first
+    word, so each word looks up its own beginnings in an index instead of
+    every phrase being tried at every word (this runs on every message).
+    """
     message_words = words(text.lower())
-    return [
-        name
-        for name, phrases in concept_phrases(path).items()
-        if any(mentions(phrase, message_words) for phrase in phrases)
-    ]
+    index = phrases_by_first_word(path)
+    found = set()
+    for start, word in enumerate(message_words):
+        for end in range(1, len(word) + 1):
+            for name, phrase in index.get(word[:end], ()):
+                if name not in found and matches_at(phrase, message_words, start):
+                    found.add(name)
+    return [name for name in concept_phrases(path) if name in found]
 
 
 def concept_tokens(text: str) -> str:
