@@ -105,7 +105,8 @@ def language_slot_changes(
     code, clear = detected_language(latest_message)
     current = slots.get(LANGUAGE_SLOT)
     pinned = bool(slots.get(PINNED_SLOT))
-    choice = next_language(current, pinned, code, clear, requested_language(latest_message))
+    requested = requested_language(latest_message)
+    choice = next_language(current, pinned, code, clear, requested)
     changes: List[Tuple[str, Any]] = []
     if choice.language != current:
         changes.append((LANGUAGE_SLOT, choice.language))
@@ -113,7 +114,6 @@ def language_slot_changes(
         changes.append((PINNED_SLOT, choice.pinned))
     if choice.switched_to_bangla_automatically:
         changes.append((NOTICE_SLOT, True))
-    requested = requested_language(latest_message)
     notice_due = bool(slots.get(NOTICE_SLOT))
     # Answered in Bangla with the notice said (or after choosing Bangla): it was given.
     was_answered_in_bangla = current == "bn" and not notice_due
