@@ -23,6 +23,14 @@ def response_name(faq_key: str) -> str:
     return f"utter_{faq_key}"
 
 
+def button_topic(latest_message: Dict[str, Any]) -> Optional[str]:
+    """The topic a button named (``{"faq_topic": "vro_recovery"}``), if any."""
+    for entity in latest_message.get("entities") or []:
+        if entity.get("entity") == TOPIC_ENTITY and entity.get("value"):
+            return str(entity["value"])
+    return None
+
+
 def chosen_faq_key(latest_message: Dict[str, Any]) -> Optional[str]:
     """The FAQ key of the latest message: a button's topic, else the selector's pick.
 
@@ -32,9 +40,9 @@ def chosen_faq_key(latest_message: Dict[str, Any]) -> Optional[str]:
     Returns:
         A key such as ``faq/vro_recovery``, or ``None`` when there is none.
     """
-    for entity in latest_message.get("entities") or []:
-        if entity.get("entity") == TOPIC_ENTITY and entity.get("value"):
-            return f"{RETRIEVAL_INTENT}/{entity['value']}"
+    topic = button_topic(latest_message)
+    if topic is not None:
+        return f"{RETRIEVAL_INTENT}/{topic}"
     selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT)
     if not selector:
         return None

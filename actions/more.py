@@ -15,7 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import RETRIEVAL_INTENT, TOPIC_ENTITY
+from actions.faq import RETRIEVAL_INTENT, button_topic
 from actions.language import pending_language_notice
 
 FIRST_PART_PREFIX = f"utter_{RETRIEVAL_INTENT}/"
@@ -29,14 +29,6 @@ ALL_SAID_RESPONSE = "utter_more_all_said"
 def more_response_name(topic: str) -> str:
     """``dfo_recovery`` -> ``utter_faq_more/dfo_recovery``."""
     return f"{MORE_PART_PREFIX}{topic}"
-
-
-def button_topic(latest_message: Dict[str, Any]) -> Optional[str]:
-    """The topic named by a "Tell me more" button, if the message came from one."""
-    for entity in latest_message.get("entities") or []:
-        if entity.get("entity") == TOPIC_ENTITY and entity.get("value"):
-            return str(entity["value"])
-    return None
 
 
 def last_faq_part(events: Iterable[Dict[str, Any]]) -> Optional[tuple[str, str]]:
