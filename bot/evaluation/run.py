@@ -254,8 +254,9 @@ def evaluate(
             section["models"][name] = figures
             results["model_files"][name] = str(path)
         results["languages"][language] = section
-    results["reading_grades"] = response_grades(all_responses())
-    results["answer_lengths"] = summary_lines(answer_measures(all_responses()))
+    responses = all_responses()
+    results["reading_grades"] = response_grades(responses)
+    results["answer_lengths"] = summary_lines(answer_measures(responses))
     out.mkdir(parents=True, exist_ok=True)
     (out / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     report = render(results)
