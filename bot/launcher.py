@@ -172,11 +172,9 @@ def wait_until_ready(url: str, timeout: float, processes: Sequence[subprocess.Po
     while time.monotonic() < deadline:
         if any(process.poll() is not None for process in processes):
             return False
-        try:
-            with urllib.request.urlopen(url, timeout=2):  # noqa: S310 (http only, checked above)
-                return True
-        except (urllib.error.URLError, OSError):
-            time.sleep(1)
+        if answers(url, timeout=2):
+            return True
+        time.sleep(1)
     return False
 
 
@@ -288,12 +286,12 @@ def end_process_group(process: subprocess.Popen) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
-def answers(url: str) -> bool:
-    """Whether a local http:// address answers right now."""
+def answers(url: str, timeout: float = 1.0) -> bool:
+    """Whether a local http:// address answers (with a success status) right now."""
     if not url.startswith("http://"):
         raise ValueError(f"readiness checks poll local http:// addresses, not {url!r}")
     try:
-        with urllib.request.urlopen(url, timeout=1):  # noqa: S310 (http only, checked above)
+        with urllib.request.urlopen(url, timeout=timeout):  # noqa: S310 (http only, checked above)
             return True
     except (urllib.error.URLError, OSError):
         return False

@@ -18,8 +18,6 @@ import shutil
 import subprocess
 import sys
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional
@@ -62,15 +60,6 @@ class Stack:
         self.processes.clear()
 
 
-def answers(url: str) -> bool:
-    """Whether a loopback http:// address answers 200 right now."""
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (loopback http)
-            return response.status == 200
-    except (urllib.error.URLError, OSError):
-        return False
-
-
 def wait_ready(stack: Stack, started: float, timeout: float = READY_TIMEOUT_SECONDS) -> float:
     """Seconds from ``started`` until both servers answer.
 
@@ -86,7 +75,7 @@ def wait_ready(stack: Stack, started: float, timeout: float = READY_TIMEOUT_SECO
         for name, process in stack.processes.items():
             if process.poll() is not None:
                 raise RuntimeError(f"{stack.name}: the {name} process stopped; see {LOG_DIR}")
-        if all(answers(url) for url in urls):
+        if all(launcher.answers(url, timeout=2) for url in urls):
             return time.monotonic() - started
         time.sleep(0.2)
     raise RuntimeError(f"{stack.name}: not ready after {timeout:g} s; see {LOG_DIR}")
