@@ -34,19 +34,18 @@ import re
 import unicodedata
 from typing import Any, Iterator, List, Optional, Tuple
 
+from bot.digits import to_ascii_digits
+
 __all__ = [
     "fold_for_matching",
     "mask_nested",
     "mask_phone_for_display",
     "mask_sensitive",
     "normalise_bd_mobile",
-    "to_ascii_digits",
 ]
 
 # Slots whose values are never stored in full in the conversation log.
 SENSITIVE_SLOTS = ("callback_phone",)
-
-_BANGLA_TO_ASCII = str.maketrans("০১২৩৪৫৬৭৮৯", "0123456789")
 
 _PHONE = "phone"
 _NID = "nid"
@@ -104,19 +103,6 @@ _KEYWORD_RE = re.compile(
     r")",
     re.IGNORECASE,
 )
-
-
-def to_ascii_digits(text: str) -> str:
-    """Convert Bangla digits to ASCII digits.
-
-    Args:
-        text: Any text.
-
-    Returns:
-        The text with ০-৯ (U+09E6..U+09EF) replaced by 0-9; every other
-        character is left as it is.
-    """
-    return text.translate(_BANGLA_TO_ASCII)
 
 
 def normalise_bd_mobile(raw: str) -> Optional[str]:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from bot.clinic_hours import OpeningHours
 from bot.db.models import StaffAccount
-from bot.nlu.bangla import BANGLA_DIGITS
+from bot.digits import BANGLA_DIGITS
 
 # A console that has not polled for this long is treated as closed.
 ONLINE_WINDOW = timedelta(seconds=90)

@@ -41,7 +41,7 @@ from bot.channels.graph_api import (
 )
 from bot.channels.message_dedupe import MessageDedupe, create_dedupe
 from bot.channels.webhook_channel import BackgroundWebhookChannel
-from bot.privacy import to_ascii_digits
+from bot.digits import to_ascii_digits
 from bot.settings import DEFAULT_TWILIO_API_URL, get_settings
 
 logger = logging.getLogger(__name__)

@@ -13,7 +13,6 @@ from typing import FrozenSet, Iterable, Set
 
 # The Bengali-Assamese block.
 BANGLA_FIRST, BANGLA_LAST = "\u0980", "\u09ff"
-BANGLA_DIGITS = "০১২৩৪৫৬৭৮৯"
 DANDA = "\u0964"  # । (shared with Devanagari)
 DOUBLE_DANDA = "\u0965"  # ॥
 ZWNJ = "\u200c"
@@ -22,7 +21,6 @@ NUKTA = "\u09bc"
 
 # Regex character classes.
 BANGLA_CLASS = "\u0980-\u09ff"
-BANGLA_DIGIT_CLASS = "\u09e6-\u09ef"
 # Letters, vowel signs and other marks, without the digits.
 BANGLA_LETTER_CLASS = "\u0980-\u09e5\u09f0-\u09ff"
 

@@ -19,8 +19,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.digits import to_ascii_digits
 from bot.nlu.intent_override import override_intent
-from bot.privacy import to_ascii_digits
 
 INFORM_INTENT = "inform"
 # At least this many digits, and at most this many letters beside them

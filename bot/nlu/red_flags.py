@@ -51,9 +51,9 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Pattern, Seque
 import yaml
 from spacy.tokens import Doc, Span, Token
 
+from bot.digits import to_ascii_digits
 from bot.nlu.bangla import bangla_stems, has_bangla, normalise_word
 from bot.nlu.language import ROMANIZED_STRONG, ROMANIZED_WORDS
-from bot.privacy import to_ascii_digits
 
 # "The hips fall out" or "it falls apart" is no fall of the patient ("he fell
 # out of bed" is).

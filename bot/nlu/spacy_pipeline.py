@@ -26,7 +26,8 @@ from spacy.language import Language
 from spacy.lookups import load_lookups
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
-from bot.nlu.bangla import BANGLA_DIGIT_CLASS, BANGLA_LETTER_CLASS, DANDA, DOUBLE_DANDA
+from bot.digits import BANGLA_DIGIT_CLASS
+from bot.nlu.bangla import BANGLA_LETTER_CLASS, DANDA, DOUBLE_DANDA
 from bot.nlu.red_flags import CONFUSABLES_TABLE, VOCABULARY, one_edit_variants
 
 # Where `make install` puts the pipeline and config.yml's SpacyNLP reads it.

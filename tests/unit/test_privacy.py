@@ -8,11 +8,11 @@ import time
 
 import pytest
 
+from bot.digits import to_ascii_digits
 from bot.privacy import (
     mask_phone_for_display,
     mask_sensitive,
     normalise_bd_mobile,
-    to_ascii_digits,
 )
 
 BANGLA = str.maketrans("0123456789", "০১২৩৪৫৬৭৮৯")

@@ -118,7 +118,7 @@ def test_old_khanda_ta_and_split_aa_are_made_canonical() -> None:
 
 
 def test_bangla_digits_are_kept_and_readable() -> None:
-    from bot.privacy import to_ascii_digits
+    from bot.digits import to_ascii_digits
 
     cleaned = clean_text("জ্বর ১০৩.৫, ফোন ০১৭১২", max_chars=100).text
     assert cleaned == "জ্বর ১০৩.৫, ফোন ০১৭১২"
