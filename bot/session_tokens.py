@@ -4,6 +4,9 @@ The web process issues each browser a session id inside a JWT signed with
 ``WIDGET_JWT_SECRET``; the Rasa socket.io channel accepts a connection only
 with a valid token and only for the session id inside it. A forged token, an
 expired one, or a request for someone else's session id is refused.
+
+A neutral module (PyJWT only): both processes import it, so the Rasa
+process's channels never import the web process's package (``bot.web``).
 """
 
 from __future__ import annotations

@@ -28,7 +28,7 @@ MAX_METADATA_BYTES = 4096
 # A Bangla message of MAX_MESSAGE_CHARS as JSON escapes (6 bytes a character).
 MAX_BODY_BYTES = 6 * MAX_MESSAGE_CHARS + 64 * 1024
 _SENDER = re.compile(r"[A-Za-z0-9._-]+")
-# Conversation ids other channels create: a widget session (bot.web.sessions),
+# Conversation ids other channels create: a widget session (bot.session_tokens),
 # a WhatsApp Cloud wa_id (digits) and a Twilio address (whatsapp:+...).
 _WIDGET_SESSION = re.compile(r"[0-9a-f]{32}", re.IGNORECASE)
 _PHONE_NUMBER = re.compile(r"\+?[0-9]+")

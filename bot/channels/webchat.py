@@ -3,7 +3,7 @@
 Rasa's ``SocketIOInput`` accepts a JWT only as a gate and then lets the
 client name any session id, so anyone holding a token could join another
 patient's conversation. This channel binds each socket to the session id
-inside its token (issued by the web process, see ``bot.web.sessions``),
+inside its token (issued by the web process, see ``bot.session_tokens``),
 refuses every other id, limits what a client may send, answers every message
 with an acknowledgement the widget uses to empty its outbox, and drops a
 message it has already handled (the widget resends after a reconnect).
@@ -51,9 +51,9 @@ from bot.channels.handled_messages import (
 from bot.channels.paused_guard import answer_red_flags_while_paused
 from bot.channels.refused_message import STORAGE_UNAVAILABLE, urgent_reply
 from bot.channels.safe_text import replace_unencodable
+from bot.session_tokens import verify_session
 from bot.settings import get_settings, split_list
 from bot.storage.errors import StorageUnavailable
-from bot.web.sessions import verify_session
 
 logger = logging.getLogger(__name__)
 

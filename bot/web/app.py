@@ -1,7 +1,7 @@
 """The web process (port 8080): the clinic page, the widget's files and its API.
 
 Routes are thin: parsing, signing and reading history are plain functions in
-``bot.web.sessions`` and ``bot.web.history``.
+``bot.session_tokens`` and ``bot.web.history``.
 
     GET  /                  the demonstration clinic page with the widget
     GET  /widget/...        widget.js and its fonts (built by `make install`)
@@ -34,11 +34,11 @@ from bot.console.rasa_api import RasaApi
 from bot.console.web import build_blueprint
 from bot.db.session import engine_for, session_factory
 from bot.review.events import events_table_exists
+from bot.session_tokens import bearer_token, issue_session, verify_session
 from bot.settings import Settings
 from bot.storage.health_check import keep_probing, storage_report
 from bot.storage.journal import journal_for
 from bot.web.history import conversation_messages
-from bot.web.sessions import bearer_token, issue_session, verify_session
 
 logger = logging.getLogger(__name__)
 

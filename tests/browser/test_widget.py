@@ -9,7 +9,7 @@ import requests
 from playwright.sync_api import BrowserContext, Page, expect
 
 from bot.console.rasa_api import conversation_url, staff_message_event
-from bot.web.sessions import issue_session
+from bot.session_tokens import issue_session
 from tests.browser.conftest import AXE, screenshot
 from tests.browser.widget import (
     ask,

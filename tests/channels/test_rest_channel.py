@@ -22,8 +22,8 @@ from bot.channels.rest_request import (
     token_from,
 )
 from bot.nlu.input_guard import MAX_SCAN_CHARS
+from bot.session_tokens import issue_session
 from bot.settings import get_settings, load_settings
-from bot.web.sessions import issue_session
 from tests.channels.conftest import Served, running
 from tests.conftest import PROJECT_ROOT
 from tests.utils.environments import PRODUCTION

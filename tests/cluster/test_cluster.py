@@ -24,7 +24,7 @@ import pytest
 import socketio
 
 from bot.console.rasa_api import RasaApi, staff_message_event
-from bot.web.sessions import issue_session
+from bot.session_tokens import issue_session
 from tests.cluster import load
 from tests.cluster.cluster import RunningCluster
 from tests.conftest import PROJECT_ROOT

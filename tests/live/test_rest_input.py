@@ -18,7 +18,7 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bot.web.sessions import issue_session
+from bot.session_tokens import issue_session
 from tests.conftest import PROJECT_ROOT, text_of
 from tests.utils.databases import event_types
 from tests.utils.stack import AssistantStack

@@ -9,7 +9,7 @@ from typing import Any, Dict, List
 import pytest
 import socketio
 
-from bot.web.sessions import issue_session
+from bot.session_tokens import issue_session
 from tests.conftest import text_of
 from tests.utils.stack import AssistantStack
 

@@ -5,7 +5,7 @@ import time
 import jwt
 import pytest
 
-from bot.web.sessions import AUDIENCE, bearer_token, issue_session, verify_session
+from bot.session_tokens import AUDIENCE, bearer_token, issue_session, verify_session
 
 SECRET = "s" * 48
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from bot import launcher
-from bot.web.sessions import issue_session
+from bot.session_tokens import issue_session
 from tests.conftest import PROJECT_ROOT
 from tests.utils.stack import free_port
 
