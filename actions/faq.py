@@ -10,12 +10,13 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import pending_language_notice
+from bot.faq_choice import TOPIC_ENTITY, faq_message_answer
+from bot.intents import FAQ_INTENT
 from bot.log_redaction import conversation_reference
 
 logger = logging.getLogger(__name__)
 
-RETRIEVAL_INTENT = "faq"
-TOPIC_ENTITY = "faq_topic"
+RETRIEVAL_INTENT = FAQ_INTENT
 
 
 def response_name(faq_key: str) -> str:
@@ -23,16 +24,12 @@ def response_name(faq_key: str) -> str:
     return f"utter_{faq_key}"
 
 
-def button_topic(latest_message: Dict[str, Any]) -> Optional[str]:
-    """The topic a button named (``{"faq_topic": "vro_recovery"}``), if any."""
-    for entity in latest_message.get("entities") or []:
-        if entity.get("entity") == TOPIC_ENTITY and entity.get("value"):
-            return str(entity["value"])
-    return None
-
-
 def chosen_faq_key(latest_message: Dict[str, Any]) -> Optional[str]:
     """The FAQ key of the latest message: a button's topic, else the selector's pick.
+
+    The intent is not checked: this action runs only on ``faq`` (the rule in
+    data/rules/faq.yml). The rule itself is ``bot.faq_choice``, shared with
+    the review and the evaluation.
 
     Args:
         latest_message: ``tracker.latest_message``.
@@ -40,13 +37,8 @@ def chosen_faq_key(latest_message: Dict[str, Any]) -> Optional[str]:
     Returns:
         A key such as ``faq/vro_recovery``, or ``None`` when there is none.
     """
-    topic = button_topic(latest_message)
-    if topic is not None:
-        return f"{RETRIEVAL_INTENT}/{topic}"
-    selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT)
-    if not selector:
-        return None
-    return (selector.get("response") or {}).get("intent_response_key")
+    choice = faq_message_answer(latest_message)
+    return choice.key if choice else None
 
 
 def topic_title(domain: Dict[str, Any], faq_key: str, language: str = "en") -> Optional[str]:

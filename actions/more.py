@@ -15,8 +15,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.faq import RETRIEVAL_INTENT, button_topic
+from actions.faq import RETRIEVAL_INTENT
 from actions.language import pending_language_notice
+from bot.faq_choice import button_topic
 
 FIRST_PART_PREFIX = f"utter_{RETRIEVAL_INTENT}/"
 MORE_PART_PREFIX = f"utter_{RETRIEVAL_INTENT}_more/"

@@ -7,11 +7,22 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from sklearn.metrics import precision_recall_fscore_support
 
-FALLBACK = "nlu_fallback"
-OUT_OF_SCOPE = "out_of_scope"
-URGENT = "urgent_symptoms"
-REQUEST_HUMAN = "request_human"
-FAQ_PREFIX = "faq/"
+from bot.faq_choice import DEFAULT_SELECTOR, chosen_faq_key, intent_name
+from bot.intents import (
+    FALLBACK_INTENT,
+    FAQ_INTENT,
+    OUT_OF_SCOPE_INTENT,
+    REQUEST_HUMAN_INTENT,
+    URGENT_INTENT,
+)
+
+FALLBACK = FALLBACK_INTENT
+OUT_OF_SCOPE = OUT_OF_SCOPE_INTENT
+URGENT = URGENT_INTENT
+REQUEST_HUMAN = REQUEST_HUMAN_INTENT
+FAQ_PREFIX = f"{FAQ_INTENT}/"
+# Ours, and the default pipeline's ResponseSelector (named ``default``).
+EVALUATED_SELECTORS = (FAQ_INTENT, DEFAULT_SELECTOR)
 
 
 @dataclass(frozen=True)
@@ -26,18 +37,13 @@ class Example:
 def predicted_key(parse: Mapping[str, Any]) -> str:
     """The contract key a ``/model/parse`` result amounts to.
 
-    A retrieval intent counts as the full key the ResponseSelector chose
-    (``faq/vro_recovery``); anything else is the intent's name, including
-    ``nlu_fallback`` when the assistant asked for clarification.
+    An FAQ question counts as the answer the assistant would send
+    (``bot.faq_choice``: a button's topic, else the ResponseSelector's
+    ``faq/vro_recovery``; the default pipeline's selector is read too);
+    anything else is the intent's name, including ``nlu_fallback`` when the
+    assistant asked for clarification.
     """
-    intent = (parse.get("intent") or {}).get("name") or FALLBACK
-    selectors = parse.get("response_selector") or {}
-    selector = selectors.get(intent) or (selectors.get("default") if intent == "faq" else None)
-    if selector:
-        key = (selector.get("response") or {}).get("intent_response_key")
-        if key:
-            return key
-    return intent
+    return chosen_faq_key(parse, EVALUATED_SELECTORS) or intent_name(parse) or FALLBACK
 
 
 def share(hits: int, total: int) -> Optional[float]:

@@ -20,8 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
-from bot.evaluation.metrics import FALLBACK, FAQ_PREFIX, OUT_OF_SCOPE, URGENT, summarise
+from bot.evaluation.metrics import (
+    FALLBACK,
+    FAQ_PREFIX,
+    OUT_OF_SCOPE,
+    URGENT,
+    predicted_key,
+    summarise,
+)
 from bot.evaluation.run import DEV_BY_LANGUAGE, PROJECT_ROOT, load_examples
+from bot.intents import FAQ_INTENT
 from bot.nlu.response_aware_fallback import answer_is_supported
 
 ANSWER_THRESHOLDS = (0.3, 0.4, 0.45, 0.5)
@@ -56,6 +64,8 @@ def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
     Mirrors the pipeline: unreadable input falls back, red flags are never
     overridden, an FAQ label on the out-of-domain list is ``out_of_scope``,
     an FAQ label needs the evidence, and plain intents keep their verdict.
+    An answer that passes is the one the assistant would send
+    (``predicted_key`` of the message understood as ``faq``).
     """
     if (parse.get("input_check") or {}).get("status", "ok") != "ok":
         return FALLBACK
@@ -64,7 +74,7 @@ def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
         return URGENT
     evidence = parse.get("topic_evidence") or {}
     label = str(evidence.get("linear_label") or "")
-    if not label.startswith(FAQ_PREFIX) or intent not in ("faq", FALLBACK):
+    if not label.startswith(FAQ_PREFIX) or intent not in (FAQ_INTENT, FALLBACK):
         return intent
     if evidence.get("out_of_domain"):
         return OUT_OF_SCOPE
@@ -76,7 +86,9 @@ def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
         thresholds.agreement,
         thresholds.near_answer,
     )
-    return label if supported else FALLBACK
+    if not supported:
+        return FALLBACK
+    return predicted_key({**parse, "intent": {"name": FAQ_INTENT}})
 
 
 async def parse_texts(model: Path, texts: Sequence[str]) -> List[Dict[str, Any]]:

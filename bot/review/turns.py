@@ -9,7 +9,7 @@ exports and the dashboard share:
   below :data:`LOW_CONFIDENCE`;
 * its **answer key** is the FAQ topic of a button (entity ``faq_topic``),
   else the ResponseSelector's ``intent_response_key``, when the intent is
-  ``faq`` (the same choice ``actions/faq.py`` makes);
+  ``faq`` (``bot.faq_choice``, the choice ``actions/faq.py`` makes);
 * a conversation is **urgent** when the ``urgent`` slot was set true or a
   message was understood as ``urgent_symptoms``; it was **handed off** when
   ``action_handoff`` ran or the conversation was paused (a row in
@@ -23,6 +23,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from bot.faq_choice import chosen_answer
+from bot.intents import FALLBACK_INTENT, URGENT_INTENT
 from bot.review.events import (
     ACTION,
     BOT,
@@ -35,15 +37,11 @@ from bot.review.events import (
     to_datetime,
 )
 
-FALLBACK_INTENT = "nlu_fallback"
 CLARIFY_ACTION = "action_clarify"
 HANDOFF_ACTION = "action_handoff"
 LISTEN_ACTION = "action_listen"
-URGENT_INTENT = "urgent_symptoms"
 URGENT_SLOT = "urgent"
 LANGUAGE_SLOT = "language"
-FAQ_INTENT = "faq"
-TOPIC_ENTITY = "faq_topic"
 DEFAULT_LANGUAGE = "en"
 # Below this intent confidence a message counts as low confidence.
 LOW_CONFIDENCE = 0.5
@@ -96,24 +94,17 @@ def _string(value: Any) -> Optional[str]:
 def answer_choice(parse_data: Dict[str, Any]) -> Tuple[Optional[str], Optional[float]]:
     """The FAQ answer key and its confidence for a message understood as ``faq``.
 
+    The choice is ``bot.faq_choice.chosen_answer``, the rule ``actions/faq.py``
+    applies.
+
     Returns:
         ``("faq/<topic>", confidence)``; the confidence is ``None`` for a
         topic button; ``(None, None)`` for any other intent.
     """
-    intent = parse_data.get("intent") if isinstance(parse_data.get("intent"), dict) else {}
-    if intent.get("name") != FAQ_INTENT:
+    choice = chosen_answer(parse_data)
+    if choice is None:
         return None, None
-    for entity in parse_data.get("entities") or []:
-        if isinstance(entity, dict) and entity.get("entity") == TOPIC_ENTITY:
-            value = _string(entity.get("value"))
-            if value:
-                return f"{FAQ_INTENT}/{value}", None
-    selector = parse_data.get("response_selector")
-    choice = selector.get(FAQ_INTENT) if isinstance(selector, dict) else None
-    response = choice.get("response") if isinstance(choice, dict) else None
-    if not isinstance(response, dict):
-        return None, None
-    return _string(response.get("intent_response_key")), _float(response.get("confidence"))
+    return choice.key, choice.confidence
 
 
 def _turn(event: RasaEvent, followers: Sequence[RasaEvent]) -> UserTurn:

@@ -17,7 +17,7 @@ from bot.evaluation.real_questions import (
 
 
 def evidence(label: str, confidence: float, neighbour: str = "", similarity: float = 0.5):
-    return {
+    parse = {
         "topic_evidence": {
             "linear_label": label,
             "linear_confidence": confidence,
@@ -26,6 +26,12 @@ def evidence(label: str, confidence: float, neighbour: str = "", similarity: flo
             "out_of_domain": [],
         }
     }
+    if label.startswith("faq/"):
+        # The topic classifier's selector picks the linear model's best FAQ key.
+        parse["response_selector"] = {
+            "faq": {"response": {"intent_response_key": label, "confidence": confidence}}
+        }
+    return parse
 
 
 def outcome(label: str, predicted: str, text: str = "a short question", **parse) -> Outcome:

@@ -13,7 +13,14 @@ def parse(intent, linear=None, confidence=0.0, neighbour=None, similarity=0.0, *
             "neighbour_similarity": similarity,
             "out_of_domain": extra.pop("out_of_domain", []),
         }
+        if linear.startswith("faq/"):
+            # The topic classifier's selector picks the linear model's best FAQ key.
+            data["response_selector"] = selector(linear, confidence)
     return data
+
+
+def selector(key, confidence=1.0):
+    return {"faq": {"response": {"intent_response_key": key, "confidence": confidence}}}
 
 
 def test_an_answer_is_replayed_from_the_evidence() -> None:

@@ -1,0 +1,16 @@
+"""Intent names that several modules act on, written once.
+
+Plain strings, no imports: the NLU components, the channels, the actions, the
+review and the evaluation all read them from here.
+"""
+
+from __future__ import annotations
+
+# The retrieval intent of every FAQ answer; its keys are ``faq/<topic>``.
+FAQ_INTENT = "faq"
+# What the fallback classifier gives a message it is not sure about.
+FALLBACK_INTENT = "nlu_fallback"
+OUT_OF_SCOPE_INTENT = "out_of_scope"
+# Red flags: the urgent path, whatever else the message says.
+URGENT_INTENT = "urgent_symptoms"
+REQUEST_HUMAN_INTENT = "request_human"
