@@ -20,11 +20,11 @@ from typing import Any, Optional
 from rasa.core.channels.channel import OutputChannel
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.intents import URGENT_INTENT
 from bot.log_redaction import conversation_reference
 
 logger = logging.getLogger(__name__)
 
-URGENT_INTENT = "urgent_symptoms"
 URGENT_ACTION = "action_urgent_care"
 
 

@@ -15,13 +15,13 @@ from __future__ import annotations
 import logging
 from typing import Any, Dict, List, Mapping, Optional
 
+from bot.intents import URGENT_INTENT
 from bot.nlu.language import detect_language, language_request
 
 logger = logging.getLogger(__name__)
 
 # The error code every channel reports with a retryable refusal.
 STORAGE_UNAVAILABLE = "storage_unavailable"
-URGENT_INTENT = "urgent_symptoms"
 WARNING_SIGNS_QUESTION = "warning_signs_question"
 
 

@@ -18,6 +18,7 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
+from bot.intents import URGENT_INTENT
 from bot.nlu.input_guard import FULL_TEXT, INPUT_CHECK
 from bot.nlu.intent_override import override_intent
 from bot.nlu.red_flags import detect_red_flags, phrased_as_question
@@ -25,7 +26,6 @@ from bot.nlu.text_cleaning import TOO_LONG
 
 logger = logging.getLogger(__name__)
 
-URGENT_INTENT = "urgent_symptoms"
 # Output property listing the red flags found, for the dialogue and for review.
 RED_FLAGS = "red_flags"
 # Output property: whether an urgent message was phrased as a question ("is
