@@ -32,6 +32,7 @@ from bot.console.web import (
 )
 from bot.db import repository
 from bot.db.models import AuditLogEntry, CallbackRequest, StaffAccount, utc_now
+from bot.responses import load_responses
 from bot.review.charts import conversations_per_day_chart, top_topics_chart
 from bot.review.conversations import (
     ConversationFilters,
@@ -51,10 +52,11 @@ def review_keys() -> Tuple[str, ...]:
     """Every label a reviewer may choose: the domain's intents and the FAQ answer keys."""
     domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
     intents = [name for name in domain.get("intents", []) if name != "faq"]
-    faq_keys = []
-    for path in sorted((PROJECT_ROOT / "data" / "responses").glob("*.yml")):
-        responses = yaml.safe_load(path.read_text(encoding="utf-8")).get("responses", {})
-        faq_keys += [name[len("utter_") :] for name in responses if name.startswith("utter_faq/")]
+    faq_keys = [
+        name[len("utter_") :]
+        for name in load_responses(PROJECT_ROOT)
+        if name.startswith("utter_faq/")
+    ]
     return tuple(sorted(faq_keys) + sorted(intents))
 
 

@@ -18,6 +18,7 @@ from typing import Dict, List, Mapping, Optional, Sequence
 import textstat
 
 from bot.nlu.bangla import has_bangla
+from bot.responses import load_responses
 
 _SLOT = re.compile(r"\{[^}]*\}")
 # A Bangla sentence ends with the dari (।), ? or !, or a full stop, perhaps
@@ -150,9 +151,9 @@ def render_table(measures: Sequence[AnswerMeasures]) -> str:
 
 def main() -> None:
     """Print the table of every FAQ answer in data/responses/."""
-    from bot.evaluation.run import all_responses
+    from bot.settings import PROJECT_ROOT
 
-    print(render_table(answer_measures(all_responses())))
+    print(render_table(answer_measures(load_responses(PROJECT_ROOT))))
 
 
 if __name__ == "__main__":

@@ -23,6 +23,7 @@ import yaml
 
 from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
 from bot.evaluation.readability import answer_measures, response_grades, summary_lines
+from bot.responses import load_responses
 from bot.settings import PROJECT_ROOT
 
 EVALUATION_SETS = PROJECT_ROOT / "tests" / "evaluation"
@@ -126,11 +127,8 @@ def latency_summary(latencies: Sequence[float]) -> Dict[str, float]:
 
 
 def all_responses() -> Dict[str, Any]:
-    """Every response text of the assistant, by name."""
-    responses = dict(yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text())["responses"])
-    for path in sorted((DATA / "responses").glob("*.yml")):
-        responses.update(yaml.safe_load(path.read_text())["responses"])
-    return responses
+    """Every response text of the assistant, by name (``bot.responses``)."""
+    return load_responses(PROJECT_ROOT)
 
 
 def percent(value: Any) -> str:
