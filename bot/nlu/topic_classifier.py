@@ -46,11 +46,14 @@ from bot.nlu.intent_override import override_intent
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models
+from bot.nlu.unanswered_kinds import unanswered_kind
 
 logger = logging.getLogger(__name__)
 
 RETRIEVAL_INTENT = "faq"
 OUT_OF_SCOPE = "out_of_scope"
+# On our topics, but a kind of question the sources do not answer.
+BEYOND_SOURCES = "beyond_sources"
 # Output property with both models' verdicts (labels and scores, no text).
 TOPIC_EVIDENCE = "topic_evidence"
 RANKING_LENGTH = 10
@@ -228,9 +231,16 @@ class TopicClassifier(GraphComponent):
             message.set(INTENT, dict(intent), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             outside = out_of_domain_terms(text) if is_faq_key(evidence.label) else []
+            unanswered = None
             if outside:
                 # Another joint, operation or illness: never one of our answers.
                 override_intent(message, OUT_OF_SCOPE)
+            elif is_faq_key(evidence.label):
+                # Our topic, but asked what its answer does not say ("what
+                # causes it"): the honest "the page does not say" and staff.
+                unanswered = unanswered_kind(focus or text, evidence.label)
+                if unanswered:
+                    override_intent(message, BEYOND_SOURCES)
             message.set(
                 RESPONSE_SELECTOR_PROPERTY_NAME,
                 response_selector_output(evidence),
@@ -238,7 +248,11 @@ class TopicClassifier(GraphComponent):
             )
             message.set(
                 TOPIC_EVIDENCE,
-                {**evidence_output(evidence, bool(focus)), "out_of_domain": outside},
+                {
+                    **evidence_output(evidence, bool(focus)),
+                    "out_of_domain": outside,
+                    "unanswered_kind": unanswered,
+                },
                 add_to_output=True,
             )
         return messages

@@ -85,6 +85,22 @@ def test_another_joint_is_never_one_of_our_answers(trained) -> None:
     assert evidence["out_of_domain"] == ["shoulder"]
 
 
+def test_a_kind_of_question_the_answer_does_not_address_gets_the_honest_answer(trained) -> None:
+    text = "what causes the need for a distal femoral osteotomy, is it genetic"
+    message = trained.process([Message(data={"text": text})])[0]
+    evidence = message.get("topic_evidence")
+    # The models read it as the DFO question; that answer never says what causes anything.
+    assert evidence["linear_label"] == "faq/dfo_what_is"
+    assert message.get("intent")["name"] == "beyond_sources"
+    assert evidence["unanswered_kind"] == "cause"
+
+
+def test_a_question_its_answer_addresses_keeps_the_answer(trained) -> None:
+    message = trained.process([Message(data={"text": "what is a distal femoral osteotomy"})])[0]
+    assert message.get("intent")["name"] == "faq"
+    assert message.get("topic_evidence")["unanswered_kind"] is None
+
+
 def test_an_untrained_classifier_leaves_messages_alone(tmp_path) -> None:
     storage = LocalModelStorage(tmp_path)
     context = ExecutionContext(graph_schema=None, node_name="topic_classifier")

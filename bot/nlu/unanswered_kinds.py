@@ -1,0 +1,77 @@
+"""Kinds of question the sources never answer, whatever the topic.
+
+The list lives in ``unanswered_kinds.yml`` beside this module, written for a
+clinician to read and extend; this module only loads and matches it. Phrases
+match as concept phrases do (``bot.nlu.concepts``): the start of a word,
+whole words for short ones, words in order.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, Optional, Tuple
+
+import yaml
+
+from bot.nlu.concepts import Phrase, mentions, words
+
+KINDS_FILE = Path(__file__).with_name("unanswered_kinds.yml")
+
+
+@dataclass(frozen=True)
+class QuestionKind:
+    """One kind of question: the phrases that ask it and the FAQ keys that answer it."""
+
+    name: str
+    phrases: Tuple[Phrase, ...]
+    answered_by: FrozenSet[str]
+
+
+@functools.cache
+def question_kinds(path: Path = KINDS_FILE) -> Tuple[QuestionKind, ...]:
+    """The kinds listed in ``path``, in the file's order (loaded once)."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    kinds = document.get("kinds")
+    if not isinstance(kinds, dict):
+        raise ValueError(f"{path}: expected a mapping under 'kinds'")
+    loaded = []
+    for name, kind in kinds.items():
+        phrases = {tuple(words(str(phrase).lower())) for phrase in kind.get("phrases") or []}
+        loaded.append(
+            QuestionKind(
+                name=str(name),
+                phrases=tuple(sorted(phrase for phrase in phrases if phrase)),
+                answered_by=frozenset(str(key) for key in kind.get("answered_by") or []),
+            )
+        )
+    return tuple(loaded)
+
+
+def unanswered_kind(
+    text: str, faq_key: str, kinds: Optional[Tuple[QuestionKind, ...]] = None
+) -> Optional[str]:
+    """The kind of question ``text`` asks that the answer ``faq_key`` does not address.
+
+    Args:
+        text: The patient's message (or its question sentences).
+        faq_key: The FAQ answer the topic models chose, e.g. ``faq/vro_derotation``.
+        kinds: The kinds to check (default: ``unanswered_kinds.yml``).
+
+    Returns:
+        The kind's name ("cause", "natural_course"), or ``None`` when the
+        message asks none of them or the answer addresses the kind it asks.
+    """
+    message_words = words((text or "").lower())
+    for kind in question_kinds() if kinds is None else kinds:
+        if faq_key in kind.answered_by:
+            continue
+        if any(mentions(phrase, message_words) for phrase in kind.phrases):
+            return kind.name
+    return None
+
+
+def kinds_by_name(kinds: Optional[Tuple[QuestionKind, ...]] = None) -> Dict[str, QuestionKind]:
+    """The kinds, by name (for tests and the README's list)."""
+    return {kind.name: kind for kind in (question_kinds() if kinds is None else kinds)}

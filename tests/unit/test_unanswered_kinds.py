@@ -1,0 +1,74 @@
+"""Kinds of question the sources never answer: what causes a condition, its natural course."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.nlu.unanswered_kinds import kinds_by_name, question_kinds, unanswered_kind
+
+DERIVATION = "faq/vro_derotation"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("what causes anteversion of the thigh bone", "cause"),
+        ("Is a twisted femur hereditary?", "cause"),
+        ("does it run in the family", "cause"),
+        ("উরুর হাড় ঘোরানো কি বংশগত?", "cause"),
+        ("eta ki jonmogoto?", "cause"),
+        ("will he grow out of the inward twist", "natural_course"),
+        ("At what age does the twist show?", "natural_course"),
+        ("does it correct itself over time", "natural_course"),
+    ],
+)
+def test_questions_about_causes_and_natural_course_are_found(text: str, kind: str) -> None:
+    assert unanswered_kind(text, DERIVATION) == kind
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what is femoral anteversion",
+        "why is derotation done in a VRO",
+        "how is the thigh bone turned back",
+        "keno kora hoy derotation",
+        "",
+    ],
+)
+def test_questions_the_answer_addresses_are_left_alone(text: str) -> None:
+    assert unanswered_kind(text, DERIVATION) is None
+
+
+def test_an_answer_that_addresses_the_kind_keeps_the_question() -> None:
+    # The knee alignment answer explains why a malaligned knee hurts.
+    assert unanswered_kind("what causes pain in a crooked knee", "faq/knee_alignment_pain") is None
+    assert unanswered_kind("what causes pain in a crooked knee", DERIVATION) == "cause"
+
+
+def test_short_phrase_words_match_whole_words_only() -> None:
+    # "inherit" starts "inherited"; nothing in "causeway" is a kind.
+    assert unanswered_kind("is it inherited", DERIVATION) == "cause"
+    assert unanswered_kind("we live near the causeway", DERIVATION) is None
+
+
+def test_every_listed_answer_is_a_contract_topic() -> None:
+    contract = yaml.safe_load(
+        (Path(__file__).parents[1] / "data" / "contract_keys.yml").read_text(encoding="utf-8")
+    )
+    keys = set(contract["faq"])
+    for kind in question_kinds():
+        assert kind.phrases, kind.name
+        assert kind.answered_by <= keys, kind.name
+
+
+def test_a_list_without_kinds_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "kinds.yml"
+    path.write_text("other: []\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="kinds"):
+        question_kinds(path)
+
+
+def test_the_kinds_are_named() -> None:
+    assert set(kinds_by_name()) == {"cause", "natural_course"}
