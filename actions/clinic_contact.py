@@ -7,8 +7,8 @@ from typing import Dict, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.channels import WHATSAPP_CHANNELS
 from bot.settings import Settings
+from bot.whatsapp_window import WHATSAPP_CHANNELS
 
 _PLACEHOLDER = re.compile(r"x{3,}|change-?me|example", re.IGNORECASE)
 

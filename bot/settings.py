@@ -51,13 +51,13 @@ class Settings:
     rasa_public_url: str = "http://localhost:5005"
     web_port: int = 8080
     web_bind_address: str = "127.0.0.1"
-    # WhatsApp Cloud API (bot/channels/whatsapp.py); empty: the channel is off.
+    # WhatsApp Cloud API (bot/channels/whatsapp/meta.py); empty: the channel is off.
     whatsapp_verify_token: str = ""
     whatsapp_app_secret: str = ""
     whatsapp_access_token: str = ""
     whatsapp_phone_number_id: str = ""
     whatsapp_graph_api_url: str = DEFAULT_GRAPH_API_URL
-    # WhatsApp through Twilio (bot/channels/twilio_whatsapp.py); empty: off.
+    # WhatsApp through Twilio (bot/channels/whatsapp/twilio.py); empty: off.
     twilio_account_sid: str = ""
     twilio_auth_token: str = ""
     twilio_whatsapp_number: str = ""
@@ -132,6 +132,15 @@ def normalise_database_url(url: str, root: Path = PROJECT_ROOT) -> str:
 def _is_placeholder(value: str) -> bool:
     lowered = value.lower()
     return not value or any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+
+
+def service_url(raw: Optional[str], default: str) -> str:
+    """An API's base address without a trailing slash; empty means ``default``.
+
+    The one rule for ``WHATSAPP_GRAPH_API_URL`` / ``TWILIO_API_URL`` here and
+    for the same values the channels get from ``credentials.yml``.
+    """
+    return (raw or "").strip().rstrip("/") or default
 
 
 def split_list(raw: str) -> Tuple[str, ...]:
@@ -225,16 +234,14 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         whatsapp_app_secret=environ.get("WHATSAPP_APP_SECRET", "").strip(),
         whatsapp_access_token=environ.get("WHATSAPP_ACCESS_TOKEN", "").strip(),
         whatsapp_phone_number_id=environ.get("WHATSAPP_PHONE_NUMBER_ID", "").strip(),
-        whatsapp_graph_api_url=(
-            environ.get("WHATSAPP_GRAPH_API_URL", "").strip().rstrip("/") or DEFAULT_GRAPH_API_URL
+        whatsapp_graph_api_url=service_url(
+            environ.get("WHATSAPP_GRAPH_API_URL"), DEFAULT_GRAPH_API_URL
         ),
         twilio_account_sid=environ.get("TWILIO_ACCOUNT_SID", "").strip(),
         twilio_auth_token=environ.get("TWILIO_AUTH_TOKEN", "").strip(),
         twilio_whatsapp_number=environ.get("TWILIO_WHATSAPP_NUMBER", "").strip(),
         twilio_webhook_url=environ.get("TWILIO_WEBHOOK_URL", "").strip(),
-        twilio_api_url=(
-            environ.get("TWILIO_API_URL", "").strip().rstrip("/") or DEFAULT_TWILIO_API_URL
-        ),
+        twilio_api_url=service_url(environ.get("TWILIO_API_URL"), DEFAULT_TWILIO_API_URL),
         rasa_url=(
             environ.get("RASA_URL", "").strip()
             or f"http://127.0.0.1:{environ.get('RASA_PORT', '').strip() or '5005'}"

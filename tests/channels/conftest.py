@@ -14,10 +14,10 @@ import pytest
 from rasa.core.channels.channel import InputChannel, UserMessage, register
 from sanic import Sanic
 
-from bot.channels.graph_api import RetryPolicy
 from bot.channels.message_dedupe import MemoryDedupe
-from bot.channels.twilio_whatsapp import TwilioWhatsAppInput
-from bot.channels.whatsapp import WhatsAppCloudInput, signature_for
+from bot.channels.whatsapp.delivery import RetryPolicy
+from bot.channels.whatsapp.meta import WhatsAppCloudInput, signature_for
+from bot.channels.whatsapp.twilio import TwilioWhatsAppInput
 from tests.channels.servers import FakeApi, serve
 
 DATA = Path(__file__).resolve().parent / "data"

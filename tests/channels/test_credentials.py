@@ -11,8 +11,8 @@ from dotenv import dotenv_values
 from rasa.core.run import create_http_input_channels
 from rasa.shared.exceptions import RasaException
 
-from bot.channels.twilio_whatsapp import TwilioWhatsAppInput
-from bot.channels.whatsapp import WhatsAppCloudInput
+from bot.channels.whatsapp.meta import WhatsAppCloudInput
+from bot.channels.whatsapp.twilio import TwilioWhatsAppInput
 from bot.settings import get_settings
 from tests.utils.stack import AssistantStack
 

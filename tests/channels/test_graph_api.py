@@ -7,16 +7,14 @@ from typing import AsyncIterator, Callable, List
 
 import pytest
 
-from bot.channels import whatsapp_payloads as wp
-from bot.channels.graph_api import (
+from bot.channels.whatsapp import meta_messages as wp
+from bot.channels.whatsapp.delivery import (
     DeliveryError,
-    GraphApiClient,
     RetryPolicy,
-    graph_error_code,
     retry_after_seconds,
     should_retry,
 )
-from bot.channels.whatsapp import WhatsAppCloudOutput
+from bot.channels.whatsapp.meta import GraphApiClient, WhatsAppCloudOutput, graph_error_code
 from tests.channels.conftest import ACCESS_TOKEN, FAST, PATIENT, PHONE_NUMBER_ID
 from tests.channels.servers import DROP, FakeApi
 

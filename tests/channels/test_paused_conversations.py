@@ -16,8 +16,8 @@ from rasa.core.tracker_store import InMemoryTrackerStore
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ConversationPaused, UserUttered
 
-from bot.channels.twilio_whatsapp import TwilioWhatsAppInput, twilio_signature
-from bot.channels.whatsapp import WhatsAppCloudInput
+from bot.channels.whatsapp.meta import WhatsAppCloudInput
+from bot.channels.whatsapp.twilio import TwilioWhatsAppInput, twilio_signature
 from tests.channels.conftest import (
     PATIENT,
     TWILIO_PATIENT,

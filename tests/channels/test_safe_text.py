@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from bot.channels import whatsapp_payloads as wp
 from bot.channels.safe_text import replace_unencodable, replace_unencodable_in
-from bot.channels.twilio_whatsapp import TwilioWhatsAppInput
 from bot.channels.webchat import parse_user_message
+from bot.channels.whatsapp import base
+from bot.channels.whatsapp.twilio import TwilioWhatsAppInput
 from tests.channels.conftest import TWILIO_PATIENT, RecordingAgent, Served, payload
 
 
@@ -66,8 +66,8 @@ async def test_the_whatsapp_cloud_boundary_replaces_surrogates(whatsapp_server: 
 
 async def test_the_twilio_boundary_replaces_surrogates(twilio: TwilioWhatsAppInput) -> None:
     agent = RecordingAgent()
-    inbound = wp.Inbound(
-        kind=wp.TEXT,
+    inbound = base.Inbound(
+        kind=base.TEXT,
         message_id="SM" + "2" * 32,
         wa_id=TWILIO_PATIENT,
         message_type="text",

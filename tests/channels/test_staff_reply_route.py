@@ -28,8 +28,8 @@ from rasa.shared.core.events import Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.channels.message_dedupe import MemoryDedupe
-from bot.channels.twilio_whatsapp import TwilioWhatsAppInput, twilio_signature
-from bot.channels.whatsapp import WhatsAppCloudInput, signature_for
+from bot.channels.whatsapp.meta import WhatsAppCloudInput, signature_for
+from bot.channels.whatsapp.twilio import TwilioWhatsAppInput, twilio_signature
 from tests.channels.conftest import (
     ACCESS_TOKEN,
     APP_SECRET,

@@ -11,8 +11,8 @@ import aiohttp
 import pytest
 from twilio.request_validator import RequestValidator
 
-from bot.channels import whatsapp_payloads as wp
-from bot.channels.twilio_whatsapp import (
+from bot.channels.whatsapp import base
+from bot.channels.whatsapp.twilio import (
     EMPTY_TWIML,
     NUMBER_PROMPT,
     RecentChoices,
@@ -143,13 +143,13 @@ def test_form_parsing_keeps_empty_values_and_refuses_garbage() -> None:
 
 def test_incoming_forms() -> None:
     text = parse_twilio_form({k: [v] for k, v in inbound_form().items()})
-    assert (text.kind, text.text, text.wa_id) == (wp.TEXT, "what is a VRO?", TWILIO_PATIENT)
+    assert (text.kind, text.text, text.wa_id) == (base.TEXT, "what is a VRO?", TWILIO_PATIENT)
     media = parse_twilio_form(
         {k: [v] for k, v in inbound_form(Body="", NumMedia="1", MessageType="image").items()}
     )
-    assert (media.kind, media.message_type) == (wp.UNSUPPORTED, "image")
+    assert (media.kind, media.message_type) == (base.UNSUPPORTED, "image")
     captioned = parse_twilio_form({k: [v] for k, v in inbound_form(NumMedia="1").items()})
-    assert captioned.kind == wp.TEXT
+    assert captioned.kind == base.TEXT
     button = parse_twilio_form(
         {
             k: [v]
@@ -169,7 +169,7 @@ def test_addresses() -> None:
 
 
 def test_buttons_become_a_numbered_list() -> None:
-    choices = wp.choices_from_buttons(
+    choices = base.choices_from_buttons(
         [{"title": "Types of DFO", "payload": "/a"}, {"title": "Talk to staff", "payload": "/b"}]
     )
     assert numbered_text("Answer.", choices) == (
@@ -197,8 +197,8 @@ def test_chosen_numbers(text: str, number: Optional[int]) -> None:
 def test_recent_choices_expire() -> None:
     now = [0.0]
     choices = RecentChoices(ttl_seconds=10, clock=lambda: now[0])
-    choices.remember(TWILIO_PATIENT, [wp.Choice("/a", "A"), wp.Choice("/b", "B")])
-    assert choices.resolve(TWILIO_PATIENT, "2") == wp.Choice("/b", "B")
+    choices.remember(TWILIO_PATIENT, [base.Choice("/a", "A"), base.Choice("/b", "B")])
+    assert choices.resolve(TWILIO_PATIENT, "2") == base.Choice("/b", "B")
     assert choices.resolve(TWILIO_PATIENT, "3") is None
     assert choices.resolve("whatsapp:+other", "1") is None
     now[0] = 11
@@ -304,7 +304,7 @@ async def test_media_without_text_gets_the_text_only_reply(
     assert (await post_twilio(twilio_server, form)).status == 200
     await twilio_server.channel.wait_until_idle()
     assert twilio_server.agent.messages == []
-    assert [m["Body"] for m in fake_api.twilio_messages()] == [wp.TEXT_ONLY_REPLY]
+    assert [m["Body"] for m in fake_api.twilio_messages()] == [base.TEXT_ONLY_REPLY]
 
 
 async def test_the_same_message_sid_is_handled_once(

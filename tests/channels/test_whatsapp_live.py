@@ -18,7 +18,7 @@ import aiohttp
 import pytest
 import requests
 
-from bot.channels.whatsapp import signature_for
+from bot.channels.whatsapp.meta import signature_for
 from bot.console.accounts import create_account, deactivate
 from tests.channels.servers import FakeApi
 from tests.conftest import text_of

@@ -6,13 +6,15 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from bot.channels import whatsapp_payloads as wp
+from bot import whatsapp_window as window
+from bot.channels.whatsapp import base
+from bot.channels.whatsapp import meta_messages as wp
 from tests.channels.conftest import ANSWER_BUTTONS, PATIENT, PHONE_NUMBER_ID, payload
 
 # ------------------------------------------------------------ webhooks in
 
 
-def only_message(name: str) -> wp.Inbound:
+def only_message(name: str) -> base.Inbound:
     contents = wp.parse_webhook(payload(name), PHONE_NUMBER_ID)
     assert len(contents.messages) == 1
     return contents.messages[0]
@@ -20,7 +22,7 @@ def only_message(name: str) -> wp.Inbound:
 
 def test_text_message() -> None:
     inbound = only_message("text.json")
-    assert (inbound.kind, inbound.text, inbound.wa_id) == (wp.TEXT, "what is a VRO?", PATIENT)
+    assert (inbound.kind, inbound.text, inbound.wa_id) == (base.TEXT, "what is a VRO?", PATIENT)
     assert inbound.message_id.startswith("wamid.")
     assert inbound.rasa_metadata() == {"message_type": "text", "sent_at": 1749416383}
 
@@ -37,7 +39,7 @@ def test_list_reply_sends_its_payload() -> None:
 
 def test_template_button_without_a_slash_payload_sends_its_title() -> None:
     inbound = only_message("template_button_reply.json")
-    assert (inbound.kind, inbound.text) == (wp.TEXT, "Yes, call me")
+    assert (inbound.kind, inbound.text) == (base.TEXT, "Yes, call me")
 
 
 @pytest.mark.parametrize(
@@ -52,7 +54,11 @@ def test_template_button_without_a_slash_payload_sends_its_title() -> None:
 )
 def test_anything_but_text_gets_the_text_only_reply(name: str, message_type: str) -> None:
     inbound = only_message(name)
-    assert (inbound.kind, inbound.message_type, inbound.text) == (wp.UNSUPPORTED, message_type, "")
+    assert (inbound.kind, inbound.message_type, inbound.text) == (
+        base.UNSUPPORTED,
+        message_type,
+        "",
+    )
 
 
 @pytest.mark.parametrize(
@@ -111,10 +117,10 @@ def test_odd_shapes_are_skipped_not_errors(document) -> None:
 
 def test_odd_message_fields_do_not_crash() -> None:
     message = {"id": "wamid.x", "from": PATIENT, "type": "interactive", "interactive": "x"}
-    assert wp.parse_message(message).kind == wp.UNSUPPORTED
+    assert wp.parse_message(message).kind == base.UNSUPPORTED
     message = {"id": "wamid.x", "from": PATIENT, "type": "text", "text": None, "timestamp": "?"}
     inbound = wp.parse_message(message)
-    assert (inbound.kind, inbound.text, inbound.timestamp) == (wp.TEXT, "", None)
+    assert (inbound.kind, inbound.text, inbound.timestamp) == (base.TEXT, "", None)
 
 
 # ----------------------------------------------------------- messages out
@@ -136,22 +142,22 @@ def test_short_text_is_one_message_with_its_paragraphs() -> None:
 def test_long_text_is_split_between_paragraphs() -> None:
     paragraphs = [f"p{i} " + "word " * 300 for i in range(8)]
     text = "\n\n".join(p.strip() for p in paragraphs)
-    parts = wp.split_text(text)
+    parts = base.split_text(text)
     assert len(parts) > 1
-    assert all(len(part) <= wp.TEXT_LIMIT for part in parts)
+    assert all(len(part) <= base.TEXT_LIMIT for part in parts)
     # No paragraph is cut: every part starts with a paragraph's beginning.
     assert all(part.startswith("p") for part in parts)
     assert "\n\n".join(parts) == text
 
 
 def test_text_without_spaces_is_cut_hard() -> None:
-    parts = wp.split_text("x" * 9000)
+    parts = base.split_text("x" * 9000)
     assert [len(part) for part in parts] == [4096, 4096, 808]
 
 
 def test_bangla_sentences_are_split_at_the_dari() -> None:
     sentence = "অস্ত্রোপচারের পরে হাঁটতে কিছু সময় লাগে। "
-    parts = wp.split_text(sentence * 200, limit=1000)
+    parts = base.split_text(sentence * 200, limit=1000)
     assert all(part.endswith("।") for part in parts[:-1])
     assert all(len(part) <= 1000 for part in parts)
 
@@ -229,7 +235,7 @@ def test_payloads_too_long_for_an_id_use_the_title() -> None:
 
 def test_repeated_and_empty_buttons_are_dropped() -> None:
     buttons = [{"title": "A", "payload": "/a"}, {"title": "A again", "payload": "/a"}, {}, "x"]
-    assert wp.choices_from_buttons(buttons) == [wp.Choice(payload="/a", title="A")]
+    assert base.choices_from_buttons(buttons) == [base.Choice(payload="/a", title="A")]
 
 
 def test_buttons_without_text_get_a_body() -> None:
@@ -254,7 +260,7 @@ def test_custom_json_passes_only_the_whatsapp_message_to_the_patient() -> None:
 
 
 def test_the_text_only_reply_is_in_english_then_bangla() -> None:
-    english, bangla = wp.TEXT_ONLY_REPLY.split("\n\n")
+    english, bangla = base.TEXT_ONLY_REPLY.split("\n\n")
     assert "only read text" in english and "staff" in english
     assert bangla.startswith("দুঃখিত")
 
@@ -266,33 +272,33 @@ DHAKA = timezone(timedelta(hours=6))
 
 def test_window_closes_24_hours_after_the_patients_last_message() -> None:
     last = datetime(2025, 3, 1, 10, 0, tzinfo=DHAKA)
-    assert wp.window_closes_at(last) == datetime(2025, 3, 1, 4, 0, tzinfo=timezone.utc) + timedelta(
-        hours=24
-    )
-    assert wp.customer_service_window_open(last, last + timedelta(hours=23, minutes=59))
-    assert not wp.customer_service_window_open(last, last + timedelta(hours=24))
-    assert not wp.customer_service_window_open(last, last + timedelta(days=3))
+    assert window.window_closes_at(last) == datetime(
+        2025, 3, 1, 4, 0, tzinfo=timezone.utc
+    ) + timedelta(hours=24)
+    assert window.customer_service_window_open(last, last + timedelta(hours=23, minutes=59))
+    assert not window.customer_service_window_open(last, last + timedelta(hours=24))
+    assert not window.customer_service_window_open(last, last + timedelta(days=3))
 
 
 def test_window_accepts_naive_utc_and_aware_datetimes_together() -> None:
     last = datetime(2025, 3, 1, 4, 0)  # naive: UTC
     now = datetime(2025, 3, 2, 9, 59, tzinfo=DHAKA)  # 03:59 UTC next day
-    assert wp.customer_service_window_open(last, now)
-    assert wp.window_closes_at(last).tzinfo is not None
+    assert window.customer_service_window_open(last, now)
+    assert window.window_closes_at(last).tzinfo is not None
 
 
 def test_webhook_timestamps_become_aware_datetimes() -> None:
-    assert wp.sent_at(1749416383) == datetime(2025, 6, 8, 20, 59, 43, tzinfo=timezone.utc)
-    assert wp.sent_at(None) is None
+    assert window.sent_at(1749416383) == datetime(2025, 6, 8, 20, 59, 43, tzinfo=timezone.utc)
+    assert window.sent_at(None) is None
 
 
 def test_staff_replies_are_opened_with_the_name() -> None:
-    assert wp.with_staff_label("Hello", "Ayesha") == (
+    assert base.with_staff_label("Hello", "Ayesha") == (
         "*Ayesha* (clinic staff / ক্লিনিকের কর্মী):\nHello"
     )
-    assert wp.with_staff_label("Hello", " *Dr_ Rahman* ") == (
+    assert base.with_staff_label("Hello", " *Dr_ Rahman* ") == (
         "*Dr Rahman* (clinic staff / ক্লিনিকের কর্মী):\nHello"
     )
-    assert wp.with_staff_label("Hello", "x" * 100).startswith("*" + "x" * 40 + "*")
+    assert base.with_staff_label("Hello", "x" * 100).startswith("*" + "x" * 40 + "*")
     for not_a_name in (None, "", "  ", "**", 42):
-        assert wp.with_staff_label("Hello", not_a_name) == "Hello"
+        assert base.with_staff_label("Hello", not_a_name) == "Hello"

@@ -8,9 +8,10 @@ import logging
 
 import pytest
 
-from bot.channels import whatsapp_payloads as wp
 from bot.channels.message_dedupe import MemoryDedupe
-from bot.channels.whatsapp import (
+from bot.channels.whatsapp import base
+from bot.channels.whatsapp import meta_messages as wp
+from bot.channels.whatsapp.meta import (
     WhatsAppCloudInput,
     handshake_challenge,
     signature_for,
@@ -224,7 +225,7 @@ async def test_non_text_gets_one_polite_reply_without_the_assistant(
     assert (await whatsapp_server.post_whatsapp(payload_bytes(name))).status == 200
     await whatsapp_server.channel.wait_until_idle()
     assert whatsapp_server.agent.messages == []
-    assert fake_api.graph_messages() == [wp.text_payload(PATIENT, wp.TEXT_ONLY_REPLY)]
+    assert fake_api.graph_messages() == [wp.text_payload(PATIENT, base.TEXT_ONLY_REPLY)]
 
 
 @pytest.mark.parametrize(

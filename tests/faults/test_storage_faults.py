@@ -24,7 +24,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Tuple
 import pytest
 import requests
 
-from bot.channels.whatsapp import SIGNATURE_HEADER, signature_for
+from bot.channels.whatsapp.meta import SIGNATURE_HEADER, signature_for
 from tests.conftest import PROJECT_ROOT, text_of
 from tests.faults.load import Conversation, FaultReport, report, stored_sequence
 from tests.utils.postgres_server import PostgresServer

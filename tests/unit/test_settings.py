@@ -56,7 +56,7 @@ def test_unknown_environment_is_refused() -> None:
         load_settings({"CLINIC_ENV": "staging"})
 
 
-# WhatsApp channels (bot/channels/whatsapp.py, bot/channels/twilio_whatsapp.py).
+# WhatsApp channels (bot/channels/whatsapp/meta.py, bot/channels/whatsapp/twilio.py).
 WHATSAPP = {
     "WHATSAPP_ACCESS_TOKEN": "EAAG" + "t" * 60,
     "WHATSAPP_APP_SECRET": "3f1c0e4b9a7d4c21b6e8f0a2d5c7e9b1",

@@ -1,8 +1,8 @@
-"""WhatsApp messages as plain data: reading Meta's webhooks, building replies.
+"""Meta's WhatsApp Cloud API formats as plain data: reading webhooks, building messages.
 
-Pure functions only (no I/O), shared by the WhatsApp Cloud API channel
-(``bot.channels.whatsapp``), the Twilio channel (``bot.channels.twilio_whatsapp``)
-and the staff console (the 24-hour customer-service window).
+Pure functions only (no I/O), for the Meta channel (``bot.channels.whatsapp.meta``).
+What is not Meta's own (message types, splitting text, the staff label) is in
+``bot.channels.whatsapp.base``.
 
 Limits are WhatsApp's: a text message holds 4,096 characters; an interactive
 message's body 1,024; up to 3 reply buttons (title 20, id 256) or a list of up
@@ -12,10 +12,18 @@ to 10 rows (title 24, description 72, id 200, list button label 20).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
-TEXT_LIMIT = 4096
+from bot.channels.whatsapp.base import (
+    TEXT,
+    UNSUPPORTED,
+    Choice,
+    Inbound,
+    choices_from_buttons,
+    reply_text,
+    split_text,
+)
+
 BODY_LIMIT = 1024
 MAX_REPLY_BUTTONS = 3
 MAX_LIST_ROWS = 10
@@ -32,73 +40,9 @@ LIST_BUTTON_LABEL = "Options / বিকল্প"
 # An interactive message needs a body; used when Rasa sends buttons without text.
 DEFAULT_BODY = "Please choose: / বেছে নিন:"
 
-# Sent, without asking the assistant, for pictures, voice notes, locations...
-TEXT_ONLY_REPLY = (
-    "Sorry, I can only read text messages. Please type your question, "
-    "or ask to talk to the clinic's staff.\n\n"
-    "দুঃখিত, আমি শুধু লেখা বার্তা পড়তে পারি। অনুগ্রহ করে আপনার প্রশ্নটি লিখে পাঠান, "
-    "অথবা ক্লিনিকের কর্মীদের সঙ্গে কথা বলতে চাইলে তা লিখুন।"
-)
-
-# Opens a staff member's reply: "*Ayesha* (clinic staff / ক্লিনিকের কর্মী):".
-STAFF_LABEL = "clinic staff / ক্লিনিকের কর্মী"
-STAFF_NAME_LIMIT = 40
-# WhatsApp's formatting characters, removed from names so the bold label holds.
-_FORMATTING = str.maketrans("", "", "*_~`")
-
-# What Meta's webhook reports that needs an answer.
-TEXT = "text"
-UNSUPPORTED = "unsupported"
 # Message types that need no answer at all: a reaction to one of our messages,
 # "customer changed their number" notices, the "chat opened" event.
 SILENT_TYPES = frozenset({"reaction", "system", "request_welcome", "ephemeral"})
-
-CUSTOMER_SERVICE_WINDOW = timedelta(hours=24)
-
-
-@dataclass(frozen=True)
-class Inbound:
-    """One patient message from a webhook that needs handling.
-
-    ``kind`` is :data:`TEXT` (goes to the assistant as ``text``) or
-    :data:`UNSUPPORTED` (a picture, voice note...: gets :data:`TEXT_ONLY_REPLY`).
-    ``wa_id`` is the patient's WhatsApp number: never log it.
-    """
-
-    kind: str
-    message_id: str
-    wa_id: str
-    message_type: str
-    text: str = ""
-    display_text: Optional[str] = None
-    timestamp: Optional[int] = None
-
-    def rasa_metadata(self) -> Dict[str, Any]:
-        """Metadata stored with the message in the tracker (no phone number)."""
-        metadata: Dict[str, Any] = {"message_type": self.message_type}
-        if self.display_text:
-            metadata["display_text"] = self.display_text[:200]
-        if self.timestamp is not None:
-            metadata["sent_at"] = self.timestamp
-        return metadata
-
-
-@dataclass(frozen=True)
-class Choice:
-    """A Rasa button: what tapping it sends (``payload``) and its ``title``."""
-
-    payload: str
-    title: str
-
-    def reply_id(self, limit: int) -> str:
-        """The id WhatsApp sends back when tapped: the payload if it fits.
-
-        A payload too long for an id is replaced by the title, which is then
-        what the assistant receives (see :func:`reply_text`).
-        """
-        if self.payload and len(self.payload) <= limit:
-            return self.payload
-        return self.title[:limit]
 
 
 # ---------------------------------------------------------------- webhooks in
@@ -122,17 +66,6 @@ def _timestamp(value: Any) -> Optional[int]:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-def reply_text(reply_id: str, title: str) -> str:
-    """What a tapped button sends to the assistant.
-
-    Our buttons carry the Rasa payload (``/intent{...}``) as their id; any
-    other id came from elsewhere (a template), so the visible title is used.
-    """
-    if reply_id.startswith("/"):
-        return reply_id
-    return title or reply_id
 
 
 def parse_message(message: Any) -> Optional[Inbound]:
@@ -237,37 +170,6 @@ def shorten(text: str, limit: int) -> str:
     return text[: limit - 1].rstrip() + ELLIPSIS
 
 
-_SEPARATORS = ("\n\n", "\n", ". ", "। ", "? ", "! ", " ")
-
-
-def _cut_point(text: str, limit: int) -> int:
-    """Where to cut ``text`` (longer than ``limit``) so the first part fits."""
-    for separator in _SEPARATORS:
-        index = text.rfind(separator, 0, limit)
-        if index > 0:
-            return index + len(separator)
-    return limit
-
-
-def split_text(text: str, limit: int = TEXT_LIMIT) -> List[str]:
-    """Split ``text`` into parts of at most ``limit`` characters.
-
-    Paragraphs stay together in one message while they fit; a cut falls
-    between paragraphs, else lines, else sentences, else words.
-    """
-    remaining = text.strip()
-    parts: List[str] = []
-    while len(remaining) > limit:
-        cut = _cut_point(remaining, limit)
-        part = remaining[:cut].rstrip()
-        if part:
-            parts.append(part)
-        remaining = remaining[cut:].lstrip()
-    if remaining:
-        parts.append(remaining)
-    return parts
-
-
 def split_last(text: str, limit: int) -> Tuple[str, str]:
     """``(head, tail)`` of ``text`` where ``tail`` fits in ``limit`` and ends it."""
     parts = split_text(text, limit)
@@ -276,23 +178,6 @@ def split_last(text: str, limit: int) -> Tuple[str, str]:
     stripped = text.strip()
     tail = parts[-1]
     return stripped[: len(stripped) - len(tail)].rstrip(), tail
-
-
-def choices_from_buttons(buttons: Optional[Iterable[Any]]) -> List[Choice]:
-    """Rasa buttons (``title``, ``payload``) as choices; repeated payloads are dropped."""
-    choices: List[Choice] = []
-    seen = set()
-    for button in buttons or []:
-        if not isinstance(button, dict):
-            continue
-        title = " ".join(str(button.get("title") or "").split())
-        payload = str(button.get("payload") or "").strip()
-        title = title or payload
-        if not title or (payload or title) in seen:
-            continue
-        seen.add(payload or title)
-        choices.append(Choice(payload=payload, title=title))
-    return choices
 
 
 def _envelope(to: str, message_type: str, content: Dict[str, Any]) -> Dict[str, Any]:
@@ -353,21 +238,6 @@ def list_payload(to: str, body: str, choices: Sequence[Choice]) -> Dict[str, Any
     )
 
 
-def with_staff_label(text: str, staff_name: Any) -> str:
-    """A staff member's reply opened with their name (WhatsApp bold).
-
-    The console stores staff replies with ``staff_name`` in their metadata;
-    the label tells the patient a person, not the assistant, is writing.
-    Anything else is returned unchanged.
-    """
-    if not isinstance(staff_name, str):
-        return text
-    name = " ".join(staff_name.translate(_FORMATTING).split())[:STAFF_NAME_LIMIT]
-    if not name:
-        return text
-    return f"*{name}* ({STAFF_LABEL}):\n{text}"
-
-
 def text_payloads(to: str, text: str) -> List[Dict[str, Any]]:
     """Text messages for ``text``, split where it exceeds WhatsApp's limit."""
     return [text_payload(to, part) for part in split_text(text)]
@@ -404,36 +274,3 @@ def custom_payload(to: str, custom: Any) -> Optional[Dict[str, Any]]:
     message["to"] = to
     message.setdefault("recipient_type", "individual")
     return message if isinstance(message.get("type"), str) else None
-
-
-# ------------------------------------------------ customer-service window
-
-
-def _as_utc(moment: datetime) -> datetime:
-    """Aware UTC datetime; a naive one is taken to be UTC already."""
-    if moment.tzinfo is None:
-        return moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
-
-
-def window_closes_at(last_inbound_at: datetime) -> datetime:
-    """When WhatsApp stops allowing free-form messages: 24 h after the patient's last one.
-
-    Naive datetimes are taken as UTC; the result is aware (UTC).
-    """
-    return _as_utc(last_inbound_at) + CUSTOMER_SERVICE_WINDOW
-
-
-def customer_service_window_open(last_inbound_at: datetime, now: datetime) -> bool:
-    """Whether free-form replies (staff text, buttons) may still be sent.
-
-    Outside the window WhatsApp accepts only approved template messages.
-    """
-    return _as_utc(now) < window_closes_at(last_inbound_at)
-
-
-def sent_at(timestamp: Optional[int]) -> Optional[datetime]:
-    """A webhook's Unix ``timestamp`` as an aware UTC datetime."""
-    if timestamp is None:
-        return None
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc)

@@ -4,10 +4,11 @@ Twilio POSTs each incoming WhatsApp message, form-encoded, to
 ``/webhooks/twilio_whatsapp/webhook`` and signs it (``X-Twilio-Signature``:
 base64 HMAC-SHA1, keyed with the auth token, of the public URL followed by
 every POST parameter, sorted by name, as name then value). The signature is
-checked before anything else; the URL is the configured ``webhook_url``
-because behind a proxy or tunnel the server sees another address than the
-one Twilio signed. The webhook is answered at once with empty TwiML and the
-message handled in the background; replies go out through Twilio's REST API.
+checked before anything else, by Twilio's own ``RequestValidator``; the URL
+is the configured ``webhook_url`` because behind a proxy or tunnel the server
+sees another address than the one Twilio signed. The webhook is answered at
+once with empty TwiML and the message handled in the background; replies go
+out through Twilio's REST API.
 
 Free-form WhatsApp messages through Twilio have no buttons, so buttons
 become a numbered list, and a reply of just that number (Latin or Bangla
@@ -16,9 +17,6 @@ digits) stands for the button.
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import logging
 import time
 import urllib.parse
@@ -30,19 +28,15 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from twilio.request_validator import RequestValidator
 
-from bot.channels import whatsapp_payloads as payloads
-from bot.channels.graph_api import (
-    DeliveryError,
-    RetryingPoster,
-    RetryPolicy,
-    SendResult,
-    log_ref,
-)
 from bot.channels.message_dedupe import MessageDedupe, create_dedupe
-from bot.channels.webhook_channel import BackgroundWebhookChannel
+from bot.channels.whatsapp import base
+from bot.channels.whatsapp.delivery import RetryingPoster, RetryPolicy, SendResult, log_ref
+from bot.channels.whatsapp.inbound import BackgroundWebhookChannel
 from bot.digits import to_ascii_digits
-from bot.settings import DEFAULT_TWILIO_API_URL, get_settings
+from bot.settings import DEFAULT_TWILIO_API_URL, get_settings, service_url
+from bot.whatsapp_window import TWILIO_CHANNEL
 
 logger = logging.getLogger(__name__)
 
@@ -64,44 +58,32 @@ NOT_CONFIGURED = {
 # ------------------------------------------------------------ signatures
 
 
+class _FormParams(Dict[str, List[str]]):
+    """Parsed form fields as ``RequestValidator`` reads repeated names (``getlist``)."""
+
+    def getlist(self, name: str) -> List[str]:
+        """Every value sent for ``name``."""
+        return list(self[name])
+
+
 def twilio_signature(auth_token: str, url: str, params: Mapping[str, Sequence[str]]) -> str:
     """The ``X-Twilio-Signature`` Twilio computes for a form POST to ``url``."""
-    signed = url + "".join(
-        name + value for name in sorted(params) for value in sorted(set(params[name]))
-    )
-    digest = hmac.new(auth_token.encode("utf-8"), signed.encode("utf-8"), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode("ascii")
-
-
-def _url_variants(url: str) -> List[str]:
-    """``url`` as given, without its default port, and with it (Twilio signs either)."""
-    parts = urllib.parse.urlsplit(url)
-    default = {"https": 443, "http": 80}.get(parts.scheme)
-    variants = [url]
-    try:
-        port = parts.port
-    except ValueError:
-        return variants
-    host = parts.hostname or ""
-    if default and port == default:
-        variants.append(urllib.parse.urlunsplit(parts._replace(netloc=host)))
-    elif default and port is None:
-        variants.append(urllib.parse.urlunsplit(parts._replace(netloc=f"{host}:{default}")))
-    return variants
+    return RequestValidator(auth_token).compute_signature(url, _FormParams(params))
 
 
 def signature_valid(
     auth_token: str, url: str, params: Mapping[str, Sequence[str]], header: str
 ) -> bool:
-    """Whether ``header`` is Twilio's signature of this request (constant-time compare)."""
+    """Whether ``header`` is Twilio's signature of this request (``RequestValidator``).
+
+    Twilio may sign the URL with or without its port; both are accepted.
+    """
     if not auth_token or not header:
         return False
-    given = header.strip().encode()
-    matches = [
-        hmac.compare_digest(twilio_signature(auth_token, variant, params).encode(), given)
-        for variant in _url_variants(url)
-    ]
-    return any(matches)
+    try:
+        return RequestValidator(auth_token).validate(url, _FormParams(params), header.strip())
+    except ValueError:  # a URL with an unreadable port
+        return False
 
 
 def parse_form(body: bytes) -> Dict[str, List[str]]:
@@ -135,7 +117,7 @@ def whatsapp_address(number: str) -> str:
     return f"whatsapp:{number}"
 
 
-def parse_twilio_form(form: Mapping[str, Sequence[str]]) -> Optional[payloads.Inbound]:
+def parse_twilio_form(form: Mapping[str, Sequence[str]]) -> Optional[base.Inbound]:
     """Read a Twilio WhatsApp webhook; None for status callbacks and odd calls."""
 
     def first(name: str) -> str:
@@ -151,23 +133,23 @@ def parse_twilio_form(form: Mapping[str, Sequence[str]]) -> Optional[payloads.In
     common = {"message_id": message_sid, "wa_id": sender}
     button_payload, button_text = first("ButtonPayload"), first("ButtonText")
     if button_payload or button_text:
-        return payloads.Inbound(
-            kind=payloads.TEXT,
+        return base.Inbound(
+            kind=base.TEXT,
             message_type="button",
-            text=payloads.reply_text(button_payload, button_text),
+            text=base.reply_text(button_payload, button_text),
             display_text=button_text or None,
             **common,
         )
     body = first("Body")
     if body.strip():
-        return payloads.Inbound(kind=payloads.TEXT, message_type="text", text=body, **common)
+        return base.Inbound(kind=base.TEXT, message_type="text", text=body, **common)
     message_type = first("MessageType") or ("media" if first("NumMedia") not in ("", "0") else "")
-    return payloads.Inbound(
-        kind=payloads.UNSUPPORTED, message_type=message_type or "unknown", **common
+    return base.Inbound(
+        kind=base.UNSUPPORTED, message_type=message_type or "unknown", **common
     )
 
 
-def numbered_text(text: str, choices: Sequence[payloads.Choice]) -> str:
+def numbered_text(text: str, choices: Sequence[base.Choice]) -> str:
     """A text with its buttons as a numbered list, and how to answer."""
     lines = "\n".join(f"{index}. {choice.title}" for index, choice in enumerate(choices, 1))
     return f"{text.strip()}\n\n{lines}\n\n{NUMBER_PROMPT}".strip()
@@ -189,19 +171,19 @@ class RecentChoices:
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
         """Keeps choices for ``ttl_seconds``, for the last ``capacity`` patients."""
-        self._shown: OrderedDict[str, Tuple[float, List[payloads.Choice]]] = OrderedDict()
+        self._shown: OrderedDict[str, Tuple[float, List[base.Choice]]] = OrderedDict()
         self._ttl = ttl_seconds
         self._capacity = capacity
         self._clock = clock
 
-    def remember(self, recipient: str, choices: Sequence[payloads.Choice]) -> None:
+    def remember(self, recipient: str, choices: Sequence[base.Choice]) -> None:
         """Record what ``recipient`` was offered."""
         self._shown[recipient] = (self._clock() + self._ttl, list(choices))
         self._shown.move_to_end(recipient)
         while len(self._shown) > self._capacity:
             self._shown.popitem(last=False)
 
-    def resolve(self, sender: str, text: str) -> Optional[payloads.Choice]:
+    def resolve(self, sender: str, text: str) -> Optional[base.Choice]:
         """The choice ``text`` picks by number, if ``sender`` was recently offered it."""
         number = chosen_number(text)
         shown = self._shown.get(sender)
@@ -219,14 +201,17 @@ class TwilioClient:
         account_sid: str,
         auth_token: str,
         from_number: str,
-        api_url: str = DEFAULT_TWILIO_API_URL,
+        api_url: str = "",
         policy: Optional[RetryPolicy] = None,
     ) -> None:
-        """``from_number`` is the WhatsApp sender, e.g. ``whatsapp:+14155238886``."""
+        """``from_number`` is the WhatsApp sender, e.g. ``whatsapp:+14155238886``.
+
+        An empty ``api_url`` means Twilio's own (``DEFAULT_TWILIO_API_URL``).
+        """
         self.account_sid = account_sid
         self.auth_token = auth_token
         self.from_number = from_number
-        self.api_url = (api_url or DEFAULT_TWILIO_API_URL).rstrip("/")
+        self.api_url = service_url(api_url, DEFAULT_TWILIO_API_URL)
         self.poster = RetryingPoster(policy or RetryPolicy())
 
     @property
@@ -278,8 +263,10 @@ class TwilioClient:
         await self.poster.close()
 
 
-class TwilioWhatsAppOutput(OutputChannel):
-    """Sends Rasa's responses as WhatsApp messages through Twilio."""
+class TwilioWhatsAppOutput(base.WhatsAppOutput[Mapping[str, str]]):
+    """Sends Rasa's responses as WhatsApp messages through Twilio (see ``WhatsAppOutput``)."""
+
+    provider = "Twilio"
 
     def __init__(
         self,
@@ -287,49 +274,43 @@ class TwilioWhatsAppOutput(OutputChannel):
         choices: Optional[RecentChoices] = None,
         raise_on_failure: bool = False,
     ) -> None:
-        """``raise_on_failure`` as in :class:`bot.channels.whatsapp.WhatsAppCloudOutput`."""
+        """``raise_on_failure`` as in :class:`bot.channels.whatsapp.base.WhatsAppOutput`."""
+        super().__init__(raise_on_failure)
         self.client = client
         self.choices = choices if choices is not None else RecentChoices()
-        self.raise_on_failure = raise_on_failure
-        self.sent: List[SendResult] = []
 
     @classmethod
     def name(cls) -> str:
-        return "twilio_whatsapp"
+        return TWILIO_CHANNEL
 
-    async def _send(self, recipient_id: str, params: Mapping[str, str]) -> None:
-        result = await self.client.send(recipient_id, params)
-        self.sent.append(result)
-        if not result.ok and self.raise_on_failure:
-            raise DeliveryError("Twilio", result)
+    async def _deliver(self, recipient_id: str, message: Mapping[str, str]) -> SendResult:
+        """Send one message's parameters (``Body``, or e.g. ``ContentSid``)."""
+        return await self.client.send(recipient_id, message)
+
+    def text_messages(self, text: str) -> List[Mapping[str, str]]:
+        """Text split where it exceeds Twilio's 1,600 characters."""
+        return [{"Body": part} for part in base.split_text(text, BODY_LIMIT)]
+
+    def image_messages(self, recipient_id: str, image: str) -> Sequence[Mapping[str, str]]:
+        """The address as text."""
+        return self.text_messages(image)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Text, split where it exceeds Twilio's 1,600 characters; staff replies are labelled."""
-        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
-        for part in payloads.split_text(text, BODY_LIMIT):
-            await self._send(recipient_id, {"Body": part})
+        text = base.with_staff_label(text, kwargs.get("staff_name"))
+        await self._send_all(recipient_id, self.text_messages(text))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         """The text with the buttons as a numbered list."""
-        choices = payloads.choices_from_buttons(buttons)
+        choices = base.choices_from_buttons(buttons)
         if not choices:
             await self.send_text_message(recipient_id, text)
             return
         self.choices.remember(recipient_id, choices)
-        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
+        text = base.with_staff_label(text, kwargs.get("staff_name"))
         await self.send_text_message(recipient_id, numbered_text(text, choices))
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        """The image's address as text."""
-        if isinstance(image, str) and image.strip():
-            await self.send_text_message(recipient_id, image)
-
-    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
-        """An attachment's address (or text) as text."""
-        if isinstance(attachment, str) and attachment.strip():
-            await self.send_text_message(recipient_id, attachment)
 
     async def send_custom_json(
         self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
@@ -347,7 +328,7 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "twilio_whatsapp"
+        return TWILIO_CHANNEL
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -361,7 +342,7 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
             auth_token=value("auth_token"),
             twilio_number=value("twilio_number"),
             webhook_url=value("webhook_url"),
-            api_url=value("api_url") or DEFAULT_TWILIO_API_URL,
+            api_url=value("api_url"),
             dedupe=create_dedupe(get_settings().redis_url, namespace=cls.name()),
         )
 
@@ -371,7 +352,7 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
         auth_token: str = "",
         twilio_number: str = "",
         webhook_url: str = "",
-        api_url: str = DEFAULT_TWILIO_API_URL,
+        api_url: str = "",
         dedupe: Optional[MessageDedupe] = None,
         retry_policy: Optional[RetryPolicy] = None,
     ) -> None:
@@ -396,7 +377,7 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
         """The output that answers the patient's messages."""
         return TwilioWhatsAppOutput(self.client, self.choices)
 
-    def user_text(self, inbound: payloads.Inbound) -> Tuple[str, Dict[str, Any]]:
+    def user_text(self, inbound: base.Inbound) -> Tuple[str, Dict[str, Any]]:
         """A reply of just a number ("2", "২") is a tap on that numbered choice."""
         text, metadata = inbound.text, inbound.rasa_metadata()
         picked = self.choices.resolve(inbound.wa_id, text)

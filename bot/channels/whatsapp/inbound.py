@@ -1,4 +1,4 @@
-"""What the two WhatsApp channels (Meta, Twilio) do alike with an inbound message.
+"""What the two WhatsApp input channels (Meta, Twilio) do alike with an inbound message.
 
 Both answer the provider's webhook at once and handle its messages in the
 background; each message is claimed once (providers redeliver), media gets
@@ -24,12 +24,12 @@ from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import response
 from sanic.response import HTTPResponse
 
-from bot.channels import whatsapp_payloads as payloads
-from bot.channels.graph_api import log_ref
 from bot.channels.message_dedupe import MemoryDedupe, MessageDedupe
 from bot.channels.paused_guard import answer_red_flags_while_paused
 from bot.channels.refused_message import STORAGE_UNAVAILABLE, refuses_now, urgent_reply
 from bot.channels.safe_text import replace_unencodable, replace_unencodable_in
+from bot.channels.whatsapp import base
+from bot.channels.whatsapp.delivery import log_ref
 from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -63,7 +63,7 @@ class BackgroundWebhookChannel(InputChannel):
         """The output that answers an inbound message."""
         raise NotImplementedError
 
-    def user_text(self, inbound: payloads.Inbound) -> Tuple[str, Dict[str, Any]]:
+    def user_text(self, inbound: base.Inbound) -> Tuple[str, Dict[str, Any]]:
         """The text and metadata the assistant receives for a message."""
         return inbound.text, inbound.rasa_metadata()
 
@@ -78,7 +78,7 @@ class BackgroundWebhookChannel(InputChannel):
         task.add_done_callback(self._tasks.discard)
 
     def refusal_before_ack(
-        self, agent: Any, inbounds: Sequence[payloads.Inbound]
+        self, agent: Any, inbounds: Sequence[base.Inbound]
     ) -> Optional[HTTPResponse]:
         """A 503 for the provider if storage refuses messages now, else None.
 
@@ -87,7 +87,7 @@ class BackgroundWebhookChannel(InputChannel):
         if not refuses_now(agent):
             return None
         for inbound in inbounds:
-            if inbound.kind != payloads.UNSUPPORTED:
+            if inbound.kind != base.UNSUPPORTED:
                 self._in_background(self._answer_urgent(agent, inbound))
         logger.warning(
             "%s.refused error=%s messages=%d", self.log_name, STORAGE_UNAVAILABLE, len(inbounds)
@@ -98,7 +98,7 @@ class BackgroundWebhookChannel(InputChannel):
             headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
         )
 
-    async def _answer_urgent(self, agent: Any, inbound: payloads.Inbound) -> None:
+    async def _answer_urgent(self, agent: Any, inbound: base.Inbound) -> None:
         """Send the urgent-care text if ``inbound`` describes red flags."""
         try:
             text = await urgent_reply(agent, replace_unencodable(self.user_text(inbound)[0]))
@@ -115,7 +115,7 @@ class BackgroundWebhookChannel(InputChannel):
     async def _deliver_until_stored(
         self,
         agent: Any,
-        inbound: payloads.Inbound,
+        inbound: base.Inbound,
         message: Callable[[], UserMessage],
         on_new_message: OnNewMessage,
     ) -> None:
@@ -137,7 +137,7 @@ class BackgroundWebhookChannel(InputChannel):
                 held += refusal.retry_after
 
     async def handle_message(
-        self, inbound: payloads.Inbound, on_new_message: OnNewMessage, agent: Any = None
+        self, inbound: base.Inbound, on_new_message: OnNewMessage, agent: Any = None
     ) -> None:
         """Pass one patient message to the assistant, or answer it directly.
 
@@ -149,14 +149,14 @@ class BackgroundWebhookChannel(InputChannel):
                 logger.info("%s.duplicate_ignored message=%s", prefix, log_ref(inbound.message_id))
                 return
             output = self.inbound_output()
-            if inbound.kind == payloads.UNSUPPORTED:
+            if inbound.kind == base.UNSUPPORTED:
                 logger.info(
                     "%s.not_text type=%s sender=%s",
                     prefix,
                     inbound.message_type[:32],
                     log_ref(inbound.wa_id),
                 )
-                await output.send_text_message(inbound.wa_id, payloads.TEXT_ONLY_REPLY)
+                await output.send_text_message(inbound.wa_id, base.TEXT_ONLY_REPLY)
                 return
             text, metadata = self.user_text(inbound)
             text, metadata = replace_unencodable(text), replace_unencodable_in(metadata)

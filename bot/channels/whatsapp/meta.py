@@ -11,7 +11,8 @@ WhatsApp number (``wa_id``) as the conversation id; pictures, voice notes,
 locations... get a polite "text only" answer; delivery statuses and reactions
 are ignored. A message delivered twice is handled once.
 
-Replies go out through :class:`WhatsAppCloudOutput` (Graph API). Rasa's HTTP
+Replies go out through :class:`WhatsAppCloudOutput` and :class:`GraphApiClient`
+(``{graph_api_url}/{phone_number_id}/messages``). Rasa's HTTP
 API uses :meth:`WhatsAppCloudInput.get_output_channel` for
 ``?output_channel=latest``, which is how the staff console delivers a reply.
 """
@@ -22,32 +23,20 @@ import hashlib
 import hmac
 import json
 import logging
-from typing import (
-    Any,
-    Awaitable,
-    Callable,
-    Dict,
-    Iterable,
-    List,
-    Mapping,
-    Optional,
-)
+from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.channels import whatsapp_payloads as payloads
-from bot.channels.graph_api import (
-    DeliveryError,
-    GraphApiClient,
-    RetryPolicy,
-    SendResult,
-)
 from bot.channels.message_dedupe import MessageDedupe, create_dedupe
-from bot.channels.webhook_channel import BackgroundWebhookChannel
-from bot.settings import DEFAULT_GRAPH_API_URL, get_settings
+from bot.channels.whatsapp import meta_messages as messages
+from bot.channels.whatsapp.base import WhatsAppOutput, with_staff_label
+from bot.channels.whatsapp.delivery import RetryingPoster, RetryPolicy, SendResult, log_ref
+from bot.channels.whatsapp.inbound import BackgroundWebhookChannel
+from bot.settings import DEFAULT_GRAPH_API_URL, get_settings, service_url
+from bot.whatsapp_window import META_CHANNEL
 
 logger = logging.getLogger(__name__)
 
@@ -108,69 +97,139 @@ def decode_json(body: bytes) -> Any:
         raise ValueError("not JSON") from error
 
 
+# ------------------------------------------------------ Graph API client
+
+
+def graph_error_code(body: Any) -> Optional[int]:
+    """WhatsApp's error code from a Graph API error answer (e.g. 131047, 190)."""
+    error = body.get("error") if isinstance(body, dict) else None
+    code = error.get("code") if isinstance(error, dict) else None
+    return code if isinstance(code, int) else None
+
+
+def graph_message_id(body: Any) -> Optional[str]:
+    """The id WhatsApp gave a sent message (``messages[0].id``)."""
+    messages = body.get("messages") if isinstance(body, dict) else None
+    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
+        message_id = messages[0].get("id")
+        return message_id if isinstance(message_id, str) else None
+    return None
+
+
+class GraphApiClient:
+    """Sends messages from one WhatsApp Business number through Meta's Graph API."""
+
+    def __init__(
+        self,
+        access_token: str,
+        phone_number_id: str,
+        base_url: str = "",
+        policy: Optional[RetryPolicy] = None,
+    ) -> None:
+        """``base_url`` includes the API version; empty means Meta's (see ``bot.settings``)."""
+        self.access_token = access_token
+        self.phone_number_id = phone_number_id
+        self.base_url = service_url(base_url, DEFAULT_GRAPH_API_URL)
+        self.poster = RetryingPoster(policy)
+
+    @property
+    def configured(self) -> bool:
+        """Whether there is a token and a number to send from."""
+        return bool(self.access_token and self.phone_number_id)
+
+    @property
+    def messages_url(self) -> str:
+        return f"{self.base_url}/{self.phone_number_id}/messages"
+
+    async def send(self, message: Dict[str, Any]) -> SendResult:
+        """Send one message (a Cloud API ``/messages`` body); never raises for HTTP trouble."""
+        if not self.configured:
+            logger.error("graph_api.not_configured")
+            return SendResult(ok=False, status=None)
+        answer = await self.poster.post(
+            self.messages_url,
+            headers={"Authorization": f"Bearer {self.access_token}"},
+            json=message,
+        )
+        result = SendResult(
+            ok=answer.ok,
+            status=answer.status,
+            message_id=graph_message_id(answer.body) if answer.ok else None,
+            error_code=None if answer.ok else graph_error_code(answer.body),
+            attempts=answer.attempts,
+        )
+        if result.ok:
+            logger.debug(
+                "graph_api.sent message=%s attempts=%d",
+                log_ref(result.message_id),
+                result.attempts,
+            )
+        else:
+            logger.warning(
+                "graph_api.send_failed status=%s error_code=%s network_error=%s attempts=%d "
+                "recipient=%s",
+                result.status,
+                result.error_code,
+                answer.error,
+                result.attempts,
+                log_ref(str(message.get("to") or "")),
+            )
+        return result
+
+    async def close(self) -> None:
+        """Close the HTTP session."""
+        await self.poster.close()
+
+
 # --------------------------------------------------------------- output
 
 
-class WhatsAppCloudOutput(OutputChannel):
-    """Sends Rasa's responses through the Graph API.
+class WhatsAppCloudOutput(WhatsAppOutput[Dict[str, Any]]):
+    """Sends Rasa's responses through the Graph API (see :class:`WhatsAppOutput`)."""
 
-    With ``raise_on_failure`` a message WhatsApp refuses raises
-    :class:`~bot.channels.graph_api.DeliveryError` (used for the HTTP API, so the
-    staff console learns of it); otherwise failures are only logged, so one
-    refused message does not stop the rest of the assistant's answer.
-    """
+    provider = "WhatsApp"
 
     def __init__(self, client: GraphApiClient, raise_on_failure: bool = False) -> None:
         """Sends with ``client``."""
+        super().__init__(raise_on_failure)
         self.client = client
-        self.raise_on_failure = raise_on_failure
-        self.sent: List[SendResult] = []
 
     @classmethod
     def name(cls) -> str:
-        return "whatsapp"
+        return META_CHANNEL
 
-    async def _send_all(self, messages: Iterable[Dict[str, Any]]) -> None:
-        for message in messages:
-            result = await self.client.send(message)
-            self.sent.append(result)
-            if not result.ok and self.raise_on_failure:
-                raise DeliveryError("WhatsApp", result)
+    async def _deliver(self, recipient_id: str, message: Dict[str, Any]) -> SendResult:
+        """Post one Cloud API message (it names its recipient itself)."""
+        return await self.client.send(message)
+
+    def image_messages(self, recipient_id: str, image: str) -> Sequence[Dict[str, Any]]:
+        """The address as a text message with a link preview."""
+        return [messages.text_payload(recipient_id, image, True)]
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         """Text, split only where it exceeds WhatsApp's 4,096 characters.
 
         A staff reply (``staff_name`` in the message's metadata) is opened with the name.
         """
-        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
-        await self._send_all(payloads.text_payloads(recipient_id, text))
+        text = with_staff_label(text, kwargs.get("staff_name"))
+        await self._send_all(recipient_id, messages.text_payloads(recipient_id, text))
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: List[Dict[str, Any]], **kwargs: Any
     ) -> None:
         """Reply buttons (up to 3) or a list (4 to 10; more are cut to 10)."""
-        if len(buttons or []) > payloads.MAX_LIST_ROWS:
+        if len(buttons or []) > messages.MAX_LIST_ROWS:
             logger.info("whatsapp.buttons_cut count=%d", len(buttons))
-        text = payloads.with_staff_label(text, kwargs.get("staff_name"))
-        await self._send_all(payloads.button_payloads(recipient_id, text, buttons))
-
-    async def send_image_url(self, recipient_id: str, image: str, **kwargs: Any) -> None:
-        """The image's address as text (WhatsApp shows a preview)."""
-        if isinstance(image, str) and image.strip():
-            await self._send_all([payloads.text_payload(recipient_id, image.strip(), True)])
-
-    async def send_attachment(self, recipient_id: str, attachment: Any, **kwargs: Any) -> None:
-        """An attachment's address (or text) as a text message."""
-        if isinstance(attachment, str) and attachment.strip():
-            await self.send_text_message(recipient_id, attachment)
+        text = with_staff_label(text, kwargs.get("staff_name"))
+        await self._send_all(recipient_id, messages.button_payloads(recipient_id, text, buttons))
 
     async def send_custom_json(
         self, recipient_id: str, json_message: Dict[str, Any], **kwargs: Any
     ) -> None:
         """Only a custom response's ``whatsapp`` message, as is; anything else is ignored."""
-        message = payloads.custom_payload(recipient_id, json_message)
+        message = messages.custom_payload(recipient_id, json_message)
         if message is not None:
-            await self._send_all([message])
+            await self._send_all(recipient_id, [message])
 
 
 # ---------------------------------------------------------------- input
@@ -181,7 +240,7 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
 
     @classmethod
     def name(cls) -> str:
-        return "whatsapp"
+        return META_CHANNEL
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
@@ -195,7 +254,7 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
             app_secret=value("app_secret"),
             access_token=value("access_token"),
             phone_number_id=value("phone_number_id"),
-            graph_api_url=value("graph_api_url") or DEFAULT_GRAPH_API_URL,
+            graph_api_url=value("graph_api_url"),
             dedupe=create_dedupe(get_settings().redis_url, namespace=cls.name()),
         )
 
@@ -205,11 +264,14 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
         app_secret: str = "",
         access_token: str = "",
         phone_number_id: str = "",
-        graph_api_url: str = DEFAULT_GRAPH_API_URL,
+        graph_api_url: str = "",
         dedupe: Optional[MessageDedupe] = None,
         retry_policy: Optional[RetryPolicy] = None,
     ) -> None:
-        """Creates the channel; tests pass a fake ``graph_api_url`` and a fast ``retry_policy``."""
+        """Creates the channel; tests pass a fake ``graph_api_url`` and a fast ``retry_policy``.
+
+        An empty ``graph_api_url`` means Meta's own (``DEFAULT_GRAPH_API_URL``).
+        """
         self.verify_token = verify_token
         self.app_secret = app_secret
         self.phone_number_id = phone_number_id
@@ -231,7 +293,7 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
 
     async def handle_webhook(
         self,
-        contents: payloads.WebhookContents,
+        contents: messages.WebhookContents,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         agent: Any = None,
     ) -> None:
@@ -292,7 +354,7 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
             except ValueError:
                 return response.json({"error": "invalid_json"}, status=400)
             try:
-                contents = payloads.parse_webhook(document, self.phone_number_id)
+                contents = messages.parse_webhook(document, self.phone_number_id)
             except Exception as error:  # Meta must get its 200 for a signed call
                 logger.error("whatsapp.unreadable_payload error=%s", type(error).__name__)
                 return response.json({"status": "ignored"})

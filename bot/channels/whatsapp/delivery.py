@@ -1,14 +1,14 @@
-"""Sending WhatsApp messages over HTTP, with a timeout and bounded retries.
+"""Sending messages over HTTP, with a timeout and bounded retries (any provider).
 
-:class:`GraphApiClient` posts to Meta's Cloud API
-(``{graph_api_url}/{phone_number_id}/messages``); the Twilio channel reuses
-:class:`RetryingPoster`. Network errors, timeouts, 429 and 5xx answers are
-retried with exponential backoff (honouring ``Retry-After``); other 4xx are
-not, since they would fail again. A retried request may deliver a message
-twice if the first attempt reached WhatsApp but its answer was lost: neither
-API offers idempotency keys, and a duplicate beats a lost answer.
+:class:`RetryingPoster` is what both WhatsApp clients send through (Meta's
+Graph API in ``bot.channels.whatsapp.meta``, Twilio's REST API in
+``bot.channels.whatsapp.twilio``). Network errors, timeouts, 429 and 5xx
+answers are retried with exponential backoff (honouring ``Retry-After``);
+other 4xx are not, since they would fail again. A retried request may deliver
+a message twice if the first attempt reached WhatsApp but its answer was lost:
+neither API offers idempotency keys, and a duplicate beats a lost answer.
 
-Logs carry the HTTP status, WhatsApp's error code and short hashes only,
+Logs carry the HTTP status, the provider's error code and short hashes only,
 never a message's text, a phone number or a raw message id (a WhatsApp
 message id encodes the recipient's number).
 """
@@ -17,15 +17,10 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 from dataclasses import dataclass
 from typing import Any, Dict, Mapping, Optional
 
 import aiohttp
-
-from bot.settings import DEFAULT_GRAPH_API_URL
-
-logger = logging.getLogger(__name__)
 
 
 def log_ref(value: Optional[str]) -> str:
@@ -167,84 +162,3 @@ async def _read_json(response: aiohttp.ClientResponse) -> Any:
         return await response.json(content_type=None)
     except (ValueError, aiohttp.ClientError):
         return None
-
-
-def graph_error_code(body: Any) -> Optional[int]:
-    """WhatsApp's error code from a Graph API error answer (e.g. 131047, 190)."""
-    error = body.get("error") if isinstance(body, dict) else None
-    code = error.get("code") if isinstance(error, dict) else None
-    return code if isinstance(code, int) else None
-
-
-def graph_message_id(body: Any) -> Optional[str]:
-    """The id WhatsApp gave a sent message (``messages[0].id``)."""
-    messages = body.get("messages") if isinstance(body, dict) else None
-    if isinstance(messages, list) and messages and isinstance(messages[0], dict):
-        message_id = messages[0].get("id")
-        return message_id if isinstance(message_id, str) else None
-    return None
-
-
-class GraphApiClient:
-    """Sends messages from one WhatsApp Business number through Meta's Graph API."""
-
-    def __init__(
-        self,
-        access_token: str,
-        phone_number_id: str,
-        base_url: str = DEFAULT_GRAPH_API_URL,
-        policy: Optional[RetryPolicy] = None,
-    ) -> None:
-        """``base_url`` includes the API version, e.g. ``https://graph.facebook.com/v21.0``."""
-        self.access_token = access_token
-        self.phone_number_id = phone_number_id
-        self.base_url = (base_url or DEFAULT_GRAPH_API_URL).rstrip("/")
-        self.poster = RetryingPoster(policy)
-
-    @property
-    def configured(self) -> bool:
-        """Whether there is a token and a number to send from."""
-        return bool(self.access_token and self.phone_number_id)
-
-    @property
-    def messages_url(self) -> str:
-        return f"{self.base_url}/{self.phone_number_id}/messages"
-
-    async def send(self, message: Dict[str, Any]) -> SendResult:
-        """Send one message (a Cloud API ``/messages`` body); never raises for HTTP trouble."""
-        if not self.configured:
-            logger.error("graph_api.not_configured")
-            return SendResult(ok=False, status=None)
-        answer = await self.poster.post(
-            self.messages_url,
-            headers={"Authorization": f"Bearer {self.access_token}"},
-            json=message,
-        )
-        result = SendResult(
-            ok=answer.ok,
-            status=answer.status,
-            message_id=graph_message_id(answer.body) if answer.ok else None,
-            error_code=None if answer.ok else graph_error_code(answer.body),
-            attempts=answer.attempts,
-        )
-        if result.ok:
-            logger.debug(
-                "graph_api.sent message=%s attempts=%d",
-                log_ref(result.message_id),
-                result.attempts,
-            )
-        else:
-            logger.warning(
-                "graph_api.send_failed status=%s error_code=%s network_error=%s attempts=%d "
-                "recipient=%s",
-                result.status,
-                result.error_code,
-                answer.error,
-                result.attempts,
-                log_ref(str(message.get("to") or "")),
-            )
-        return result
-
-    async def close(self) -> None:
-        """Close the HTTP session."""
-        await self.poster.close()
