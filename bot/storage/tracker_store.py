@@ -22,7 +22,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -42,6 +42,7 @@ from bot.storage.handoff_outbox import deliver_queued_handoffs
 from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
 from bot.storage.known_conversations import KnownConversations
 from bot.storage.replay import ReplayGate, event_row, replay_conversation, replay_journal
+from bot.storage.session_cache import CachedRow, CachedSession, SessionCache, consistent
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +63,10 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
     answers again the journal is replayed into it, in order, before the
     conversation is read or written there. If even the journal cannot be
     written, ``save`` raises :class:`StorageUnavailable` (a retryable refusal).
+
+    A conversation's latest session is kept between turns
+    (:mod:`bot.storage.session_cache`): a turn reads only the rows written
+    since, and the whole session only when the table changed otherwise.
     """
 
     def __init__(
@@ -94,6 +99,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self.database_url = url
         self.journal = Journal(Path(journal_file) if journal_file else journal_path(url))
         self.known = KnownConversations()
+        self.sessions = SessionCache()
         self.replay_gate = ReplayGate(REPLAY_INTERVAL_SECONDS)
         self.replay_thread: Optional[threading.Thread] = None
         self.replay_thread_guard = threading.Lock()
@@ -116,13 +122,19 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                     unsaved = list(self._additional_events(session, tracker))
                     stored = len(tracker.events) - len(unsaved)
                 new_events = [stored_event_data(e.as_dict()) for e in events_after(tracker, stored)]
-                for data in new_events:
-                    session.add(self.sql_event(sender, data))
+                rows = [event_row(sender, data) for data in new_events]
+                if rows:
+                    # One INSERT for all rows, without building an ORM object per event.
+                    session.execute(self.SQLEvent.__table__.insert(), rows)
+                    total, last_id = self.fingerprint(session, sender)
                 session.commit()
             health.mark_available(health.POSTGRESQL)
             self.known.add(sender, stored, new_events)
+            if rows:
+                self.remember_written(sender, rows, total, last_id)
         except DATABASE_OUTAGE_ERRORS as error:
             health.mark_unavailable(health.POSTGRESQL, error)
+            self.sessions.forget(sender)
             if stored is None:
                 stored = self.known.count(sender) + len(self.pending_events(sender))
             new_events = [stored_event_data(e.as_dict()) for e in events_after(tracker, stored)]
@@ -138,9 +150,107 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             self.start_replay_thread()
         self.known.handed_out(tracker)
 
-    def sql_event(self, sender_id: str, data: Dict[str, Any]) -> Any:
-        """The ``events`` row of one stored (masked) event."""
-        return self.SQLEvent(**event_row(sender_id, data))
+    def fingerprint(self, session: Any, sender_id: str) -> Tuple[int, Optional[int]]:
+        """How many rows the conversation has in the table, and their highest id."""
+        event = self.SQLEvent
+        total, last_id = (
+            session.query(sa.func.count(event.id), sa.func.max(event.id))
+            .filter(event.sender_id == sender_id)
+            .one()
+        )
+        return int(total), last_id
+
+    def remember_written(
+        self, sender_id: str, rows: List[Dict[str, Any]], total: int, last_id: Optional[int]
+    ) -> None:
+        """Add the rows just written to the cached session, if the table holds nothing else new.
+
+        ``total`` and ``last_id`` were read after the insert, in its transaction.
+        """
+        cached = self.sessions.get(sender_id) or CachedSession(total=0, last_id=0)
+        written = [
+            CachedRow.from_row(row["type_name"], row["timestamp"], row["data"]) for row in rows
+        ]
+        if last_id is None or total != cached.total + len(written):
+            self.sessions.forget(sender_id)
+            return
+        self.sessions.put(sender_id, cached.extended(total, last_id, written))
+
+    def read_session(self, session: Any, sender_id: str) -> List[Dict[str, Any]]:
+        """The events of the conversation's latest session, as Rasa's query returns them.
+
+        Only the rows written since the cached session when the table holds
+        exactly those and the cached ones; the whole session otherwise.
+        """
+        cached = self.sessions.get(sender_id)
+        if cached is not None:
+            newer = self.read_newer_rows(session, sender_id, cached)
+            if newer is not None:
+                self.sessions.put(sender_id, newer)
+                return newer.events()
+        event = self.SQLEvent
+        total = session.query(sa.func.count(event.id)).filter(event.sender_id == sender_id)
+        last_id = session.query(sa.func.max(event.id)).filter(event.sender_id == sender_id)
+        query = self._event_query(session, sender_id, False).with_entities(
+            event.type_name,
+            event.timestamp,
+            event.data,
+            total.scalar_subquery().label("total"),
+            last_id.scalar_subquery().label("last_id"),
+        )
+        rows = query.all()
+        if not rows:
+            self.sessions.forget(sender_id)
+            return []
+        read = CachedSession(
+            total=int(rows[0].total),
+            last_id=rows[0].last_id,
+            rows=[CachedRow.from_row(row.type_name, row.timestamp, row.data) for row in rows],
+        )
+        self.sessions.put(sender_id, read)
+        return read.events()
+
+    def read_newer_rows(
+        self, session: Any, sender_id: str, cached: CachedSession
+    ) -> Optional[CachedSession]:
+        """The cached session and the rows written after it; None if the table changed otherwise.
+
+        One statement reads the conversation's row count, its highest id and
+        the rows above the cached highest id, so they describe one state of the table.
+        """
+        event = self.SQLEvent
+        counts = (
+            session.query(
+                sa.func.count(event.id).label("total"), sa.func.max(event.id).label("last_id")
+            )
+            .filter(event.sender_id == sender_id)
+            .subquery()
+        )
+        query = (
+            session.query(
+                counts.c.total,
+                counts.c.last_id,
+                event.id,
+                event.type_name,
+                event.timestamp,
+                event.data,
+            )
+            .select_from(counts)
+            .outerjoin(event, sa.and_(event.sender_id == sender_id, event.id > cached.last_id))
+            .order_by(event.id)
+        )
+        rows = [row for row in query.all()]
+        new_rows = [row for row in rows if row.id is not None]
+        head = rows[0]
+        if not consistent(cached, int(head.total), head.last_id, [row.id for row in new_rows]):
+            return None
+        if not new_rows:
+            return cached
+        return cached.extended(
+            int(head.total),
+            head.last_id,
+            (CachedRow.from_row(row.type_name, row.timestamp, row.data) for row in new_rows),
+        )
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
@@ -150,9 +260,11 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         try:
             self.replay_conversation(sender_id)
             with self.session_scope() as session:
-                query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
-                rows = query.all()
-                events = [json.loads(row.data) for row in rows]
+                if fetch_events_from_all_sessions:
+                    query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                    events = [json.loads(row.data) for row in query.all()]
+                else:
+                    events = self.read_session(session, sender_id)
             health.mark_available(health.POSTGRESQL)
             if not fetch_events_from_all_sessions:
                 self.known.replace(sender_id, events)
