@@ -2,7 +2,7 @@
 
     python -m bot.retention [--days N] [--dry-run]
 
-``N`` defaults to the ``RETENTION_DAYS`` environment variable, else 365. The
+``N`` defaults to ``Settings.retention_days`` (``RETENTION_DAYS``, else 365). The
 command removes, in one transaction:
 
 * from Rasa's ``events`` table, every conversation whose **last** event is
@@ -23,10 +23,9 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 from datetime import datetime, timedelta, timezone
-from typing import Dict, List, Mapping, Optional, Sequence
+from typing import Dict, List, Optional, Sequence
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
@@ -37,27 +36,7 @@ from bot.review.events import events_table, events_table_exists, in_chunks
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_RETENTION_DAYS = 365
-RETENTION_DAYS_VARIABLE = "RETENTION_DAYS"
 AUDIT_ACTION = "retention.run"
-
-
-def retention_days(environ: Mapping[str, str] = os.environ) -> int:
-    """The retention period from ``RETENTION_DAYS`` (365 when unset).
-
-    Raises:
-        ValueError: The value is not a whole number of at least 1.
-    """
-    raw = environ.get(RETENTION_DAYS_VARIABLE, "").strip()
-    if not raw:
-        return DEFAULT_RETENTION_DAYS
-    try:
-        days = int(raw)
-    except ValueError as error:
-        raise ValueError(f"{RETENTION_DAYS_VARIABLE} must be a whole number of days") from error
-    if days < 1:
-        raise ValueError(f"{RETENTION_DAYS_VARIABLE} must be at least 1")
-    return days
 
 
 def cutoff_for(days: int, now: Optional[datetime] = None) -> datetime:
@@ -162,7 +141,7 @@ def _parser() -> argparse.ArgumentParser:
         "--days",
         type=int,
         default=None,
-        help=f"keep this many days (default: ${RETENTION_DAYS_VARIABLE}, else 365)",
+        help="keep this many days (default: $RETENTION_DAYS, else 365)",
     )
     parser.add_argument(
         "--dry-run", action="store_true", help="count what would be deleted, delete nothing"
@@ -173,18 +152,19 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """The command line; returns the exit status."""
     from bot.db.session import engine_for, session_factory
-    from bot.settings import get_settings
+    from bot.settings import SettingsError, get_settings
 
     parser = _parser()
     arguments = parser.parse_args(argv)
     try:
-        days = arguments.days if arguments.days is not None else retention_days()
-    except ValueError as error:
+        settings = get_settings()
+    except SettingsError as error:  # e.g. RETENTION_DAYS is not a whole number of at least 1
         parser.error(str(error))
+    days = arguments.days if arguments.days is not None else settings.retention_days
     if days < 1:
         parser.error("--days must be at least 1")
 
-    engine = engine_for(get_settings().database_url)
+    engine = engine_for(settings.database_url)
     try:
         counts = run_retention(session_factory(engine), days, dry_run=arguments.dry_run)
     finally:

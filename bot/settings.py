@@ -24,8 +24,9 @@ DEFAULT_TWILIO_API_URL = "https://api.twilio.com"
 DEVELOPMENT = "development"
 PRODUCTION = "production"
 _ENVIRONMENTS = (DEVELOPMENT, "test", PRODUCTION)
-# Values copied from .env.example that must never reach production.
-_PLACEHOLDER_MARKERS = ("change-me", "changeme", "example", "xxxx", "placeholder")
+# Values copied from .env.example (or typed as examples: "01XXX-XXXXXX") that
+# must never reach production or a patient.
+_PLACEHOLDER = re.compile(r"change-?me|example|placeholder|x{3,}", re.IGNORECASE)
 LOCK_FALLBACK_MEMORY = "memory"
 LOCK_FALLBACK_REFUSE = "refuse"
 
@@ -87,6 +88,8 @@ class Settings:
     # locks, safe with one process) or "refuse" (a retryable refusal).
     rasa_processes: int = 1
     lock_store_fallback: str = LOCK_FALLBACK_MEMORY
+    # RASA_SPEEDUPS: install bot/speedups' overrides of Rasa internals ("off": Rasa's own).
+    rasa_speedups: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -129,9 +132,13 @@ def normalise_database_url(url: str, root: Path = PROJECT_ROOT) -> str:
     return url
 
 
-def _is_placeholder(value: str) -> bool:
-    lowered = value.lower()
-    return not value or any(marker in lowered for marker in _PLACEHOLDER_MARKERS)
+def is_placeholder(value: str) -> bool:
+    """Whether a configured value is empty or still a placeholder.
+
+    The one rule for secrets refused in production and for the clinic's
+    contact details the actions show patients.
+    """
+    return not value or _PLACEHOLDER.search(value) is not None
 
 
 def service_url(raw: Optional[str], default: str) -> str:
@@ -141,6 +148,11 @@ def service_url(raw: Optional[str], default: str) -> str:
     for the same values the channels get from ``credentials.yml``.
     """
     return (raw or "").strip().rstrip("/") or default
+
+
+def speedups_wanted(raw: str) -> bool:
+    """``RASA_SPEEDUPS``: anything but ``off``, ``0``, ``false`` or ``no`` (unset: on)."""
+    return raw.strip().lower() not in ("off", "0", "false", "no")
 
 
 def split_list(raw: str) -> Tuple[str, ...]:
@@ -269,6 +281,7 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
         lock_store_fallback=lock_store_fallback(
             environ.get("LOCK_STORE_FALLBACK", ""), _positive("RASA_PROCESSES", environ, 1)
         ),
+        rasa_speedups=speedups_wanted(environ.get("RASA_SPEEDUPS", "")),
     )
     try:
         parse_opening_hours(settings.clinic_opening_hours, settings.clinic_timezone)
@@ -281,11 +294,11 @@ def load_settings(environ: Mapping[str, str]) -> Settings:
 
 def _check_production(settings: Settings) -> None:
     problems = []
-    if _is_placeholder(settings.rasa_auth_token) or len(settings.rasa_auth_token) < 24:
+    if is_placeholder(settings.rasa_auth_token) or len(settings.rasa_auth_token) < 24:
         problems.append("RASA_AUTH_TOKEN must be a real secret of 24+ characters")
-    if _is_placeholder(settings.action_server_token) or len(settings.action_server_token) < 24:
+    if is_placeholder(settings.action_server_token) or len(settings.action_server_token) < 24:
         problems.append("ACTION_SERVER_TOKEN must be a real secret of 24+ characters")
-    if _is_placeholder(settings.widget_jwt_secret) or len(settings.widget_jwt_secret) < 32:
+    if is_placeholder(settings.widget_jwt_secret) or len(settings.widget_jwt_secret) < 32:
         problems.append("WIDGET_JWT_SECRET must be a real secret of 32+ characters")
     if any(origin == "*" for origin in settings.widget_allowed_origins):
         problems.append("WIDGET_ALLOWED_ORIGINS must list origins, not *")
@@ -295,10 +308,10 @@ def _check_production(settings: Settings) -> None:
         ("CLINIC_PHONE", settings.clinic_phone),
         ("CLINIC_HOURS", settings.clinic_hours),
     ):
-        if _is_placeholder(value):
+        if is_placeholder(value):
             problems.append(f"{name} must be set to the clinic's real details")
     if settings.rest_channel_token and (
-        _is_placeholder(settings.rest_channel_token) or len(settings.rest_channel_token) < 24
+        is_placeholder(settings.rest_channel_token) or len(settings.rest_channel_token) < 24
     ):
         problems.append("REST_CHANNEL_TOKEN must be empty (REST off) or a secret of 24+ characters")
     problems += _messaging_problems(settings)
@@ -310,10 +323,10 @@ def _messaging_problems(settings: Settings) -> List[str]:
     """A WhatsApp channel that is switched on must be locked down."""
     problems = []
     if settings.whatsapp_access_token:
-        if _is_placeholder(settings.whatsapp_app_secret) or len(settings.whatsapp_app_secret) < 16:
+        if is_placeholder(settings.whatsapp_app_secret) or len(settings.whatsapp_app_secret) < 16:
             problems.append("WHATSAPP_APP_SECRET must be the app's real secret")
         if (
-            _is_placeholder(settings.whatsapp_verify_token)
+            is_placeholder(settings.whatsapp_verify_token)
             or len(settings.whatsapp_verify_token) < 16
         ):
             problems.append("WHATSAPP_VERIFY_TOKEN must be a real secret of 16+ characters")
@@ -322,7 +335,7 @@ def _messaging_problems(settings: Settings) -> List[str]:
         if not settings.whatsapp_graph_api_url.startswith("https://"):
             problems.append("WHATSAPP_GRAPH_API_URL must use https")
     if settings.twilio_account_sid:
-        if _is_placeholder(settings.twilio_auth_token) or len(settings.twilio_auth_token) < 16:
+        if is_placeholder(settings.twilio_auth_token) or len(settings.twilio_auth_token) < 16:
             problems.append("TWILIO_AUTH_TOKEN must be the account's real auth token")
         if not settings.twilio_whatsapp_number:
             problems.append("TWILIO_WHATSAPP_NUMBER must be set")

@@ -9,15 +9,16 @@ the overrides out when something misbehaves.
 
 from __future__ import annotations
 
-import os
 from typing import Mapping, Optional
+
+from bot.settings import get_settings, speedups_wanted
 
 SWITCH = "RASA_SPEEDUPS"
 
 
 def enabled(environ: Mapping[str, str]) -> bool:
     """Whether the overrides are wanted (anything but ``off``, ``0`` or ``false``)."""
-    return environ.get(SWITCH, "").strip().lower() not in ("off", "0", "false", "no")
+    return speedups_wanted(environ.get(SWITCH, ""))
 
 
 def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
@@ -26,7 +27,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     Returns:
         Whether they were installed.
     """
-    if not enabled(os.environ if environ is None else environ):
+    if not (get_settings().rasa_speedups if environ is None else enabled(environ)):
         return False
     from bot.speedups import (
         action_reply_schema,

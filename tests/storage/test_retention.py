@@ -15,7 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from bot.db import repository
 from bot.db.models import AuditLogEntry, CallbackRequest, Handoff, SignInThrottle
 from bot.db.session import engine_for, session_factory
-from bot.retention import main, retention_days, run_retention
+from bot.retention import main, run_retention
 from bot.settings import get_settings
 from tests.conftest import PROJECT_ROOT
 from tests.review.helpers import bot, fresh_database, save_conversations, user
@@ -186,18 +186,11 @@ def test_command_line(url: str, monkeypatch: pytest.MonkeyPatch, capsys) -> None
             main(["--days", "0"])
         assert refused.value.code == 2
         monkeypatch.setenv("RETENTION_DAYS", "-3")
+        get_settings.cache_clear()
         with pytest.raises(SystemExit):
             main([])
     finally:
         get_settings.cache_clear()
-
-
-def test_retention_days_setting() -> None:
-    assert retention_days({}) == 365
-    assert retention_days({"RETENTION_DAYS": " 30 "}) == 30
-    for bad in ("0", "-1", "a year"):
-        with pytest.raises(ValueError):
-            retention_days({"RETENTION_DAYS": bad})
 
 
 def test_a_database_rasa_has_not_written_to_yet(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.settings import SettingsError, load_settings, normalise_database_url
+from bot.settings import SettingsError, is_placeholder, load_settings, normalise_database_url
 from tests.utils.environments import PRODUCTION
 
 
@@ -148,3 +148,40 @@ def test_sign_in_limits_have_defaults_and_can_be_set() -> None:
     ) == (5, 50, 30)
     with pytest.raises(SettingsError, match="CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS"):
         load_settings({"CONSOLE_SIGN_IN_LIMIT_PER_ADDRESS": "0"})
+
+
+def test_retention_days_setting() -> None:
+    # The retention command's default period (bot/retention.py).
+    assert load_settings({}).retention_days == 365
+    assert load_settings({"RETENTION_DAYS": " 30 "}).retention_days == 30
+    for bad in ("0", "-1", "a year"):
+        with pytest.raises(ValueError):
+            load_settings({"RETENTION_DAYS": bad})
+
+
+def test_rasa_speedups_setting() -> None:
+    # bot/speedups' overrides are on unless RASA_SPEEDUPS says off.
+    assert load_settings({}).rasa_speedups is True
+    for on in ("on", "1", "yes", " "):
+        assert load_settings({"RASA_SPEEDUPS": on}).rasa_speedups is True
+    for off in ("off", "OFF ", "0", "false", "no"):
+        assert load_settings({"RASA_SPEEDUPS": off}).rasa_speedups is False
+
+
+@pytest.mark.parametrize(
+    ("value", "placeholder"),
+    [
+        ("", True),
+        ("change-me-change-me", True),
+        ("CHANGEME", True),
+        ("https://bot.example.org/webhooks", True),
+        ("placeholder-placeholder", True),
+        ("+8801XXXXXXXXX", True),
+        ("01XXX-XXX", True),
+        ("+880 1711-000000", False),
+        ("Sat-Thu 9am-8pm", False),
+        ("3f1c0e4b9a7d4c21b6e8f0a2d5c7e9b1", False),
+    ],
+)
+def test_placeholders(value: str, placeholder: bool) -> None:
+    assert is_placeholder(value) is placeholder
