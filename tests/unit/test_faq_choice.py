@@ -1,5 +1,7 @@
 """Which FAQ answer a message gets: one rule for the action, the review and the evaluation."""
 
+import subprocess
+import sys
 from typing import Any, Dict, List, Optional
 
 import pytest
@@ -135,3 +137,18 @@ def test_a_message_that_is_no_faq_question_gets_no_answer_anywhere() -> None:
     assert answer_choice(message) == (None, None)
     assert predicted_key(message) == "out_of_scope"
     assert replay(message, Thresholds(0.5, 0.9)) == "out_of_scope"
+
+
+def test_the_rule_and_the_intent_names_load_no_rasa_code() -> None:
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, bot.faq_choice, bot.intents, bot.responses; "
+            "print(sorted({m.split('.')[0] for m in sys.modules}))",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "'rasa'" not in loaded and "'rasa_sdk'" not in loaded and "'sanic'" not in loaded
