@@ -2,20 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from typing import Dict, Optional
 
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.settings import Settings
+from bot.settings import Settings, is_placeholder
 from bot.whatsapp_window import WHATSAPP_CHANNELS
-
-_PLACEHOLDER = re.compile(r"x{3,}|change-?me|example", re.IGNORECASE)
 
 
 def usable(value: str) -> bool:
     """Whether a configured contact detail is real enough to show a patient."""
-    return bool(value) and not _PLACEHOLDER.search(value)
+    return not is_placeholder(value)
 
 
 def contact_details(settings: Settings) -> Dict[str, str]:
