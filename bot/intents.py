@@ -11,6 +11,8 @@ FAQ_INTENT = "faq"
 # What the fallback classifier gives a message it is not sure about.
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
+# On our topics, but asking what the sources do not say: the honest answer and staff.
+BEYOND_SOURCES_INTENT = "beyond_sources"
 # Red flags: the urgent path, whatever else the message says.
 URGENT_INTENT = "urgent_symptoms"
 REQUEST_HUMAN_INTENT = "request_human"

@@ -42,6 +42,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
+from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT
 from bot.nlu.intent_override import override_intent
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
@@ -50,10 +51,9 @@ from bot.nlu.unanswered_kinds import unanswered_kind
 
 logger = logging.getLogger(__name__)
 
-RETRIEVAL_INTENT = "faq"
-OUT_OF_SCOPE = "out_of_scope"
-# On our topics, but a kind of question the sources do not answer.
-BEYOND_SOURCES = "beyond_sources"
+RETRIEVAL_INTENT = FAQ_INTENT
+OUT_OF_SCOPE = OUT_OF_SCOPE_INTENT
+BEYOND_SOURCES = BEYOND_SOURCES_INTENT
 # Output property with both models' verdicts (labels and scores, no text).
 TOPIC_EVIDENCE = "topic_evidence"
 RANKING_LENGTH = 10
