@@ -17,7 +17,7 @@ RESULTS     := results
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
                    $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/*.yml)
 
-.PHONY: help install run shell train test test-unit test-faults test-conversations validate \
+.PHONY: help install run shell train test test-fast test-unit test-faults test-conversations validate \
         cluster test-cluster haproxy \
         evaluate evaluate-dev lint services browser lock clean migrate staff-account retention tune-thresholds
 
@@ -84,6 +84,12 @@ screenshots: install services browser train ## Widget and staff console in Bangl
 
 test-unit: install services browser train ## pytest: components, actions, storage (SQLite, PostgreSQL, Redis), live server
 	$(WITH_ENV) $(PY) -m pytest --ignore=tests/faults --ignore=tests/cluster
+
+# The tiers are markers tests/conftest.py gives from what each test uses (pyproject.toml lists them).
+FAST_TESTS := not browser and not server and not postgres and not live and not model
+
+test-fast: install ## pytest without servers, browser, PostgreSQL/Redis or a trained model (under a minute)
+	$(WITH_ENV) $(PY) -m pytest -q -m "$(FAST_TESTS)"
 
 # Its own PostgreSQL and Redis on other ports: the machine's servers are never stopped.
 test-faults: install train ## Stop PostgreSQL, then Redis, under load: prints acknowledged / lost / empty replies per fault
