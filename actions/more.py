@@ -1,4 +1,4 @@
-""" "Tell me more": the rest of an FAQ answer after its short first part.
+"""The "tell me more" action: the rest of an FAQ answer after its short first part.
 
 Every FAQ topic has a short first answer (``utter_faq/<topic>``) whose first
 button sends ``/tell_me_more{"faq_topic": "<topic>"}``, and the rest of the

@@ -175,7 +175,7 @@ def log_warning(
 def redact_structlog_event(
     logger: Any, method_name: str, event_dict: MutableMapping[str, Any]
 ) -> MutableMapping[str, Any]:
-    """structlog processor: text fields withheld, exception rendered without locals."""
+    """Structlog processor: text fields withheld, exception rendered without locals."""
     exc_info = event_dict.pop("exc_info", None)
     if exc_info is True or (exc_info is None and method_name == "exception"):
         exc_info = sys.exc_info()

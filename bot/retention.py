@@ -107,7 +107,7 @@ def run_retention(factory: sessionmaker, days: int, *, dry_run: bool = False) ->
     """Apply the retention period in one transaction, or only count with ``dry_run``.
 
     Args:
-        factory: From :func:`bot.db.session.session_factory`.
+        factory: From :func:`bot.storage.engine.session_factory`.
         days: Keep this many days; at least 1.
         dry_run: Roll everything back after counting; no audit entry.
 
@@ -151,8 +151,8 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     """The command line; returns the exit status."""
-    from bot.db.session import engine_for, session_factory
     from bot.settings import SettingsError, get_settings
+    from bot.storage.engine import engine_for, session_factory
 
     parser = _parser()
     arguments = parser.parse_args(argv)

@@ -1,6 +1,6 @@
-"""Text from a client made storable and readable before the assistant sees it.
+r"""Text from a client made storable and readable before the assistant sees it.
 
-JSON lets a client send ``"\\ud800"``: half of a UTF-16 surrogate pair, a code
+JSON lets a client send ``"\ud800"``: half of a UTF-16 surrogate pair, a code
 point Python keeps in a ``str`` but that no UTF-8 encoder accepts. spaCy, the
 database drivers and the reply path all fail on it, so a red flag in such a
 message would get no answer at all. Every input channel passes the text it

@@ -105,7 +105,7 @@ def alembic_config(connection: Any = None) -> Config:
 
 
 def _migration_engine(url: str) -> Engine:
-    # Not bot.db.session.engine_for: SQLite's batch mode rebuilds tables, which
+    # Not bot.storage.engine.engine_for: SQLite's batch mode rebuilds tables, which
     # must not cascade through foreign keys, so they are left unenforced here.
     ensure_private_sqlite_file(url)
     return sa.create_engine(url, future=True, poolclass=NullPool)

@@ -147,8 +147,11 @@ _StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _n
 
 @dataclass(frozen=True)
 class Phrase:
-    """A two-word expression: a word of ``then`` within ``within`` words after
-    a word of ``first`` also means ``means`` ("বের হচ্ছে" -> discharge)."""
+    """A two-word expression read as one sign.
+
+    A word of ``then`` within ``within`` words after a word of ``first`` also
+    means ``means`` ("বের হচ্ছে" -> discharge).
+    """
 
     first: FrozenSet[str]
     then: FrozenSet[str]
@@ -719,8 +722,11 @@ class _Sentence:
         )
 
     def after_operation(self) -> bool:
-        """'after the op', 'since surgery', 'operated', 'the cast', 'অপারেশনের পর';
-        not 'never had any operation, not even stitches'."""
+        """Whether the sentence is about a time after an operation.
+
+        'after the op', 'since surgery', 'operated', 'the cast', 'অপারেশনের পর';
+        not 'never had any operation, not even stitches'.
+        """
         lex = lexicon()
         if self.has_affirmed(lex.post_op):
             return True
@@ -737,8 +743,10 @@ class _Sentence:
         return False
 
     def fall(self) -> bool:
-        """A fall, trip or slip of the patient (not a slipped disc, a kneecap
-        that slips or a long trip)."""
+        """A fall, trip or slip of the patient.
+
+        Not a slipped disc, a kneecap that slips or a long trip.
+        """
         lex = lexicon()
         trip = frozenset({"trip"})
         for index in self.positions(lex.fall):
@@ -785,8 +793,9 @@ class _Sentence:
         return bool(first & lex.question_start) and not self.has(lex.personal)
 
     def signs_asked_about(self, operated: bool) -> bool:
-        """A question about warning signs after an operation, or of an infection
-        or a clot: 'what are the warning signs after the operation?', 'what
+        """A question about warning signs after an operation, an infection or a clot.
+
+        'what are the warning signs after the operation?', 'what
         signs of infection should I look for?', 'অপারেশনের পর কী কী লক্ষণ দেখলে
         ডাক্তার দেখাব?', 'operation er por ki dekhle hospital e jabo?'.
 
@@ -808,8 +817,9 @@ class _Sentence:
         return operated or self.has(lex.infection | lex.clot | lex.wound | lex.warning)
 
     def without_prevention(self) -> _Sentence:
-        """The sentence with the signs it asks how to prevent, or asks the risk
-        of, blanked: 'how can I avoid an infection', 'risk of a blood clot',
+        """The sentence with the signs it asks how to prevent, or the risk of, blanked.
+
+        'how can I avoid an infection', 'risk of a blood clot',
         'ইনফেকশন এড়াতে কী করব'. In Bangla the sign comes before the verb.
         """
         lex = lexicon()
@@ -832,8 +842,10 @@ class _Sentence:
         return _Sentence(forms, self.text, self.punct, self.bangla)
 
     def wound_sign(self) -> bool:
-        """A wound sign, not negated and not something a person does: 'the
-        wound opened', but not 'when can I open the dressing?'."""
+        """A wound sign, not negated and not something a person does.
+
+        'the wound opened', but not 'when can I open the dressing?'.
+        """
         lex = lexicon()
         for index in self.positions(lex.wound_sign):
             if self.negated(index):
@@ -845,8 +857,11 @@ class _Sentence:
         return False
 
     def bone_or_metal_showing(self) -> bool:
-        """'I can see the bone', 'the plate is showing', 'স্ক্রু বের হয়ে আছে';
-        not on an X-ray ('x-ray te plate dekha jay')."""
+        """Bone or metal showing through the skin.
+
+        'I can see the bone', 'the plate is showing', 'স্ক্রু বের হয়ে আছে';
+        not on an X-ray ('x-ray te plate dekha jay').
+        """
         lex = lexicon()
         return (
             self.has(lex.bone_or_metal)
@@ -855,8 +870,10 @@ class _Sentence:
         )
 
     def clot_named(self) -> bool:
-        """A blood clot or DVT named, not to ask what it is ('what is DVT?',
-        'what does DVT mean?')."""
+        """A blood clot or DVT named, not to ask what it is.
+
+        Not 'what is DVT?' or 'what does DVT mean?'.
+        """
         lex = lexicon()
         if self.has(lex.definition):
             return False
@@ -873,8 +890,11 @@ class _Sentence:
         return False
 
     def no_urine(self) -> bool:
-        """'he hasn't peed since morning', 'no wet nappy', 'প্রস্রাব হচ্ছে না',
-        'hisu kore nai', 'ডায়াপার ভিজছে না', 'diaper shukno'."""
+        """A child who has not passed urine.
+
+        'he hasn't peed since morning', 'no wet nappy', 'প্রস্রাব হচ্ছে না',
+        'hisu kore nai', 'ডায়াপার ভিজছে না', 'diaper shukno'.
+        """
         lex = lexicon()
         if (
             any(self.negated(i) for i in self.positions(lex.urine))
@@ -896,7 +916,9 @@ class _Sentence:
         ]
 
     def _only_hypothetical_symptoms(self) -> bool:
-        """Every symptom is hypothetical: 'জ্বর হলে কী করব?', 'jodi pa thanda hoy',
+        """Whether every symptom in the sentence is hypothetical.
+
+        'জ্বর হলে কী করব?', 'jodi pa thanda hoy',
         'অপারেশনের পর কি জ্বর হয়?'. One stated plainly ('jor hole ki korbo,
         cheler jor 103') makes the sentence a report.
         """
@@ -1053,9 +1075,11 @@ def _is_bangla_word(token: Token) -> bool:
 
 
 def _apply_phrases(forms: List[Set[str]]) -> None:
-    """Gloss multi-word expressions ("বের হচ্ছে", "pore geche", "surgical
-    area") on their last word, and read words by the word after them: "গরম
-    সেঁক" or "a warm compress" is not a hot leg, a "blood test" no bleeding.
+    """Gloss multi-word expressions on their last word and read words by the next.
+
+    Expressions such as "বের হচ্ছে", "pore geche" or "surgical area" count on
+    their last word, and a word is read by the word after it: "গরম সেঁক" or
+    "a warm compress" is not a hot leg, a "blood test" no bleeding.
     """
     lex = lexicon()
     for index in range(len(forms) - 1):

@@ -62,8 +62,11 @@ def normalise(text: str) -> str:
 
 
 def phrasing_key(text: str) -> str:
-    """The message's words only: the same question typed with other case,
-    spacing or punctuation gets the same key."""
+    """The message's words only, as a key for finding the same question.
+
+    The same question typed with other case, spacing or punctuation gets the
+    same key.
+    """
     return " ".join(_WORD.findall(normalise(text)))
 
 

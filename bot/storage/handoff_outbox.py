@@ -17,8 +17,8 @@ import logging
 from typing import Optional
 
 from bot.db import repository
-from bot.db.session import shared_session_factory
 from bot.log_redaction import conversation_reference
+from bot.storage.engine import shared_session_factory
 from bot.storage.journal import Journal
 
 logger = logging.getLogger(__name__)

@@ -12,8 +12,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from bot.db.migrate import upgrade
-from bot.db.session import shared_session_factory
 from bot.settings import get_settings
+from bot.storage.engine import shared_session_factory
 from tests.conftest import PROJECT_ROOT, TEST_DATA
 
 

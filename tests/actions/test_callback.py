@@ -14,7 +14,7 @@ from actions.callback import (
     is_refusal,
 )
 from bot.db.models import CallbackRequest
-from bot.db.session import shared_session_factory
+from bot.storage.engine import shared_session_factory
 from tests.actions.conftest import load_tracker
 
 FULL_FORM = {

@@ -10,7 +10,7 @@ from actions.handoff import ActionHandoff
 from actions.urgent import ActionUrgentCare, urgent_response
 from bot.db import repository
 from bot.db.models import Handoff, utc_now
-from bot.db.session import shared_session_factory
+from bot.storage.engine import shared_session_factory
 
 PAUSE = {"event": "pause", "timestamp": None}
 

@@ -19,8 +19,8 @@ from bot.console.accounts import create_account
 from bot.console.strings import STRINGS
 from bot.db import repository
 from bot.db.migrate import upgrade
-from bot.db.session import engine_for, session_factory
 from bot.privacy import conversation_label
+from bot.storage.engine import engine_for, session_factory
 from tests.console.conftest import (  # noqa: F401
     PASSWORD,
     WEB_PATIENT,

@@ -11,8 +11,8 @@ import requests
 import sqlalchemy as sa
 
 from bot.db.models import CallbackRequest
-from bot.db.session import engine_for
 from bot.privacy import fold_for_matching
+from bot.storage.engine import engine_for
 from tests.conftest import text_of
 from tests.live.conftest import LiveAssistant
 from tests.utils.databases import event_types

@@ -11,7 +11,7 @@ from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import Connection
 
 from bot.db import repository
-from bot.db.session import engine_for, session_factory
+from bot.storage.engine import engine_for, session_factory
 from tests.conftest import PROJECT_ROOT
 from tests.review import scenario
 from tests.review.helpers import fresh_database, save_conversations

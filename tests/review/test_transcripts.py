@@ -9,8 +9,8 @@ from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import Connection
 
 from bot.db import repository
-from bot.db.session import engine_for, session_factory
 from bot.review.transcripts import AssistantMessage, Marker, PatientMessage, transcript
+from bot.storage.engine import engine_for, session_factory
 from tests.review import scenario
 from tests.review.helpers import save_conversations, user
 

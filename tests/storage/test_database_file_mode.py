@@ -14,7 +14,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.db.migrate import upgrade
-from bot.db.session import engine_for
+from bot.storage.engine import engine_for
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
 from tests.conftest import PROJECT_ROOT
 

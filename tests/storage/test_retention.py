@@ -12,11 +12,11 @@ import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from sqlalchemy.orm import sessionmaker
 
-from bot.db import repository
 from bot.db.models import AuditLogEntry, CallbackRequest, Handoff, SignInThrottle
-from bot.db.session import engine_for, session_factory
 from bot.retention import main, run_retention
 from bot.settings import get_settings
+from bot.storage.engine import engine_for, session_factory
+from tests import factories
 from tests.conftest import PROJECT_ROOT
 from tests.review.helpers import bot, fresh_database, save_conversations, user
 
@@ -61,54 +61,23 @@ async def url(database_url: str) -> str:
             "recent": [user("what is a vro", "faq", 0.9, at=LAST_WEEK)],
         },
     )
-    engine = engine_for(database_url)
-    try:
-        with session_factory(engine).begin() as session:
-            staff = repository.create_staff(
-                session=session, username="admin", display_name="Admin",
-                password_hash="argon2$not-a-real-hash", role="admin",
+    with factories.clinic_session(database_url) as session:
+        staff = factories.staff(session, "admin", display_name="Admin", role="admin")
+        for when, suffix in ((LONG_AGO, "old"), (LAST_WEEK, "new")):
+            factories.callback(session, f"cb-{suffix}", consent_given_at=when, created_at=when)
+            factories.annotation(
+                session, f"r-{suffix}", event_id=1 if suffix == "old" else 2,
+                correct_key="faq/vro_recovery", created_by=staff, created_at=when,
             )  # fmt: skip
-            for when, suffix in ((LONG_AGO, "old"), (LAST_WEEK, "new")):
-                callback = repository.record_callback(
-                    session=session,
-                    conversation_id=f"cb-{suffix}",
-                    name="Patient",
-                    phone="+8801712345678",
-                    preferred_time="evening",
-                    consent_given_at=when,
+            factories.reviewed(session, f"r-{suffix}", reviewed_by=staff, reviewed_at=when)
+            session.add(
+                SignInThrottle(
+                    scope="username", key=f"guess-{suffix}", attempts=1,
+                    window_started_at=when,
                 )
-                callback.created_at = when
-                annotation = repository.save_annotation(
-                    session=session,
-                    conversation_id=f"r-{suffix}",
-                    event_id=1 if suffix == "old" else 2,
-                    correct_key="faq/vro_recovery",
-                    created_by_id=staff.id,
-                )
-                annotation.created_at = when
-                marker = repository.mark_reviewed(
-                    session=session, conversation_id=f"r-{suffix}", reviewed_by_id=staff.id
-                )
-                marker.reviewed_at = when
-                session.add(
-                    SignInThrottle(
-                        scope="username", key=f"guess-{suffix}", attempts=1,
-                        window_started_at=when,
-                    )
-                )  # fmt: skip
-            closed = repository.open_handoff(
-                session=session, conversation_id="h-closed", channel="webchat", urgent=False,
-                reason="requested",
             )  # fmt: skip
-            repository.close_handoff(session=session, handoff_id=closed.id, staff_id=staff.id)
-            closed.closed_at = LONG_AGO
-            still_open = repository.open_handoff(
-                session=session, conversation_id="h-open", channel="webchat", urgent=True,
-                reason="urgent",
-            )  # fmt: skip
-            still_open.created_at = LONG_AGO
-    finally:
-        engine.dispose()
+        factories.handoff(session, "h-closed", closed_by=staff, closed_at=LONG_AGO)
+        factories.handoff(session, "h-open", urgent=True, reason="urgent", created_at=LONG_AGO)
     return database_url
 
 
