@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from bot.clinic_hours import OpeningHours
-from bot.db.models import StaffAccount
 from bot.digits import BANGLA_DIGITS
+from bot.storage.models import StaffAccount
 
 # A console that has not polled for this long is treated as closed.
 ONLINE_WINDOW = timedelta(seconds=90)

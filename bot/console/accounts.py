@@ -22,9 +22,9 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.console.passwords import WeakPasswordError, check_password_strength, hash_password
 from bot.db import repository
-from bot.db.models import STAFF_ROLES, StaffAccount, StaffSession
 from bot.settings import get_settings
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.models import STAFF_ROLES, StaffAccount, StaffSession
 
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{1,63}")
 

@@ -26,7 +26,7 @@ from bot.console import throttle
 from bot.console.passwords import dummy_hash, verify_password
 from bot.console.throttle import ADDRESS, USERNAME, ThrottleLimits
 from bot.db import repository
-from bot.db.models import StaffAccount, StaffSession
+from bot.storage.models import StaffAccount, StaffSession
 
 # Failures before answers slow down.
 FREE_FAILURES = 3

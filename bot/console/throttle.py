@@ -25,7 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from bot.db.models import SignInThrottle, UTCDateTime
+from bot.storage.models import SignInThrottle, UTCDateTime
 
 USERNAME = "username"
 ADDRESS = "address"

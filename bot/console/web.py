@@ -33,12 +33,12 @@ from bot.console.conversation_links import (
 from bot.console.language import chosen_language, request_language, set_language_cookie
 from bot.console.strings import DEFAULT_LANGUAGE, Translator
 from bot.console.throttle import ThrottleLimits
-from bot.db.models import utc_now
 from bot.privacy import conversation_label, mask_sensitive
 from bot.review.dashboard import CLINIC_TIMEZONE, clinic_zone
 from bot.settings import Settings
 from bot.storage.health_check import StorageNotice, storage_notice
 from bot.storage.journal import Journal, JournalError, journal_for
+from bot.storage.models import utc_now
 
 logger = logging.getLogger(__name__)
 

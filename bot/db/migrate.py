@@ -18,8 +18,8 @@ from alembic.config import Config
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
-from bot.db.models import TABLE_PREFIX, Base, UTCDateTime
 from bot.storage.database import ensure_private_sqlite_file
+from bot.storage.models import TABLE_PREFIX, Base, UTCDateTime
 
 logger = logging.getLogger(__name__)
 

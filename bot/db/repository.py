@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Mapping, Optional
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.db.models import (
+from bot.storage.models import (
     ACTIVE_HANDOFF_STATUSES,
     STAFF_ROLES,
     AuditLogEntry,
@@ -51,7 +51,7 @@ def create_staff(
         username: Unique sign-in name.
         display_name: Name shown to colleagues.
         password_hash: The hash of the password; never the password itself.
-        role: One of :data:`bot.db.models.STAFF_ROLES`.
+        role: One of :data:`bot.storage.models.STAFF_ROLES`.
 
     Returns:
         The new account, flushed so that it has an id.

@@ -20,7 +20,6 @@ from typing import Dict, Generic, Iterable, List, Optional, Sequence, Set, Tuple
 
 import sqlalchemy as sa
 
-from bot.db.models import Handoff, ReviewedConversation
 from bot.review.events import (
     LIKE_ESCAPE,
     USER,
@@ -35,6 +34,7 @@ from bot.review.events import (
     text_matches,
 )
 from bot.review.turns import SUMMARY_EVENT_TYPES, ConversationFacts, conversation_facts
+from bot.storage.models import Handoff, ReviewedConversation
 
 __all__ = [
     "MAX_PAGE_SIZE",

@@ -2,7 +2,7 @@
 
 Rasa creates and writes the table; the clinic only reads it (and the retention
 command deletes whole old conversations from it). The description below lives
-in a :class:`~sqlalchemy.MetaData` of its own, never in ``bot.db.models.Base``,
+in a :class:`~sqlalchemy.MetaData` of its own, never in ``bot.storage.models.Base``,
 so ``create_all`` on our models and Alembic (which only sees ``clinic_*``
 tables) never touch it; creating or dropping it through this description
 raises.

@@ -18,7 +18,6 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 import sqlalchemy as sa
 
-from bot.db.models import ReviewAnnotation
 from bot.privacy import mask_sensitive
 from bot.review.events import (
     USER,
@@ -31,6 +30,7 @@ from bot.review.events import (
 )
 from bot.review.pseudonyms import configured_pseudonym_key, conversation_pseudonym
 from bot.review.transcripts import AssistantMessage, PatientMessage, transcript_items
+from bot.storage.models import ReviewAnnotation
 
 __all__ = [
     "EXPORT_FIELDS",

@@ -12,7 +12,6 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import sqlalchemy as sa
 
-from bot.db.models import ReviewAnnotation, ReviewedConversation
 from bot.privacy import mask_sensitive
 from bot.review.events import (
     ACTION,
@@ -34,6 +33,7 @@ from bot.review.turns import (
     is_urgent_slot,
     user_turns,
 )
+from bot.storage.models import ReviewAnnotation, ReviewedConversation
 
 __all__ = [
     "AssistantMessage",

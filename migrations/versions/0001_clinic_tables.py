@@ -1,6 +1,6 @@
 """The clinic's own tables: staff, handoffs, callbacks, reviews, audit log.
 
-Written by hand to match ``bot/db/models.py`` as of this revision; later
+Written by hand to match ``bot/storage/models.py`` as of this revision; later
 revisions must not import the models, whose shape will move on.
 
 Revision ID: 0001

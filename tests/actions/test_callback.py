@@ -13,8 +13,8 @@ from actions.callback import (
     clean_time,
     is_refusal,
 )
-from bot.db.models import CallbackRequest
 from bot.storage.engine import shared_session_factory
+from bot.storage.models import CallbackRequest
 from tests.actions.conftest import load_tracker
 
 FULL_FORM = {

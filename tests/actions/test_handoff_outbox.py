@@ -6,10 +6,10 @@ import sqlalchemy as sa
 
 from actions.handoff import ActionHandoff
 from actions.urgent import ActionUrgentCare
-from bot.db.models import Handoff
 from bot.storage.engine import shared_session_factory
 from bot.storage.handoff_outbox import HANDOFF, deliver_queued_handoffs
 from bot.storage.journal import journal_for
+from bot.storage.models import Handoff
 
 DOWN = "postgresql://nobody@127.0.0.1:1/none"
 

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 from actions.handoff import ActionHandoff
 from actions.urgent import ActionUrgentCare, urgent_response
 from bot.db import repository
-from bot.db.models import Handoff, utc_now
 from bot.storage.engine import shared_session_factory
+from bot.storage.models import Handoff, utc_now
 
 PAUSE = {"event": "pause", "timestamp": None}
 

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from bot.console import auth
 from bot.console.passwords import WeakPasswordError, hash_password, verify_password
 from bot.console.throttle import ThrottleLimits
-from bot.db.models import AuditLogEntry, SignInThrottle, StaffSession, utc_now
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.models import AuditLogEntry, SignInThrottle, StaffSession, utc_now
 from tests.console.conftest import PASSWORD, Console
 
 

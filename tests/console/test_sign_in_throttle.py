@@ -18,8 +18,8 @@ from requests.adapters import HTTPAdapter
 
 from bot.console import throttle
 from bot.console.accounts import create_account
-from bot.db.models import AuditLogEntry, utc_now
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.models import AuditLogEntry, utc_now
 from tests.console.conftest import PASSWORD, Console, csrf_token
 
 LIMITS = throttle.ThrottleLimits()  # the defaults the console runs with

@@ -10,9 +10,9 @@ import pytest
 import requests
 import sqlalchemy as sa
 
-from bot.db.models import CallbackRequest
 from bot.privacy import fold_for_matching
 from bot.storage.engine import engine_for
+from bot.storage.models import CallbackRequest
 from tests.conftest import text_of
 from tests.live.conftest import LiveAssistant
 from tests.utils.databases import event_types

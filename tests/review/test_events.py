@@ -10,7 +10,6 @@ from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import Connection
 
 from bot.db.migrate import include_object, upgrade
-from bot.db.models import Base
 from bot.review.events import (
     EVENTS_METADATA,
     LIKE_ESCAPE,
@@ -19,6 +18,7 @@ from bot.review.events import (
     load_events,
     text_matches,
 )
+from bot.storage.models import Base
 
 
 def test_the_description_matches_rasas_table() -> None:

@@ -16,7 +16,6 @@ from rasa.shared.nlu.training_data.loading import load_data
 from sqlalchemy.engine import Connection
 
 from bot.db import repository
-from bot.db.models import utc_now
 from bot.review.export import (
     EXPORT_FIELDS,
     conversations_csv,
@@ -28,6 +27,7 @@ from bot.review.export import (
 from bot.review.pseudonyms import configured_pseudonym_key, conversation_pseudonym
 from bot.review.transcripts import transcript
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.models import utc_now
 from tests.review import scenario
 from tests.review.helpers import save_conversations, user
 

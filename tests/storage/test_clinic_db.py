@@ -15,9 +15,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.db import repository
 from bot.db.migrate import VERSION_TABLE, context_options, downgrade, upgrade
-from bot.db.models import Base, CallbackRequest, Handoff, StaffAccount, utc_now
 from bot.storage.database import ensure_sqlite_folder
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.models import Base, CallbackRequest, Handoff, StaffAccount, utc_now
 from tests.utils.databases import fresh_postgres_database, postgres_test_url
 
 # A database of its own, so these tests never disturb others using the test server.

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from sqlalchemy.orm import sessionmaker
 
-from bot.db.models import AuditLogEntry, CallbackRequest, Handoff, SignInThrottle
 from bot.retention import main, run_retention
 from bot.settings import get_settings
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.models import AuditLogEntry, CallbackRequest, Handoff, SignInThrottle
 from tests import factories
 from tests.conftest import PROJECT_ROOT
 from tests.review.helpers import bot, fresh_database, save_conversations, user

@@ -58,7 +58,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError("timestamps must be timezone-aware (use bot.db.models.utc_now)")
+            raise ValueError("timestamps must be timezone-aware (use bot.storage.models.utc_now)")
         value = value.astimezone(timezone.utc)
         if dialect.name == "sqlite":
             # SQLite stores the text without an offset; every stored value is UTC.
