@@ -21,11 +21,11 @@ from rasa_sdk.types import DomainDict
 from sqlalchemy.exc import SQLAlchemyError
 
 from actions.language import tracker_language
-from bot.db import repository
 from bot.digits import to_ascii_digits
 from bot.log_redaction import conversation_reference
 from bot.privacy import mask_phone_for_display, normalise_bd_mobile
 from bot.settings import get_settings
+from bot.storage import repository
 from bot.storage.engine import shared_session_factory
 from bot.storage.models import utc_now
 

@@ -23,11 +23,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.clinic_contact import utter_contact_options
 from actions.language import pending_language_notice, tracker_language
-from bot.db import repository
 from bot.log_redaction import conversation_reference
 from bot.settings import Settings, get_settings
 from bot.staff_availability import StaffAvailability, check_availability, describe_opening
-from bot.storage import health
+from bot.storage import health, repository
 from bot.storage.engine import shared_session_factory
 from bot.storage.handoff_outbox import deliver_queued_handoffs, queue_handoff
 from bot.storage.journal import JournalError, journal_for

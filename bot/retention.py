@@ -8,7 +8,7 @@ command removes, in one transaction:
 * from Rasa's ``events`` table, every conversation whose **last** event is
   older than the cutoff, whole (a conversation with any recent event is left
   alone, so a live conversation is never cut short);
-* from the clinic's tables, what :func:`bot.db.repository.delete_older_than`
+* from the clinic's tables, what :func:`bot.storage.repository.delete_older_than`
   removes: callback requests, closed handoffs, review annotations and
   reviewed markers older than the cutoff;
 * sign-in counters (usernames and addresses tried) older than the cutoff.
@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console import throttle
-from bot.db import repository
 from bot.review.events import events_table, events_table_exists, in_chunks
+from bot.storage import repository
 
 logger = logging.getLogger(__name__)
 

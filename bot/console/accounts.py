@@ -21,8 +21,8 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
 from bot.console.passwords import WeakPasswordError, check_password_strength, hash_password
-from bot.db import repository
 from bot.settings import get_settings
+from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.models import STAFF_ROLES, StaffAccount, StaffSession
 

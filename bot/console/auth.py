@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.console import throttle
 from bot.console.passwords import dummy_hash, verify_password
 from bot.console.throttle import ADDRESS, USERNAME, ThrottleLimits
-from bot.db import repository
+from bot.storage import repository
 from bot.storage.models import StaffAccount, StaffSession
 
 # Failures before answers slow down.

@@ -25,9 +25,9 @@ from bot.console.language import request_language
 from bot.console.rasa_api import RasaApiError
 from bot.console.strings import DEFAULT_LANGUAGE, Translator
 from bot.console.web import PREFIX, form_value, redirect_to, render
-from bot.db import repository
 from bot.review.conversations import conversation_summary
 from bot.review.transcripts import transcript
+from bot.storage import repository
 from bot.storage.models import Handoff, utc_now
 
 logger = logging.getLogger(__name__)

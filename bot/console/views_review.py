@@ -30,7 +30,6 @@ from bot.console.web import (
     render,
     sign_in_limits,
 )
-from bot.db import repository
 from bot.responses import load_responses
 from bot.review.charts import conversations_per_day_chart, top_topics_chart
 from bot.review.conversations import (
@@ -40,6 +39,7 @@ from bot.review.conversations import (
 )
 from bot.review.dashboard import clinic_zone, dashboard_stats
 from bot.review.export import conversations_csv, conversations_json, corrections_nlu_yaml
+from bot.storage import repository
 from bot.storage.models import AuditLogEntry, CallbackRequest, StaffAccount, utc_now
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]

@@ -16,8 +16,8 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
-from bot.db import repository
 from bot.log_redaction import conversation_reference
+from bot.storage import repository
 from bot.storage.engine import shared_session_factory
 from bot.storage.journal import Journal
 

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from actions.handoff import ActionHandoff
 from actions.urgent import ActionUrgentCare, urgent_response
-from bot.db import repository
+from bot.storage import repository
 from bot.storage.engine import shared_session_factory
 from bot.storage.models import Handoff, utc_now
 

@@ -17,9 +17,9 @@ import requests
 
 from bot.console.accounts import create_account
 from bot.console.strings import STRINGS
-from bot.db import repository
 from bot.db.migrate import upgrade
 from bot.privacy import conversation_label
+from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from tests.console.conftest import (  # noqa: F401
     PASSWORD,

@@ -22,8 +22,8 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.console.conversation_links import conversation_path, decode_conversation_id
-from bot.db import repository
 from bot.review.events import events_table
+from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.models import AuditLogEntry, ReviewAnnotation, ReviewedConversation
 from bot.storage.tracker_store import DatabaseUrlTrackerStore

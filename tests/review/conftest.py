@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import Connection
 
-from bot.db import repository
+from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from tests.conftest import PROJECT_ROOT
 from tests.review import scenario

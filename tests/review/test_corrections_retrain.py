@@ -19,10 +19,10 @@ from rasa.core.agent import Agent
 from rasa.model_training import train_nlu
 from rasa.shared.core.domain import Domain
 
-from bot.db import repository
 from bot.evaluation.metrics import predicted_key
 from bot.review.export import corrections_nlu_yaml
 from bot.review.transcripts import transcript
+from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from tests.conftest import PROJECT_ROOT
 from tests.review.helpers import fresh_database, save_conversations, user

@@ -15,7 +15,6 @@ from rasa.shared.nlu.training_data.formats.rasa_yaml import RasaYAMLReader
 from rasa.shared.nlu.training_data.loading import load_data
 from sqlalchemy.engine import Connection
 
-from bot.db import repository
 from bot.review.export import (
     EXPORT_FIELDS,
     conversations_csv,
@@ -26,6 +25,7 @@ from bot.review.export import (
 )
 from bot.review.pseudonyms import configured_pseudonym_key, conversation_pseudonym
 from bot.review.transcripts import transcript
+from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.models import utc_now
 from tests.review import scenario

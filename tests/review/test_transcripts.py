@@ -8,8 +8,8 @@ import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 from sqlalchemy.engine import Connection
 
-from bot.db import repository
 from bot.review.transcripts import AssistantMessage, Marker, PatientMessage, transcript
+from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from tests.review import scenario
 from tests.review.helpers import save_conversations, user
