@@ -99,7 +99,7 @@ def fresh_postgres_database(url: str) -> str:
     from sqlalchemy.engine import make_url
 
     from bot.db.migrate import upgrade
-    from bot.db.provision import recreate_database
+    from bot.storage.provision import recreate_database
 
     name = make_url(url).database or ""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*bench[a-z0-9_]*", name):

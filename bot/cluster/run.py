@@ -24,8 +24,8 @@ from sqlalchemy.engine import make_url
 
 from bot import launcher
 from bot.cluster import plan as cluster
-from bot.db.provision import ensure_database
 from bot.settings import PROJECT_ROOT
+from bot.storage.provision import ensure_database
 
 CONFIG_PATH = PROJECT_ROOT / "build" / "cluster" / "haproxy.cfg"
 

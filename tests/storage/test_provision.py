@@ -1,9 +1,9 @@
-"""Creating PostgreSQL databases by name (bot/db/provision.py), on the real server."""
+"""Creating PostgreSQL databases by name (bot/storage/provision.py), on the real server."""
 
 import pytest
 import sqlalchemy as sa
 
-from bot.db.provision import checked_name, ensure_database, recreate_database
+from bot.storage.provision import checked_name, ensure_database, recreate_database
 from tests.utils.databases import postgres_test_url
 
 

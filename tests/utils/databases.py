@@ -6,7 +6,7 @@ import os
 
 import sqlalchemy as sa
 
-from bot.db.provision import ensure_database, recreate_database
+from bot.storage.provision import ensure_database, recreate_database
 
 DEFAULT_TEST_DATABASE_URL = "postgresql://postgres@127.0.0.1:5432/clinic_test"
 DEFAULT_TEST_REDIS_URL = "redis://127.0.0.1:6379/15"
