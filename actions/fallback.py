@@ -41,6 +41,7 @@ class ActionClarify(Action):
     """One clarifying turn: the likeliest topics as buttons, and staff."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_clarify"
 
     async def run(

@@ -67,6 +67,7 @@ class ActionAnswerFaq(Action):
     """Sends the FAQ answer for the topic the patient asked about."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_answer_faq"
 
     async def run(

@@ -50,6 +50,7 @@ class ActionDetectLanguage(Action):
     """Keeps ``language`` and ``language_pinned`` up to date after each message."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return ACTION_NAME
 
     async def run(

@@ -76,6 +76,7 @@ class ActionTellMeMore(Action):
     """Sends the rest of an FAQ answer, or says there is none to send."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_tell_me_more"
 
     async def run(

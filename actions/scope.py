@@ -41,6 +41,7 @@ class ActionOutOfScope(_ReplyAfterNotice):
     response = "utter_out_of_scope"
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_out_of_scope"
 
 
@@ -50,4 +51,5 @@ class ActionBeyondSources(_ReplyAfterNotice):
     response = "utter_beyond_sources"
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_beyond_sources"

@@ -22,6 +22,7 @@ class ActionSessionStart(Action):
     """Starts a session with the disclaimer, before the first answer."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_session_start"
 
     async def run(

@@ -44,6 +44,7 @@ class ActionUrgentCare(Action):
     """
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_urgent_care"
 
     async def run(

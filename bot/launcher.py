@@ -264,6 +264,7 @@ class StopRequest:
     """Ctrl-C, SIGTERM and SIGHUP set a flag that the supervising loop reads."""
 
     def __init__(self) -> None:
+        """Installs the signal handlers; nothing is requested yet."""
         self.requested = False
         for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
             signal.signal(signum, self._request)

@@ -95,6 +95,7 @@ class SensitiveDataFilter(logging.Filter):
     """Redacts every record a handler emits (see :func:`redact_record`)."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        """Redact the record in place; every record is kept."""
         redact_record(record)
         return True
 
@@ -114,10 +115,12 @@ class ContextFormatter(logging.Formatter):
     """Another formatter's output with :func:`context_suffix` after the message."""
 
     def __init__(self, inner: Optional[logging.Formatter] = None) -> None:
+        """Wraps ``inner``, or a plain ``logging.Formatter``."""
         super().__init__()
         self.inner = inner or logging.Formatter()
 
     def format(self, record: logging.LogRecord) -> str:
+        """The inner formatter's output with the context suffix after the message."""
         suffix = context_suffix(record)
         if not suffix:
             return self.inner.format(record)

@@ -36,6 +36,7 @@ class RestartPolicy:
     max_delay: float = 10.0
 
     def __post_init__(self) -> None:
+        """Refuse a policy that could never restart or waits a negative time."""
         if self.max_crashes < 1 or self.healthy_seconds <= 0:
             raise ValueError("a restart policy needs max_crashes >= 1 and healthy_seconds > 0")
         if self.first_delay < 0 or self.max_delay < self.first_delay:

@@ -71,6 +71,7 @@ class MemoryHandledMessages:
         self._clock = clock
 
     async def begin(self, session_id: str, message_id: str) -> str:
+        """Mark the message in progress; DONE or IN_PROGRESS if it was seen already."""
         key = message_key(session_id, message_id)
         if key in self._done:
             return DONE
@@ -81,6 +82,7 @@ class MemoryHandledMessages:
         return NEW
 
     async def finish(self, session_id: str, message_id: str) -> None:
+        """Remember the message as answered, forgetting the oldest beyond capacity."""
         key = message_key(session_id, message_id)
         self._in_progress.pop(key, None)
         self._done[key] = None
@@ -88,6 +90,7 @@ class MemoryHandledMessages:
             self._done.popitem(last=False)
 
     async def abandon(self, session_id: str, message_id: str) -> None:
+        """Drop the message's in-progress mark so that its resend is handled."""
         self._in_progress.pop(message_key(session_id, message_id), None)
 
 
@@ -117,6 +120,7 @@ class RedisHandledMessages:
         return f"{KEY_PREFIX}:webchat:{message_key(session_id, message_id)}"
 
     async def begin(self, session_id: str, message_id: str) -> str:
+        """Mark the message in progress in Redis (or in memory if Redis fails)."""
         key = self.key(session_id, message_id)
         try:
             if await self._client.set(key, IN_PROGRESS, nx=True, ex=IN_PROGRESS_SECONDS):
@@ -128,6 +132,7 @@ class RedisHandledMessages:
         return DONE if state == DONE.encode() else IN_PROGRESS
 
     async def finish(self, session_id: str, message_id: str) -> None:
+        """Remember the message as answered, in memory and in Redis."""
         await self._fallback.finish(session_id, message_id)
         try:
             await self._client.set(self.key(session_id, message_id), DONE, ex=DONE_SECONDS)
@@ -135,6 +140,7 @@ class RedisHandledMessages:
             logger.warning("webchat.handled_messages_unavailable error=%s", type(error).__name__)
 
     async def abandon(self, session_id: str, message_id: str) -> None:
+        """Forget the message in memory and in Redis so that its resend is handled."""
         await self._fallback.abandon(session_id, message_id)
         try:
             await self._client.delete(self.key(session_id, message_id))

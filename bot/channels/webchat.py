@@ -117,6 +117,7 @@ class WebChatOutput(SocketIOOutput):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name, as Rasa records it on each message."""
         return "webchat"
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
@@ -134,10 +135,12 @@ class WebChatInput(SocketIOInput):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name in ``credentials.yml``."""
         return "webchat"
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> InputChannel:
+        """Reads ``credentials.yml``; ``jwt_key`` is required."""
         credentials = credentials or {}
         secret = credentials.get("jwt_key") or ""
         if not secret:

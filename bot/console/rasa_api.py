@@ -86,6 +86,7 @@ class RasaApi:
     """A client of one Rasa server, authenticated with ``RASA_AUTH_TOKEN``."""
 
     def __init__(self, base_url: str, token: str) -> None:
+        """Talks to the Rasa server at ``base_url`` with ``token``."""
         self.base_url = base_url.rstrip("/")
         self.token = token
 

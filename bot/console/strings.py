@@ -569,9 +569,11 @@ class Translator:
     """The texts of one language, for templates: ``{{ t("queue.title") }}``."""
 
     def __init__(self, language: Optional[str]) -> None:
+        """Texts in ``language``, or the default language if it is not supported."""
         self.language = supported_language(language)
 
     def __call__(self, key: str, /, **values: object) -> str:
+        """The text of ``key`` with ``values`` filled in."""
         return text(self.language, key, **values)
 
     def message(self, key_or_text: Optional[str]) -> str:

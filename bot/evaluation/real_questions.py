@@ -106,6 +106,7 @@ class Outcome:
 
     @property
     def answered_with_faq(self) -> bool:
+        """Whether the model chose an FAQ answer."""
         return self.predicted.startswith(FAQ_PREFIX)
 
     @property

@@ -71,6 +71,7 @@ class HttpAnswer:
 
     @property
     def ok(self) -> bool:
+        """Whether the last answer was a 2xx."""
         return self.status is not None and 200 <= self.status < 300
 
 
@@ -93,6 +94,7 @@ class DeliveryError(RuntimeError):
     """
 
     def __init__(self, channel: str, result: SendResult) -> None:
+        """Names the channel and the send's status and error code."""
         self.result = result
         super().__init__(
             f"{channel} did not accept the message "

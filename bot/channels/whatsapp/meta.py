@@ -139,6 +139,7 @@ class GraphApiClient:
 
     @property
     def messages_url(self) -> str:
+        """The Cloud API address that sends from this number."""
         return f"{self.base_url}/{self.phone_number_id}/messages"
 
     async def send(self, message: Dict[str, Any]) -> SendResult:
@@ -196,6 +197,7 @@ class WhatsAppCloudOutput(WhatsAppOutput[Dict[str, Any]]):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name, as Rasa records it on each message."""
         return META_CHANNEL
 
     async def _deliver(self, recipient_id: str, message: Dict[str, Any]) -> SendResult:
@@ -240,6 +242,7 @@ class WhatsAppCloudInput(BackgroundWebhookChannel):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name in ``credentials.yml``."""
         return META_CHANNEL
 
     @classmethod

@@ -216,10 +216,12 @@ class TwilioClient:
 
     @property
     def configured(self) -> bool:
+        """Whether there is an account, a token and a number to send from."""
         return bool(self.account_sid and self.auth_token and self.from_number)
 
     @property
     def messages_url(self) -> str:
+        """The Twilio Messages API address of this account."""
         return f"{self.api_url}/2010-04-01/Accounts/{self.account_sid}/Messages.json"
 
     async def send(self, to: str, params: Mapping[str, str]) -> SendResult:
@@ -281,6 +283,7 @@ class TwilioWhatsAppOutput(base.WhatsAppOutput[Mapping[str, str]]):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name, as Rasa records it on each message."""
         return TWILIO_CHANNEL
 
     async def _deliver(self, recipient_id: str, message: Mapping[str, str]) -> SendResult:
@@ -328,6 +331,7 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
 
     @classmethod
     def name(cls) -> str:
+        """The channel's name in ``credentials.yml``."""
         return TWILIO_CHANNEL
 
     @classmethod
@@ -365,6 +369,7 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
 
     @property
     def configured(self) -> bool:
+        """Whether the channel can send replies (see ``TwilioClient.configured``)."""
         return self.client.configured
 
     def get_output_channel(self) -> Optional[OutputChannel]:
