@@ -53,7 +53,7 @@ $(MODEL): requirements.lock $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS) | $(INST
 train: install $(MODEL) ## Train the model into models/ (only when data or config changed)
 
 migrate: install ## Create or upgrade the clinic's own tables (Alembic) in DATABASE_URL
-	$(WITH_ENV) $(PY) -m bot.db.migrate
+	$(WITH_ENV) $(PY) -m bot.storage.migrate
 
 staff-account: install migrate ## Create a console account: make staff-account USERNAME=rahima NAME="Rahima Begum" [ROLE=admin]
 	@[ -n "$(USERNAME)" ] && [ -n "$(NAME)" ] || { echo 'usage: make staff-account USERNAME=rahima NAME="Rahima Begum" [ROLE=staff|admin]'; exit 2; }
@@ -132,8 +132,8 @@ bench: install services train ## Ours against Rasa's `rasa init` assistant over 
 	$(WITH_ENV) $(PY) -m bot.bench --out $(RESULTS)/bench.json $(BENCH_ARGS)
 
 lint: install ## ruff over our Python code
-	$(VENV)/bin/ruff check bot actions tests scripts migrations
-	$(VENV)/bin/ruff format --check bot actions tests scripts migrations
+	$(VENV)/bin/ruff check bot actions tests scripts
+	$(VENV)/bin/ruff format --check bot actions tests scripts
 
 lock: ## Regenerate requirements.lock from requirements.in (needs network)
 	rm -rf build/lock-venv && $$(scripts/find-python.sh) -m venv build/lock-venv

@@ -98,7 +98,7 @@ def fresh_postgres_database(url: str) -> str:
     """Drop and re-create the bench's PostgreSQL database, then create our tables."""
     from sqlalchemy.engine import make_url
 
-    from bot.db.migrate import upgrade
+    from bot.storage.migrate import upgrade
     from bot.storage.provision import recreate_database
 
     name = make_url(url).database or ""

@@ -94,7 +94,7 @@ def main() -> int:
         ensure_database(env["DATABASE_URL"])
     except ValueError as error:
         raise SystemExit(f"error: {error}") from error
-    from bot.db.migrate import upgrade
+    from bot.storage.migrate import upgrade
 
     upgrade(env["DATABASE_URL"])
     CONFIG_PATH.parent.mkdir(parents=True, exist_ok=True)

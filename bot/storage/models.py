@@ -3,8 +3,8 @@
 Every table name starts with :data:`TABLE_PREFIX` so that our tables never
 collide with Rasa's (``events``) in the shared database, and so that Alembic can
 tell ours from theirs. The schema is created by the migrations in
-``migrations/versions``; keep those and these models in step (a test compares
-them).
+``bot/storage/migrations/versions``; keep those and these models in step (a
+test compares them).
 """
 
 from __future__ import annotations

@@ -11,9 +11,9 @@ from rasa.shared.importers.importer import TrainingDataImporter
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.db.migrate import upgrade
 from bot.settings import get_settings
 from bot.storage.engine import shared_session_factory
+from bot.storage.migrate import upgrade
 from tests.conftest import PROJECT_ROOT, TEST_DATA
 
 

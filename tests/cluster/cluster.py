@@ -20,7 +20,7 @@ from typing import Dict, List, Optional
 from bot import launcher
 from bot.cluster import plan as cluster
 from bot.cluster.run import haproxy_binary
-from bot.db.migrate import upgrade
+from bot.storage.migrate import upgrade
 from tests.utils.redis_server import RedisServer
 from tests.utils.stack import AssistantStack, free_port
 

@@ -20,9 +20,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import launcher
 from bot.console.accounts import create_account
-from bot.db.migrate import upgrade
 from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.migrate import upgrade
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
 from tests.conftest import PROJECT_ROOT
 from tests.utils.databases import fresh_postgres_database, postgres_test_url

@@ -17,10 +17,10 @@ import requests
 
 from bot.console.accounts import create_account
 from bot.console.strings import STRINGS
-from bot.db.migrate import upgrade
 from bot.privacy import conversation_label
 from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.migrate import upgrade
 from tests.console.conftest import (  # noqa: F401
     PASSWORD,
     WEB_PATIENT,

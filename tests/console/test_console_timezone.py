@@ -12,7 +12,7 @@ import pytest
 
 from bot.console.accounts import create_account
 from bot.console.views_review import filters_from
-from bot.db.migrate import upgrade
+from bot.storage.migrate import upgrade
 from tests.console.conftest import (
     PASSWORD,
     WEB_PATIENT,

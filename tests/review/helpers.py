@@ -10,7 +10,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.db.migrate import upgrade
+from bot.storage.migrate import upgrade
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
 from tests.utils.databases import fresh_postgres_database, postgres_test_url
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import Connection
 
-from bot.db.migrate import include_object, upgrade
 from bot.review.events import (
     EVENTS_METADATA,
     LIKE_ESCAPE,
@@ -18,6 +17,7 @@ from bot.review.events import (
     load_events,
     text_matches,
 )
+from bot.storage.migrate import include_object, upgrade
 from bot.storage.models import Base
 
 

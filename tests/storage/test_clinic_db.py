@@ -13,10 +13,10 @@ from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from bot.db.migrate import VERSION_TABLE, context_options, downgrade, upgrade
 from bot.storage import repository
 from bot.storage.database import ensure_sqlite_folder
 from bot.storage.engine import engine_for, session_factory
+from bot.storage.migrate import VERSION_TABLE, context_options, downgrade, upgrade
 from bot.storage.models import Base, CallbackRequest, Handoff, StaffAccount, utc_now
 from tests.utils.databases import fresh_postgres_database, postgres_test_url
 

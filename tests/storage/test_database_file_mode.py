@@ -13,8 +13,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.db.migrate import upgrade
 from bot.storage.engine import engine_for
+from bot.storage.migrate import upgrade
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
 from tests.conftest import PROJECT_ROOT
 

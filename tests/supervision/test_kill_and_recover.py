@@ -21,7 +21,7 @@ from typing import Callable, Dict, Iterator, List, Optional, Set
 import pytest
 import requests
 
-from bot.db.migrate import upgrade
+from bot.storage.migrate import upgrade
 from tests.utils.databases import ensure_postgres_database, postgres_test_url, redis_test_url
 from tests.utils.stack import AssistantStack
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Dict, List, Optional
 
 from bot import launcher
-from bot.db.migrate import upgrade
+from bot.storage.migrate import upgrade
 
 CLINIC_PHONE = "+880 1711 000000"
 CLINIC_WHATSAPP = "8801711000000"

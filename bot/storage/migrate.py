@@ -1,4 +1,4 @@
-"""Bring the clinic's tables up to date: ``python -m bot.db.migrate``.
+"""Bring the clinic's tables up to date: ``python -m bot.storage.migrate``.
 
 Runs ``alembic upgrade head`` against ``DATABASE_URL`` (or a given URL). Only
 tables starting with ``clinic_`` are ours; Alembic is told to ignore every
@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 ALEMBIC_INI = PROJECT_ROOT / "alembic.ini"
-MIGRATIONS = PROJECT_ROOT / "migrations"
+MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 # Prefixed like our tables, so it cannot clash with another tool's alembic_version.
 VERSION_TABLE = "clinic_alembic_version"
 
@@ -65,7 +65,7 @@ def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> Any:
 
 
 def context_options(dialect_name: str) -> Dict[str, Any]:
-    """The options ``migrations/env.py`` passes to ``context.configure``.
+    """The options ``bot/storage/migrations/env.py`` passes to ``context.configure``.
 
     Shared with the tests, which compare the models with the migrated database.
 

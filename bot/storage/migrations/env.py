@@ -1,7 +1,7 @@
 """Alembic environment for the clinic's own tables.
 
 The database URL is, in order: the connection a caller passes in
-``config.attributes["connection"]`` (see ``bot.db.migrate``), ``-x url=...`` on
+``config.attributes["connection"]`` (see ``bot.storage.migrate``), ``-x url=...`` on
 the command line, or ``DATABASE_URL`` through ``bot.settings``. Tables not
 starting with ``clinic_`` (Rasa's ``events``) are invisible to Alembic.
 """
@@ -15,7 +15,7 @@ from alembic import context
 from sqlalchemy.engine import Connection, make_url
 from sqlalchemy.pool import NullPool
 
-from bot.db.migrate import context_options
+from bot.storage.migrate import context_options
 
 config = context.config
 
