@@ -11,7 +11,7 @@ the operation the question is about).
 from __future__ import annotations
 
 import re
-from typing import List, Optional
+from typing import List, Optional, Set
 
 # A message needs this many words before it counts as a story worth focusing.
 LONG_MESSAGE_WORDS = 25
@@ -74,7 +74,7 @@ def question_focus(text: str, min_words: int = LONG_MESSAGE_WORDS) -> Optional[s
     sentences = split_sentences(text)
     if len(sentences) < 2:
         return None
-    chosen = set()
+    chosen: Set[int] = set()
     for index, sentence in enumerate(sentences):
         if is_question(sentence):
             chosen.update({index - 1, index} if index else {index})

@@ -17,13 +17,15 @@ from __future__ import annotations
 import argparse
 import re
 from pathlib import Path
-from typing import Dict
+from typing import Dict, List, Pattern, Union, cast
 
 import spacy
 from spacy.attrs import ORTH
 from spacy.lang.tokenizer_exceptions import URL_PATTERN
 from spacy.language import Language
 from spacy.lookups import load_lookups
+from spacy.pipeline import Lemmatizer
+from spacy.tokenizer import Tokenizer
 from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
 
 from bot.digits import BANGLA_DIGIT_CLASS
@@ -59,7 +61,7 @@ LEMMA_CORRECTIONS: Dict[str, str] = {
 KNOWN_WORD_LOG_PROB = -15.5
 
 
-def confusable_real_words() -> list:
+def confusable_real_words() -> List[str]:
     """Real English words one edit from a red-flag word, which must not be corrected."""
     probabilities = load_lookups("en", ["lexeme_prob"]).get_table("lexeme_prob")
     confusables = set()
@@ -79,13 +81,16 @@ _BN_DIGIT = BANGLA_DIGIT_CLASS
 # spaCy's English rules count the Bangla block, and the danda (in the
 # Devanagari block), as letters. These rules only ever match next to Bangla
 # characters or a danda, so English text is tokenized exactly as before.
-BANGLA_PREFIXES = [_DANDAS, "৳"]
-BANGLA_SUFFIXES = [
+# An affix rule as spaCy takes it: a regular expression, as text or compiled.
+Affixes = List[Union[str, Pattern[str]]]
+
+BANGLA_PREFIXES: Affixes = [_DANDAS, "৳"]
+BANGLA_SUFFIXES: Affixes = [
     _DANDAS,
     # "|" typed for a danda on keyboards without one: "জ্বর|"
     rf"(?<=[{_BN}])\|",
 ]
-BANGLA_INFIXES = [
+BANGLA_INFIXES: Affixes = [
     # "হবে।আমার": a danda never belongs to a word.
     _DANDAS,
     # "কতদিন?আমার", "জ্বর!!আমার", "হবে.আমার", "জ্বর;ব্যথা", "জ্বর|আমার"
@@ -107,15 +112,15 @@ BANGLA_ABBREVIATIONS = ["ডা.", "ড.", "মো.", "মোসা.", "মো�
 
 def add_bangla_punctuation(nlp: Language) -> None:
     """Teach the English tokenizer Bangla punctuation (see the rules above)."""
-    tokenizer = nlp.tokenizer
+    tokenizer = cast(Tokenizer, nlp.tokenizer)
     tokenizer.prefix_search = compile_prefix_regex(
-        BANGLA_PREFIXES + list(nlp.Defaults.prefixes)
+        BANGLA_PREFIXES + list(nlp.Defaults.prefixes or ())
     ).search
     tokenizer.suffix_search = compile_suffix_regex(
-        BANGLA_SUFFIXES + list(nlp.Defaults.suffixes)
+        BANGLA_SUFFIXES + list(nlp.Defaults.suffixes or ())
     ).search
     tokenizer.infix_finditer = compile_infix_regex(
-        list(nlp.Defaults.infixes) + BANGLA_INFIXES
+        list(nlp.Defaults.infixes or ()) + BANGLA_INFIXES
     ).finditer
     tokenizer.token_match = BANGLA_NUMBER.match
     tokenizer.url_match = URL_NOT_BANGLA_SENTENCES.match
@@ -135,7 +140,8 @@ def build_pipeline() -> Language:
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     nlp.initialize()
-    table = nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+    lemmatizer = cast(Lemmatizer, nlp.get_pipe("lemmatizer"))
+    table = lemmatizer.lookups.get_table("lemma_lookup")
     for word, lemma in LEMMA_CORRECTIONS.items():
         table[word] = lemma
     nlp.vocab.lookups.add_table(CONFUSABLES_TABLE, {"words": confusable_real_words()})
