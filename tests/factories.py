@@ -1,6 +1,6 @@
 """Rows of the clinic's own tables for tests, made the way the assistant makes them.
 
-Each factory goes through ``bot.db.repository`` (so the rows get the defaults and
+Each factory goes through ``bot.storage.repository`` (so the rows get the defaults and
 checks of the real code), fills what a test does not care about, and can back-date
 the row (``created_at=``, ``reviewed_at=``...) for tests of queues and retention::
 
@@ -19,15 +19,15 @@ from typing import Iterator, Optional
 
 from sqlalchemy.orm import Session
 
-from bot.db import repository
-from bot.db.models import (
+from bot.storage import repository
+from bot.storage.engine import engine_for, session_factory
+from bot.storage.models import (
     CallbackRequest,
     Handoff,
     ReviewAnnotation,
     ReviewedConversation,
     StaffAccount,
 )
-from bot.storage.engine import engine_for, session_factory
 
 # The stored hash of an account no test signs in with (bot.console.accounts hashes real ones).
 NOT_A_HASH = "argon2$not-a-real-hash"
