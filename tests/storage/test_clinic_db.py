@@ -11,13 +11,14 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from bot.storage import repository
 from bot.storage.database import ensure_sqlite_folder
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.migrate import VERSION_TABLE, context_options, downgrade, upgrade
 from bot.storage.models import Base, CallbackRequest, Handoff, StaffAccount, utc_now
+from tests import factories
 from tests.utils.databases import fresh_postgres_database, postgres_test_url
 
 # A database of its own, so these tests never disturb others using the test server.
@@ -83,16 +84,6 @@ def _version(url: str) -> List[str]:
             )
     finally:
         engine.dispose()
-
-
-def _staff(session: Session, username: str = "nurse") -> StaffAccount:
-    return repository.create_staff(
-        session=session,
-        username=username,
-        display_name="Nurse Rahman",
-        password_hash="argon2$not-a-real-hash",
-        role="staff",
-    )
 
 
 def test_upgrade_creates_the_tables_and_running_it_again_changes_nothing(
@@ -182,7 +173,7 @@ def test_opening_a_handoff_twice_returns_the_same_one(sessions: sessionmaker) ->
 def test_queue_is_urgent_first_then_oldest_first(sessions: sessionmaker) -> None:
     now = utc_now()
     with sessions.begin() as session:
-        staff = _staff(session)
+        staff = factories.staff(session)
         created = {}
         for name, urgent, minutes_ago in (
             ("new-routine", False, 1),
@@ -191,11 +182,10 @@ def test_queue_is_urgent_first_then_oldest_first(sessions: sessionmaker) -> None
             ("old-urgent", True, 20),
             ("closed-urgent", True, 60),
         ):
-            handoff = repository.open_handoff(
-                session=session, conversation_id=name, channel="widget", urgent=urgent, reason="x"
-            )
-            handoff.created_at = now - timedelta(minutes=minutes_ago)
-            created[name] = handoff.id
+            created[name] = factories.handoff(
+                session, name, channel="widget", urgent=urgent, reason="x",
+                created_at=now - timedelta(minutes=minutes_ago),
+            ).id  # fmt: skip
         session.flush()
         repository.claim_handoff(
             session=session, handoff_id=created["old-routine"], staff_id=staff.id
@@ -217,14 +207,8 @@ def test_queue_is_urgent_first_then_oldest_first(sessions: sessionmaker) -> None
 
 def test_claiming_is_exclusive(sessions: sessionmaker) -> None:
     with sessions.begin() as session:
-        first, second = _staff(session, "first"), _staff(session, "second")
-        handoff = repository.open_handoff(
-            session=session,
-            conversation_id="c-2",
-            channel="widget",
-            urgent=False,
-            reason="fallback",
-        )
+        first, second = factories.staff(session, "first"), factories.staff(session, "second")
+        handoff = factories.handoff(session, "c-2", channel="widget", reason="fallback")
         handoff_id = handoff.id
         claimed = repository.claim_handoff(
             session=session, handoff_id=handoff.id, staff_id=first.id
@@ -262,40 +246,21 @@ def test_delete_older_than_removes_only_old_rows(sessions: sessionmaker) -> None
     old = now - timedelta(days=40)
     cutoff = now - timedelta(days=30)
     with sessions.begin() as session:
-        staff = _staff(session)
+        staff = factories.staff(session)
         for age, suffix in ((old, "old"), (now, "new")):
-            callback = repository.record_callback(
-                session=session,
-                conversation_id=f"cb-{suffix}",
-                name="Patient",
-                phone="+8801712345678",
-                preferred_time="after 5pm",
-                consent_given_at=age,
-            )
-            callback.created_at = age
-            closed = repository.open_handoff(
-                session=session, conversation_id=f"h-{suffix}", channel="widget", urgent=False,
-                reason="requested",
+            factories.callback(
+                session, f"cb-{suffix}", consent_given_at=age, preferred_time="after 5pm",
+                created_at=age,
             )  # fmt: skip
-            repository.close_handoff(session=session, handoff_id=closed.id, staff_id=staff.id)
-            closed.closed_at = age
-            still_open = repository.open_handoff(
-                session=session, conversation_id=f"open-{suffix}", channel="widget", urgent=False,
-                reason="requested",
+            factories.handoff(
+                session, f"h-{suffix}", channel="widget", closed_by=staff, closed_at=age
+            )
+            factories.handoff(session, f"open-{suffix}", channel="widget", created_at=age)
+            factories.annotation(
+                session, f"r-{suffix}", event_id=1 if suffix == "old" else 2,
+                correct_key="faq/visiting_hours", created_by=staff, created_at=age,
             )  # fmt: skip
-            still_open.created_at = age
-            annotation = repository.save_annotation(
-                session=session,
-                conversation_id=f"r-{suffix}",
-                event_id=1 if suffix == "old" else 2,
-                correct_key="faq/visiting_hours",
-                created_by_id=staff.id,
-            )
-            annotation.created_at = age
-            marker = repository.mark_reviewed(
-                session=session, conversation_id=f"r-{suffix}", reviewed_by_id=staff.id
-            )
-            marker.reviewed_at = age
+            factories.reviewed(session, f"r-{suffix}", reviewed_by=staff, reviewed_at=age)
         repository.add_audit(session=session, actor_id=staff.id, action="test.old")
 
     with sessions.begin() as session:
@@ -345,9 +310,9 @@ def test_role_outside_the_list_is_rejected_by_the_database(sessions: sessionmake
 
 def test_usernames_are_unique(sessions: sessionmaker) -> None:
     with sessions.begin() as session:
-        _staff(session, "same")
+        factories.staff(session, "same")
     with pytest.raises(IntegrityError), sessions.begin() as session:
-        _staff(session, "same")
+        factories.staff(session, "same")
     with sessions.begin() as session:
         found = repository.staff_by_username(session=session, username="same")
         assert found is not None and found.is_active is True
@@ -402,7 +367,7 @@ def test_naive_timestamps_and_bad_numbers_are_refused(sessions: sessionmaker) ->
 
 def test_audit_details_are_stored_as_json(sessions: sessionmaker) -> None:
     with sessions.begin() as session:
-        staff = _staff(session)
+        staff = factories.staff(session)
         entry = repository.add_audit(
             session=session,
             actor_id=staff.id,
