@@ -31,8 +31,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console import throttle
-from bot.review.events import events_table, events_table_exists, in_chunks
 from bot.storage import repository
+from bot.storage.rasa_events import events_table, events_table_exists, in_chunks
 
 logger = logging.getLogger(__name__)
 

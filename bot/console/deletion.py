@@ -7,8 +7,8 @@ from typing import Dict
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from bot.review.events import events_table, events_table_exists
 from bot.storage.models import CallbackRequest, Handoff, ReviewAnnotation, ReviewedConversation
+from bot.storage.rasa_events import events_table, events_table_exists
 
 
 def delete_conversation(*, session: Session, conversation_id: str) -> Dict[str, int]:

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console.rasa_api import RasaApi, addressable, slot_event, staff_message_event
 from bot.console.strings import DEFAULT_LANGUAGE, text
-from bot.review.events import events_table, events_table_exists
 from bot.storage import repository
 from bot.storage.models import Handoff, StaffAccount, utc_now
+from bot.storage.rasa_events import events_table, events_table_exists
 from bot.whatsapp_window import WHATSAPP_CHANNELS, window_closes_at
 
 MAX_REPLY_CHARS = 2000

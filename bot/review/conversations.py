@@ -20,7 +20,9 @@ from typing import Dict, Generic, Iterable, List, Optional, Sequence, Set, Tuple
 
 import sqlalchemy as sa
 
-from bot.review.events import (
+from bot.review.turns import SUMMARY_EVENT_TYPES, ConversationFacts, conversation_facts
+from bot.storage.models import Handoff, ReviewedConversation
+from bot.storage.rasa_events import (
     LIKE_ESCAPE,
     USER,
     Executor,
@@ -33,8 +35,6 @@ from bot.review.events import (
     shown_text,
     text_matches,
 )
-from bot.review.turns import SUMMARY_EVENT_TYPES, ConversationFacts, conversation_facts
-from bot.storage.models import Handoff, ReviewedConversation
 
 __all__ = [
     "MAX_PAGE_SIZE",

@@ -16,9 +16,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy as sa
 
-from bot.review.events import Executor, events_table_exists, load_events_between
 from bot.review.turns import SUMMARY_EVENT_TYPES, conversation_facts
 from bot.storage.models import Handoff
+from bot.storage.rasa_events import Executor, events_table_exists, load_events_between
 
 __all__ = [
     "CLINIC_TIMEZONE",

@@ -19,7 +19,10 @@ from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 import sqlalchemy as sa
 
 from bot.privacy import mask_sensitive
-from bot.review.events import (
+from bot.review.pseudonyms import configured_pseudonym_key, conversation_pseudonym
+from bot.review.transcripts import AssistantMessage, PatientMessage, transcript_items
+from bot.storage.models import ReviewAnnotation
+from bot.storage.rasa_events import (
     USER,
     Executor,
     events_table,
@@ -28,9 +31,6 @@ from bot.review.events import (
     load_events,
     shown_text,
 )
-from bot.review.pseudonyms import configured_pseudonym_key, conversation_pseudonym
-from bot.review.transcripts import AssistantMessage, PatientMessage, transcript_items
-from bot.storage.models import ReviewAnnotation
 
 __all__ = [
     "EXPORT_FIELDS",

@@ -13,7 +13,15 @@ from typing import Dict, List, Mapping, Optional, Sequence, Tuple, Union
 import sqlalchemy as sa
 
 from bot.privacy import mask_sensitive
-from bot.review.events import (
+from bot.review.turns import (
+    HANDOFF_ACTION,
+    UserTurn,
+    is_staff_message,
+    is_urgent_slot,
+    user_turns,
+)
+from bot.storage.models import ReviewAnnotation, ReviewedConversation
+from bot.storage.rasa_events import (
     ACTION,
     BOT,
     PAUSE,
@@ -26,14 +34,6 @@ from bot.review.events import (
     load_events,
     shown_text,
 )
-from bot.review.turns import (
-    HANDOFF_ACTION,
-    UserTurn,
-    is_staff_message,
-    is_urgent_slot,
-    user_turns,
-)
-from bot.storage.models import ReviewAnnotation, ReviewedConversation
 
 __all__ = [
     "AssistantMessage",
@@ -214,7 +214,7 @@ def transcript_items(
     """The transcript items of one conversation's events (in stored order), masked.
 
     Args:
-        events: From :func:`bot.review.events.load_events`, all types.
+        events: From :func:`bot.storage.rasa_events.load_events`, all types.
         annotations: Reviewers' correct keys by event id, if wanted.
     """
     annotations = annotations or {}

@@ -25,7 +25,7 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.faq_choice import chosen_answer
 from bot.intents import FALLBACK_INTENT, URGENT_INTENT
-from bot.review.events import (
+from bot.storage.rasa_events import (
     ACTION,
     BOT,
     PAUSE,

@@ -32,12 +32,12 @@ from bot.console import views_live, views_review
 from bot.console.handoffs import HandoffDesk
 from bot.console.rasa_api import RasaApi
 from bot.console.web import build_blueprint
-from bot.review.events import events_table_exists
 from bot.session_tokens import bearer_token, issue_session, verify_session
 from bot.settings import Settings
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.health_check import keep_probing, storage_report
 from bot.storage.journal import journal_for
+from bot.storage.rasa_events import events_table_exists
 from bot.web.history import conversation_messages
 
 logger = logging.getLogger(__name__)

@@ -22,10 +22,10 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.console.conversation_links import conversation_path, decode_conversation_id
-from bot.review.events import events_table
 from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.models import AuditLogEntry, ReviewAnnotation, ReviewedConversation
+from bot.storage.rasa_events import events_table
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
 from tests.console.conftest import PROJECT_ROOT, Console, FakeRasa, json_of
 

@@ -9,7 +9,9 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import Connection
 
-from bot.review.events import (
+from bot.storage.migrate import include_object, upgrade
+from bot.storage.models import Base
+from bot.storage.rasa_events import (
     EVENTS_METADATA,
     LIKE_ESCAPE,
     events_table,
@@ -17,8 +19,6 @@ from bot.review.events import (
     load_events,
     text_matches,
 )
-from bot.storage.migrate import include_object, upgrade
-from bot.storage.models import Base
 
 
 def test_the_description_matches_rasas_table() -> None:
