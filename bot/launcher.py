@@ -348,7 +348,12 @@ def supervise(
                     f"\nThe {child.name} process stopped ({describe_exit(code)}); restarting "
                     f"it in {delay:g} s. The other processes keep serving."
                 )
-            if not announced and not stop.requested and answers(ready_url):
+            if (
+                not announced
+                and not stop.requested
+                and ready_url is not None
+                and answers(ready_url)
+            ):
                 say(ready_message)
                 announced = True
             time.sleep(0.5)

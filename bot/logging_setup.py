@@ -234,7 +234,8 @@ def protect_later_configurations() -> None:
             protect_handler(handler)
 
     configure_then_protect._clinic_protected = True  # type: ignore[attr-defined]
-    logging.config.dictConfig = configure_then_protect
+    # functools.wraps keeps typeshed's signature of dictConfig, not the wrapper's.
+    logging.config.dictConfig = configure_then_protect  # type: ignore[assignment]
 
 
 def install_logging(level: Optional[int] = None) -> None:

@@ -126,8 +126,8 @@ class ClinicRestInput(RestInput):
             streamed = rasa.utils.endpoints.bool_arg(request, "stream", default=False)
             if streamed and refuses_now(agent):
                 # A stream answers 200 before the message is handled: refuse first.
-                refusal = StorageUnavailable("redis")
-                return await retryable_refusal(agent, message.text, message.sender, refusal)
+                unavailable = StorageUnavailable("redis")
+                return await retryable_refusal(agent, message.text, message.sender, unavailable)
             if streamed:
                 return response.stream(
                     self.stream_response(
@@ -145,8 +145,8 @@ class ClinicRestInput(RestInput):
             )
             try:
                 handled = await handle_quietly(on_new_message, user_message)
-            except StorageUnavailable as refusal:
-                return await retryable_refusal(agent, message.text, message.sender, refusal)
+            except StorageUnavailable as unavailable:
+                return await retryable_refusal(agent, message.text, message.sender, unavailable)
             if not handled:
                 return response.json({"error": "processing_failed"}, status=500)
             return response.json(collector.messages)

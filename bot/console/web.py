@@ -293,8 +293,12 @@ def sign_in_limits(settings: Settings) -> ThrottleLimits:
 
 def safe_next(target: Optional[str]) -> str:
     """Where to go after signing in: only paths inside the console."""
-    inside = bool(target) and target.startswith(f"{PREFIX}/")
-    if inside and "\\" not in target and "://" not in target:
+    if (
+        target
+        and target.startswith(f"{PREFIX}/")
+        and "\\" not in target
+        and "://" not in target
+    ):
         return target
     return f"{PREFIX}/"
 

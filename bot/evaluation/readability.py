@@ -80,7 +80,7 @@ def response_grades(responses: Mapping[str, Sequence[Mapping]]) -> Dict[str, flo
     """
     grades: Dict[str, float] = {}
     for name, variations in sorted(responses.items()):
-        texts = [variation.get("text") for variation in variations if variation.get("text")]
+        texts = [variation["text"] for variation in variations if variation.get("text")]
         if texts and not has_bangla(texts[0]):
             grades[name] = english_grade(texts[0])
     return grades
@@ -124,7 +124,7 @@ def summary_lines(measures: Sequence[AnswerMeasures]) -> List[str]:
         group = [m for m in measures if m.name.startswith(prefix)]
         if not group:
             continue
-        columns = {
+        columns: Dict[str, List[float]] = {
             "EN words": [m.words_en for m in group],
             "EN FK grade": [m.grade_en for m in group],
             "BN words": [m.words_bn for m in group],

@@ -12,7 +12,7 @@ to 10 rows (title 24, description 72, id 200, list button label 20).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple, TypedDict
 
 from bot.channels.whatsapp.base import (
     TEXT,
@@ -48,6 +48,14 @@ SILENT_TYPES = frozenset({"reaction", "system", "request_welcome", "ephemeral"})
 # ---------------------------------------------------------------- webhooks in
 
 
+class _Common(TypedDict):
+    """The fields of :class:`Inbound` that every kind of Cloud API message has."""
+
+    message_id: str
+    wa_id: str
+    timestamp: Optional[int]
+
+
 def _dicts(value: Any) -> List[Dict[str, Any]]:
     """The dicts in ``value`` if it is a list; nothing otherwise."""
     return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
@@ -76,7 +84,7 @@ def parse_message(message: Any) -> Optional[Inbound]:
     message_type = _text(message.get("type")) or "unknown"
     if not message_id or not wa_id or message_type in SILENT_TYPES:
         return None
-    common = {
+    common: _Common = {
         "message_id": message_id,
         "wa_id": wa_id,
         "timestamp": _timestamp(message.get("timestamp")),

@@ -21,7 +21,18 @@ import logging
 import time
 import urllib.parse
 from collections import OrderedDict
-from typing import Any, Awaitable, Callable, Dict, List, Mapping, Optional, Sequence, Tuple
+from typing import (
+    Any,
+    Awaitable,
+    Callable,
+    Dict,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    TypedDict,
+)
 
 import aiohttp
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -58,7 +69,7 @@ NOT_CONFIGURED = {
 # ------------------------------------------------------------ signatures
 
 
-class _FormParams(Dict[str, List[str]]):
+class _FormParams(Dict[str, Sequence[str]]):
     """Parsed form fields as ``RequestValidator`` reads repeated names (``getlist``)."""
 
     def getlist(self, name: str) -> List[str]:
@@ -117,6 +128,13 @@ def whatsapp_address(number: str) -> str:
     return f"whatsapp:{number}"
 
 
+class _Common(TypedDict):
+    """The fields of :class:`base.Inbound` that every kind of Twilio message has."""
+
+    message_id: str
+    wa_id: str
+
+
 def parse_twilio_form(form: Mapping[str, Sequence[str]]) -> Optional[base.Inbound]:
     """Read a Twilio WhatsApp webhook; None for status callbacks and odd calls."""
 
@@ -130,7 +148,7 @@ def parse_twilio_form(form: Mapping[str, Sequence[str]]) -> Optional[base.Inboun
         return None
     if "Body" not in form and "NumMedia" not in form:
         return None  # a delivery status callback
-    common = {"message_id": message_sid, "wa_id": sender}
+    common: _Common = {"message_id": message_sid, "wa_id": sender}
     button_payload, button_text = first("ButtonPayload"), first("ButtonText")
     if button_payload or button_text:
         return base.Inbound(
