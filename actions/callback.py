@@ -61,6 +61,7 @@ class ValidateCallbackForm(FormValidationAction):
     """Checks each answer of ``callback_form``; a "no" to consent ends the form."""
 
     def name(self) -> str:
+        """The form validator's name in the domain."""
         return "validate_callback_form"
 
     async def required_slots(
@@ -139,6 +140,7 @@ class ActionSubmitCallback(Action):
     """Stores a consented callback request, or confirms that nothing was stored."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_submit_callback"
 
     async def run(
@@ -216,6 +218,7 @@ class ActionCancelCallback(Action):
     """The patient said no during the callback form: stop, unless it was an answer."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_cancel_callback"
 
     async def run(

@@ -153,6 +153,7 @@ class ActionHandoff(Action):
     """Queues the conversation for staff and tells the patient what happens next."""
 
     def name(self) -> str:
+        """The action's name in the domain."""
         return "action_handoff"
 
     async def run(
