@@ -88,7 +88,7 @@ def redact_record(record: logging.LogRecord) -> None:
             setattr(record, CONTEXT_ATTRIBUTE, conversation_reference(str(value)))
         elif isinstance(value, str):
             setattr(record, name, scrub(value))
-    record._clinic_redacted = True  # type: ignore[attr-defined]
+    record._clinic_redacted = True
 
 
 class SensitiveDataFilter(logging.Filter):
