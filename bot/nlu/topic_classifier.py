@@ -163,7 +163,7 @@ class TopicClassifier(GraphComponent):
         """Creates the component, trained or not."""
         self._model_storage = model_storage
         self._resource = resource
-        self._models = models
+        self._models = models.prepared() if models is not None else None
 
     @classmethod
     def create(

@@ -96,3 +96,24 @@ def test_normalising_keeps_bangla_words_whole() -> None:
 def test_fitting_needs_matching_texts_and_labels() -> None:
     with pytest.raises(ValueError):
         fit_topic_models(["a"], [])
+
+
+def test_prepared_models_give_the_same_evidence_faster() -> None:
+    import copy
+
+    import numpy as np
+
+    fitted = fit_topic_models(TEXTS, LABELS)
+    # As a model loaded from an older file would be: row-major, nothing precomputed.
+    plain = copy.deepcopy(fitted)
+    plain.linear.coef_ = np.ascontiguousarray(plain.linear.coef_)
+    del plain._rows_by_label, plain._stems_by_column
+    assert fitted.linear.coef_.flags["F_CONTIGUOUS"]
+    messages = ["dfo ki", "spica weeks after vro surgery", "hello there", "zzzz", ""]
+    for text in messages:
+        assert plain.neighbour_scores(text) == fitted.neighbour_scores(text)
+    # The unprepared copy prepares itself on first use.
+    assert plain._rows_by_label.keys() == fitted._rows_by_label.keys()
+    for text in messages:
+        np.testing.assert_array_equal(plain.probabilities([text]), fitted.probabilities([text]))
+        assert plain.evidence(text).as_dict() == fitted.evidence(text).as_dict()
