@@ -52,6 +52,7 @@ def long_conversation_figures(result: LoadResult, window: int) -> Dict[str, Any]
 
 
 def report_run(name: str, result: LoadResult) -> None:
+    """Print one load run's throughput, latency and errors."""
     shown = result.figures()
     print(
         f"  {name}: {result.conversations} x {result.messages_each}: {shown['msg_per_s']} msg/s, "
@@ -137,6 +138,7 @@ def failed_messages(results: Dict[str, Dict[str, Any]]) -> int:
 
 
 def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
+    """The command line of ``python -m bot.bench``."""
     parser = argparse.ArgumentParser(prog="python -m bot.bench", description=__doc__)
     parser.add_argument(
         "--concurrency",
@@ -184,11 +186,13 @@ def start_stack(name: str, args: argparse.Namespace) -> servers.Stack:
 
 
 def ports(text: str) -> tuple:
+    """``"5005,5055"`` as the Rasa and action server ports."""
     rasa_port, action_port = (int(part) for part in text.split(","))
     return rasa_port, action_port
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
+    """Run the bench: both stacks, every load, the table and results/bench.json."""
     args = parse_args(argv)
     texts = load_texts(args.texts)
     wanted = [name.strip() for name in args.stacks.split(",") if name.strip()]

@@ -55,10 +55,12 @@ class LoadResult:
 
     @property
     def answered(self) -> List[Turn]:
+        """The turns that got a reply."""
         return [turn for turn in self.turns if turn.ok]
 
     @property
     def errors(self) -> int:
+        """How many turns failed."""
         return sum(1 for turn in self.turns if not turn.ok)
 
     @property

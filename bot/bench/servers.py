@@ -48,10 +48,12 @@ class Stack:
 
     @property
     def base_url(self) -> str:
+        """The Rasa server's address on loopback."""
         return f"http://127.0.0.1:{self.rasa_port}"
 
     @property
     def rasa_pid(self) -> int:
+        """The Rasa server's process id (for its memory)."""
         return self.processes["rasa"].pid
 
     def stop(self) -> None:

@@ -62,6 +62,7 @@ class Row:
 
     @property
     def ratio(self) -> Optional[float]:
+        """Ours divided by the reference's, or ``None`` when either is missing."""
         return ratio(self.ours, self.reference)
 
 

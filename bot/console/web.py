@@ -293,12 +293,7 @@ def sign_in_limits(settings: Settings) -> ThrottleLimits:
 
 def safe_next(target: Optional[str]) -> str:
     """Where to go after signing in: only paths inside the console."""
-    if (
-        target
-        and target.startswith(f"{PREFIX}/")
-        and "\\" not in target
-        and "://" not in target
-    ):
+    if target and target.startswith(f"{PREFIX}/") and "\\" not in target and "://" not in target:
         return target
     return f"{PREFIX}/"
 

@@ -159,6 +159,7 @@ class SessionCache:
             self._bytes = 0
 
     def __len__(self) -> int:
+        """How many conversations are cached."""
         return len(self._sessions)
 
     def _pop(self, sender_id: str) -> None:

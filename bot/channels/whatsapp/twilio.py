@@ -162,9 +162,7 @@ def parse_twilio_form(form: Mapping[str, Sequence[str]]) -> Optional[base.Inboun
     if body.strip():
         return base.Inbound(kind=base.TEXT, message_type="text", text=body, **common)
     message_type = first("MessageType") or ("media" if first("NumMedia") not in ("", "0") else "")
-    return base.Inbound(
-        kind=base.UNSUPPORTED, message_type=message_type or "unknown", **common
-    )
+    return base.Inbound(kind=base.UNSUPPORTED, message_type=message_type or "unknown", **common)
 
 
 def numbered_text(text: str, choices: Sequence[base.Choice]) -> str:
