@@ -22,7 +22,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.bench import servers
 from bot.bench.load import LoadResult, load_texts, run_load
@@ -185,7 +185,7 @@ def start_stack(name: str, args: argparse.Namespace) -> servers.Stack:
     raise SystemExit(f"error: unknown stack {name!r} (ours, ours-stock, reference)")
 
 
-def ports(text: str) -> tuple:
+def ports(text: str) -> Tuple[int, int]:
     """``"5005,5055"`` as the Rasa and action server ports."""
     rasa_port, action_port = (int(part) for part in text.split(","))
     return rasa_port, action_port

@@ -14,7 +14,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
+from typing import Dict, List, Mapping, Optional, Sequence
 
 import aiohttp
 import yaml
@@ -89,7 +89,7 @@ class LoadResult:
 
 
 def conversation_texts(
-    texts_by_language: Dict[str, Sequence[str]], conversation: int, count: int
+    texts_by_language: Mapping[str, Sequence[str]], conversation: int, count: int
 ) -> List[str]:
     """The ``count`` messages conversation number ``conversation`` sends.
 
@@ -131,7 +131,7 @@ async def drive(
     base_url: str,
     conversations: int,
     messages_each: int,
-    texts_by_language: Dict[str, Sequence[str]],
+    texts_by_language: Mapping[str, Sequence[str]],
     token: Optional[str] = None,
     sender_prefix: Optional[str] = None,
 ) -> LoadResult:
@@ -175,7 +175,7 @@ def run_load(
     base_url: str,
     conversations: int,
     messages_each: int,
-    texts_by_language: Dict[str, Sequence[str]],
+    texts_by_language: Mapping[str, Sequence[str]],
     token: Optional[str] = None,
     sender_prefix: Optional[str] = None,
 ) -> LoadResult:

@@ -85,9 +85,9 @@ def mark_available(store: str) -> bool:
             _states[store] = StoreState(store)
             return False
         _states[store] = StoreState(store)
+    outage_seconds = time.time() - (previous.degraded_since or time.time())
     logger.warning(
-        "storage.recovered",
-        extra={"store": store, "outage_seconds": round(time.time() - previous.degraded_since, 1)},
+        "storage.recovered", extra={"store": store, "outage_seconds": round(outage_seconds, 1)}
     )
     return True
 

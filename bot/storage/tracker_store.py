@@ -94,7 +94,9 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         # Check connections before use, so a restarted database costs no failed turn.
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **engine_options(url))
+        self.engine: sa.engine.Engine = sa.create_engine(
+            url, pool_pre_ping=True, **engine_options(url)
+        )
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         self.database_url = url
         self.journal = Journal(Path(journal_file) if journal_file else journal_path(url))
