@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Optional, Tuple
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console import throttle
@@ -223,9 +222,7 @@ def load_session(
     """
     if not token or len(token) > 128:
         return None
-    row = session.execute(
-        sa.select(StaffSession).where(StaffSession.token_hash == token_hash(token))
-    ).scalar_one_or_none()
+    row = repository.staff_session_by_token_hash(session=session, token_hash=token_hash(token))
     if row is None:
         return None
     account = session.get(StaffAccount, row.staff_id)
@@ -242,18 +239,13 @@ def end_session(*, session: Session, token: Optional[str]) -> None:
     """Sign out: forget the session of this token; with no session left, go offline."""
     if not token:
         return
-    row = session.execute(
-        sa.select(StaffSession).where(StaffSession.token_hash == token_hash(token))
-    ).scalar_one_or_none()
+    row = repository.staff_session_by_token_hash(session=session, token_hash=token_hash(token))
     if row is None:
         return
     staff_id = row.staff_id
     session.delete(row)
     session.flush()
-    others = session.execute(
-        sa.select(sa.func.count(StaffSession.id)).where(StaffSession.staff_id == staff_id)
-    ).scalar_one()
-    if not others:
+    if not repository.count_staff_sessions(session=session, staff_id=staff_id):
         account = session.get(StaffAccount, staff_id)
         if account is not None:
             account.last_seen_at = None

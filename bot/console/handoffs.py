@@ -14,14 +14,13 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import List, Optional
 
-import sqlalchemy as sa
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console.rasa_api import RasaApi, addressable, slot_event, staff_message_event
 from bot.console.strings import DEFAULT_LANGUAGE, text
 from bot.storage import repository
 from bot.storage.models import Handoff, StaffAccount, utc_now
-from bot.storage.rasa_events import events_table, events_table_exists
+from bot.storage.rasa_events import last_user_message_at
 from bot.whatsapp_window import WHATSAPP_CHANNELS, window_closes_at
 
 MAX_REPLY_CHARS = 2000
@@ -59,7 +58,7 @@ class QueueEntry:
 
 def queue_entries(*, session: Session, now: datetime) -> List[QueueEntry]:
     """Open and claimed handoffs, urgent first, then longest waiting."""
-    names = dict(session.execute(sa.select(StaffAccount.id, StaffAccount.display_name)).all())
+    names = repository.staff_display_names(session=session)
     return [
         QueueEntry(
             id=h.id,
@@ -80,14 +79,7 @@ def queue_entries(*, session: Session, now: datetime) -> List[QueueEntry]:
 
 def last_patient_message_at(*, session: Session, conversation_id: str) -> Optional[datetime]:
     """When the patient last wrote in this conversation (from Rasa's events)."""
-    if not events_table_exists(session):
-        return None
-    latest = session.execute(
-        sa.select(sa.func.max(events_table.c.timestamp)).where(
-            events_table.c.sender_id == conversation_id, events_table.c.type_name == "user"
-        )
-    ).scalar_one_or_none()
-    return None if latest is None else datetime.fromtimestamp(latest, tz=timezone.utc)
+    return last_user_message_at(session, conversation_id)
 
 
 def reply_window_closes_at(

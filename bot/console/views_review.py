@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import sqlalchemy as sa
 import yaml
 from sanic import Blueprint, response
 from sanic.request import Request
@@ -18,7 +17,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from bot.console import throttle
 from bot.console.conversation_links import conversation_path
-from bot.console.deletion import delete_conversation
 from bot.console.language import request_language
 from bot.console.strings import Translator
 from bot.console.web import (
@@ -40,7 +38,7 @@ from bot.review.conversations import (
 from bot.review.dashboard import clinic_zone, dashboard_stats
 from bot.review.export import conversations_csv, conversations_json, corrections_nlu_yaml
 from bot.storage import repository
-from bot.storage.models import AuditLogEntry, CallbackRequest, StaffAccount, utc_now
+from bot.storage.models import CallbackRequest, utc_now
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 PAGE_SIZE = 50
@@ -211,7 +209,9 @@ def register(blueprint: Blueprint) -> None:
     async def delete(request: Request, conversation_id: str) -> HTTPResponse:
         def remove() -> Dict[str, int]:
             with sessions_of(request).begin() as session:
-                counts = delete_conversation(session=session, conversation_id=conversation_id)
+                counts = repository.delete_conversation(
+                    session=session, conversation_id=conversation_id
+                )
                 repository.add_audit(
                     session=session,
                     actor_id=staff_id(request),
@@ -308,13 +308,7 @@ def register(blueprint: Blueprint) -> None:
     async def callbacks(request: Request) -> HTTPResponse:
         def load() -> List[CallbackRequest]:
             with sessions_of(request).begin() as session:
-                rows = list(
-                    session.execute(
-                        sa.select(CallbackRequest)
-                        .where(CallbackRequest.handled_at.is_(None))
-                        .order_by(CallbackRequest.created_at)
-                    ).scalars()
-                )
+                rows = repository.unhandled_callbacks(session=session)
                 repository.add_audit(
                     session=session,
                     actor_id=staff_id(request),
@@ -330,9 +324,7 @@ def register(blueprint: Blueprint) -> None:
     async def callback_handled(request: Request, callback_id: int) -> HTTPResponse:
         def save() -> None:
             with sessions_of(request).begin() as session:
-                row = session.get(CallbackRequest, callback_id)
-                if row is not None and row.handled_at is None:
-                    row.handled_at = utc_now()
+                if repository.mark_callback_handled(session=session, callback_id=callback_id):
                     repository.add_audit(
                         session=session,
                         actor_id=staff_id(request),
@@ -390,13 +382,10 @@ def register(blueprint: Blueprint) -> None:
 
 def audit_rows(session: Session, page: int, page_size: int = 100) -> List[Dict[str, Any]]:
     """One page of the audit log, newest first, with actors' names (``None`` for the system)."""
-    names = dict(session.execute(sa.select(StaffAccount.id, StaffAccount.username)).all())
-    rows = session.execute(
-        sa.select(AuditLogEntry)
-        .order_by(AuditLogEntry.created_at.desc(), AuditLogEntry.id.desc())
-        .offset((page - 1) * page_size)
-        .limit(page_size)
-    ).scalars()
+    names = repository.staff_usernames(session=session)
+    rows = repository.audit_log_page(
+        session=session, offset=(page - 1) * page_size, limit=page_size
+    )
     return [
         {
             "created_at": row.created_at,

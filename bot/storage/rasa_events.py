@@ -19,7 +19,18 @@ import json
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, Dict, Iterable, Iterator, List, Mapping, Optional, Sequence, Union
+from typing import (
+    Any,
+    Dict,
+    Iterable,
+    Iterator,
+    List,
+    Mapping,
+    Optional,
+    Sequence,
+    Tuple,
+    Union,
+)
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection
@@ -35,8 +46,10 @@ __all__ = [
     "events_table_exists",
     "in_chunks",
     "json_like_patterns",
+    "last_user_message_at",
     "load_events",
     "load_events_between",
+    "recent_messages",
     "shown_text",
     "text_matches",
     "to_datetime",
@@ -232,6 +245,49 @@ def load_events_between(
     result: Dict[str, List[RasaEvent]] = {}
     _group(executor.execute(_events_query(types, since, until)).mappings(), result)
     return result
+
+
+def last_user_message_at(executor: Executor, sender_id: str) -> Optional[datetime]:
+    """When the patient last wrote in a conversation (``None``: never, or no table yet).
+
+    Args:
+        executor: A connection or session.
+        sender_id: The conversation (Rasa sender id).
+
+    Returns:
+        The time of its latest ``user`` event, aware in UTC.
+    """
+    if not events_table_exists(executor):
+        return None
+    latest = executor.execute(
+        sa.select(sa.func.max(events_table.c.timestamp)).where(
+            events_table.c.sender_id == sender_id, events_table.c.type_name == USER
+        )
+    ).scalar_one_or_none()
+    return None if latest is None else datetime.fromtimestamp(latest, tz=timezone.utc)
+
+
+def recent_messages(
+    executor: Executor, sender_id: str, limit: int
+) -> List[Tuple[str, Optional[float], Optional[str]]]:
+    """The last ``limit`` user and bot events of a conversation, newest first, undecoded.
+
+    Args:
+        executor: A connection or session.
+        sender_id: The conversation (Rasa sender id).
+        limit: At most this many.
+
+    Returns:
+        ``(type_name, timestamp, data)`` of each event, ``data`` as Rasa stored it.
+    """
+    columns = events_table.c
+    query = (
+        sa.select(columns.type_name, columns.timestamp, columns.data)
+        .where(columns.sender_id == sender_id, columns.type_name.in_((USER, BOT)))
+        .order_by(columns.id.desc())
+        .limit(limit)
+    )
+    return [tuple(row) for row in executor.execute(query)]
 
 
 def shown_text(data: Mapping[str, Any]) -> str:

@@ -4,6 +4,7 @@ Every function takes the caller's :class:`~sqlalchemy.orm.Session` as the
 keyword-only ``session`` argument and never commits: the caller owns the
 transaction (``with factory.begin() as session: ...``). Functions may flush so
 that new rows get their ids. Run them in an executor from ``async`` code.
+Rasa's own ``events`` table is read in :mod:`bot.storage.rasa_events`.
 """
 
 from __future__ import annotations
@@ -25,8 +26,10 @@ from bot.storage.models import (
     ReviewAnnotation,
     ReviewedConversation,
     StaffAccount,
+    StaffSession,
     utc_now,
 )
+from bot.storage.rasa_events import events_table, events_table_exists
 
 # E.164: a plus sign, a country code not starting with 0, at most 15 digits in all.
 E164_PHONE = re.compile(r"\+[1-9]\d{6,14}")
@@ -82,6 +85,60 @@ def staff_by_username(*, session: Session, username: str) -> Optional[StaffAccou
     return session.execute(
         sa.select(StaffAccount).where(StaffAccount.username == username)
     ).scalar_one_or_none()
+
+
+def staff_display_names(*, session: Session) -> Dict[int, str]:
+    """Every staff account's display name, by account id (active or not).
+
+    Args:
+        session: The caller's session.
+
+    Returns:
+        ``{account id: display name}``.
+    """
+    return dict(session.execute(sa.select(StaffAccount.id, StaffAccount.display_name)).all())
+
+
+def staff_usernames(*, session: Session) -> Dict[int, str]:
+    """Every staff account's username, by account id (active or not).
+
+    Args:
+        session: The caller's session.
+
+    Returns:
+        ``{account id: username}``.
+    """
+    return dict(session.execute(sa.select(StaffAccount.id, StaffAccount.username)).all())
+
+
+def staff_session_by_token_hash(*, session: Session, token_hash: str) -> Optional[StaffSession]:
+    """The console session whose token hashes to ``token_hash``, if any.
+
+    Args:
+        session: The caller's session.
+        token_hash: The SHA-256 of the cookie's token (``bot.console.auth.token_hash``).
+
+    Returns:
+        The session row, or ``None``.
+    """
+    return session.execute(
+        sa.select(StaffSession).where(StaffSession.token_hash == token_hash)
+    ).scalar_one_or_none()
+
+
+def count_staff_sessions(*, session: Session, staff_id: int) -> int:
+    """How many console sessions a member of staff has open.
+
+    Args:
+        session: The caller's session.
+        staff_id: The staff account.
+
+    Returns:
+        The number of their session rows.
+    """
+    return session.execute(
+        sa.select(sa.func.count(StaffSession.id)).where(StaffSession.staff_id == staff_id)
+    ).scalar_one()
 
 
 def active_handoff(*, session: Session, conversation_id: str) -> Optional[Handoff]:
@@ -280,6 +337,42 @@ def record_callback(
     return request
 
 
+def unhandled_callbacks(*, session: Session) -> List[CallbackRequest]:
+    """The callback requests nobody has dealt with yet, oldest first.
+
+    Args:
+        session: The caller's session.
+
+    Returns:
+        Requests without ``handled_at``, by creation time.
+    """
+    return list(
+        session.execute(
+            sa.select(CallbackRequest)
+            .where(CallbackRequest.handled_at.is_(None))
+            .order_by(CallbackRequest.created_at)
+        ).scalars()
+    )
+
+
+def mark_callback_handled(*, session: Session, callback_id: int) -> bool:
+    """Mark a callback request as dealt with, now.
+
+    Args:
+        session: The caller's session.
+        callback_id: The request.
+
+    Returns:
+        Whether it changed: ``False`` if there is no such request or it was
+        already handled (its time is kept).
+    """
+    request = session.get(CallbackRequest, callback_id)
+    if request is None or request.handled_at is not None:
+        return False
+    request.handled_at = utc_now()
+    return True
+
+
 def save_annotation(
     *,
     session: Session,
@@ -371,6 +464,55 @@ def add_audit(
     session.add(entry)
     session.flush()
     return entry
+
+
+def audit_log_page(*, session: Session, offset: int, limit: int) -> List[AuditLogEntry]:
+    """A slice of the audit log, newest first.
+
+    Args:
+        session: The caller's session.
+        offset: Entries to skip.
+        limit: At most this many.
+
+    Returns:
+        The entries.
+    """
+    return list(
+        session.execute(
+            sa.select(AuditLogEntry)
+            .order_by(AuditLogEntry.created_at.desc(), AuditLogEntry.id.desc())
+            .offset(offset)
+            .limit(limit)
+        ).scalars()
+    )
+
+
+def delete_conversation(*, session: Session, conversation_id: str) -> Dict[str, int]:
+    """Delete a conversation's events and every clinic row about it; never commits.
+
+    Used when an admin deletes a conversation (e.g. a patient asks for it).
+
+    Args:
+        session: The caller's session.
+        conversation_id: Rasa's sender id.
+
+    Returns:
+        Deleted rows by table.
+    """
+    counts: Dict[str, int] = {}
+    if events_table_exists(session):
+        result = session.execute(
+            sa.delete(events_table).where(events_table.c.sender_id == conversation_id)
+        )
+        counts["events"] = result.rowcount
+    for model in (CallbackRequest, Handoff, ReviewAnnotation, ReviewedConversation):
+        result = session.execute(
+            sa.delete(model)
+            .where(model.conversation_id == conversation_id)
+            .execution_options(synchronize_session=False)
+        )
+        counts[model.__tablename__] = result.rowcount
+    return counts
 
 
 def delete_older_than(*, session: Session, cutoff: datetime) -> Dict[str, int]:

@@ -1,6 +1,6 @@
 """A conversation's messages, read from Rasa's ``events`` table for the widget.
 
-The table belongs to Rasa: this module only reads it, with bound parameters.
+The table belongs to Rasa: it is only read, through :mod:`bot.storage.rasa_events`.
 """
 
 from __future__ import annotations
@@ -8,19 +8,11 @@ from __future__ import annotations
 import json
 from typing import Any, Dict, List
 
-import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
-MAX_MESSAGES = 200
+from bot.storage.rasa_events import recent_messages
 
-_EVENTS = sa.table(
-    "events",
-    sa.column("id", sa.Integer),
-    sa.column("sender_id", sa.String),
-    sa.column("type_name", sa.String),
-    sa.column("timestamp", sa.Float),
-    sa.column("data", sa.Text),
-)
+MAX_MESSAGES = 200
 
 
 def _buttons(data: Dict[str, Any]) -> List[Dict[str, str]]:
@@ -68,14 +60,8 @@ def conversation_messages(
     connection: Connection, session_id: str, limit: int = MAX_MESSAGES
 ) -> List[Dict[str, Any]]:
     """The last ``limit`` user and bot messages of a conversation, oldest first."""
-    query = (
-        sa.select(_EVENTS.c.type_name, _EVENTS.c.timestamp, _EVENTS.c.data)
-        .where(_EVENTS.c.sender_id == session_id, _EVENTS.c.type_name.in_(("user", "bot")))
-        .order_by(_EVENTS.c.id.desc())
-        .limit(limit)
-    )
     messages = []
-    for type_name, timestamp, raw in connection.execute(query):
+    for type_name, timestamp, raw in recent_messages(connection, session_id, limit):
         try:
             data = json.loads(raw)
         except (TypeError, ValueError):
