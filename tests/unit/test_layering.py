@@ -4,6 +4,7 @@ Each contract says which packages a package must not import, at module level
 or inside a function alike. To add a rule, add a line to ``CONTRACTS``; to
 name a module that may read the environment, add it to
 ``ENVIRONMENT_READERS`` (``bot.settings`` is meant to be the only one).
+SQLAlchemy engines are created in ``bot.storage`` only (``ENGINE_MAKERS``).
 """
 
 from __future__ import annotations
@@ -59,10 +60,16 @@ CONTRACTS: Tuple[Contract, ...] = (
     ),
     Contract(
         "bot.nlu",
-        ("bot.channels", "bot.web", "bot.console", "bot.db", "bot.storage", "bot.privacy"),
+        ("bot.channels", "bot.web", "bot.console", "bot.storage", "bot.privacy"),
         "NLU components read text only; digits come from bot.digits",
     ),
     Contract("bot.privacy", ("bot.nlu",), "privacy and the NLU must not import each other"),
+    Contract(
+        "bot.storage",
+        ("bot.console", "bot.web", "bot.channels", "bot.review", "bot.nlu", "actions"),
+        "storage is the bottom layer: the console, the web process, the channels, the "
+        "review and the actions read and write the database through it",
+    ),
     Contract(
         "bot.digits",
         ("bot", "actions"),
@@ -94,6 +101,11 @@ ENVIRONMENT_READERS = frozenset(
         "bot.storage.journal",  # STORAGE_JOURNAL_PATH
     }
 )
+
+
+# Packages whose modules may create SQLAlchemy engines; everyone else asks them.
+ENGINE_MAKERS = ("bot.storage",)
+ENGINE_FACTORIES = frozenset({"create_engine", "create_async_engine", "engine_from_config"})
 
 
 def module_name(path: Path, root: Path) -> str:
@@ -180,12 +192,39 @@ def environment_readers(root: Path = PROJECT_ROOT) -> List[str]:
     )
 
 
+def creates_engines(tree: ast.Module) -> bool:
+    """Whether a module calls or imports SQLAlchemy's engine factories (``sa.create_engine``)."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and node.attr in ENGINE_FACTORIES:
+            return True
+        if (
+            isinstance(node, ast.ImportFrom)
+            and (node.module or "").split(".")[0] == "sqlalchemy"
+            and any(alias.name in ENGINE_FACTORIES for alias in node.names)
+        ):
+            return True
+    return False
+
+
+def engine_makers(root: Path = PROJECT_ROOT) -> List[str]:
+    """Modules outside ``ENGINE_MAKERS`` that create SQLAlchemy engines themselves."""
+    return sorted(
+        module
+        for module, tree in project_modules(root).items()
+        if not any(under(module, package) for package in ENGINE_MAKERS) and creates_engines(tree)
+    )
+
+
 def test_imports_run_one_way() -> None:
     assert list(violations()) == []
 
 
 def test_only_the_listed_modules_read_the_environment() -> None:
     assert environment_readers() == []
+
+
+def test_only_the_storage_package_creates_engines() -> None:
+    assert engine_makers() == []
 
 
 @pytest.mark.parametrize(
@@ -203,6 +242,11 @@ def test_only_the_listed_modules_read_the_environment() -> None:
         ("bot.nlu.red_flags", "from bot.privacy import to_ascii_digits", True),
         ("bot.privacy", "from bot.nlu.bangla import BANGLA_DIGITS", True),
         ("bot.whatsapp_window", "from rasa.core.channels.channel import InputChannel", True),
+        ("bot.storage.repository", "from bot.console.auth import token_hash", True),
+        ("bot.storage.rasa_events", "from bot.review.turns import user_turns", True),
+        ("bot.storage.engine", "def f():\n    import actions.handoff", True),
+        ("bot.storage.engine", "from bot.storage.database import sqlite_file", False),
+        ("bot.console.auth", "from bot.storage import repository", False),
     ],
 )
 def test_the_checker_sees_each_form_of_import(
@@ -228,3 +272,17 @@ def test_the_checker_sees_each_form_of_import(
 )
 def test_environment_reads_are_seen(source: str, expected: bool) -> None:
     assert reads_environment(ast.parse(source)) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("import sqlalchemy as sa\nsa.create_engine('sqlite://')", True),
+        ("from sqlalchemy import create_engine", True),
+        ("from sqlalchemy.ext.asyncio import create_async_engine", True),
+        ("from sqlalchemy.engine import Connection, make_url", False),
+        ("from bot.storage.engine import engine_for\nengine_for('sqlite://')", False),
+    ],
+)
+def test_engine_creation_is_seen(source: str, expected: bool) -> None:
+    assert creates_engines(ast.parse(source)) is expected
