@@ -20,10 +20,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot import launcher
 from bot.console.accounts import create_account
-from bot.storage import repository
-from bot.storage.engine import engine_for, session_factory
 from bot.storage.migrate import upgrade
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
+from tests import factories
 from tests.conftest import PROJECT_ROOT
 from tests.utils.databases import fresh_postgres_database, postgres_test_url
 from tests.utils.stack import free_port
@@ -230,25 +229,12 @@ async def seed_conversations(database_url: str) -> None:
         )
     )
     store.engine.dispose()
-    engine = engine_for(database_url)
-    with session_factory(engine).begin() as session:
-        repository.open_handoff(
-            session=session,
-            conversation_id=WEB_PATIENT,
-            channel="webchat",
-            urgent=False,
-            reason="requested",
-            language="en",
-        )
-        repository.open_handoff(
-            session=session,
-            conversation_id=WHATSAPP_PATIENT,
-            channel="whatsapp",
-            urgent=True,
-            reason="urgent",
+    with factories.clinic_session(database_url) as session:
+        factories.handoff(session, WEB_PATIENT, language="en")
+        factories.handoff(
+            session, WHATSAPP_PATIENT, channel="whatsapp", urgent=True, reason="urgent",
             language="bn",
-        )
-    engine.dispose()
+        )  # fmt: skip
 
 
 def json_of(reply: requests.Response) -> Any:

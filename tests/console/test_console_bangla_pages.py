@@ -18,9 +18,8 @@ import requests
 from bot.console.accounts import create_account
 from bot.console.strings import STRINGS
 from bot.privacy import conversation_label
-from bot.storage import repository
-from bot.storage.engine import engine_for, session_factory
 from bot.storage.migrate import upgrade
+from tests import factories
 from tests.console.conftest import (  # noqa: F401
     PASSWORD,
     WEB_PATIENT,
@@ -51,19 +50,12 @@ def console(
         create_account(
             database_url, username, name, "admin" if username == "admin" else "staff", PASSWORD
         )
-    engine = engine_for(database_url)
-    with session_factory(engine).begin() as session:
-        repository.record_callback(
-            session=session,
-            conversation_id=WHATSAPP_PATIENT,
-            name="Amina",
-            phone="+8801711000000",
-            preferred_time="after 5pm",
-            consent_given_at=datetime.now(timezone.utc),
-            channel="whatsapp",
-            language="bn",
-        )
-    engine.dispose()
+    with factories.clinic_session(database_url) as session:
+        factories.callback(
+            session, WHATSAPP_PATIENT, consent_given_at=datetime.now(timezone.utc),
+            name="Amina", phone="+8801711000000", preferred_time="after 5pm",
+            channel="whatsapp", language="bn",
+        )  # fmt: skip
     with running_console(
         database_url, fake_rasa.url, CONSOLE_SIGN_IN_LIMIT_PER_USERNAME="2"
     ) as running:

@@ -22,11 +22,11 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from bot.console.conversation_links import conversation_path, decode_conversation_id
-from bot.storage import repository
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.models import AuditLogEntry, ReviewAnnotation, ReviewedConversation
 from bot.storage.rasa_events import events_table
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
+from tests import factories
 from tests.console.conftest import PROJECT_ROOT, Console, FakeRasa, json_of
 
 # Ids Rasa's HTTP API can name (every printable ASCII character but ? and #) ...
@@ -69,18 +69,12 @@ async def seed(database_url: str) -> None:
             )
         )
     store.engine.dispose()
-    engine = engine_for(database_url)
-    with session_factory(engine).begin() as session:
+    with factories.clinic_session(database_url) as session:
         for key, conversation_id in IDS.items():
-            repository.open_handoff(
-                session=session,
-                conversation_id=conversation_id,
-                channel=channel[key],
-                urgent=key == "twilio",
-                reason="urgent" if key == "twilio" else "requested",
-                language="en",
-            )
-    engine.dispose()
+            factories.handoff(
+                session, conversation_id, channel=channel[key], urgent=key == "twilio",
+                reason="urgent" if key == "twilio" else "requested", language="en",
+            )  # fmt: skip
 
 
 @pytest.fixture(scope="module")
