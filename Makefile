@@ -126,9 +126,10 @@ tune-thresholds: install train ## Fallback thresholds replayed on the developmen
 
 .PHONY: bench
 # One stack at a time on loopback: ours (5105/5155, PostgreSQL and Redis) and Rasa's own `rasa init`
-# assistant (5205/5255, created and trained once into build/bench-reference/). BENCH_ARGS: see
+# assistant (5205/5255, created and trained once into build/bench-reference/), and ours twice behind
+# HAProxy as `make cluster` runs it (5305/5355, instances at 5306-5307/5356-5357). BENCH_ARGS: see
 # `python -m bot.bench --help` (e.g. BENCH_ARGS="--concurrency 20 --stacks ours").
-bench: install services train ## Ours against Rasa's `rasa init` assistant over REST: msg/s, p50/p95/p99 at 1/20/50 conversations, turn 1 vs 100, memory, start-up (results/bench.json)
+bench: install services haproxy train ## Ours against Rasa's `rasa init` assistant over REST: msg/s, p50/p95/p99 at 1/20/50 conversations, turn 1 vs 100, memory, start-up; two instances behind HAProxy against one (results/bench.json)
 	$(WITH_ENV) $(PY) -m bot.bench --out $(RESULTS)/bench.json $(BENCH_ARGS)
 
 lint: install ## ruff over our Python code

@@ -15,6 +15,11 @@ both alike. Over the REST channel:
 
 and it reads the Rasa process's resident memory after start and after the
 load. The table goes to the terminal, the figures to ``results/bench.json``.
+
+The ``cluster`` stack is ours twice behind HAProxy, as ``make cluster`` runs
+it; it is loaded through HAProxy in the same turns, and the bench prints two
+instances' throughput over one instance's (``ours``, the same run) at each
+level of concurrency.
 """
 
 from __future__ import annotations
@@ -26,12 +31,15 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.bench import servers
 from bot.bench.load import LoadResult, load_texts, run_load
-from bot.bench.report import machine_info, write_report
+from bot.bench.report import machine_info, throughput_ratios, write_report
 from bot.bench.stats import Row, format_table, percentile
 from bot.settings import PROJECT_ROOT
 
 DEFAULT_OUT = PROJECT_ROOT / "results" / "bench.json"
 WARMUP_MESSAGES = 6
+STACKS = ("ours", "ours-stock", "reference", "cluster")
+# Issue 13: two instances on 2 cores give at least this much of one instance's throughput.
+CLUSTER_TARGET = 1.5
 
 
 def long_conversation_figures(result: LoadResult, window: int) -> Dict[str, Any]:
@@ -69,10 +77,12 @@ def measure(
     for name, stack in stacks.items():
         results[name] = {
             "ready_s": round(stack.ready_seconds or 0.0, 2),
-            "rss_after_start_mb": round(servers.process_tree_rss_bytes(stack.rasa_pid) / 2**20),
+            "rss_after_start_mb": round(rasa_rss_bytes(stack) / 2**20),
             "load": {},
         }
-        run_load(stack.base_url, 2, WARMUP_MESSAGES // 2, texts, stack.rest_token)
+        # Two conversations per Rasa server: through HAProxy, each instance gets its share.
+        warmup = 2 * len(stack.rasa_pids)
+        run_load(stack.base_url, warmup, WARMUP_MESSAGES // 2, texts, stack.rest_token)
     for conversations in args.concurrency:
         runs: Dict[str, List[LoadResult]] = {name: [] for name in stacks}
         for _ in range(args.repeat):
@@ -88,9 +98,41 @@ def measure(
     for name, stack in stacks.items():
         long_run = run_load(stack.base_url, 1, args.long, texts, stack.rest_token)
         results[name]["long_conversation"] = long_conversation_figures(long_run, args.window)
-        rss = servers.process_tree_rss_bytes(stack.rasa_pid)
-        results[name]["rss_after_load_mb"] = round(rss / 2**20)
+        results[name]["rss_after_load_mb"] = round(rasa_rss_bytes(stack) / 2**20)
+        if name == "cluster":
+            stat = servers.haproxy_stat()
+            results[name]["requests_by_rasa_server"] = servers.requests_by_server(stat)
     return results
+
+
+def rasa_rss_bytes(stack: servers.Stack) -> int:
+    """Resident memory of the stack's Rasa servers (a cluster's together) and their children."""
+    return sum(servers.process_tree_rss_bytes(pid) for pid in stack.rasa_pids)
+
+
+def scaling_lines(results: Dict[str, Dict[str, Any]], target: float = CLUSTER_TARGET) -> List[str]:
+    """Two instances' throughput over one instance's, a line per level of concurrency.
+
+    One instance is ``ours`` of the same run; nothing is printed unless both
+    ``ours`` and ``cluster`` were measured.
+    """
+    single, pair = results.get("ours"), results.get("cluster")
+    if not single or not pair:
+        return []
+    lines = [f"Two instances (cluster, through HAProxy) / one (ours), target >= {target}x:"]
+    for level, value in throughput_ratios(single, pair).items():
+        one = figure(single, ("load", level, "msg_per_s"))
+        two = figure(pair, ("load", level, "msg_per_s"))
+        shown = "-" if value is None else f"{value:.2f}x"
+        verdict = ""
+        if value is not None and int(level) > 1:
+            verdict = "  (met)" if value >= target else "  (NOT met)"
+        lines.append(f"  {level} conv: {_rate(two)} / {_rate(one)} msg/s = {shown}{verdict}")
+    return lines
+
+
+def _rate(value: Optional[float]) -> str:
+    return "-" if value is None else f"{value:.1f}"
 
 
 def figure(figures: Dict[str, Any], path: Sequence[str]) -> Optional[float]:
@@ -152,11 +194,17 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     parser.add_argument("--window", type=int, default=10, help="first/last turns compared")
     parser.add_argument(
         "--stacks",
-        default="ours,reference",
-        help="comma-separated: ours, reference, ours-stock (ours without bot.speedups)",
+        default="ours,reference,cluster",
+        help="comma-separated: ours, reference, cluster (ours twice behind HAProxy), "
+        "ours-stock (ours without bot.speedups)",
     )
     parser.add_argument("--ours-ports", default="5105,5155", help="Rasa,action ports of ours")
     parser.add_argument("--reference-ports", default="5205,5255", help="same for the reference")
+    parser.add_argument(
+        "--cluster-ports",
+        default="5305,5355",
+        help="HAProxy's Rasa,action ports of the cluster; instance N listens at port + N",
+    )
     parser.add_argument("--database-url", default=servers.DEFAULT_DATABASE_URL)
     parser.add_argument("--redis-url", default=servers.DEFAULT_REDIS_URL)
     parser.add_argument("--texts", default=None, help="YAML of messages by language")
@@ -164,7 +212,49 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     args = parser.parse_args(argv)
     if args.long < 2 * args.window:
         parser.error("--long must be at least twice --window")
+    args.stack_names = [name.strip() for name in args.stacks.split(",") if name.strip()]
+    unknown = sorted(set(args.stack_names) - set(STACKS))
+    if unknown:
+        parser.error(f"unknown stack {', '.join(unknown)} (known: {', '.join(STACKS)})")
+    try:
+        port_plan(args.stack_names, args)
+    except ValueError as error:
+        parser.error(str(error))
     return args
+
+
+def stack_ports(name: str, args: argparse.Namespace) -> List[int]:
+    """Every loopback port stack ``name`` listens on (the Rasa server's first)."""
+    if name == "ours":
+        return list(ports(args.ours_ports))
+    if name == "ours-stock":
+        return [port + 1 for port in ports(args.ours_ports)]
+    if name == "reference":
+        return list(ports(args.reference_ports))
+    if name == "cluster":
+        return servers.plan_ports(servers.cluster_plan(*ports(args.cluster_ports)))
+    raise ValueError(f"unknown stack {name!r} (known: {', '.join(STACKS)})")
+
+
+def port_plan(names: Sequence[str], args: argparse.Namespace) -> Dict[str, List[int]]:
+    """The ports of every stack to start, checked to be apart.
+
+    Raises:
+        ValueError: Two stacks would share a port, or a stack would take one
+            of ``make run``'s or ``make cluster``'s default ports.
+    """
+    reserved = set(servers.plan_ports(servers.cluster_plan(5005, 5055)))
+    plan: Dict[str, List[int]] = {}
+    taken: Dict[int, str] = {}
+    for name in names:
+        plan[name] = stack_ports(name, args)
+        for port in plan[name]:
+            if port in reserved:
+                raise ValueError(f"{name}: port {port} is make run's or make cluster's")
+            if port in taken:
+                raise ValueError(f"{name}: port {port} is also {taken[port]}'s")
+            taken[port] = name
+    return plan
 
 
 def start_stack(name: str, args: argparse.Namespace) -> servers.Stack:
@@ -172,17 +262,21 @@ def start_stack(name: str, args: argparse.Namespace) -> servers.Stack:
     if name == "ours":
         return servers.start_ours(*ports(args.ours_ports), args.database_url, args.redis_url)
     if name == "ours-stock":
-        rasa_port, action_port = ports(args.ours_ports)
+        rasa_port, action_port = stack_ports(name, args)
         return servers.start_ours(
-            rasa_port + 1,
-            action_port + 1,
+            rasa_port,
+            action_port,
             args.database_url + "_stock",
             args.redis_url,
             speedups=False,
         )
     if name == "reference":
         return servers.start_reference(*ports(args.reference_ports))
-    raise SystemExit(f"error: unknown stack {name!r} (ours, ours-stock, reference)")
+    if name == "cluster":
+        return servers.start_cluster(
+            *ports(args.cluster_ports), args.database_url + "_cluster", args.redis_url
+        )
+    raise SystemExit(f"error: unknown stack {name!r} (known: {', '.join(STACKS)})")
 
 
 def ports(text: str) -> Tuple[int, int]:
@@ -195,10 +289,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     """Run the bench: both stacks, every load, the table and results/bench.json."""
     args = parse_args(argv)
     texts = load_texts(args.texts)
-    wanted = [name.strip() for name in args.stacks.split(",") if name.strip()]
     stacks: Dict[str, servers.Stack] = {}
     try:
-        for name in wanted:
+        for name in args.stack_names:
             print(f"Starting {name} ...", flush=True)
             stacks[name] = start_stack(name, args)
             print(f"  {name}: ready after {stacks[name].ready_seconds:.1f} s", flush=True)
@@ -219,6 +312,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             "lock_store": "redis",
         },
         "reference_storage": {"tracker_store": "memory", "lock_store": "memory"},
+        "cluster": {
+            "instances": servers.CLUSTER_INSTANCES,
+            "balancer": "HAProxy (deploy/haproxy), round-robin per request",
+            "tracker_store": "postgresql",
+            "lock_store": "redis (AtomicRedisLockStore)",
+            "one_instance": "ours of the same run (the same PostgreSQL and Redis storage)",
+        },
         "channel": "REST (POST /webhooks/rest/webhook)",
     }
     path = write_report(args.out, machine_info(), settings, results)
@@ -229,6 +329,14 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         print()
         rows = table_rows(ours, results["ours-stock"], args.window)
         print(format_table(rows, labels=("ours", "ours-stock")))
+    if "cluster" in results:
+        print("\nRasa RSS of the cluster: both Rasa servers together.")
+        rows = table_rows(results["cluster"], ours, args.window)
+        print(format_table(rows, labels=("cluster", "ours")))
+        lines = scaling_lines(results)
+        if lines:
+            print()
+            print("\n".join(lines))
     print(f"\nWrote {path}")
     failed = failed_messages(results)
     if failed:

@@ -56,7 +56,9 @@ def write_report(
 
     ``ratios`` holds ours/reference for every numeric figure both stacks
     have, with the same nesting as the figures (``ratios_ours_over_stock``:
-    ours/ours-stock, when that stack was measured).
+    ours/ours-stock, when that stack was measured). With the cluster and ours
+    measured, ``ratios_cluster_over_ours`` holds cluster/ours for every
+    figure and ``two_instances_over_one`` the throughput ratio per level.
     """
     report = {
         "machine": dict(machine),
@@ -66,6 +68,9 @@ def write_report(
     }
     if "ours-stock" in stacks:
         report["ratios_ours_over_stock"] = ratios(stacks.get("ours", {}), stacks["ours-stock"])
+    if "cluster" in stacks and "ours" in stacks:
+        report["ratios_cluster_over_ours"] = ratios(stacks["cluster"], stacks["ours"])
+        report["two_instances_over_one"] = throughput_ratios(stacks["ours"], stacks["cluster"])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(report, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
     return path
@@ -88,4 +93,19 @@ def ratios(ours: Mapping[str, Any], reference: Mapping[str, Any]) -> Dict[str, A
             and other != 0
         ):
             result[key] = round(value / other, 3)
+    return result
+
+
+def throughput_ratios(single: Mapping[str, Any], pair: Mapping[str, Any]) -> Dict[str, Any]:
+    """msg/s of ``pair`` over ``single`` at each level of concurrency either measured.
+
+    Keys are the levels as in the figures (``"1"``, ``"20"``), in numeric
+    order; a level only one of them has, or a zero, gives None.
+    """
+    levels = sorted({*single.get("load", {}), *pair.get("load", {})}, key=int)
+    result: Dict[str, Any] = {}
+    for level in levels:
+        one = single.get("load", {}).get(level, {}).get("msg_per_s")
+        two = pair.get("load", {}).get(level, {}).get("msg_per_s")
+        result[level] = round(two / one, 3) if one and two is not None else None
     return result
