@@ -72,3 +72,23 @@ def test_a_list_without_kinds_is_refused(tmp_path: Path) -> None:
 
 def test_the_kinds_are_named() -> None:
     assert set(kinds_by_name()) == {"cause", "natural_course"}
+
+
+def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> None:
+    # The list and the data must agree: an example labelled with an answer is
+    # a question that answer addresses, read as the pipeline reads it (the
+    # question sentences of a long message).
+    from bot.nlu.question_focus import question_focus
+
+    data = Path(__file__).parents[2] / "data" / "nlu"
+    clashes = []
+    for path in sorted(data.rglob("*.yml")):
+        for block in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("nlu") or []:
+            if not str(block.get("intent", "")).startswith("faq/"):
+                continue
+            for line in str(block.get("examples", "")).splitlines():
+                text = line.strip()[2:]
+                kind = unanswered_kind(question_focus(text) or text, block["intent"])
+                if kind:
+                    clashes.append((path.name, block["intent"], kind, text[:60]))
+    assert clashes == []
