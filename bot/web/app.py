@@ -112,7 +112,6 @@ def create_app(settings: Settings, name: str = "clinic_web") -> Sanic:
     views_review.register(console)
     app.blueprint(console)
 
-    @app.listener("before_server_start")
     async def connect_database(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.engine = engine_for(settings.database_url)
         app.ctx.sessions = session_factory(app.ctx.engine)
@@ -120,15 +119,19 @@ def create_app(settings: Settings, name: str = "clinic_web") -> Sanic:
             app.ctx.sessions, RasaApi(settings.rasa_url, settings.rasa_auth_token)
         )
 
-    @app.listener("after_server_start")
     async def watch_storage(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         # Keeps the console's storage banner true even when nobody calls /health.
         journal = journal_for(settings.database_url)
         app.add_task(keep_probing(settings.database_url, settings.redis_url, journal))
 
-    @app.listener("after_server_stop")
     async def close_database(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         app.ctx.engine.dispose()
+
+    # register_listener, not the @app.listener decorator, whose overloads
+    # Sanic 21.12 types so that no listener passes a type checker.
+    app.register_listener(connect_database, "before_server_start")
+    app.register_listener(watch_storage, "after_server_start")
+    app.register_listener(close_database, "after_server_stop")
 
     @app.middleware("request")
     async def preflight(request: Request) -> Optional[HTTPResponse]:
