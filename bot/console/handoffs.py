@@ -35,6 +35,7 @@ class HandoffActionError(ValueError):
     """
 
     def __init__(self, key: str) -> None:
+        """An error whose message is the console string ``message.<key>``."""
         self.key = key
         super().__init__(text(DEFAULT_LANGUAGE, f"message.{key}"))
 
@@ -107,6 +108,7 @@ class HandoffDesk:
     """What a member of staff can do with handoffs, against one database and Rasa."""
 
     def __init__(self, sessions: sessionmaker, rasa: RasaApi) -> None:
+        """A desk on the clinic's database (``sessions``) and Rasa's HTTP API (``rasa``)."""
         self.sessions = sessions
         self.rasa = rasa
 

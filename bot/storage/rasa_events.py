@@ -1,4 +1,4 @@
-"""Read-only access to Rasa's ``events`` table (Rasa 3.6 ``SQLTrackerStore``).
+r"""Read-only access to Rasa's ``events`` table (Rasa 3.6 ``SQLTrackerStore``).
 
 Rasa creates and writes the table; the clinic only reads it (and the retention
 command deletes whole old conversations from it). The description below lives
@@ -8,7 +8,7 @@ tables) never touch it; creating or dropping it through this description
 raises.
 
 Rasa stores each event as ``json.dumps(event.as_dict())``: the ``data`` column
-is ASCII JSON in which non-ASCII text (Bangla) is ``\\uXXXX``-escaped.
+is ASCII JSON in which non-ASCII text (Bangla) is ``\uXXXX``-escaped.
 :func:`json_like_patterns` builds ``LIKE`` patterns that match such text.
 """
 
@@ -344,12 +344,12 @@ def _bangla_precomposed(text: str) -> str:
 
 
 def json_like_patterns(query: str) -> List[str]:
-    """Lower-case ``LIKE`` patterns that find ``query`` inside Rasa's JSON ``data``.
+    r"""Lower-case ``LIKE`` patterns that find ``query`` inside Rasa's JSON ``data``.
 
     Use as ``sa.func.lower(events.c.data).like(pattern, escape=LIKE_ESCAPE)``.
     The stored JSON is pure ASCII, so ``lower()`` behaves the same on SQLite
     and PostgreSQL; ASCII letters match in any case, other characters
-    (escaped as ``\\uXXXX``) as typed. The query is tried as typed, in its NFC
+    (escaped as ``\uXXXX``) as typed. The query is tried as typed, in its NFC
     and NFD forms and with ড় ঢ় য় as single code points, since Bangla is typed
     all these ways. These patterns only narrow the search: confirm with
     :func:`text_matches` on the decoded text.
