@@ -81,6 +81,22 @@ CONTRACTS: Tuple[Contract, ...] = (
         "neutral: the channels, the console and the actions all import it",
     ),
     Contract(
+        "bot.intents",
+        ("bot", "actions", "rasa", "sanic"),
+        "a leaf: the NLU, the channels, the actions, the review and the evaluation read it",
+    ),
+    Contract(
+        "bot.responses",
+        ("bot", "actions", "rasa", "sanic"),
+        "a leaf: the evaluation, the readability table and the review read the answers here",
+    ),
+    Contract(
+        "bot.faq_choice",
+        ("bot.nlu", "bot.storage", "bot.channels", "bot.web", "bot.console", "bot.review")
+        + ("bot.evaluation", "actions", "rasa", "sanic"),
+        "the one rule for which answer a parse gets: it reads the parse result only",
+    ),
+    Contract(
         "bot.session_tokens",
         ("bot", "actions", "rasa", "sanic"),
         "neutral: the web process signs sessions, the Rasa webchat channel verifies them",
