@@ -166,3 +166,25 @@ def test_strict_parser_refuses_a_line_without_a_section_or_a_value() -> None:
         parse_unit("ExecStart=/bin/true\n")
     with pytest.raises(ValueError, match="line 2"):
         parse_unit("[Service]\nExecStart /bin/true\n")
+
+
+def test_every_python_module_a_unit_runs_exists() -> None:
+    # The migration unit named bot.db.migrate after the module had moved to
+    # bot.storage.migrate: systemd-analyze cannot see that, the import can.
+    import importlib.util
+
+    modules = {
+        match.group(1)
+        for unit in ALL_UNITS
+        for match in re.finditer(r"python\S* -m ([\w.]+)", unit.read_text(encoding="utf-8"))
+    }
+    assert modules, "no unit runs a Python module"
+
+    def importable(name: str) -> bool:
+        try:
+            return importlib.util.find_spec(name) is not None
+        except ModuleNotFoundError:  # a parent package is missing
+            return False
+
+    assert sorted(name for name in modules if not importable(name)) == []
+    assert not importable("bot.db.migrate")
