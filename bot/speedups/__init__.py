@@ -33,11 +33,13 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
         action_reply_schema,
         event_types,
         language_slot_mapping,
+        past_states,
         paused_urgent,
     )
 
     action_reply_schema.install()
     event_types.install()
     language_slot_mapping.install()
+    past_states.install()
     paused_urgent.install()
     return True
