@@ -216,6 +216,8 @@ def parse_args(argv: Optional[Sequence[str]]) -> argparse.Namespace:
     unknown = sorted(set(args.stack_names) - set(STACKS))
     if unknown:
         parser.error(f"unknown stack {', '.join(unknown)} (known: {', '.join(STACKS)})")
+    if "cluster" in args.stack_names and not args.database_url.startswith("postgresql"):
+        parser.error("the cluster needs --database-url on PostgreSQL (its instances share it)")
     try:
         port_plan(args.stack_names, args)
     except ValueError as error:

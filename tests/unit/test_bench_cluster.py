@@ -63,6 +63,13 @@ def test_ports_that_clash_are_refused() -> None:
         parse_args(["--stacks", "ours,clusters"])
 
 
+def test_the_cluster_needs_postgresql() -> None:
+    sqlite = ["--database-url", "sqlite:///build/bench.db"]
+    assert parse_args([*sqlite, "--stacks", "ours"]).stack_names == ["ours"]
+    with pytest.raises(SystemExit):
+        parse_args(sqlite)
+
+
 def test_haproxy_config_gets_a_stats_socket(tmp_path: Path) -> None:
     socket_path = tmp_path / "haproxy.sock"
     config = bench_haproxy_config(cluster_plan(5305, 5355), socket_path)
