@@ -132,9 +132,10 @@ tune-thresholds: install train ## Fallback thresholds replayed on the developmen
 bench: install services haproxy train ## Ours against Rasa's `rasa init` assistant over REST: msg/s, p50/p95/p99 at 1/20/50 conversations, turn 1 vs 100, memory, start-up; two instances behind HAProxy against one (results/bench.json)
 	$(WITH_ENV) $(PY) -m bot.bench --out $(RESULTS)/bench.json $(BENCH_ARGS)
 
-lint: install ## ruff over our Python code
+lint: install ## ruff (with docstrings and type hints) and mypy over our Python code
 	$(VENV)/bin/ruff check bot actions tests scripts
 	$(VENV)/bin/ruff format --check bot actions tests scripts
+	$(VENV)/bin/mypy
 
 lock: ## Regenerate requirements.lock from requirements.in (needs network)
 	rm -rf build/lock-venv && $$(scripts/find-python.sh) -m venv build/lock-venv

@@ -98,15 +98,19 @@ def admit(
         if numbers[scope] is None:
             note_lock_out(session=session, scope=scope, key=key, limits=limits, now=now)
             return None
+    username_attempt, address_attempt = numbers[USERNAME], numbers[ADDRESS]
+    if username_attempt is None or address_attempt is None:  # both were checked above
+        return None
     account = repository.staff_by_username(session=session, username=name)
-    usable = account is not None and account.is_active
+    if account is None or not account.is_active:
+        account = None
     return Admission(
         username=name,
         address=address,
-        username_attempt=numbers[USERNAME],
-        address_attempt=numbers[ADDRESS],
-        account_id=account.id if usable else None,
-        password_hash=account.password_hash if usable else None,
+        username_attempt=username_attempt,
+        address_attempt=address_attempt,
+        account_id=account.id if account is not None else None,
+        password_hash=account.password_hash if account is not None else None,
     )
 
 

@@ -15,7 +15,7 @@ import functools
 import logging
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Callable, Coroutine, Dict, Optional
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, pass_context, select_autoescape
@@ -46,7 +46,7 @@ HERE = Path(__file__).resolve().parent
 COOKIE = "clinic_staff"
 PREFIX = "/staff"
 PUBLIC_PATHS = (f"{PREFIX}/login", f"{PREFIX}/static/", f"{PREFIX}/language")
-Handler = Callable[..., Awaitable[HTTPResponse]]
+Handler = Callable[..., Coroutine[Any, Any, HTTPResponse]]
 
 
 def console_csp() -> str:

@@ -112,7 +112,7 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         """Takes ``RedisLockStore``'s arguments; registers the scripts (loaded on first use)."""
-        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        super().__init__(*args, **kwargs)
         self._issue = self.red.register_script(ISSUE_TICKET)
         self._remove_expired = self.red.register_script(REMOVE_EXPIRED)
         self._finish = self.red.register_script(FINISH_TICKET)

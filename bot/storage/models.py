@@ -33,7 +33,9 @@ NAMING_CONVENTION = {
     "pk": "pk_%(table_name)s",
 }
 
-Base = declarative_base(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
+# Typed as Any: SQLAlchemy 1.4 (Rasa's pin) builds the base class at run time,
+# which mypy cannot follow without SQLAlchemy's own (deprecated) plugin.
+Base: Any = declarative_base(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 
 
 def utc_now() -> datetime:

@@ -62,6 +62,8 @@ def conversation_messages(
     """The last ``limit`` user and bot messages of a conversation, oldest first."""
     messages = []
     for type_name, timestamp, raw in recent_messages(connection, session_id, limit):
+        if raw is None or timestamp is None:  # Rasa always writes both
+            continue
         try:
             data = json.loads(raw)
         except (TypeError, ValueError):
