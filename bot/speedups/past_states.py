@@ -19,23 +19,55 @@ exactly as Rasa does. The states are the ones Rasa's code builds, step by
 step, from the same events, and every call returns new dicts (the callers
 edit the last state in place), sharing sub-dicts between states where Rasa's
 own list shares them.
+
+A tracker lives for one message: the next message gets a new tracker read
+from the database. So that the replay need not start over then, the replay
+is also kept per conversation (:class:`ReplaySnapshots`), paused where the
+tracker's events read from the database end; the tracker store marks each of
+those events with its stored row (``bot.storage.session_cache.stored_row``).
+A new tracker resumes a copy of that replay when its applied events start
+with events stored as exactly the same rows (compared as bytes); the events
+the last message added are then replayed from their stored form, as Rasa
+would. One quirk of Rasa's is kept: ``DefinePrevUserUtteredFeaturization`` and
+``EntitiesAdded`` edit the latest user message in place, which changes the
+states Rasa rebuilds before later actions; such an event arriving after a
+state was built from that message starts the replay over.
 """
 
 from __future__ import annotations
 
 import copy
+import dataclasses
 import operator
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 import rasa.shared.core.constants
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain, State
-from rasa.shared.core.events import ActionExecuted, Event
+from rasa.shared.core.events import (
+    ActionExecuted,
+    DefinePrevUserUtteredFeaturization,
+    EntitiesAdded,
+    Event,
+    UserUttered,
+)
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.storage.session_cache import stored_row
 
 RASA_PAST_STATES = DialogueStateTracker.past_states
 CACHE_ATTRIBUTE = "_clinic_past_states"
+# Events that edit the latest user message in place when they are applied.
+EDITS_USER_MESSAGE = (DefinePrevUserUtteredFeaturization, EntitiesAdded)
+DEFAULT_MAX_CONVERSATIONS = 1000
+DEFAULT_MAX_STATES = 300_000
+
+
+class StartOverError(Exception):
+    """The replay cannot go on as Rasa's would: it must start from the first event."""
 
 
 @dataclass
@@ -52,6 +84,10 @@ class StateReplay:
         states: The state before each ``ActionExecuted`` among ``events``.
         last_ml_action_sub_state: Rasa's loop variable of the same name.
         turn_was_hidden: Rasa's loop variable of the same name.
+        built_from_user_message: A state was kept since the latest user message
+            was applied.
+        stored: The stored rows of ``events`` while every one came from the
+            database; None after the first event that did not.
     """
 
     domain: Domain
@@ -63,6 +99,8 @@ class StateReplay:
     states: List[State] = field(default_factory=list)
     last_ml_action_sub_state: Optional[Dict[str, Any]] = None
     turn_was_hidden: bool = False
+    built_from_user_message: bool = False
+    stored: Optional[List[bytes]] = field(default_factory=list)
 
     def matches(
         self,
@@ -122,23 +160,85 @@ class StateReplay:
         if commit:
             if state is not None:
                 self.states.append(state)
+                self.built_from_user_message = True
             self.last_ml_action_sub_state = last_ml
             self.turn_was_hidden = hidden
         return state
 
-    def extend(self, applied: List[Event]) -> None:
-        """Replay the applied events after ``self.events``."""
+    def extend(self, applied: List[Event], snapshots: Optional[ReplaySnapshots] = None) -> None:
+        """Replay the applied events after ``self.events``.
+
+        Args:
+            applied: The tracker's applied events.
+            snapshots: Where to leave a copy of the replay when it reaches the
+                first event that was not read from the database.
+
+        Raises:
+            StartOverError: An event edits a user message that a state kept by an
+                earlier call was built from (Rasa's replay would build that
+                state again from the edited message).
+        """
         tracker = self.tracker
+        built_earlier = self.built_from_user_message
         for event in applied[len(self.events) :]:
+            row = stored_row(event)
+            if self.stored is not None and row is None:
+                if self.stored and snapshots is not None:
+                    snapshots.put(tracker.sender_id, self.snapshot())
+                self.stored = None
+            if (
+                isinstance(event, EDITS_USER_MESSAGE)
+                and built_earlier
+                and tracker.latest_action_name == ACTION_LISTEN_NAME
+                and tracker.latest_message
+            ):
+                raise StartOverError()
             if isinstance(event, ActionExecuted):
                 self.state(tracker, event.hide_rule_turn, commit=True)
             tracker.update(event)
+            if isinstance(event, UserUttered):
+                self.built_from_user_message = built_earlier = False
             self.events.append(event)
+            if self.stored is not None and row is not None:
+                self.stored.append(row)
+
+    def snapshot(self) -> StateReplay:
+        """A copy that replaying more events into either leaves the other as it is."""
+        return dataclasses.replace(
+            self,
+            tracker=copy_replay_tracker(self.tracker),
+            events=[],
+            states=list(self.states),
+            stored=list(self.stored) if self.stored is not None else None,
+        )
+
+    def resumes(self, applied: List[Event]) -> bool:
+        """Whether ``applied`` starts with events stored as this replay's rows."""
+        if self.stored is None or len(applied) < len(self.stored):
+            return False
+        return all(map(operator.eq, self.stored, map(stored_row, applied[: len(self.stored)])))
 
     def all_states(self) -> List[State]:
         """The states Rasa's ``states_for_tracker_history`` returns, as new dicts."""
         final = self.state(self.tracker, False, commit=False)
         return copy_states(self.states if final is None else [*self.states, final])
+
+
+def copy_replay_tracker(tracker: DialogueStateTracker) -> DialogueStateTracker:
+    """A copy of a replay's tracker: what applying events changes in place is copied.
+
+    The events list starts empty: applying an applied event never reads it
+    (only the events that ``applied_events`` leaves out do).
+    """
+    new = copy.copy(tracker)
+    new.events = tracker._create_events([])
+    new.slots = {name: copy.copy(slot) for name, slot in tracker.slots.items()}
+    if tracker.active_loop is not None:
+        new.active_loop = dataclasses.replace(tracker.active_loop)
+    if tracker.latest_message is not None:
+        new.latest_message = copy.copy(tracker.latest_message)
+        new.latest_message.entities = list(tracker.latest_message.entities)
+    return new
 
 
 def copy_states(states: List[State]) -> List[State]:
@@ -156,7 +256,65 @@ def copy_states(states: List[State]) -> List[State]:
     return result
 
 
+class ReplaySnapshots:
+    """Per conversation, replays paused where the stored events end (least recently used kept)."""
+
+    def __init__(
+        self,
+        max_conversations: int = DEFAULT_MAX_CONVERSATIONS,
+        max_states: int = DEFAULT_MAX_STATES,
+    ) -> None:
+        """Keep at most ``max_conversations`` conversations and ``max_states`` states."""
+        self.max_conversations = max_conversations
+        self.max_states = max_states
+        self._replays: OrderedDict[str, List[StateReplay]] = OrderedDict()
+        self._states = 0
+
+    def put(self, sender_id: str, replay: StateReplay) -> None:
+        """Keep the replay in place of the conversation's one made with the same arguments."""
+        kept = self._replays.pop(sender_id, [])
+        self._states -= sum(len(old.states) for old in kept)
+        kept = [old for old in kept if not same_arguments(old, replay)]
+        kept.append(replay)
+        self._replays[sender_id] = kept
+        self._states += sum(len(old.states) for old in kept)
+        while self._replays and (
+            len(self._replays) > self.max_conversations or self._states > self.max_states
+        ):
+            _, dropped = self._replays.popitem(last=False)
+            self._states -= sum(len(old.states) for old in dropped)
+
+    def resume(
+        self, sender_id: str, applied: List[Event], arguments: Tuple[Any, ...]
+    ) -> Optional[StateReplay]:
+        """A copy of the conversation's replay with these arguments, if ``applied`` continues it."""
+        for replay in self._replays.get(sender_id, []):
+            if replay.matches(*arguments) and replay.resumes(applied):
+                self._replays.move_to_end(sender_id)
+                resumed = replay.snapshot()
+                resumed.events = list(applied[: len(replay.stored or [])])
+                return resumed
+        return None
+
+    def clear(self) -> None:
+        """Forget every conversation."""
+        self._replays.clear()
+        self._states = 0
+
+    def __len__(self) -> int:
+        """How many conversations are kept."""
+        return len(self._replays)
+
+
+def same_arguments(one: StateReplay, other: StateReplay) -> bool:
+    """Whether two replays were made with the same arguments."""
+    return one.matches(
+        other.domain, other.omit_unset_slots, other.ignore_rule_only_turns, other.rule_only_data
+    )
+
+
 _GUARD = threading.Lock()
+SNAPSHOTS = ReplaySnapshots()
 
 
 def past_states(
@@ -168,29 +326,43 @@ def past_states(
 ) -> List[State]:
     """``DialogueStateTracker.past_states``, continuing this tracker's earlier replay."""
     applied = self.applied_events()
+    arguments = (domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     with _GUARD:
         replays: List[StateReplay] = self.__dict__.setdefault(CACHE_ATTRIBUTE, [])
-        replay = next(
-            (
-                found
-                for found in replays
-                if found.matches(domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
-            ),
-            None,
-        )
-        if replay is None or not replay.continues(applied):
-            if replay is not None:
-                replays.remove(replay)
-            replay = StateReplay(
-                domain,
-                omit_unset_slots,
-                ignore_rule_only_turns,
-                copy.deepcopy(rule_only_data),
-                self.init_copy(),
+        replay = next((found for found in replays if found.matches(*arguments)), None)
+        if replay is not None and not replay.continues(applied):
+            replays.remove(replay)
+            replay = None
+        if replay is None:
+            replay = SNAPSHOTS.resume(self.sender_id, applied, arguments) or new_replay(
+                self, *arguments
             )
             replays.append(replay)
-        replay.extend(applied)
+        try:
+            replay.extend(applied, SNAPSHOTS)
+        except StartOverError:
+            replays.remove(replay)
+            replay = new_replay(self, *arguments)
+            replays.append(replay)
+            replay.extend(applied, SNAPSHOTS)
         return replay.all_states()
+
+
+def new_replay(
+    tracker: DialogueStateTracker,
+    domain: Domain,
+    omit_unset_slots: bool,
+    ignore_rule_only_turns: bool,
+    rule_only_data: Optional[Dict[str, Any]],
+) -> StateReplay:
+    """A replay from the first event, as Rasa's."""
+    return StateReplay(
+        domain,
+        omit_unset_slots,
+        ignore_rule_only_turns,
+        copy.deepcopy(rule_only_data),
+        tracker.init_copy(),
+    )
 
 
 def install() -> None:

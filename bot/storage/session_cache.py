@@ -26,7 +26,7 @@ import marshal
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import Any, Dict, Iterable, List, Optional, Tuple
+from typing import Any, Dict, Iterable, List, Optional, Sequence, Tuple
 
 SESSION_STARTED = "session_started"
 DEFAULT_MAX_CONVERSATIONS = 2000
@@ -166,3 +166,28 @@ class SessionCache:
         entry = self._sessions.pop(sender_id, None)
         if entry is not None:
             self._bytes -= entry[1]
+
+
+STORED_ROW_ATTRIBUTE = "_clinic_stored_row"
+
+
+def mark_stored(events: Sequence[Any], rows: Sequence[CachedRow]) -> bool:
+    """Mark each event read from the table with its row (``rows[i]`` made ``events[i]``).
+
+    ``bot.speedups.past_states`` resumes the replay of a conversation's
+    states when a new tracker's events are stored as the same rows.
+
+    Returns:
+        Whether they were marked (not when the counts differ: an event Rasa
+        could not read leaves no way to pair them).
+    """
+    if len(events) != len(rows):
+        return False
+    for event, row in zip(events, rows, strict=True):
+        setattr(event, STORED_ROW_ATTRIBUTE, row.blob)
+    return True
+
+
+def stored_row(event: Any) -> Optional[bytes]:
+    """The stored row (as cached) the event was read from; None for an event made in memory."""
+    return getattr(event, STORED_ROW_ATTRIBUTE, None)

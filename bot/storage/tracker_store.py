@@ -42,7 +42,13 @@ from bot.storage.handoff_outbox import deliver_queued_handoffs
 from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
 from bot.storage.known_conversations import KnownConversations
 from bot.storage.replay import ReplayGate, event_row, replay_conversation, replay_journal
-from bot.storage.session_cache import CachedRow, CachedSession, SessionCache, consistent
+from bot.storage.session_cache import (
+    CachedRow,
+    CachedSession,
+    SessionCache,
+    consistent,
+    mark_stored,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -179,7 +185,11 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self.sessions.put(sender_id, cached.extended(total, last_id, written))
 
     def read_session(self, session: Any, sender_id: str) -> List[Dict[str, Any]]:
-        """The events of the conversation's latest session, as Rasa's query returns them.
+        """The events of the conversation's latest session, as Rasa's query returns them."""
+        return [row.event() for row in self.read_session_rows(session, sender_id)]
+
+    def read_session_rows(self, session: Any, sender_id: str) -> List[CachedRow]:
+        """The rows of the conversation's latest session, as Rasa's query returns them.
 
         Only the rows written since the cached session when the table holds
         exactly those and the cached ones; the whole session otherwise.
@@ -189,7 +199,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             newer = self.read_newer_rows(session, sender_id, cached)
             if newer is not None:
                 self.sessions.put(sender_id, newer)
-                return newer.events()
+                return list(newer.rows)
         event = self.SQLEvent
         total = session.query(sa.func.count(event.id)).filter(event.sender_id == sender_id)
         last_id = session.query(sa.func.max(event.id)).filter(event.sender_id == sender_id)
@@ -210,7 +220,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             rows=[CachedRow.from_row(row.type_name, row.timestamp, row.data) for row in rows],
         )
         self.sessions.put(sender_id, read)
-        return read.events()
+        return list(read.rows)
 
     def read_newer_rows(
         self, session: Any, sender_id: str, cached: CachedSession
@@ -259,6 +269,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
     ) -> Optional[DialogueStateTracker]:
         """Read the conversation; during an outage, from memory and the journal."""
         self.replay_if_due()
+        rows: Optional[List[CachedRow]] = None
         try:
             self.replay_conversation(sender_id)
             with self.session_scope() as session:
@@ -266,18 +277,23 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                     query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
                     events = [json.loads(row.data) for row in query.all()]
                 else:
-                    events = self.read_session(session, sender_id)
+                    rows = self.read_session_rows(session, sender_id)
+                    events = [row.event() for row in rows]
             health.mark_available(health.POSTGRESQL)
             if not fetch_events_from_all_sessions:
                 self.known.replace(sender_id, events)
         except DATABASE_OUTAGE_ERRORS as error:
             health.mark_unavailable(health.POSTGRESQL, error)
+            rows = None
             events = self.known.events(sender_id) + [
                 item.data for item in self.pending_events(sender_id)
             ]
         if not (self.domain and events):
             return None
         tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if rows is not None:
+            # Lets bot.speedups.past_states resume the states built at the last message.
+            mark_stored(tracker.events, rows)
         self.known.handed_out(tracker)
         return tracker
 

@@ -19,6 +19,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
     ActionReverted,
+    DefinePrevUserUtteredFeaturization,
     Event,
     Restarted,
     SessionStarted,
@@ -30,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.core.training_data.story_reader.yaml_story_reader import YAMLStoryReader
 
 from bot.speedups import past_states
+from bot.storage.session_cache import CachedRow, mark_stored
 
 ROOT = Path(__file__).resolve().parents[2]
 MODEL = ROOT / "models" / "clinic.tar.gz"
@@ -256,3 +258,101 @@ def test_install_all_installs_it_and_speedups_off_does_not(rasa_code: None) -> N
     assert DialogueStateTracker.past_states is past_states.RASA_PAST_STATES
     assert install_all({}) is True
     assert DialogueStateTracker.past_states is past_states.past_states
+
+
+def stored_form(events: List[Event]) -> List[CachedRow]:
+    """The rows the tracker store writes for these events."""
+    return [
+        CachedRow.from_row(event.type_name, event.timestamp, json.dumps(event.as_dict()))
+        for event in events
+    ]
+
+
+def by_message(events: List[Event]) -> List[List[Event]]:
+    """The events as the messages that add them: each part but the first starts with a user turn."""
+    parts: List[List[Event]] = [[]]
+    for event in events:
+        if isinstance(event, UserUttered) and parts[-1]:
+            parts.append([])
+        parts[-1].append(event)
+    return parts
+
+
+def message_by_message(domain: Domain, name: str, events: List[Event], compare: bool = True) -> int:
+    """Process the events as the server does and compare every state list with Rasa's.
+
+    Each message gets a new tracker read from the stored rows of the earlier
+    ones (each event marked with its row, as the tracker store hands it out).
+
+    Returns:
+        How many state lists were compared.
+    """
+    compared = 0
+    stored: List[CachedRow] = []
+    for part in by_message(events):
+        tracker = DialogueStateTracker.from_dict(
+            name, [row.event() for row in stored], domain.slots
+        )
+        assert mark_stored(tracker.events, stored)
+        for event in [*part, None]:
+            if event is None or isinstance(event, ActionExecuted):
+                for arguments in every_argument_set(domain):
+                    ours = tracker.past_states(domain, **arguments)
+                    if compare:
+                        assert ours == rasa_states(tracker, domain, **arguments), (name, event)
+                    compared += 1
+            if event is not None:
+                tracker.update(event)
+        stored += stored_form(list(tracker.events)[len(stored) :])
+    return compared
+
+
+def test_trackers_read_from_stored_rows_get_rasas_states(agent: Agent, rasa_code: None) -> None:
+    domain = agent.domain
+    past_states.install()
+    past_states.SNAPSHOTS.clear()
+    compared = sum(message_by_message(domain, name, events) for name, events in scenarios(domain))
+    assert compared > 800
+    assert len(past_states.SNAPSHOTS) > 10
+
+
+def test_a_tracker_read_from_stored_rows_resumes_the_last_messages_replay(
+    agent: Agent, rasa_code: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    domain = agent.domain
+    past_states.install()
+    built: List[None] = []
+    rasa_state = Domain.get_active_state
+
+    def counted(self: Domain, *args: Any, **kwargs: Any) -> Any:
+        built.append(None)
+        return rasa_state(self, *args, **kwargs)
+
+    monkeypatch.setattr(Domain, "get_active_state", counted)
+    events = opening() + [event for _, story in story_events(domain) for event in story] * 3
+    past_states.SNAPSHOTS.clear()
+    message_by_message(domain, "resumed", events, compare=False)
+    resumed = len(built)
+    built.clear()
+    monkeypatch.setattr(past_states.SNAPSHOTS, "resume", lambda *_: None)
+    message_by_message(domain, "every message from the start", events, compare=False)
+    assert resumed * 5 < len(built), (resumed, len(built))
+
+
+def test_an_edit_of_a_user_message_states_were_built_from_starts_over(
+    agent: Agent, rasa_code: None
+) -> None:
+    domain = agent.domain
+    past_states.install()
+    tracker = DialogueStateTracker("edit", domain.slots)
+    for event in [*opening(), UserUttered("hi", {"name": "greet", "confidence": 1.0})]:
+        tracker.update(event)
+    later = [
+        ActionExecuted("utter_greet"),
+        ActionExecuted("action_listen"),
+        DefinePrevUserUtteredFeaturization(True),
+        ActionExecuted("utter_greet"),
+    ]
+    for event in later:
+        tracker.update(event)
+        assert tracker.past_states(domain) == rasa_states(tracker, domain)
