@@ -60,6 +60,7 @@ from bot.storage.session_cache import stored_row
 
 RASA_PAST_STATES = DialogueStateTracker.past_states
 CACHE_ATTRIBUTE = "_clinic_past_states"
+APPLIED_ATTRIBUTE = "_clinic_applied_events"
 # Events that edit the latest user message in place when they are applied.
 EDITS_USER_MESSAGE = (DefinePrevUserUtteredFeaturization, EntitiesAdded)
 DEFAULT_MAX_CONVERSATIONS = 1000
@@ -325,7 +326,7 @@ def past_states(
     rule_only_data: Optional[Dict[str, Any]] = None,
 ) -> List[State]:
     """``DialogueStateTracker.past_states``, continuing this tracker's earlier replay."""
-    applied = self.applied_events()
+    applied = applied_events(self)
     arguments = (domain, omit_unset_slots, ignore_rule_only_turns, rule_only_data)
     with _GUARD:
         replays: List[StateReplay] = self.__dict__.setdefault(CACHE_ATTRIBUTE, [])
@@ -348,6 +349,30 @@ def past_states(
         return replay.all_states()
 
 
+def applied_events(tracker: DialogueStateTracker) -> List[Event]:
+    """``tracker.applied_events()``, computed again only when the tracker's events changed.
+
+    The policies ask for the states several times per prediction with no
+    event added in between. The events count as unchanged when the tracker
+    holds the same events container, as long, with the same first and last
+    event objects (events are only ever appended, or all replaced).
+    """
+    events = tracker.events
+    key = (id(events), len(events))
+    ends = (events[0], events[-1]) if events else (None, None)
+    cached = tracker.__dict__.get(APPLIED_ATTRIBUTE)
+    if (
+        cached is not None
+        and cached[0] == key
+        and cached[1][0] is ends[0]
+        and cached[1][1] is ends[1]
+    ):
+        return cached[2]
+    applied = tracker.applied_events()
+    tracker.__dict__[APPLIED_ATTRIBUTE] = (key, ends, applied, events)
+    return applied
+
+
 def new_replay(
     tracker: DialogueStateTracker,
     domain: Domain,
@@ -367,4 +392,4 @@ def new_replay(
 
 def install() -> None:
     """Replace Rasa's method (idempotent)."""
-    DialogueStateTracker.past_states = past_states  # type: ignore[method-assign]
+    DialogueStateTracker.past_states = past_states

@@ -356,3 +356,34 @@ def test_an_edit_of_a_user_message_states_were_built_from_starts_over(
     for event in later:
         tracker.update(event)
         assert tracker.past_states(domain) == rasa_states(tracker, domain)
+
+
+def test_applied_events_are_worked_out_again_only_when_events_change(
+    agent: Agent, rasa_code: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    domain = agent.domain
+    past_states.install()
+    calls: List[None] = []
+    rasa_applied = DialogueStateTracker.applied_events
+
+    def counted(self: DialogueStateTracker) -> List[Event]:
+        calls.append(None)
+        return rasa_applied(self)
+
+    monkeypatch.setattr(DialogueStateTracker, "applied_events", counted)
+    tracker = DialogueStateTracker("applied", domain.slots)
+    for event in [*opening(), UserUttered("hi", {"name": "greet", "confidence": 1.0})]:
+        tracker.update(event)
+    for arguments in every_argument_set(domain):
+        tracker.past_states(domain, **arguments)
+    assert len(calls) == 1
+    tracker.update(ActionExecuted("utter_greet"))
+    assert tracker.past_states(domain) == rasa_states(tracker, domain)
+    assert len(calls) == 3  # ours, then Rasa's own in rasa_states
+    # The same number of events, but others: worked out again.
+    tracker.recreate_from_dialogue(
+        DialogueStateTracker.from_events(
+            "applied", [*opening(), UserUttered("bye", {"name": "goodbye"}), ActionExecuted("x")]
+        ).as_dialogue()
+    )
+    assert tracker.past_states(domain) == rasa_states(tracker, domain)
