@@ -77,6 +77,29 @@ class BackgroundWebhookChannel(InputChannel):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    def refusal_before_reading(
+        self,
+        configured: bool,
+        not_configured: Dict[str, str],
+        signature: Optional[str],
+        body: bytes,
+        max_body_bytes: int,
+    ) -> Optional[HTTPResponse]:
+        """The checks every webhook call passes before its body is read, in this order.
+
+        A channel that is switched off answers 503 with ``not_configured``; an
+        unsigned call 401; a body over ``max_body_bytes`` 413. ``None`` when
+        the call may go on to the provider's own signature check.
+        """
+        if not configured:
+            return response.json(not_configured, status=503)
+        if not signature:
+            logger.warning("%s.unsigned_refused", self.log_name)
+            return response.json({"error": "missing_signature"}, status=401)
+        if len(body) > max_body_bytes:
+            return response.json({"error": "too_large"}, status=413)
+        return None
+
     def refusal_before_ack(
         self, agent: Any, inbounds: Sequence[base.Inbound]
     ) -> Optional[HTTPResponse]:

@@ -417,15 +417,13 @@ class TwilioWhatsAppInput(BackgroundWebhookChannel):
 
         @blueprint.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            if not self.configured:
-                return response.json(NOT_CONFIGURED, status=503)
             header = request.headers.get(SIGNATURE_HEADER)
             body = request.body or b""
-            if not header:
-                logger.warning("twilio.unsigned_refused")
-                return response.json({"error": "missing_signature"}, status=401)
-            if len(body) > MAX_BODY_BYTES:
-                return response.json({"error": "too_large"}, status=413)
+            early = self.refusal_before_reading(
+                self.configured, NOT_CONFIGURED, header, body, MAX_BODY_BYTES
+            )
+            if early is not None or header is None:  # header is set when early is None
+                return early or response.json({"error": "missing_signature"}, status=401)
             try:
                 form = parse_form(body)
             except ValueError:
