@@ -68,6 +68,44 @@ def test_history_survives_a_reload(page: Page, responses) -> None:
     expect(bot_messages(page)).to_have_count(before)
 
 
+def test_the_history_gives_back_the_id_each_message_was_sent_with(
+    context: BrowserContext, stack: AssistantStack, responses
+) -> None:
+    # Stored events are masked, ids included: an id with a run of digits (a
+    # UUID such as 2088ed50-4871-...) came back masked, and a reload showed a
+    # message still waiting for its acknowledgement twice. The page's UUIDs
+    # are made all digits here, so an id built from them would be masked.
+    page = context.new_page()
+    page.add_init_script(
+        """
+        window.__sent = [];
+        const send = WebSocket.prototype.send;
+        WebSocket.prototype.send = function (data) {
+          window.__sent.push(String(data));
+          return send.call(this, data);
+        };
+        let made = 0;
+        if (window.crypto) {
+          window.crypto.randomUUID = () => `12345678-1234-4123-8123-${123456789000 + ++made}`;
+        }
+        """
+    )
+    page.goto(stack.web_url + "/")
+    open_widget(page)
+    ask(page, trained("faq/hip_dysplasia", "dysplasia meaning"))
+    expect_answer(page, text_of(responses, "utter_faq/hip_dysplasia"))
+    frames = page.evaluate("window.__sent.filter((frame) => frame.includes('user_uttered'))")
+    sent_ids = re.findall(r'"message_id":"([^"]+)"', " ".join(frames))
+    assert len(sent_ids) >= 1  # the session's silent messages, then the question
+    token = page.evaluate("localStorage.getItem('clinicChat.token')")
+    history = requests.get(
+        stack.web_url + "/api/chat/history",
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=10,
+    ).json()["messages"]
+    assert [m["message_id"] for m in history if m["sender"] == "user"] == sent_ids[-1:]
+
+
 def test_html_in_messages_is_shown_as_text(page: Page) -> None:
     open_widget(page)
     payloads = ['<img src=x onerror="window.__xss=1">', "<script>window.__xss=2</script>"]

@@ -42,9 +42,17 @@ function readConfig(script) {
   };
 }
 
+// A message id of 24 random letters (about 112 bits), never digits: the
+// server masks every run of digits that could be a phone or ID number before
+// it stores an event, ids included, and a UUID such as "2088ed50-4871-..."
+// came back from the history masked, so a reload showed a message that was
+// still waiting for its acknowledgement twice.
 function newId() {
-  if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID();
-  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  const letters = "abcdefghijklmnopqrstuvwxyz";
+  const bytes = new Uint8Array(24);
+  if (window.crypto && window.crypto.getRandomValues) window.crypto.getRandomValues(bytes);
+  else bytes.forEach((_, index) => (bytes[index] = Math.floor(Math.random() * 256)));
+  return Array.from(bytes, (byte) => letters[byte % letters.length]).join("");
 }
 
 function element(tag, attributes = {}, children = []) {
