@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional, Tuple
+from typing import FrozenSet, Optional, Tuple
 
 import yaml
 
@@ -70,8 +70,3 @@ def unanswered_kind(
         if any(mentions(phrase, message_words) for phrase in kind.phrases):
             return kind.name
     return None
-
-
-def kinds_by_name(kinds: Optional[Tuple[QuestionKind, ...]] = None) -> Dict[str, QuestionKind]:
-    """The kinds, by name (for tests and the README's list)."""
-    return {kind.name: kind for kind in (question_kinds() if kinds is None else kinds)}

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.nlu.unanswered_kinds import kinds_by_name, question_kinds, unanswered_kind
+from bot.nlu.unanswered_kinds import question_kinds, unanswered_kind
 
 DERIVATION = "faq/vro_derotation"
 
@@ -71,7 +71,7 @@ def test_a_list_without_kinds_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_kinds_are_named() -> None:
-    assert set(kinds_by_name()) == {"cause", "natural_course"}
+    assert {kind.name for kind in question_kinds()} == {"cause", "natural_course"}
 
 
 def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> None:
