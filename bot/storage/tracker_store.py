@@ -37,6 +37,7 @@ from bot.privacy import SENSITIVE_SLOTS, mask_nested, mask_phone_for_display
 from bot.settings import get_settings
 from bot.storage import health
 from bot.storage.database import DATABASE_OUTAGE_ERRORS, wait_for_database
+from bot.storage.database_threads import DatabaseThreads
 from bot.storage.errors import StorageUnavailable
 from bot.storage.handoff_outbox import deliver_queued_handoffs
 from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
@@ -111,15 +112,22 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self.replay_gate = ReplayGate(REPLAY_INTERVAL_SECONDS)
         self.replay_thread: Optional[threading.Thread] = None
         self.replay_thread_guard = threading.Lock()
+        self.threads = DatabaseThreads.for_url(url)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, masked; journal them if the database fails.
+
+        The database work runs on the store's threads (:meth:`write_events`).
 
         Raises:
             StorageUnavailable: Neither the database nor the journal could
                 take the events: the message must not be acknowledged.
         """
         await self.stream_events(tracker)
+        await self.threads.run(self.write_events, tracker)
+
+    def write_events(self, tracker: DialogueStateTracker) -> None:
+        """What :meth:`save` does after the event broker: blocking, for a worker thread."""
         self.replay_if_due()
         sender = tracker.sender_id
         stored = self.known.stored_count(tracker)
@@ -267,7 +275,15 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
-        """Read the conversation; during an outage, from memory and the journal."""
+        """Read the conversation on the store's threads (:meth:`read_tracker`)."""
+        return await self.threads.run(
+            self.read_tracker, sender_id, fetch_events_from_all_sessions
+        )
+
+    def read_tracker(
+        self, sender_id: str, fetch_events_from_all_sessions: bool
+    ) -> Optional[DialogueStateTracker]:
+        """Read the conversation; during an outage, from memory and the journal (blocking)."""
         self.replay_if_due()
         rows: Optional[List[CachedRow]] = None
         try:
