@@ -276,9 +276,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self, sender_id: str, fetch_events_from_all_sessions: bool
     ) -> Optional[DialogueStateTracker]:
         """Read the conversation on the store's threads (:meth:`read_tracker`)."""
-        return await self.threads.run(
-            self.read_tracker, sender_id, fetch_events_from_all_sessions
-        )
+        return await self.threads.run(self.read_tracker, sender_id, fetch_events_from_all_sessions)
 
     def read_tracker(
         self, sender_id: str, fetch_events_from_all_sessions: bool

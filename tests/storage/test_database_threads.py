@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextvars
 import threading
-import time
 import uuid
 from pathlib import Path
 
@@ -42,9 +41,7 @@ async def test_work_runs_on_a_worker_thread_with_the_callers_context() -> None:
     threads = DatabaseThreads(2)
     REQUEST_ID.set("turn-7")
     try:
-        name, seen = await threads.run(
-            lambda: (threading.current_thread().name, REQUEST_ID.get())
-        )
+        name, seen = await threads.run(lambda: (threading.current_thread().name, REQUEST_ID.get()))
     finally:
         threads.shutdown()
     assert name.startswith("tracker-store")
