@@ -32,6 +32,7 @@ from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot.heap import freeze_heap
 from bot.logging_setup import install_logging
 from bot.settings import SettingsError, get_settings
 from bot.storage.health_check import storage_report
@@ -118,6 +119,11 @@ def build_app(expected_token: str, actions_package: str = ACTIONS_PACKAGE) -> Sa
         raise ValueError("the action server needs a token")
     # No CORS: only the Rasa server calls the action server, never a browser.
     app = create_app(actions_package, cors_origins=None)
+
+    @app.after_server_start
+    async def exempt_loaded_objects(app: Sanic, loop: asyncio.AbstractEventLoop) -> None:
+        # The actions and their data live as long as the server (bot/heap.py).
+        freeze_heap()
 
     @app.middleware("request")
     async def storage_health(request: Request) -> Optional[HTTPResponse]:

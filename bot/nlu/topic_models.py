@@ -38,6 +38,7 @@ from sklearn.preprocessing import normalize
 
 from bot.nlu.bangla import normalise_word
 from bot.nlu.concepts import concept_tokens
+from bot.nlu.fast_tfidf import PreparedTfidf, multinomial_probabilities
 
 # Words: Latin letters and digits, or Bangla script kept whole (vowel signs
 # are not \w to Python's re, so a plain \w+ cuts Bangla words apart).
@@ -186,26 +187,60 @@ class TopicModels:
         """The same models, arranged for fast prediction (the same results).
 
         The linear model's coefficients are stored column by column, so the
-        sparse product in ``predict_proba`` reads them in place: row order
-        made scipy copy the whole labels-by-features array on every message
-        (4.6 ms of a parse; 0.05 ms now). Each label's example rows and the
-        transposed example matrix are computed once instead of per message.
+        sparse product reads them in place: row order made scipy copy the
+        whole labels-by-features array on every message (4.6 ms of a parse;
+        0.05 ms now). Each label's example rows and the transposed example
+        matrix are computed once instead of per message, and the vectorizers
+        and the linear model predict through :mod:`bot.nlu.fast_tfidf`,
+        without scikit-learn's per-call checks. None of this is pickled
+        (``__getstate__``): a loaded model prepares itself on first use.
         """
         self.linear.coef_ = np.asfortranarray(self.linear.coef_)
         self._rows_by_label = {
             label: np.flatnonzero(self.example_labels == label) for label in self.labels
         }
         self._stems_by_column = self.example_stems.T.tocsr()
+        self._word = PreparedTfidf(self.word_vectorizer)
+        self._char = PreparedTfidf(self.char_vectorizer)
+        self._concept = PreparedTfidf(self.concept_vectorizer)
+        self._stem = PreparedTfidf(self.stem_vectorizer)
+        self._coefficients_by_column = self.linear.coef_.T
+        # predict_proba is a softmax of the scores only for a multinomial model
+        # (lbfgs with more than two labels, as fit_topic_models trains it).
+        self._multinomial = len(self.labels) > 2 and self.linear.multi_class in (
+            "auto",
+            "multinomial",
+        )
         return self
 
+    def __getstate__(self) -> Dict[str, object]:
+        """The fitted models only; what ``prepared`` derives is rebuilt after loading."""
+        return {key: value for key, value in self.__dict__.items() if not key.startswith("_")}
+
+    def _ready(self) -> None:
+        if getattr(self, "_stem", None) is None:
+            self.prepared()
+
     def _linear_features(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
-        return linear_features(
-            self.word_vectorizer, self.char_vectorizer, self.concept_vectorizer, texts
-        )
+        """What ``linear_features`` gives for ``texts``, through the prepared vectorizers."""
+        self._ready()
+        normalised = [normalise(text) for text in texts]
+        concepts = [concept_tokens(text) or NO_CONCEPT for text in texts]
+        blocks = [
+            self._word.transform(normalised),
+            self._char.transform(normalised),
+            CONCEPT_WEIGHT * self._concept.transform(concepts),
+        ]
+        return scipy.sparse.hstack(blocks, format="csr")
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The linear model's label probabilities, one row per text (columns: ``labels``)."""
-        return self.linear.predict_proba(self._linear_features(texts))
+        features = self._linear_features(texts)
+        if not self._multinomial:
+            return self.linear.predict_proba(features)
+        return multinomial_probabilities(
+            features, self._coefficients_by_column, self.linear.intercept_
+        )
 
     def neighbour_scores(self, text: str) -> Dict[str, float]:
         """Each label's closeness to the message (0 to 1).
@@ -214,9 +249,8 @@ class TopicModels:
         most similar training examples: one stray example of another label
         cannot win alone, and a label with many examples has no advantage.
         """
-        if getattr(self, "_rows_by_label", None) is None:
-            self.prepared()
-        query = normalize(self.stem_vectorizer.transform([neighbour_text(text)]))
+        self._ready()
+        query = normalize(self._stem.transform([neighbour_text(text)]))
         similarities = (query @ self._stems_by_column).toarray().ravel()
         if not similarities.size or similarities.max() <= 0.0:
             return {}

@@ -32,6 +32,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     from bot.speedups import (
         action_reply_schema,
         event_types,
+        frozen_heap,
         language_slot_mapping,
         past_states,
         paused_urgent,
@@ -39,6 +40,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
 
     action_reply_schema.install()
     event_types.install()
+    frozen_heap.install()
     language_slot_mapping.install()
     past_states.install()
     paused_urgent.install()

@@ -134,3 +134,30 @@ def test_an_event_class_imported_later_is_found() -> None:
         type_name = "bench_late_event"
 
     assert events.Event.resolve_by_type("bench_late_event") is LateEvent
+
+
+async def test_the_heap_is_frozen_once_rasa_has_loaded_the_model(monkeypatch) -> None:
+    import gc
+
+    from rasa.core import run as rasa_run
+
+    from bot.speedups import frozen_heap
+
+    loaded = []
+
+    async def load_model(*args: Any, **kwargs: Any) -> str:
+        loaded.append(args)
+        return "agent"
+
+    monkeypatch.setattr(frozen_heap, "RASA_LOAD_AGENT_ON_START", load_model)
+    monkeypatch.setattr(rasa_run, "load_agent_on_start", rasa_run.load_agent_on_start)
+    frozen_heap.install()
+    gc.unfreeze()
+    assert gc.get_freeze_count() == 0
+    try:
+        agent = await rasa_run.load_agent_on_start("models/m.tar.gz", None, None)
+        assert agent == "agent"
+        assert loaded == [("models/m.tar.gz", None, None)]
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

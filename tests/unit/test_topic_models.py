@@ -98,22 +98,33 @@ def test_fitting_needs_matching_texts_and_labels() -> None:
         fit_topic_models(["a"], [])
 
 
-def test_prepared_models_give_the_same_evidence_faster() -> None:
-    import copy
-
+def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_path) -> None:
+    import joblib
     import numpy as np
+    from sklearn.preprocessing import normalize
+
+    from bot.nlu.topic_models import linear_features, neighbour_text
 
     fitted = fit_topic_models(TEXTS, LABELS)
-    # As a model loaded from an older file would be: row-major, nothing precomputed.
-    plain = copy.deepcopy(fitted)
-    plain.linear.coef_ = np.ascontiguousarray(plain.linear.coef_)
-    del plain._rows_by_label, plain._stems_by_column
+    # As TopicClassifier stores and loads it.
+    joblib.dump(fitted, tmp_path / "topic_models.joblib", compress=3)
+    loaded = joblib.load(tmp_path / "topic_models.joblib")
+    # Nothing derived is stored: the file holds the fitted models only.
+    assert not [key for key in vars(loaded) if key.startswith("_")]
     assert fitted.linear.coef_.flags["F_CONTIGUOUS"]
     messages = ["dfo ki", "spica weeks after vro surgery", "hello there", "zzzz", ""]
     for text in messages:
-        assert plain.neighbour_scores(text) == fitted.neighbour_scores(text)
-    # The unprepared copy prepares itself on first use.
-    assert plain._rows_by_label.keys() == fitted._rows_by_label.keys()
-    for text in messages:
-        np.testing.assert_array_equal(plain.probabilities([text]), fitted.probabilities([text]))
-        assert plain.evidence(text).as_dict() == fitted.evidence(text).as_dict()
+        reference = loaded.linear.predict_proba(
+            linear_features(
+                loaded.word_vectorizer, loaded.char_vectorizer, loaded.concept_vectorizer, [text]
+            )
+        )
+        np.testing.assert_allclose(loaded.probabilities([text]), reference, rtol=0, atol=1e-12)
+        stems_reference = normalize(loaded.stem_vectorizer.transform([neighbour_text(text)]))
+        np.testing.assert_allclose(
+            loaded._stem.transform([neighbour_text(text)]).toarray(),
+            stems_reference.toarray(),
+            rtol=0,
+            atol=1e-12,
+        )
+        assert loaded.evidence(text).as_dict() == fitted.evidence(text).as_dict()
