@@ -8,6 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.assistant_domain import assistant_domain
 from actions.faq import RETRIEVAL_INTENT, topic_button
 from actions.language import pending_language_notice, tracker_language
 
@@ -60,6 +61,7 @@ class ActionClarify(Action):
             dispatcher.utter_message(response="utter_input_too_long")
             return events
         language = tracker_language(tracker)
+        domain = assistant_domain(domain)
         buttons = [
             button
             for button in (

@@ -9,6 +9,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
 from bot.faq_choice import TOPIC_ENTITY, faq_message_answer
 from bot.intents import FAQ_INTENT
@@ -79,7 +80,8 @@ class ActionAnswerFaq(Action):
         """Utters ``utter_faq/<topic>``; an unknown topic gets the out-of-scope reply."""
         events = pending_language_notice(dispatcher, tracker)
         faq_key = chosen_faq_key(tracker.latest_message)
-        if faq_key and response_name(faq_key) in (domain.get("responses") or {}):
+        responses = assistant_domain(domain).get("responses") or {}
+        if faq_key and response_name(faq_key) in responses:
             dispatcher.utter_message(response=response_name(faq_key))
         else:
             logger.warning(

@@ -15,6 +15,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.assistant_domain import assistant_domain
 from actions.faq import RETRIEVAL_INTENT
 from actions.language import pending_language_notice
 from bot.faq_choice import button_topic
@@ -88,7 +89,9 @@ class ActionTellMeMore(Action):
         """Utters ``utter_faq_more/<topic>``, or a reply that offers topics and staff."""
         events = pending_language_notice(dispatcher, tracker)
         name = response_for_more(
-            tracker.latest_message, tracker.events, domain.get("responses") or {}
+            tracker.latest_message,
+            tracker.events,
+            assistant_domain(domain).get("responses") or {},
         )
         dispatcher.utter_message(response=name)
         return events

@@ -8,6 +8,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import ActionExecuted, EventType, SessionStarted, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.assistant_domain import assistant_domain
+
 
 def carried_over_slots(tracker: Tracker) -> List[EventType]:
     """Slot events that keep the previous session's slots in the new one."""
@@ -33,7 +35,8 @@ class ActionSessionStart(Action):
     ) -> List[EventType]:
         """Says who the assistant is, then hands over to the first message."""
         events: List[EventType] = [SessionStarted()]
-        if domain.get("session_config", {}).get("carry_over_slots_to_new_session", True):
+        session_config = assistant_domain(domain).get("session_config") or {}
+        if session_config.get("carry_over_slots_to_new_session", True):
             events.extend(carried_over_slots(tracker))
         dispatcher.utter_message(response="utter_intro")
         events.append(ActionExecuted("action_listen"))
