@@ -18,6 +18,7 @@ key expires by itself shortly after its last ticket.
 from __future__ import annotations
 
 import time
+from typing import Tuple
 
 from rasa.core.lock_store import LOCK_LIFETIME, LockError, RedisLockStore
 
@@ -61,7 +62,9 @@ local function save(key, conversation_id, tickets, now)
 end
 """
 
-# KEYS[1] lock key; ARGV: conversation id, now, lifetime. Returns the new ticket.
+# KEYS[1] lock key; ARGV: conversation id, now, lifetime. Returns the new
+# ticket and the ticket now served (the lock's first), as Rasa's get_lock
+# would read it right after.
 ISSUE_TICKET = (
     _LUA_HELPERS
     + """
@@ -72,7 +75,7 @@ local number = 0
 if #tickets > 0 then number = tonumber(tickets[#tickets]['number']) + 1 end
 table.insert(tickets, {number = number, expires = now + tonumber(ARGV[3])})
 save(KEYS[1], conversation_id or ARGV[1], tickets, now)
-return number
+return {number, tonumber(tickets[1]['number'])}
 """
 )
 
@@ -122,16 +125,25 @@ class AtomicRedisLockStore(RedisLockStore):
 
     def issue_ticket(self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME) -> int:
         """Queue a new ticket for ``conversation_id`` and return its number, atomically."""
+        return self.issue_ticket_and_check(conversation_id, lock_lifetime)[0]
+
+    def issue_ticket_and_check(
+        self, conversation_id: str, lock_lifetime: float = LOCK_LIFETIME
+    ) -> Tuple[int, bool]:
+        """Queue a new ticket; its number, and whether it is served now (nobody ahead).
+
+        One round trip where Rasa's ``lock`` makes two: the second, ``get_lock``,
+        is needed only when another ticket is ahead.
+        """
         try:
-            return int(
-                self._issue(
-                    keys=[self._key(conversation_id)],
-                    args=[conversation_id, repr(time.time()), repr(float(lock_lifetime))],
-                )
+            number, serving = self._issue(
+                keys=[self._key(conversation_id)],
+                args=[conversation_id, repr(time.time()), repr(float(lock_lifetime))],
             )
         except Exception as error:
             # Rasa's own store wraps every failure the same way.
             raise LockError(f"Error while acquiring lock. Error:\n{error}") from error
+        return int(number), int(number) == int(serving)
 
     def update_lock(self, conversation_id: str) -> None:
         """Drop ``conversation_id``'s expired tickets, atomically."""

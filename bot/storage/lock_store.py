@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import logging
 import time
+from collections import deque
 from contextlib import asynccontextmanager
 from typing import AsyncIterator, Callable, Optional, Tuple
 
-from rasa.core.lock import TicketLock
+from rasa.core.lock import Ticket, TicketLock
 from rasa.core.lock_store import (
     LOCK_LIFETIME,
     InMemoryLockStore,
@@ -206,15 +207,22 @@ class ConfiguredLockStore(LockStore):
             raise StorageUnavailable("redis", retry_after=RETRY_AFTER_SECONDS) from error
         return self.memory
 
-    def _issue(self, conversation_id: str, lock_lifetime: float) -> Tuple[LockStore, int]:
-        """Take a ticket in Redis if it can be reached, else per the fallback."""
+    def _issue(
+        self, conversation_id: str, lock_lifetime: float
+    ) -> Tuple[LockStore, int, Optional[TicketLock]]:
+        """Take a ticket in Redis if it can be reached, else per the fallback.
+
+        Returns:
+            The store that issued the ticket, the ticket, and the lock if the
+            ticket is served at once (then nobody needs to read the lock).
+        """
         in_memory = conversation_id in self.memory.conversation_locks
         if self.uses_redis and not in_memory:
             if self.redis.worth_trying():
                 try:
-                    ticket = self.delegate.issue_ticket(conversation_id, lock_lifetime)
+                    ticket, served = self._issue_in_redis(conversation_id, lock_lifetime)
                     self.redis.back()
-                    return self.delegate, ticket
+                    return self.delegate, ticket, served
                 except REDIS_ERRORS as error:
                     self.redis.lost(error, self.fallback)
                     store = self._without_redis(error)
@@ -222,7 +230,19 @@ class ConfiguredLockStore(LockStore):
                 store = self._without_redis(ConnectionError("redis still unavailable"))
         else:
             store = self.memory
-        return store, store.issue_ticket(conversation_id, lock_lifetime)
+        return store, store.issue_ticket(conversation_id, lock_lifetime), None
+
+    def _issue_in_redis(
+        self, conversation_id: str, lock_lifetime: float
+    ) -> Tuple[int, Optional[TicketLock]]:
+        """A Redis ticket, and its lock if nobody is ahead of it (one round trip)."""
+        if not isinstance(self.delegate, AtomicRedisLockStore):
+            return self.delegate.issue_ticket(conversation_id, lock_lifetime), None
+        ticket, served = self.delegate.issue_ticket_and_check(conversation_id, lock_lifetime)
+        if not served:
+            return ticket, None
+        expires = time.time() + lock_lifetime
+        return ticket, TicketLock(conversation_id, deque([Ticket(ticket, expires)]))
 
     @asynccontextmanager
     async def lock(
@@ -237,9 +257,10 @@ class ConfiguredLockStore(LockStore):
             StorageUnavailable: Redis is unreachable and the fallback is ``refuse``;
                 raised before the message is handled.
         """
-        store, ticket = self._issue(conversation_id, lock_lifetime)
+        store, ticket, acquired = self._issue(conversation_id, lock_lifetime)
         try:
-            acquired = await store._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
+            if acquired is None:
+                acquired = await store._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
         except REDIS_ERRORS as error:
             if store is self.memory or isinstance(error, LockError):
                 raise

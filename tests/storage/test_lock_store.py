@@ -55,3 +55,53 @@ def test_store_named_in_endpoints_delegates_to_redis() -> None:
     store.finish_serving(conversation, ticket)
     store.delete_lock(conversation)
     assert store.get_lock(conversation) is None
+
+
+def test_a_ticket_says_whether_it_is_served_at_once() -> None:
+    store = create_lock_store(redis_url=redis_test_url())
+    conversation = f"test-{uuid.uuid4()}"
+    first, first_served = store.issue_ticket_and_check(conversation)
+    second, second_served = store.issue_ticket_and_check(conversation)
+    assert (first_served, second_served) == (True, False)
+    assert store.get_lock(conversation).now_serving == first
+    store.finish_serving(conversation, first)
+    third, third_served = store.issue_ticket_and_check(conversation)
+    # The second is served now; the third waits behind it.
+    assert store.get_lock(conversation).now_serving == second
+    assert not third_served
+    store.finish_serving(conversation, second)
+    store.finish_serving(conversation, third)
+    assert store.get_lock(conversation) is None
+
+
+async def test_a_free_conversation_is_locked_without_reading_the_lock(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+
+    store = ConfiguredLockStore(redis_url=redis_test_url())
+    reads = []
+    read_lock = store.delegate.get_lock
+
+    def counted_read(conversation_id: str):
+        reads.append(conversation_id)
+        return read_lock(conversation_id)
+
+    monkeypatch.setattr(store.delegate, "get_lock", counted_read)
+    conversation = f"test-{uuid.uuid4()}"
+    order = []
+
+    async def handle(name: str, hold: float) -> None:
+        async with store.lock(conversation, wait_time_in_seconds=0.01):
+            order.append(f"{name} in")
+            await asyncio.sleep(hold)
+            order.append(f"{name} out")
+
+    async with store.lock(conversation):
+        pass
+    assert reads == []
+    # With another message ahead, the second waits, reading the lock until its turn.
+    await asyncio.gather(handle("first", 0.1), handle("second", 0.0))
+    assert order == ["first in", "first out", "second in", "second out"]
+    assert reads and set(reads) == {conversation}
+    assert store.get_lock(conversation) is None

@@ -86,7 +86,7 @@ async def test_a_lock_held_in_memory_stays_there_when_redis_returns(
 
 def next_store(store: ConfiguredLockStore, conversation_id: str) -> str:
     """Which store the conversation's next message would be locked in."""
-    chosen, ticket = store._issue(conversation_id, 60)
+    chosen, ticket, _ = store._issue(conversation_id, 60)
     chosen.finish_serving(conversation_id, ticket)
     return "memory" if chosen is store.memory else "redis"
 
