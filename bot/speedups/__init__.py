@@ -36,6 +36,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
         language_slot_mapping,
         past_states,
         paused_urgent,
+        switch_interval,
     )
 
     action_reply_schema.install()
@@ -44,4 +45,5 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     language_slot_mapping.install()
     past_states.install()
     paused_urgent.install()
+    switch_interval.install()
     return True

@@ -161,3 +161,17 @@ async def test_the_heap_is_frozen_once_rasa_has_loaded_the_model(monkeypatch) ->
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_the_event_loop_gets_the_gil_back_sooner() -> None:
+    import sys
+
+    from bot.speedups import switch_interval
+
+    before = sys.getswitchinterval()
+    try:
+        switch_interval.install()
+        assert sys.getswitchinterval() == pytest.approx(switch_interval.SWITCH_INTERVAL_SECONDS)
+        assert sys.getswitchinterval() < 0.005
+    finally:
+        sys.setswitchinterval(before)
