@@ -196,9 +196,14 @@ class TopicModels:
         (``__getstate__``): a loaded model prepares itself on first use.
         """
         self.linear.coef_ = np.asfortranarray(self.linear.coef_)
-        self._rows_by_label = {
-            label: np.flatnonzero(self.example_labels == label) for label in self.labels
-        }
+        label_index = {label: index for index, label in enumerate(self.labels)}
+        self._example_label_index = np.asarray(
+            [label_index.get(str(label), -1) for label in self.example_labels], dtype=np.intp
+        )
+        self._examples_per_label = np.bincount(
+            self._example_label_index[self._example_label_index >= 0],
+            minlength=len(self.labels),
+        )
         self._stems_by_column = self.example_stems.T.tocsr()
         self._word = PreparedTfidf(self.word_vectorizer)
         self._char = PreparedTfidf(self.char_vectorizer)
@@ -254,12 +259,14 @@ class TopicModels:
         similarities = (query @ self._stems_by_column).toarray().ravel()
         if not similarities.size or similarities.max() <= 0.0:
             return {}
-        scores = {}
-        for label in self.labels:
-            found = similarities[self._rows_by_label[label]]
-            if found.size:
-                scores[label] = float(np.sort(found)[-NEIGHBOURS_PER_LABEL:].mean())
-        return scores
+        means = top_means(
+            similarities, self._example_label_index, self._examples_per_label, NEIGHBOURS_PER_LABEL
+        )
+        return {
+            label: float(means[index])
+            for index, label in enumerate(self.labels)
+            if self._examples_per_label[index]
+        }
 
     def neighbours(self, text: str) -> Tuple[str, float]:
         """The label whose closest examples are closest to the message, and how close."""
@@ -291,6 +298,42 @@ class TopicModels:
             similarity,
             linear_label_similarity=scores.get(ranking[0][0], 0.0),
         )
+
+
+def top_means(
+    similarities: np.ndarray, label_of_example: np.ndarray, examples_per_label: np.ndarray, top: int
+) -> np.ndarray:
+    """Each label's mean similarity over its ``top`` most similar examples.
+
+    A label with fewer examples averages over all of them; examples not
+    similar at all count as 0. The same figures as sorting each label's
+    similarities and averaging the last ``top`` (added smallest first), in a
+    few array operations over the similar examples only, instead of a sort
+    per label: each numpy call on the event loop may also wait for the GIL.
+
+    Args:
+        similarities: One similarity per training example (0 or more).
+        label_of_example: Each example's label index (-1: none).
+        examples_per_label: How many examples each label has.
+        top: How many of the closest examples count.
+    """
+    similar = np.flatnonzero((similarities > 0.0) & (label_of_example >= 0))
+    labels = label_of_example[similar]
+    values = similarities[similar]
+    # By label, then by similarity, smallest first: each label's top are its last ``top``.
+    order = np.lexsort((values, labels))
+    labels, values = labels[order], values[order]
+    sums = np.zeros(len(examples_per_label))
+    if len(labels):
+        last_of_label = np.flatnonzero(np.r_[labels[1:] != labels[:-1], True])
+        group_end = np.repeat(last_of_label, np.diff(np.r_[-1, last_of_label]))
+        from_end = group_end - np.arange(len(labels))
+        for rank in range(top - 1, -1, -1):
+            # One value of each rank per label at most: plain indexing adds them all.
+            chosen = from_end == rank
+            sums[labels[chosen]] += values[chosen]
+    counts = np.minimum(examples_per_label, top)
+    return np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
 
 
 def best_neighbour(scores: Dict[str, float]) -> Tuple[str, float]:

@@ -128,3 +128,21 @@ def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_pa
             atol=1e-12,
         )
         assert loaded.evidence(text).as_dict() == fitted.evidence(text).as_dict()
+
+
+def test_top_means_are_each_labels_sorted_top_averaged() -> None:
+    import numpy as np
+
+    from bot.nlu.topic_models import top_means
+
+    generator = np.random.default_rng(7)
+    for _ in range(200):
+        examples = int(generator.integers(1, 60))
+        labels = generator.integers(-1, 6, size=examples)
+        similarities = generator.random(examples) * (generator.random(examples) < 0.5)
+        per_label = np.bincount(labels[labels >= 0], minlength=6)
+        got = top_means(similarities, labels, per_label, 3)
+        for label in range(6):
+            found = similarities[labels == label]
+            expected = float(np.sort(found)[-3:].mean()) if found.size else 0.0
+            assert got[label] == expected
