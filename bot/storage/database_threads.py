@@ -27,9 +27,11 @@ from typing import Any, Callable, Optional, TypeVar
 
 from sqlalchemy.engine import make_url
 
-# Enough for reads and writes of several conversations at once; well under
-# the connection pool's size (Rasa's default for PostgreSQL is 50).
-DATABASE_THREAD_COUNT = 4
+# Two conversations' reads or writes at once. More threads overlap more
+# waiting but compete for the GIL with the event loop: in alternating bench
+# runs (2026-12-04) 1, 2 and 4 threads were within the machine's noise, and
+# fewer threads leave the loop more of the GIL.
+DATABASE_THREAD_COUNT = 2
 
 Result = TypeVar("Result")
 
