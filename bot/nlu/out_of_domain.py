@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import FrozenSet, List, Tuple
+from typing import Dict, FrozenSet, List, Tuple
 
 import yaml
 
@@ -49,12 +49,37 @@ def out_of_domain_terms(text: str) -> List[str]:
     words = _phrase(text)
     if any(word in ANCHORS for word in words):
         return []
+    by_first_word, by_bangla_start = term_index()
     found = set()
-    for term in outside_terms():
-        size = len(term)
-        if any(_matches(words[i : i + size], term) for i in range(len(words) - size + 1)):
-            found.add(" ".join(term))
+    for start, word in enumerate(words):
+        candidates = by_first_word.get(word, [])
+        if by_bangla_start and has_bangla(word):
+            candidates = candidates + [t for t in by_bangla_start if word.startswith(t[0])]
+        for term in candidates:
+            end = start + len(term)
+            if end <= len(words) and _matches(words[start:end], term):
+                found.add(" ".join(term))
     return sorted(found)
+
+
+@functools.cache
+def term_index(
+    path: Path = TERMS_FILE,
+) -> Tuple[Dict[str, List[Tuple[str, ...]]], List[Tuple[str, ...]]]:
+    """The terms by their first word, so a message is read once, not once per term.
+
+    Returns:
+        Terms whose first word must be matched exactly, by that word; and the
+        terms whose first word is Bangla script, which may carry an ending.
+    """
+    by_first_word: Dict[str, List[Tuple[str, ...]]] = {}
+    by_bangla_start: List[Tuple[str, ...]] = []
+    for term in sorted(outside_terms(path)):
+        if has_bangla(term[0]):
+            by_bangla_start.append(term)
+        else:
+            by_first_word.setdefault(term[0], []).append(term)
+    return by_first_word, by_bangla_start
 
 
 def _matches(words: Tuple[str, ...], term: Tuple[str, ...]) -> bool:

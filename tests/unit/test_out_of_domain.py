@@ -37,3 +37,34 @@ def test_the_list_loads_and_every_term_is_words() -> None:
     terms = outside_terms()
     assert len(terms) > 50
     assert all(term and all(term) for term in terms)
+
+
+def every_term_at_every_position(text: str) -> list:
+    """The matching rule spelled out: each term tried at each word of the message."""
+    from bot.nlu.out_of_domain import ANCHORS, _matches, _phrase, outside_terms
+
+    words = _phrase(text)
+    if any(word in ANCHORS for word in words):
+        return []
+    found = set()
+    for term in outside_terms():
+        size = len(term)
+        if any(_matches(words[i : i + size], term) for i in range(len(words) - size + 1)):
+            found.add(" ".join(term))
+    return sorted(found)
+
+
+def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
+    from bot.nlu.out_of_domain import outside_terms
+
+    terms = [" ".join(term) for term in sorted(outside_terms())]
+    messages = [
+        *terms,
+        *(f"my mother asked about {term} after her knee pain" for term in terms[::3]),
+        *(f"{term}ে কী হয়" for term in terms if term and "\u0980" <= term[0] <= "\u09ff"),
+        "what is a rotator cuff tear and a hip replacement",
+        "knee knee knee",
+        "",
+    ]
+    for message in messages:
+        assert out_of_domain_terms(message) == every_term_at_every_position(message), message
