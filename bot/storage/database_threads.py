@@ -45,9 +45,10 @@ def is_in_memory_sqlite(url: str) -> bool:
 class DatabaseThreads:
     """Runs blocking functions on worker threads, or inline when there are none."""
 
-    def __init__(self, thread_count: int) -> None:
-        """Creates ``thread_count`` worker threads on first use (none: run inline)."""
+    def __init__(self, thread_count: int, name: str = "tracker-store") -> None:
+        """Creates ``thread_count`` worker threads named ``name`` on first use (none: inline)."""
         self.thread_count = thread_count
+        self.name = name
         self._executor: Optional[ThreadPoolExecutor] = None
 
     @classmethod
@@ -60,7 +61,7 @@ class DatabaseThreads:
         """The worker threads, created on first use."""
         if self.thread_count and self._executor is None:
             self._executor = ThreadPoolExecutor(
-                max_workers=self.thread_count, thread_name_prefix="tracker-store"
+                max_workers=self.thread_count, thread_name_prefix=self.name
             )
         return self._executor
 

@@ -45,6 +45,7 @@ from redis.exceptions import RedisError
 from bot.settings import LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE, get_settings
 from bot.storage import health
 from bot.storage.atomic_lock_store import AtomicRedisLockStore
+from bot.storage.database_threads import DatabaseThreads
 from bot.storage.errors import StorageUnavailable
 
 logger = logging.getLogger(__name__)
@@ -179,6 +180,8 @@ class ConfiguredLockStore(LockStore):
         if self.fallback not in (LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE):
             raise ValueError(f"unknown lock store fallback {self.fallback!r}")
         self.redis = RedisAvailability()
+        # Redis commands wait for a reply (and then for the GIL): off the event loop.
+        self.threads = DatabaseThreads(1 if self.uses_redis else 0, name="lock-store")
 
     @property
     def uses_redis(self) -> bool:
@@ -257,7 +260,9 @@ class ConfiguredLockStore(LockStore):
             StorageUnavailable: Redis is unreachable and the fallback is ``refuse``;
                 raised before the message is handled.
         """
-        store, ticket, acquired = self._issue(conversation_id, lock_lifetime)
+        store, ticket, acquired = await self.threads.run(
+            self._issue, conversation_id, lock_lifetime
+        )
         try:
             if acquired is None:
                 acquired = await store._acquire_lock(conversation_id, ticket, wait_time_in_seconds)
@@ -273,7 +278,10 @@ class ConfiguredLockStore(LockStore):
             yield acquired
         finally:
             try:
-                store.cleanup(conversation_id, ticket)
+                if store is self.memory:
+                    store.cleanup(conversation_id, ticket)
+                else:
+                    await self.threads.run(store.cleanup, conversation_id, ticket)
             except REDIS_ERRORS as error:
                 # The message was handled; its Redis ticket expires by itself.
                 self.redis.lost(error, self.fallback)
