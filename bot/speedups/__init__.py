@@ -30,6 +30,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     if not (get_settings().rasa_speedups if environ is None else enabled(environ)):
         return False
     from bot.speedups import (
+        action_payload,
         action_reply_schema,
         event_types,
         frozen_heap,
@@ -39,6 +40,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
         switch_interval,
     )
 
+    action_payload.install()
     action_reply_schema.install()
     event_types.install()
     frozen_heap.install()

@@ -175,3 +175,38 @@ def test_the_event_loop_gets_the_gil_back_sooner() -> None:
         assert sys.getswitchinterval() < 0.005
     finally:
         sys.setswitchinterval(before)
+
+
+def test_action_calls_carry_only_the_latest_messages_nlu_result() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.speedups import action_payload
+
+    action_payload.install()
+    domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": []}}})
+    parse = {"intent": {"name": "greet", "confidence": 0.9}, "intent_ranking": [{"name": "x"}]}
+    events = [
+        UserUttered("hello", parse_data=dict(parse, text="hello")),
+        BotUttered("Hi", metadata={"utter_action": "utter_greet"}),
+        SlotSet("language", "bn"),
+        UserUttered("dfo ki", parse_data=dict(parse, text="dfo ki")),
+        ActionExecuted("action_answer_faq"),
+    ]
+    tracker = DialogueStateTracker.from_events("c", events, slots=domain.slots)
+    payload = RemoteAction("action_answer_faq", None)._action_call_format(tracker, domain)
+    sent = payload["tracker"]["events"]
+    users = [event for event in sent if event["event"] == "user"]
+    assert [event["text"] for event in users] == ["hello", "dfo ki"]
+    assert "parse_data" not in users[0]
+    assert users[1]["parse_data"]["text"] == "dfo ki"
+    assert payload["tracker"]["latest_message"]["text"] == "dfo ki"
+    # Everything else is sent as Rasa sends it; the tracker itself is unchanged.
+    rasa_payload = action_payload.RASA_ACTION_CALL_FORMAT(
+        RemoteAction("action_answer_faq", None), tracker, domain
+    )
+    assert [e for e in sent if e["event"] != "user"] == [
+        e for e in rasa_payload["tracker"]["events"] if e["event"] != "user"
+    ]
+    assert tracker.events[0].parse_data["text"] == "hello"
