@@ -32,6 +32,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     from bot.speedups import (
         action_payload,
         action_reply_schema,
+        debug_states,
         event_types,
         frozen_heap,
         language_slot_mapping,
@@ -42,6 +43,7 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
 
     action_payload.install()
     action_reply_schema.install()
+    debug_states.install()
     event_types.install()
     frozen_heap.install()
     language_slot_mapping.install()

@@ -210,3 +210,26 @@ def test_action_calls_carry_only_the_latest_messages_nlu_result() -> None:
         e for e in rasa_payload["tracker"]["events"] if e["event"] != "user"
     ]
     assert tracker.events[0].parse_data["text"] == "hello"
+
+
+def test_states_are_formatted_only_for_a_debug_log() -> None:
+    import logging
+
+    from rasa.core.policies.policy import Policy
+    from rasa.core.policies.rule_policy import RulePolicy
+
+    from bot.speedups import debug_states
+
+    debug_states.install()
+    states = [{"user": {"intent": "greet"}, "prev_action": {"action_name": "action_listen"}}]
+    logger = logging.getLogger(debug_states.RULE_POLICY_LOGGER)
+    before = logger.level
+    try:
+        logger.setLevel(logging.INFO)
+        assert RulePolicy.format_tracker_states(states) == ""
+        logger.setLevel(logging.DEBUG)
+        expected = debug_states.RASA_FORMAT_TRACKER_STATES(states)
+        assert "user intent: greet" in expected
+        assert Policy.format_tracker_states(states) == expected
+    finally:
+        logger.setLevel(before)
