@@ -9,28 +9,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
-from actions.faq import RETRIEVAL_INTENT, topic_button
+from actions.faq import topic_button
 from actions.language import pending_language_notice, tracker_language
-
-MAX_SUGGESTIONS = 3
-# Topics less likely than this are not worth a button.
-MIN_SUGGESTION_CONFIDENCE = 0.05
-
-
-def likely_faq_keys(latest_message: Dict[str, Any]) -> List[str]:
-    """The FAQ keys found most likely, best first."""
-    selector = (latest_message.get("response_selector") or {}).get(RETRIEVAL_INTENT) or {}
-    ranking = sorted(
-        selector.get("ranking") or [],
-        key=lambda entry: entry.get("confidence", 0.0),
-        reverse=True,
-    )
-    return [
-        entry["intent_response_key"]
-        for entry in ranking
-        if entry.get("intent_response_key")
-        and entry.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
-    ][:MAX_SUGGESTIONS]
+from bot.faq_choice import likely_faq_keys
 
 
 def input_status(latest_message: Dict[str, Any]) -> str:

@@ -19,7 +19,7 @@ Rasa code is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Mapping, Optional, Sequence
+from typing import Any, List, Mapping, Optional, Sequence
 
 from bot.intents import FAQ_INTENT
 
@@ -123,3 +123,29 @@ def chosen_faq_key(
     """The key of :func:`chosen_answer` (``faq/<topic>``), or ``None``."""
     choice = chosen_answer(parse, selectors)
     return choice.key if choice else None
+
+
+# The clarifying turn offers at most this many topics...
+MAX_SUGGESTIONS = 3
+# ...and none less likely than this.
+MIN_SUGGESTION_CONFIDENCE = 0.05
+
+
+def likely_faq_keys(parse: Mapping[str, Any]) -> List[str]:
+    """The FAQ keys the clarifying turn offers as buttons, likeliest first.
+
+    ``action_clarify`` shows them when the NLU was not sure enough to answer;
+    the evaluation counts how often the right topic is among them.
+    """
+    selector = (parse.get("response_selector") or {}).get(FAQ_INTENT) or {}
+    ranking = sorted(
+        selector.get("ranking") or [],
+        key=lambda entry: entry.get("confidence", 0.0),
+        reverse=True,
+    )
+    return [
+        entry["intent_response_key"]
+        for entry in ranking
+        if entry.get("intent_response_key")
+        and entry.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
+    ][:MAX_SUGGESTIONS]

@@ -7,7 +7,9 @@ scored). A clinic can export its own reviewed conversations in this shape.
 
 The figures, overall and per language:
 
-* in-scope right: FAQ questions answered with an acceptable key;
+* in-scope right: FAQ questions answered with an acceptable key; and the
+  same, counting also the questions the assistant was unsure of whose
+  clarifying turn offered an acceptable topic as a button (one tap away);
 * wrong answers: messages answered with an FAQ that is not acceptable, as a
   share of all messages (a clarifying question is not wrong);
 * out-of-scope and beyond-the-sources questions not answered with an FAQ;
@@ -36,6 +38,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Set, Tuple
 import yaml
 
 from bot.evaluation.metrics import (
+    FALLBACK,
     FAQ_PREFIX,
     OUT_OF_SCOPE,
     REQUEST_HUMAN,
@@ -45,6 +48,7 @@ from bot.evaluation.metrics import (
 )
 from bot.evaluation.run import percent, training_texts
 from bot.evaluation.thresholds import grid, replay
+from bot.faq_choice import likely_faq_keys
 from bot.settings import PROJECT_ROOT
 
 LENGTH_BINS: Tuple[Tuple[str, int, int], ...] = (
@@ -128,6 +132,13 @@ class Outcome:
         """An FAQ answer that is not acceptable for this item."""
         return self.answered_with_faq and self.predicted not in self.item.accepted
 
+    @property
+    def offered(self) -> bool:
+        """Not answered, but the clarifying turn's buttons include an acceptable topic."""
+        return self.predicted == FALLBACK and bool(
+            self.item.accepted & set(likely_faq_keys(self.parse))
+        )
+
 
 def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
@@ -171,6 +182,10 @@ def figures(outcomes: Sequence[Outcome]) -> Dict[str, Any]:
     return {
         "messages": len(outcomes),
         "in_scope_right": right("in-scope"),
+        "in_scope_right_or_offered": share(
+            sum(o.right or o.offered for o in by_group.get("in-scope", [])),
+            len(by_group.get("in-scope", [])),
+        ),
         "wrong_answers": share(sum(o.wrong_answer for o in outcomes), len(outcomes)),
         "oos_not_answered": right("oos"),
         "beyond_sources_not_answered": right("beyond-sources"),
@@ -277,6 +292,7 @@ def render(result: Dict[str, Any]) -> str:
     """The report as plain text."""
     rows = [
         ("in-scope right", "in_scope_right"),
+        ("in-scope right, or offered when unsure", "in_scope_right_or_offered"),
         ("wrong FAQ answers (of all messages)", "wrong_answers"),
         ("out-of-scope not answered", "oos_not_answered"),
         ("beyond the sources not answered", "beyond_sources_not_answered"),

@@ -111,3 +111,31 @@ def test_reliability_counts_the_linear_models_faq_labels() -> None:
     ]
     top = [row for row in reliability(outcomes) if row["confidence"] == "0.9-1.0"][0]
     assert top == {"confidence": "0.9-1.0", "messages": 2, "label_acceptable": 0.5}
+
+
+def test_an_unsure_turn_counts_as_offered_when_its_buttons_hold_the_right_topic() -> None:
+    def ranking(*keys: str) -> dict:
+        return {
+            "response_selector": {
+                "faq": {
+                    "ranking": [
+                        {"intent_response_key": key, "confidence": 0.3 - 0.05 * index}
+                        for index, key in enumerate(keys)
+                    ]
+                }
+            }
+        }
+
+    outcomes = [
+        outcome(
+            "faq/dfo_purpose", "nlu_fallback", **ranking("faq/dfo_symptoms", "faq/dfo_purpose")
+        ),
+        outcome("faq/dfo_purpose", "nlu_fallback", **ranking("faq/dfo_symptoms", "faq/dfo_types")),
+        # Offered only by a clarifying turn: an answer is right or wrong, never "offered".
+        outcome("faq/dfo_purpose", "faq/dfo_types", **ranking("faq/dfo_types", "faq/dfo_purpose")),
+        outcome("faq/dfo_what_is", "faq/dfo_what_is"),
+    ]
+    assert [o.offered for o in outcomes] == [True, False, False, False]
+    result = figures(outcomes)
+    assert result["in_scope_right"] == pytest.approx(1 / 4)
+    assert result["in_scope_right_or_offered"] == pytest.approx(2 / 4)
