@@ -1,18 +1,20 @@
-"""Send the action server each earlier message's text, not its whole NLU result.
+"""Send the action server the conversation's events without what no action reads.
 
-Rasa 3.6 sends the action server the whole session with every action call,
+Rasa 3.6 sends the action server the whole session with every action call:
 each patient message with its full ``parse_data`` (intent ranking, FAQ
-ranking, topic evidence: about 2 KB each). The call grows with the
-conversation, and in a 100-message conversation encoding it (and decoding it
-in the action server) was most of why the last turns took 1.7 times as long
-as the first (``make bench``, 2026-12-04).
+ranking, topic evidence: about 2 KB each) and each of the assistant's
+messages with its text and buttons (an FAQ answer is 1-2 KB). The call grows
+with the conversation: at message 100 Rasa encodes, and the action server
+decodes, about 300 KB for every action (``make bench``, 2026-12-04).
 
-Our actions read the latest message's NLU result (the tracker state's
-``latest_message``, sent in full as before) and, from earlier events, only
-the assistant's messages and slots (``actions/more.py``,
-``actions/session.py``): earlier ``user`` events keep everything but
-``parse_data``. An action that needs an earlier message's intent would have to
-read it from ``latest_message`` of its own turn, or this module must go.
+Our actions read the latest message in full (the tracker state's
+``latest_message``, sent as before), the slots, and from earlier events only
+slot events and the name of the response each assistant message came from
+(``actions/more.py``, ``actions/session.py``). So earlier ``user`` events are
+sent without ``parse_data``, and ``bot`` events without their ``text`` and
+``data`` (their ``metadata``, which names the response, stays). An action
+that needs more of an earlier event must read it elsewhere, or this module
+must go.
 """
 
 from __future__ import annotations
@@ -26,30 +28,42 @@ from rasa.shared.core.trackers import DialogueStateTracker
 RASA_ACTION_CALL_FORMAT = RemoteAction._action_call_format
 
 
-def without_earlier_parse_data(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
-    """The events, with ``parse_data`` left out of every user event but the last.
+# What is left out of each kind of event.
+UNREAD_BOT_FIELDS = frozenset({"text", "data"})
+UNREAD_EARLIER_USER_FIELDS = frozenset({"parse_data"})
 
-    The event dicts themselves are not changed (Rasa may cache them).
+
+def without_unread_fields(events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events, without ``parse_data`` of earlier user events and bot messages' content.
+
+    The latest user event is sent whole. The event dicts themselves are not
+    changed (Rasa may cache them).
     """
     last_user = max(
         (i for i, event in enumerate(events) if event.get("event") == "user"), default=-1
     )
-    return [
-        {key: value for key, value in event.items() if key != "parse_data"}
-        if event.get("event") == "user" and index != last_user
-        else event
-        for index, event in enumerate(events)
-    ]
+    trimmed = []
+    for index, event in enumerate(events):
+        kind = event.get("event")
+        if kind == "user" and index != last_user:
+            unread = UNREAD_EARLIER_USER_FIELDS
+        elif kind == "bot":
+            unread = UNREAD_BOT_FIELDS
+        else:
+            trimmed.append(event)
+            continue
+        trimmed.append({key: value for key, value in event.items() if key not in unread})
+    return trimmed
 
 
 def action_call_format(
     self: RemoteAction, tracker: DialogueStateTracker, domain: Domain
 ) -> Dict[str, Any]:
-    """Rasa's request body for the action server, with earlier NLU results left out."""
+    """Rasa's request body for the action server, without the fields no action reads."""
     payload = RASA_ACTION_CALL_FORMAT(self, tracker, domain)
     state = payload.get("tracker") or {}
     if isinstance(state.get("events"), list):
-        payload["tracker"] = {**state, "events": without_earlier_parse_data(state["events"])}
+        payload["tracker"] = {**state, "events": without_unread_fields(state["events"])}
     return payload
 
 

@@ -202,14 +202,19 @@ def test_action_calls_carry_only_the_latest_messages_nlu_result() -> None:
     assert "parse_data" not in users[0]
     assert users[1]["parse_data"]["text"] == "dfo ki"
     assert payload["tracker"]["latest_message"]["text"] == "dfo ki"
+    # The assistant's messages keep the name of their response (actions/more.py reads it).
+    bots = [event for event in sent if event["event"] == "bot"]
+    assert [event["metadata"]["utter_action"] for event in bots] == ["utter_greet"]
+    assert "text" not in bots[0] and "data" not in bots[0]
     # Everything else is sent as Rasa sends it; the tracker itself is unchanged.
     rasa_payload = action_payload.RASA_ACTION_CALL_FORMAT(
         RemoteAction("action_answer_faq", None), tracker, domain
     )
-    assert [e for e in sent if e["event"] != "user"] == [
-        e for e in rasa_payload["tracker"]["events"] if e["event"] != "user"
+    assert [e for e in sent if e["event"] not in ("user", "bot")] == [
+        e for e in rasa_payload["tracker"]["events"] if e["event"] not in ("user", "bot")
     ]
     assert tracker.events[0].parse_data["text"] == "hello"
+    assert tracker.events[1].text == "Hi"
 
 
 def test_states_are_formatted_only_for_a_debug_log() -> None:
