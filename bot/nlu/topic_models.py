@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
@@ -53,6 +53,8 @@ NEIGHBOURS_PER_LABEL = 3
 # How much the concept tokens (bot/nlu/concepts.yml) weigh against the words.
 CONCEPT_WEIGHT = 0.5
 NO_CONCEPT = "concept_none"
+# Texts to their feature rows: a vectorizer's transform or fit_transform.
+Transform = Callable[[Sequence[str]], scipy.sparse.spmatrix]
 LINEAR_C = 20.0
 LINEAR_MAX_ITERATIONS = 300
 
@@ -105,17 +107,21 @@ def linear_features(
     texts: Sequence[str],
     fit: bool = False,
 ) -> scipy.sparse.csr_matrix:
-    """Words, character n-grams and concepts of each text, side by side."""
+    """Words, character n-grams and concepts of each text, side by side (scikit-learn)."""
+    if fit:
+        return side_by_side(word.fit_transform, char.fit_transform, concept.fit_transform, texts)
+    return side_by_side(word.transform, char.transform, concept.transform, texts)
+
+
+def side_by_side(
+    word: Transform, char: Transform, concept: Transform, texts: Sequence[str]
+) -> scipy.sparse.csr_matrix:
+    """The three feature blocks of each text, from the given transforms, as one matrix."""
     normalised = [normalise(text) for text in texts]
     # A message that names no concept says so: the vocabulary is never empty.
     concepts = [concept_tokens(text) or NO_CONCEPT for text in texts]
-    if fit:
-        blocks = [word.fit_transform(normalised), char.fit_transform(normalised)]
-        blocks.append(CONCEPT_WEIGHT * concept.fit_transform(concepts))
-    else:
-        blocks = [word.transform(normalised), char.transform(normalised)]
-        blocks.append(CONCEPT_WEIGHT * concept.transform(concepts))
-    return scipy.sparse.hstack(blocks).tocsr()
+    blocks = [word(normalised), char(normalised), CONCEPT_WEIGHT * concept(concepts)]
+    return scipy.sparse.hstack(blocks, format="csr")
 
 
 @dataclass(frozen=True)
@@ -229,14 +235,9 @@ class TopicModels:
     def _linear_features(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
         """What ``linear_features`` gives for ``texts``, through the prepared vectorizers."""
         self._ready()
-        normalised = [normalise(text) for text in texts]
-        concepts = [concept_tokens(text) or NO_CONCEPT for text in texts]
-        blocks = [
-            self._word.transform(normalised),
-            self._char.transform(normalised),
-            CONCEPT_WEIGHT * self._concept.transform(concepts),
-        ]
-        return scipy.sparse.hstack(blocks, format="csr")
+        return side_by_side(
+            self._word.transform, self._char.transform, self._concept.transform, texts
+        )
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The linear model's label probabilities, one row per text (columns: ``labels``)."""
