@@ -1,7 +1,7 @@
 """Hand the GIL back to the event loop sooner.
 
 The tracker store's database work runs on worker threads
-(:mod:`bot.storage.database_threads`). Whenever the event loop's thread makes
+(:mod:`bot.storage.worker_threads`). Whenever the event loop's thread makes
 a system call (a Redis command of the lock store, a request to the action
 server, a reply to a patient) it releases the GIL, a worker may take it, and
 the loop then waits for the worker to hand it back, after up to Python's

@@ -45,8 +45,8 @@ from redis.exceptions import RedisError
 from bot.settings import LOCK_FALLBACK_MEMORY, LOCK_FALLBACK_REFUSE, get_settings
 from bot.storage import health
 from bot.storage.atomic_lock_store import AtomicRedisLockStore
-from bot.storage.database_threads import DatabaseThreads
 from bot.storage.errors import StorageUnavailable
+from bot.storage.worker_threads import WorkerThreads
 
 logger = logging.getLogger(__name__)
 
@@ -181,7 +181,7 @@ class ConfiguredLockStore(LockStore):
             raise ValueError(f"unknown lock store fallback {self.fallback!r}")
         self.redis = RedisAvailability()
         # Redis commands wait for a reply (and then for the GIL): off the event loop.
-        self.threads = DatabaseThreads(1 if self.uses_redis else 0, name="lock-store")
+        self.threads = WorkerThreads(1 if self.uses_redis else 0, name="lock-store")
 
     @property
     def uses_redis(self) -> bool:

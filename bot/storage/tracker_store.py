@@ -37,7 +37,6 @@ from bot.privacy import SENSITIVE_SLOTS, mask_nested, mask_phone_for_display
 from bot.settings import get_settings
 from bot.storage import health
 from bot.storage.database import DATABASE_OUTAGE_ERRORS, wait_for_database
-from bot.storage.database_threads import DatabaseThreads
 from bot.storage.errors import StorageUnavailable
 from bot.storage.handoff_outbox import deliver_queued_handoffs
 from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
@@ -50,6 +49,7 @@ from bot.storage.session_cache import (
     consistent,
     mark_stored,
 )
+from bot.storage.worker_threads import WorkerThreads
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +112,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self.replay_gate = ReplayGate(REPLAY_INTERVAL_SECONDS)
         self.replay_thread: Optional[threading.Thread] = None
         self.replay_thread_guard = threading.Lock()
-        self.threads = DatabaseThreads.for_url(url)
+        self.threads = WorkerThreads.for_url(url)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         """Store the tracker's new events, masked; journal them if the database fails.

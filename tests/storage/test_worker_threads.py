@@ -1,4 +1,4 @@
-"""The tracker store's blocking database work runs off the event loop."""
+"""Blocking storage calls run on worker threads, off the event loop."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, SessionStarted, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from bot.storage.database_threads import DatabaseThreads, is_in_memory_sqlite
 from bot.storage.tracker_store import DatabaseUrlTrackerStore
+from bot.storage.worker_threads import WorkerThreads, is_in_memory_sqlite
 from tests.utils.databases import ensure_postgres_database, postgres_test_url
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -34,11 +34,11 @@ def test_only_an_in_memory_sqlite_database_stays_on_the_calling_thread(
     url: str, in_memory: bool
 ) -> None:
     assert is_in_memory_sqlite(url) is in_memory
-    assert (DatabaseThreads.for_url(url).thread_count == 0) is in_memory
+    assert (WorkerThreads.for_url(url).thread_count == 0) is in_memory
 
 
 async def test_work_runs_on_a_worker_thread_with_the_callers_context() -> None:
-    threads = DatabaseThreads(2)
+    threads = WorkerThreads(2, name="tracker-store")
     REQUEST_ID.set("turn-7")
     try:
         name, seen = await threads.run(lambda: (threading.current_thread().name, REQUEST_ID.get()))
@@ -49,7 +49,7 @@ async def test_work_runs_on_a_worker_thread_with_the_callers_context() -> None:
 
 
 async def test_an_error_reaches_the_caller() -> None:
-    threads = DatabaseThreads(1)
+    threads = WorkerThreads(1, name="tracker-store")
 
     def fail() -> None:
         raise ValueError("database said no")
@@ -62,7 +62,7 @@ async def test_an_error_reaches_the_caller() -> None:
 
 
 async def test_without_threads_work_runs_inline() -> None:
-    threads = DatabaseThreads(0)
+    threads = WorkerThreads(0, name="tracker-store")
     assert await threads.run(threading.current_thread) is threading.current_thread()
 
 

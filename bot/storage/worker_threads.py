@@ -1,12 +1,15 @@
-"""Blocking database work of the tracker store, run off Rasa's event loop.
+"""Blocking storage calls run off Rasa's event loop, on worker threads.
 
-Rasa's ``SQLTrackerStore`` calls SQLAlchemy, which blocks, from ``async``
-methods: while one conversation waits for PostgreSQL (a round trip, a commit
-waiting for the disk), every other conversation of the process waits too.
+Rasa's ``SQLTrackerStore`` calls SQLAlchemy, and its lock stores call Redis,
+both of which block, from ``async`` methods: while one conversation waits for
+PostgreSQL (a round trip, a commit waiting for the disk), every other
+conversation of the process waits too.
 Profiled under 20 concurrent conversations (py-spy with idle time,
 2026-12-04), the event loop spent about a fifth of its time blocked in
-commits, connection checks, queries and inserts. Here that work runs on a
-few worker threads, and the loop serves other conversations meanwhile.
+commits, connection checks, queries and inserts; with that work on threads,
+the lock store's two Redis round trips per message then took 16% of it. Here
+both run on worker threads (the tracker store's, and one of the lock
+store's), and the loop serves other conversations meanwhile.
 
 A conversation's own turns never overlap: the lock store serialises them, and
 the processor awaits each read and write. The caches the store shares between
@@ -31,7 +34,7 @@ from sqlalchemy.engine import make_url
 # waiting but compete for the GIL with the event loop: in alternating bench
 # runs (2026-12-04) 1, 2 and 4 threads were within the machine's noise, and
 # fewer threads leave the loop more of the GIL.
-DATABASE_THREAD_COUNT = 2
+TRACKER_STORE_THREAD_COUNT = 2
 
 Result = TypeVar("Result")
 
@@ -42,19 +45,21 @@ def is_in_memory_sqlite(url: str) -> bool:
     return parsed.get_backend_name() == "sqlite" and parsed.database in (None, "", ":memory:")
 
 
-class DatabaseThreads:
+class WorkerThreads:
     """Runs blocking functions on worker threads, or inline when there are none."""
 
-    def __init__(self, thread_count: int, name: str = "tracker-store") -> None:
+    def __init__(self, thread_count: int, name: str) -> None:
         """Creates ``thread_count`` worker threads named ``name`` on first use (none: inline)."""
         self.thread_count = thread_count
         self.name = name
         self._executor: Optional[ThreadPoolExecutor] = None
 
     @classmethod
-    def for_url(cls, url: str) -> DatabaseThreads:
-        """The threads for a store on ``url``: none for an in-memory SQLite database."""
-        return cls(0 if is_in_memory_sqlite(url) else DATABASE_THREAD_COUNT)
+    def for_url(cls, url: str) -> WorkerThreads:
+        """The tracker store's threads on ``url``: none for an in-memory SQLite database."""
+        return cls(
+            0 if is_in_memory_sqlite(url) else TRACKER_STORE_THREAD_COUNT, name="tracker-store"
+        )
 
     @property
     def executor(self) -> Optional[ThreadPoolExecutor]:
