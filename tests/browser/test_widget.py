@@ -263,6 +263,11 @@ def test_nothing_is_lost_when_the_server_restarts(
     open_widget(page)
     ask(page, trained("faq/vro_derotation", "what is a derotational osteotomy"))
     expect_answer(page, text_of(responses, "utter_faq/vro_derotation"))
+    # The answer is shown before the message is stored and acknowledged: wait
+    # for the acknowledgement, so that only the next message meets the outage.
+    page.wait_for_function(
+        "JSON.parse(localStorage.getItem('clinicChat.outbox') || '[]').length === 0"
+    )
     stack.stop_rasa()
     try:
         expect(page.locator(".status")).to_be_visible()
