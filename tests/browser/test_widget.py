@@ -264,10 +264,11 @@ def test_nothing_is_lost_when_the_server_restarts(
     ask(page, trained("faq/vro_derotation", "what is a derotational osteotomy"))
     expect_answer(page, text_of(responses, "utter_faq/vro_derotation"))
     # The answer is shown before the message is stored and acknowledged: wait
-    # for the acknowledgement, so that only the next message meets the outage.
-    page.wait_for_function(
-        "JSON.parse(localStorage.getItem('clinicChat.outbox') || '[]').length === 0"
-    )
+    # for the acknowledgement (it clears "sending" and the outbox together), so
+    # that only the next message meets the outage. Polled through the DOM: the
+    # widget's CSP forbids the eval that wait_for_function's polling uses.
+    expect(page.locator(".message.user .pending")).to_have_count(0)
+    assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 0
     stack.stop_rasa()
     try:
         expect(page.locator(".status")).to_be_visible()
