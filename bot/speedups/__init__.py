@@ -32,22 +32,28 @@ def install_all(environ: Optional[Mapping[str, str]] = None) -> bool:
     from bot.speedups import (
         action_payload,
         action_reply_schema,
+        applied_events,
         debug_states,
         event_types,
         frozen_heap,
         language_slot_mapping,
         past_states,
         paused_urgent,
+        pooled_sessions,
         switch_interval,
+        tracker_copy,
     )
 
     action_payload.install()
     action_reply_schema.install()
+    applied_events.install()
     debug_states.install()
     event_types.install()
     frozen_heap.install()
     language_slot_mapping.install()
     past_states.install()
     paused_urgent.install()
+    pooled_sessions.install()
     switch_interval.install()
+    tracker_copy.install()
     return True
