@@ -217,6 +217,56 @@ def test_action_calls_carry_only_the_latest_messages_nlu_result() -> None:
     assert tracker.events[1].text == "Hi"
 
 
+def test_action_calls_leave_out_earlier_turns_but_not_slots_or_answers() -> None:
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from bot.speedups import action_payload
+
+    action_payload.install()
+    domain = Domain.from_dict({"slots": {"language": {"type": "text", "mappings": []}}})
+    events = []
+    for turn in range(10):
+        events += [
+            ActionExecuted("action_listen"),
+            UserUttered(f"question {turn}", parse_data={"text": f"question {turn}"}),
+            SlotSet("language", "bn" if turn % 2 else "en"),
+            ActionExecuted("action_answer_faq"),
+            BotUttered(f"answer {turn}", metadata={"utter_action": f"utter_faq/t{turn}"}),
+        ]
+    tracker = DialogueStateTracker.from_events("c", events, slots=domain.slots)
+    rasas = action_payload.RASA_ACTION_CALL_FORMAT(
+        RemoteAction("action_tell_me_more", None), tracker, domain
+    )
+    ours = RemoteAction("action_tell_me_more", None)._action_call_format(tracker, domain)
+    sent = ours["tracker"]["events"]
+    # The last three turns whole, from the listen before the eighth question.
+    assert [e["text"] for e in sent if e["event"] == "user"] == [
+        "question 7",
+        "question 8",
+        "question 9",
+    ]
+    first_recent = next(i for i, e in enumerate(sent) if e["event"] == "user") - 1
+    assert sent[first_recent] == {**rasas["tracker"]["events"][35]}
+    assert all(e["event"] not in ("user", "action") for e in sent[:first_recent])
+    # Every slot event and every answer's response name, from the first turn on.
+    assert [e["value"] for e in sent if e["event"] == "slot"] == ["en", "bn"] * 5
+    assert [e["metadata"]["utter_action"] for e in sent if e["event"] == "bot"] == [
+        f"utter_faq/t{turn}" for turn in range(10)
+    ]
+    # Everything but the events is Rasa's body.
+    assert {k: v for k, v in ours.items() if k != "tracker"} == {
+        k: v for k, v in rasas.items() if k != "tracker"
+    }
+    assert {k: v for k, v in ours["tracker"].items() if k != "events"} == {
+        k: v for k, v in rasas["tracker"].items() if k != "events"
+    }
+    # The session start carries the whole session's slots over: it gets every event.
+    start = RemoteAction("action_session_start", None)._action_call_format(tracker, domain)
+    assert len(start["tracker"]["events"]) == len(rasas["tracker"]["events"])
+
+
 def test_states_are_formatted_only_for_a_debug_log() -> None:
     import logging
 
