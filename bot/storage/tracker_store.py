@@ -41,6 +41,7 @@ from bot.storage.errors import StorageUnavailable
 from bot.storage.handoff_outbox import deliver_queued_handoffs
 from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
 from bot.storage.known_conversations import KnownConversations
+from bot.storage.live_trackers import LiveTrackers
 from bot.storage.replay import ReplayGate, event_row, replay_conversation, replay_journal
 from bot.storage.session_cache import (
     CachedRow,
@@ -109,6 +110,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         self.journal = Journal(Path(journal_file) if journal_file else journal_path(url))
         self.known = KnownConversations()
         self.sessions = SessionCache()
+        self.live = LiveTrackers()
         self.replay_gate = ReplayGate(REPLAY_INTERVAL_SECONDS)
         self.replay_thread: Optional[threading.Thread] = None
         self.replay_thread_guard = threading.Lock()
@@ -137,7 +139,8 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                 if stored is None:
                     unsaved = list(self._additional_events(session, tracker))
                     stored = len(tracker.events) - len(unsaved)
-                new_events = [stored_event_data(e.as_dict()) for e in events_after(tracker, stored)]
+                sent = [e.as_dict() for e in events_after(tracker, stored)]
+                new_events = [stored_event_data(data) for data in sent]
                 rows = [event_row(sender, data) for data in new_events]
                 if rows:
                     # One INSERT for all rows, without building an ORM object per event.
@@ -148,9 +151,11 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             self.known.add(sender, stored, new_events)
             if rows:
                 self.remember_written(sender, rows, total, last_id)
+            self.keep_live(tracker, masked=stored_differently(sent, rows))
         except DATABASE_OUTAGE_ERRORS as error:
             health.mark_unavailable(health.POSTGRESQL, error)
             self.sessions.forget(sender)
+            self.live.forget(sender)
             if stored is None:
                 stored = self.known.count(sender) + len(self.pending_events(sender))
             new_events = [stored_event_data(e.as_dict()) for e in events_after(tracker, stored)]
@@ -165,6 +170,20 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             )
             self.start_replay_thread()
         self.known.handed_out(tracker)
+
+    def keep_live(self, tracker: DialogueStateTracker, masked: bool) -> None:
+        """Keep the saved tracker for the next message, if it is what the table holds.
+
+        Not when masking changed an event it stored (the tracker holds what the
+        table does not; JSON's own changes, tuples to lists, do not count), nor
+        when the tracker holds more than the table's latest session (a session
+        started in this turn).
+        """
+        cached = self.sessions.get(tracker.sender_id)
+        if masked or cached is None or len(cached.rows) != len(tracker.events):
+            self.live.forget(tracker.sender_id)
+            return
+        self.live.keep(tracker, (cached.total, cached.last_id))
 
     def fingerprint(self, session: Any, sender_id: str) -> Tuple[int, Optional[int]]:
         """How many rows the conversation has in the table, and their highest id."""
@@ -292,6 +311,10 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                     events = [json.loads(row.data) for row in query.all()]
                 else:
                     rows = self.read_session_rows(session, sender_id)
+                    live = self.live_tracker(sender_id, len(rows))
+                    if live is not None:
+                        health.mark_available(health.POSTGRESQL)
+                        return live
                     events = [row.event() for row in rows]
             health.mark_available(health.POSTGRESQL)
             if not fetch_events_from_all_sessions:
@@ -309,6 +332,17 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             # Lets bot.speedups.past_states resume the states built at the last message.
             mark_stored(tracker.events, rows)
         self.known.handed_out(tracker)
+        return tracker
+
+    def live_tracker(self, sender_id: str, session_events: int) -> Optional[DialogueStateTracker]:
+        """The tracker saved at the conversation's last message, if the table is as it left it."""
+        cached = self.sessions.get(sender_id)
+        if cached is None or self.known.count(sender_id) != session_events:
+            self.live.forget(sender_id)
+            return None
+        tracker = self.live.take(sender_id, (cached.total, cached.last_id), session_events)
+        if tracker is not None:
+            self.known.handed_out(tracker)
         return tracker
 
     def pending_events(self, sender_id: str) -> List[JournalledEvent]:
@@ -386,6 +420,17 @@ def engine_options(url: str) -> Dict[str, Any]:
 def events_after(tracker: DialogueStateTracker, stored: int) -> List[Event]:
     """The tracker's events after the first ``stored`` ones (those already kept)."""
     return list(tracker.events)[stored:]
+
+
+def stored_differently(events: List[Dict[str, Any]], rows: List[Dict[str, Any]]) -> bool:
+    """Whether any row stores other JSON than its event's (masking changed a string).
+
+    Both are compared as JSON text, so tuples stored as lists do not count.
+    """
+    try:
+        return any(json.dumps(data) != row["data"] for data, row in zip(events, rows, strict=True))
+    except (TypeError, ValueError):
+        return True
 
 
 def stored_event_data(data: Dict[str, Any]) -> Dict[str, Any]:

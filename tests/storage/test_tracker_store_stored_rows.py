@@ -45,6 +45,8 @@ async def test_every_event_read_carries_its_stored_row(domain: Domain, database_
         assert "01712345678" not in str([marshal.loads(row) for row in rows])  # noqa: S302
         restored.update(BotUttered("ok"))
         await store.save(restored)
+        # Read from the rows, not the saved tracker itself (tests/storage/test_live_trackers.py).
+        store.live.forget(sender)
 
 
 def test_events_and_rows_that_do_not_pair_are_not_marked() -> None:
