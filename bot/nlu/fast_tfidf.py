@@ -13,11 +13,17 @@ models took a fifth of the Rasa process's main thread, two thirds of it in
 weights, L2 norm), with everything the fitted vectorizer knows read once;
 :func:`multinomial_probabilities` is ``predict_proba`` of a multinomial
 logistic regression. Tests check both give scikit-learn's figures.
+
+For one message, even building a scipy sparse matrix (format checks, index
+sorting, ``normalize``'s input validation, ``hstack``) was most of the topic
+models' time under 20 concurrent conversations (py-spy, 2026-12-04):
+:meth:`PreparedTfidf.row` gives the one row as two arrays (columns, weights),
+and :func:`softmax` and :func:`sparse_dot` work on those.
 """
 
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Sequence
+from typing import Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
@@ -37,6 +43,26 @@ class PreparedTfidf:
         self.sublinear_tf = bool(vectorizer.sublinear_tf)
         self.idf = np.asarray(vectorizer.idf_, dtype=np.float64) if vectorizer.use_idf else None
         self.norm = vectorizer.norm
+
+    def row(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
+        """One text's TF-IDF row as its columns (ascending) and weights: ``transform([text])``."""
+        counts: Dict[int, int] = {}
+        for feature in self.analyse(text):
+            column = self.vocabulary.get(feature)
+            if column is not None:
+                counts[column] = counts.get(column, 0) + 1
+        columns = np.fromiter(counts.keys(), dtype=np.intp, count=len(counts))
+        values = np.fromiter(counts.values(), dtype=np.float64, count=len(counts))
+        order = np.argsort(columns, kind="stable")
+        columns, values = columns[order], values[order]
+        if self.binary:
+            values.fill(1)
+        if self.sublinear_tf:
+            np.log(values, values)
+            values += 1
+        if self.idf is not None:
+            values *= self.idf[columns]
+        return columns, normalised_row(values, self.norm)
 
     def transform(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
         """The TF-IDF rows of ``texts``, as ``vectorizer.transform(texts)`` gives them."""
@@ -71,6 +97,44 @@ class PreparedTfidf:
         if self.norm:
             matrix = normalize(matrix, norm=self.norm, copy=False)
         return matrix
+
+
+def normalised_row(values: np.ndarray, norm: object) -> np.ndarray:
+    """A row's weights scaled to unit ``norm`` ("l2", "l1" or None), as ``normalize`` does."""
+    if norm == "l2":
+        length = np.sqrt(np.dot(values, values))
+    elif norm == "l1":
+        length = np.abs(values).sum()
+    else:
+        return values
+    if length > 0:
+        values /= length
+    return values
+
+
+def softmax(scores: np.ndarray) -> np.ndarray:
+    """The probabilities of one row of multinomial scores (changed in place)."""
+    scores -= scores.max()
+    np.exp(scores, scores)
+    scores /= scores.sum()
+    return scores
+
+
+def sparse_dot(
+    columns: np.ndarray, values: np.ndarray, by_column: scipy.sparse.csr_matrix, width: int
+) -> np.ndarray:
+    """``row @ by_column`` for a row given as columns and weights; a dense result of ``width``.
+
+    ``by_column`` holds, in its row ``c``, what column ``c`` of the row
+    multiplies; the products are summed in the order scipy sums them.
+    """
+    starts, ends = by_column.indptr[columns], by_column.indptr[columns + 1]
+    lengths = ends - starts
+    if not lengths.sum():
+        return np.zeros(width)
+    positions = np.concatenate([np.arange(a, b) for a, b in zip(starts, ends, strict=True)])
+    weights = np.repeat(values, lengths) * by_column.data[positions]
+    return np.bincount(by_column.indices[positions], weights=weights, minlength=width)
 
 
 def multinomial_probabilities(

@@ -38,7 +38,13 @@ from sklearn.preprocessing import normalize
 
 from bot.nlu.bangla import normalise_word
 from bot.nlu.concepts import concept_tokens
-from bot.nlu.fast_tfidf import PreparedTfidf, multinomial_probabilities
+from bot.nlu.fast_tfidf import (
+    PreparedTfidf,
+    multinomial_probabilities,
+    normalised_row,
+    softmax,
+    sparse_dot,
+)
 
 # Words: Latin letters and digits, or Bangla script kept whole (vowel signs
 # are not \w to Python's re, so a plain \w+ cuts Bangla words apart).
@@ -241,12 +247,33 @@ class TopicModels:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The linear model's label probabilities, one row per text (columns: ``labels``)."""
+        self._ready()
+        if self._multinomial and len(texts) <= 2:
+            # A message (and its question part): row by row, without scipy matrices.
+            return np.vstack([self._message_probabilities(text) for text in texts])
         features = self._linear_features(texts)
         if not self._multinomial:
             return self.linear.predict_proba(features)
         return multinomial_probabilities(
             features, self._coefficients_by_column, self.linear.intercept_
         )
+
+    def _message_probabilities(self, text: str) -> np.ndarray:
+        """One text's probabilities: ``side_by_side``'s features, as columns and weights."""
+        normalised = normalise(text)
+        word_columns, word_values = self._word.row(normalised)
+        char_columns, char_values = self._char.row(normalised)
+        concept_columns, concept_values = self._concept.row(concept_tokens(text) or NO_CONCEPT)
+        columns = np.concatenate(
+            [
+                word_columns,
+                char_columns + self._word.width,
+                concept_columns + self._word.width + self._char.width,
+            ]
+        )
+        values = np.concatenate([word_values, char_values, CONCEPT_WEIGHT * concept_values])
+        scores = values @ self._coefficients_by_column[columns] + self.linear.intercept_
+        return softmax(scores)
 
     def neighbour_scores(self, text: str) -> Dict[str, float]:
         """Each label's closeness to the message (0 to 1).
@@ -256,8 +283,10 @@ class TopicModels:
         cannot win alone, and a label with many examples has no advantage.
         """
         self._ready()
-        query = normalize(self._stem.transform([neighbour_text(text)]))
-        similarities = (query @ self._stems_by_column).toarray().ravel()
+        columns, values = self._stem.row(neighbour_text(text))
+        similarities = sparse_dot(
+            columns, normalised_row(values, "l2"), self._stems_by_column, len(self.example_labels)
+        )
         if not similarities.size or similarities.max() <= 0.0:
             return {}
         means = top_means(

@@ -7,7 +7,7 @@ import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from bot.nlu.fast_tfidf import PreparedTfidf, multinomial_probabilities
+from bot.nlu.fast_tfidf import PreparedTfidf, multinomial_probabilities, softmax, sparse_dot
 
 TRAINING = [
     "what is a distal femoral osteotomy",
@@ -60,3 +60,34 @@ def test_probabilities_match_predict_proba() -> None:
     got = multinomial_probabilities(features, np.asfortranarray(model.coef_).T, model.intercept_)
     np.testing.assert_allclose(got, model.predict_proba(features), rtol=0, atol=1e-12)
     np.testing.assert_allclose(got.sum(axis=1), 1.0)
+
+
+@pytest.mark.parametrize("options", VECTORIZERS.values(), ids=VECTORIZERS.keys())
+def test_one_row_is_the_transform_of_one_text(options: dict) -> None:
+    vectorizer = TfidfVectorizer(**options).fit(TRAINING)
+    prepared = PreparedTfidf(vectorizer)
+    for text in MESSAGES + TRAINING:
+        expected = vectorizer.transform([text])
+        expected.sort_indices()
+        columns, values = prepared.row(text)
+        assert list(columns) == list(expected.indices)
+        np.testing.assert_allclose(values, expected.data, rtol=0, atol=1e-12)
+
+
+def test_a_sparse_dot_is_scipys_product() -> None:
+    vectorizer = TfidfVectorizer().fit(TRAINING)
+    examples = vectorizer.transform(TRAINING)
+    by_column = examples.T.tocsr()
+    prepared = PreparedTfidf(vectorizer)
+    for text in MESSAGES:
+        columns, values = prepared.row(text)
+        expected = (vectorizer.transform([text]) @ by_column).toarray().ravel()
+        got = sparse_dot(columns, values, by_column, len(TRAINING))
+        np.testing.assert_array_equal(got, expected)
+
+
+def test_softmax_of_one_row_is_the_batch_probabilities() -> None:
+    scores = np.array([[2.0, -1.0, 0.5], [0.0, 0.0, 0.0]])
+    by_row = np.vstack([softmax(row.copy()) for row in scores])
+    exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(by_row, exp / exp.sum(axis=1, keepdims=True), rtol=0, atol=1e-15)
