@@ -11,23 +11,24 @@ was still 9% of the Rasa server's busy time late in a 150-message
 conversation (py-spy, 2026-12-04).
 
 Our actions read the latest message in full (the tracker state's
-``latest_message``, sent as before), the slots, the latest turns (the input
-channel of the latest message; rasa-sdk's form helpers read the events
-after the last action), and from earlier events only slot events and the
-name of the response each assistant message came from (``actions/more.py``,
-``actions/session.py``). So:
+``latest_message``, sent as before), the slots (the tracker state's
+``slots``), the latest turns (the input channel of the latest message;
+rasa-sdk's form helpers read the events after the last action), and from
+earlier events only the name of the response each assistant message came
+from (``actions/more.py``); the session start also reads every slot event
+of the session (``actions/session.py``). So:
 
 * the events of the last ``RECENT_TURNS`` patient messages are sent as Rasa
   sends them, except as below;
-* before those, ``user`` and ``action`` events are left out; every other
-  event (slots, the assistant's messages, sessions, restarts, rewinds,
-  loops, pauses) is sent;
+* before those, ``user``, ``action`` and ``slot`` events are left out; every
+  other event (the assistant's messages, sessions, restarts, rewinds, loops,
+  pauses) is sent;
 * earlier ``user`` events are sent without ``parse_data``, and ``bot``
   events without their ``text`` and ``data`` (their ``metadata``, which
   names the response, stays).
 
 ``action_session_start`` gets every event, trimmed as in the last point: it
-carries the slots of the whole last session over. An action that needs more
+carries the slot events of the whole last session over. An action that needs more
 of an earlier event must read it elsewhere, or this module must change.
 """
 
@@ -49,7 +50,7 @@ UNREAD_EARLIER_USER_FIELDS: Tuple[str, ...] = ("parse_data",)
 # Patient messages whose turns are sent whole (the latest one included).
 RECENT_TURNS = 3
 # Event types left out before the recent turns.
-UNREAD_EARLIER_EVENTS = frozenset({"user", "action"})
+UNREAD_EARLIER_EVENTS = frozenset({"user", "action", "slot"})
 # Actions that read the whole session's events.
 READS_WHOLE_SESSION = frozenset({"action_session_start"})
 

@@ -217,7 +217,7 @@ def test_action_calls_carry_only_the_latest_messages_nlu_result() -> None:
     assert tracker.events[1].text == "Hi"
 
 
-def test_action_calls_leave_out_earlier_turns_but_not_slots_or_answers() -> None:
+def test_action_calls_leave_out_earlier_turns_but_not_the_answers_given() -> None:
     from rasa.shared.core.domain import Domain
     from rasa.shared.core.events import ActionExecuted, BotUttered, SlotSet, UserUttered
     from rasa.shared.core.trackers import DialogueStateTracker
@@ -249,9 +249,11 @@ def test_action_calls_leave_out_earlier_turns_but_not_slots_or_answers() -> None
     ]
     first_recent = next(i for i, e in enumerate(sent) if e["event"] == "user") - 1
     assert sent[first_recent] == {**rasas["tracker"]["events"][35]}
-    assert all(e["event"] not in ("user", "action") for e in sent[:first_recent])
-    # Every slot event and every answer's response name, from the first turn on.
-    assert [e["value"] for e in sent if e["event"] == "slot"] == ["en", "bn"] * 5
+    assert all(e["event"] not in ("user", "action", "slot") for e in sent[:first_recent])
+    # The recent turns' slot events (the state carries every slot's value) ...
+    assert [e["value"] for e in sent if e["event"] == "slot"] == ["bn", "en", "bn"]
+    assert ours["tracker"]["slots"]["language"] == "bn"
+    # ... and every answer's response name, from the first turn on.
     assert [e["metadata"]["utter_action"] for e in sent if e["event"] == "bot"] == [
         f"utter_faq/t{turn}" for turn in range(10)
     ]
@@ -265,6 +267,10 @@ def test_action_calls_leave_out_earlier_turns_but_not_slots_or_answers() -> None
     # The session start carries the whole session's slots over: it gets every event.
     start = RemoteAction("action_session_start", None)._action_call_format(tracker, domain)
     assert len(start["tracker"]["events"]) == len(rasas["tracker"]["events"])
+    assert [e["value"] for e in start["tracker"]["events"] if e["event"] == "slot"] == [
+        "en",
+        "bn",
+    ] * 5
 
 
 def test_states_are_formatted_only_for_a_debug_log() -> None:
