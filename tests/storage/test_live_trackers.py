@@ -39,15 +39,23 @@ def turn(text: str) -> List[Event]:
     ]
 
 
+async def next_message(
+    store: DatabaseUrlTrackerStore, sender: str, domain: Domain, events: List[Event]
+) -> DialogueStateTracker:
+    """Read the conversation, add a message's events and save it, as a turn does."""
+    tracker = await store.retrieve(sender)
+    assert tracker is not None
+    tracker.update_with_events(events, domain)
+    await store.save(tracker)
+    return tracker
+
+
 async def saved_conversation(store: DatabaseUrlTrackerStore, domain: Domain) -> str:
     sender = f"test-{uuid.uuid4()}"
     tracker = DialogueStateTracker.from_events(sender, turn("what is a dfo"), slots=domain.slots)
     await store.save(tracker)
     # The next read builds it from the rows; that tracker is the one kept after its save.
-    restored = await store.retrieve(sender)
-    assert restored is not None
-    restored.update_with_events(turn("and the recovery"), domain)
-    await store.save(restored)
+    await next_message(store, sender, domain, turn("and the recovery"))
     return sender
 
 
@@ -56,10 +64,7 @@ async def test_the_saved_tracker_comes_back_at_the_next_message(
 ) -> None:
     store = DatabaseUrlTrackerStore(domain=domain, database_url=database_url)
     sender = await saved_conversation(store, domain)
-    first = await store.retrieve(sender)
-    assert first is not None
-    first.update_with_events(turn("how long in hospital"), domain)
-    await store.save(first)
+    first = await next_message(store, sender, domain, turn("how long in hospital"))
     second = await store.retrieve(sender)
     assert second is first
     # What it holds is what the table holds.
@@ -111,10 +116,7 @@ async def test_masked_events_are_read_back_from_the_table(
 ) -> None:
     store = DatabaseUrlTrackerStore(domain=domain, database_url=database_url)
     sender = await saved_conversation(store, domain)
-    tracker = await store.retrieve(sender)
-    assert tracker is not None
-    tracker.update_with_events(turn("call me on 01712345678"), domain)
-    await store.save(tracker)
+    tracker = await next_message(store, sender, domain, turn("call me on 01712345678"))
     assert sender not in store.live._kept
     read = await store.retrieve(sender)
     assert read is not None and read is not tracker
@@ -124,12 +126,8 @@ async def test_masked_events_are_read_back_from_the_table(
 async def test_a_new_session_is_read_back_from_the_table(domain: Domain, database_url: str) -> None:
     store = DatabaseUrlTrackerStore(domain=domain, database_url=database_url)
     sender = await saved_conversation(store, domain)
-    tracker = await store.retrieve(sender)
-    assert tracker is not None
-    tracker.update_with_events(
-        [ActionExecuted("action_session_start"), SessionStarted(), *turn("hello again")], domain
-    )
-    await store.save(tracker)
+    new_session = [ActionExecuted("action_session_start"), SessionStarted(), *turn("hello again")]
+    tracker = await next_message(store, sender, domain, new_session)
     assert sender not in store.live._kept
     read = await store.retrieve(sender)
     assert read is not None and read is not tracker
