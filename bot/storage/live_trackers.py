@@ -17,7 +17,10 @@ tracker has gained no event since it was saved. Anything else, and every
 outage, builds the tracker from the rows as Rasa does.
 
 A kept tracker is *taken*: it is handed to one reader only, so a tracker in
-use is never handed to a second one. It comes back at its next save.
+use is never handed to a second one. It comes back at its next save. At most
+``max_conversations`` trackers and ``max_events`` events in all are kept
+(about 1 KB each, a patient message's NLU result about 2 KB), the least
+recently saved dropped first.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 
 DEFAULT_MAX_CONVERSATIONS = 500
+DEFAULT_MAX_EVENTS = 100_000
 # The table's rows of one conversation: their number and highest id.
 Fingerprint = Tuple[int, Optional[int]]
 
@@ -55,10 +59,16 @@ class LiveTracker:
 class LiveTrackers:
     """Saved trackers by conversation, least recently used dropped first (thread-safe)."""
 
-    def __init__(self, max_conversations: int = DEFAULT_MAX_CONVERSATIONS) -> None:
-        """Keep at most ``max_conversations`` trackers."""
+    def __init__(
+        self,
+        max_conversations: int = DEFAULT_MAX_CONVERSATIONS,
+        max_events: int = DEFAULT_MAX_EVENTS,
+    ) -> None:
+        """Keep at most ``max_conversations`` trackers and ``max_events`` events in all."""
         self.max_conversations = max_conversations
+        self.max_events = max_events
         self._kept: OrderedDict[str, LiveTracker] = OrderedDict()
+        self._events = 0
         self._guard = threading.Lock()
 
     def keep(self, tracker: DialogueStateTracker, fingerprint: Fingerprint) -> None:
@@ -66,10 +76,20 @@ class LiveTrackers:
         events = tracker.events
         kept = LiveTracker(tracker, fingerprint, len(events), events[-1] if events else None)
         with self._guard:
+            self._drop(tracker.sender_id)
             self._kept[tracker.sender_id] = kept
-            self._kept.move_to_end(tracker.sender_id)
-            while len(self._kept) > self.max_conversations:
-                self._kept.popitem(last=False)
+            self._events += kept.event_count
+            while self._kept and (
+                len(self._kept) > self.max_conversations or self._events > self.max_events
+            ):
+                self._drop(next(iter(self._kept)))
+
+    def _drop(self, sender_id: str) -> Optional[LiveTracker]:
+        """Remove a conversation's tracker (the caller holds the guard)."""
+        dropped = self._kept.pop(sender_id, None)
+        if dropped is not None:
+            self._events -= dropped.event_count
+        return dropped
 
     def take(
         self, sender_id: str, fingerprint: Fingerprint, session_events: int
@@ -85,7 +105,7 @@ class LiveTrackers:
             The tracker, no longer kept; None (and nothing kept) otherwise.
         """
         with self._guard:
-            kept = self._kept.pop(sender_id, None)
+            kept = self._drop(sender_id)
         if kept is None or kept.fingerprint != fingerprint:
             return None
         if session_events != kept.event_count or not kept.unchanged():
@@ -95,12 +115,13 @@ class LiveTrackers:
     def forget(self, sender_id: str) -> None:
         """Drop the conversation's tracker."""
         with self._guard:
-            self._kept.pop(sender_id, None)
+            self._drop(sender_id)
 
     def clear(self) -> None:
         """Drop every tracker."""
         with self._guard:
             self._kept.clear()
+            self._events = 0
 
     def __len__(self) -> int:
         """How many trackers are kept."""

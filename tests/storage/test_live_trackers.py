@@ -163,3 +163,20 @@ def test_only_masking_makes_a_stored_row_differ_from_its_event() -> None:
     assert stored_differently([phone], [event_row("c", stored_event_data(phone))])
     odd = {"event": "user", "text": "hi", "metadata": {"value": object()}}
     assert stored_differently([odd], [{"data": "{}"}])
+
+
+def test_no_more_events_than_the_limit_are_kept() -> None:
+    live = LiveTrackers(max_conversations=10, max_events=5)
+    trackers = [DialogueStateTracker(f"c{n}", []) for n in range(3)]
+    for tracker in trackers:
+        tracker.update(UserUttered("hi"))
+        tracker.update(ActionExecuted("action_listen"))
+        live.keep(tracker, (2, 2))
+    # Three trackers of two events each: the oldest had to go.
+    assert len(live) == 2
+    assert live.take("c0", (2, 2), 2) is None
+    live.keep(trackers[1], (2, 2))  # kept again: counted once
+    assert len(live) == 2
+    assert live.take("c1", (2, 2), 2) is trackers[1]
+    assert live.take("c2", (2, 2), 2) is trackers[2]
+    assert len(live) == 0
