@@ -24,7 +24,6 @@ the earlier events fold). Each call returns a new list, as Rasa's does.
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from typing import Any, FrozenSet, List, Optional
 
@@ -40,26 +39,19 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.speedups.events_seen import EventsSeen
+
 RASA_APPLIED_EVENTS = DialogueStateTracker.applied_events
 FOLD_ATTRIBUTE = "_clinic_applied_fold"
 
 
 @dataclass
 class AppliedFold:
-    """Rasa's applied events after a tracker's first ``count`` events."""
+    """Rasa's applied events after the tracker's events ``seen``."""
 
-    events: Any
-    count: int
-    first: Optional[Event]
-    last: Optional[Event]
+    seen: EventsSeen
     loop_names: FrozenSet[str]
     applied: List[Event]
-
-    def serves(self, events: Any) -> bool:
-        """Whether ``events`` is the same container, still starting with the events folded."""
-        if events is not self.events or len(events) < self.count:
-            return False
-        return self.count == 0 or (events[0] is self.first and events[self.count - 1] is self.last)
 
 
 def loop_names(events: Any) -> FrozenSet[str]:
@@ -104,25 +96,15 @@ def applied_events(self: DialogueStateTracker) -> List[Event]:
         return RASA_APPLIED_EVENTS(self)
     events = self.events
     kept: Optional[AppliedFold] = self.__dict__.get(FOLD_ATTRIBUTE)
-    if kept is not None and kept.serves(events):
-        new = list(itertools.islice(events, kept.count, None))
+    if kept is not None and kept.seen.continued_by(events):
+        new = kept.seen.new_events()
         if loop_names(new) <= kept.loop_names:
             kept.applied = fold(self, new, kept.applied, kept.loop_names)
-            if new:
-                kept.count, kept.last = len(events), new[-1]
-                if kept.first is None:
-                    kept.first = events[0]
+            kept.seen.catch_up()
             return list(kept.applied)
     loops = loop_names(events)
     applied = fold(self, events, [], loops)
-    self.__dict__[FOLD_ATTRIBUTE] = AppliedFold(
-        events,
-        len(events),
-        events[0] if events else None,
-        events[-1] if events else None,
-        loops,
-        applied,
-    )
+    self.__dict__[FOLD_ATTRIBUTE] = AppliedFold(EventsSeen.all_of(events), loops, applied)
     return list(applied)
 
 

@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import itertools
 from dataclasses import dataclass
 from typing import Any, Optional
 
-from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
+
+from bot.speedups.events_seen import EventsSeen
 
 RASA_COPY = DialogueStateTracker.copy
 RASA_FROM_EVENTS = DialogueStateTracker.from_events.__func__
@@ -48,19 +48,10 @@ PRIVATE_PREFIX = "_clinic_"
 
 @dataclass
 class CopyBase:
-    """Rasa's replay of a tracker's first ``count`` events, kept for the next copy."""
+    """Rasa's replay of the tracker's events ``seen``, kept for the next copy."""
 
-    events: Any
-    count: int
-    first: Optional[Event]
-    last: Optional[Event]
+    seen: EventsSeen
     tracker: DialogueStateTracker
-
-    def serves(self, events: Any) -> bool:
-        """Whether ``events`` is the same container, still starting with the events replayed."""
-        if events is not self.events or len(events) < self.count:
-            return False
-        return self.count == 0 or (events[0] is self.first and events[self.count - 1] is self.last)
 
 
 def is_event_of(message: Any, events: Any) -> bool:
@@ -112,40 +103,26 @@ def seed(tracker: DialogueStateTracker) -> None:
     """Keep a base for a tracker that was just built by replaying its events (as Rasa's copy)."""
     if not can_keep_base(tracker):
         return
-    events = tracker.events
     base = clone(tracker)
     # A copy's attributes are those of ``init_copy``: no source, model or assistant id.
     base.sender_source = None
     base.model_id = None
     base.assistant_id = None
-    tracker.__dict__[BASE_ATTRIBUTE] = CopyBase(
-        events, len(events), events[0] if events else None, events[-1] if events else None, base
-    )
+    tracker.__dict__[BASE_ATTRIBUTE] = CopyBase(EventsSeen.all_of(tracker.events), base)
 
 
 def tracker_copy(self: DialogueStateTracker) -> DialogueStateTracker:
     """``DialogueStateTracker.copy``, replaying only the events added since the last copy."""
     if not can_keep_base(self):
         return RASA_COPY(self)
-    events = self.events
     base: Optional[CopyBase] = self.__dict__.get(BASE_ATTRIBUTE)
-    if base is None or not base.serves(events):
+    if base is None or not base.seen.continued_by(self.events):
         fresh = RASA_COPY(self)
-        self.__dict__[BASE_ATTRIBUTE] = CopyBase(
-            events,
-            len(events),
-            events[0] if events else None,
-            events[-1] if events else None,
-            clone(fresh),
-        )
+        self.__dict__[BASE_ATTRIBUTE] = CopyBase(EventsSeen.all_of(self.events), clone(fresh))
         return fresh
-    for event in itertools.islice(events, base.count, None):
+    for event in base.seen.new_events():
         base.tracker.update(event)
-    if len(events) > base.count:
-        base.count = len(events)
-        base.last = events[-1]
-        if base.first is None:
-            base.first = events[0]
+    base.seen.catch_up()
     return clone(base.tracker)
 
 
