@@ -119,14 +119,30 @@ def linear_features(
     return side_by_side(word.transform, char.transform, concept.transform, texts)
 
 
+# How much each feature block (words, character n-grams, concepts) weighs.
+BLOCK_WEIGHTS = (1.0, 1.0, CONCEPT_WEIGHT)
+
+
+def block_inputs(text: str) -> Tuple[str, str, str]:
+    """What each feature block reads: the normalised text twice, then the concepts named.
+
+    A message that names no concept says so: the vocabulary is never empty.
+    """
+    normalised = normalise(text)
+    return normalised, normalised, concept_tokens(text) or NO_CONCEPT
+
+
 def side_by_side(
     word: Transform, char: Transform, concept: Transform, texts: Sequence[str]
 ) -> scipy.sparse.csr_matrix:
     """The three feature blocks of each text, from the given transforms, as one matrix."""
-    normalised = [normalise(text) for text in texts]
-    # A message that names no concept says so: the vocabulary is never empty.
-    concepts = [concept_tokens(text) or NO_CONCEPT for text in texts]
-    blocks = [word(normalised), char(normalised), CONCEPT_WEIGHT * concept(concepts)]
+    inputs = list(zip(*(block_inputs(text) for text in texts), strict=True)) or [(), (), ()]
+    blocks = [
+        weight * transform(list(block_texts))
+        for transform, block_texts, weight in zip(
+            (word, char, concept), inputs, BLOCK_WEIGHTS, strict=True
+        )
+    ]
     return scipy.sparse.hstack(blocks, format="csr")
 
 
@@ -260,20 +276,16 @@ class TopicModels:
 
     def _message_probabilities(self, text: str) -> np.ndarray:
         """One text's probabilities: ``side_by_side``'s features, as columns and weights."""
-        normalised = normalise(text)
-        word_columns, word_values = self._word.row(normalised)
-        char_columns, char_values = self._char.row(normalised)
-        concept_columns, concept_values = self._concept.row(concept_tokens(text) or NO_CONCEPT)
-        columns = np.concatenate(
-            [
-                word_columns,
-                char_columns + self._word.width,
-                concept_columns + self._word.width + self._char.width,
-            ]
-        )
-        values = np.concatenate([word_values, char_values, CONCEPT_WEIGHT * concept_values])
-        scores = values @ self._coefficients_by_column[columns] + self.linear.intercept_
-        return softmax(scores)
+        columns, values, offset = [], [], 0
+        for prepared, block_text, weight in zip(
+            (self._word, self._char, self._concept), block_inputs(text), BLOCK_WEIGHTS, strict=True
+        ):
+            block_columns, block_values = prepared.row(block_text)
+            columns.append(block_columns + offset)
+            values.append(weight * block_values)
+            offset += prepared.width
+        scores = np.concatenate(values) @ self._coefficients_by_column[np.concatenate(columns)]
+        return softmax(scores + self.linear.intercept_)
 
     def neighbour_scores(self, text: str) -> Dict[str, float]:
         """Each label's closeness to the message (0 to 1).
