@@ -139,8 +139,8 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
                 if stored is None:
                     unsaved = list(self._additional_events(session, tracker))
                     stored = len(tracker.events) - len(unsaved)
-                sent = [e.as_dict() for e in events_after(tracker, stored)]
-                new_events = [stored_event_data(data) for data in sent]
+                serialised = [e.as_dict() for e in events_after(tracker, stored)]
+                new_events = [stored_event_data(data) for data in serialised]
                 rows = [event_row(sender, data) for data in new_events]
                 if rows:
                     # One INSERT for all rows, without building an ORM object per event.
@@ -151,7 +151,7 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
             self.known.add(sender, stored, new_events)
             if rows:
                 self.remember_written(sender, rows, total, last_id)
-            self.keep_live(tracker, masked=stored_differently(sent, rows))
+            self.keep_live(tracker, masked=stored_differently(serialised, rows))
         except DATABASE_OUTAGE_ERRORS as error:
             health.mark_unavailable(health.POSTGRESQL, error)
             self.sessions.forget(sender)
