@@ -44,6 +44,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT
 from bot.nlu.intent_override import override_intent
+from bot.nlu.language import ENGLISH
+from bot.nlu.language_detector import LANGUAGE
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models
@@ -222,7 +224,9 @@ class TopicClassifier(GraphComponent):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             focus = question_focus(text)
-            evidence = self._models.evidence(text, focus)
+            evidence = self._models.evidence(
+                text, focus, mend_spelling=message.get(LANGUAGE) == ENGLISH
+            )
             ranking = intent_ranking(evidence)
             intent = top_intent(evidence, ranking)
             ranking = [intent] + [

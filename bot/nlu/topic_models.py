@@ -45,6 +45,7 @@ from bot.nlu.fast_tfidf import (
     softmax,
     sparse_dot,
 )
+from bot.nlu.spelling import SpellingCorrector, fit_spelling
 
 # Words: Latin letters and digits, or Bangla script kept whole (vowel signs
 # are not \w to Python's re, so a plain \w+ cuts Bangla words apart).
@@ -210,6 +211,8 @@ class TopicModels:
     # gets that example's label for certain (a tapped suggestion, a phrasing
     # staff corrected in the console and retrained on).
     phrasings: Dict[str, str] = field(default_factory=dict)
+    # Mends misspelt topic words of English messages (``bot.nlu.spelling``).
+    spelling: Optional[SpellingCorrector] = None
 
     def prepared(self) -> TopicModels:
         """The same models, arranged for fast prediction (the same results).
@@ -314,17 +317,24 @@ class TopicModels:
         """The label whose closest examples are closest to the message, and how close."""
         return best_neighbour(self.neighbour_scores(text))
 
-    def evidence(self, text: str, focus: Optional[str] = None) -> Evidence:
+    def evidence(
+        self, text: str, focus: Optional[str] = None, mend_spelling: bool = False
+    ) -> Evidence:
         """Both models' verdict on a message.
 
         Args:
             text: The whole message.
             focus: The question part of a long message (see
                 ``bot.nlu.question_focus``); it gets half the weight.
+            mend_spelling: An English message: misspelt topic words are
+                read as the training words they stand for.
         """
         known = self.phrasings.get(phrasing_key(text))
         if known is not None:
             return known_evidence(known, self.labels)
+        if mend_spelling and self.spelling is not None:
+            text = self.spelling.correct(text)
+            focus = self.spelling.correct(focus) if focus else focus
         if focus:
             both = self.probabilities([text, focus])
             probabilities = 0.5 * both[0] + 0.5 * both[1]
@@ -438,4 +448,5 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
         example_labels=np.asarray(labels),
         labels=[str(label) for label in linear.classes_],
         phrasings=known_phrasings(texts, labels),
+        spelling=fit_spelling(texts),
     ).prepared()
