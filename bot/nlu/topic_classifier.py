@@ -46,6 +46,7 @@ from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT
 from bot.nlu.intent_override import override_intent
 from bot.nlu.language import ENGLISH
 from bot.nlu.language_detector import LANGUAGE
+from bot.nlu.named_operation import names_the_other_operation
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models
@@ -58,6 +59,8 @@ OUT_OF_SCOPE = OUT_OF_SCOPE_INTENT
 BEYOND_SOURCES = BEYOND_SOURCES_INTENT
 # Output property with both models' verdicts (labels and scores, no text).
 TOPIC_EVIDENCE = "topic_evidence"
+# The ``unanswered_kind`` of a question that names the other operation than its answer's.
+OTHER_OPERATION = "other_operation"
 RANKING_LENGTH = 10
 _MODEL_FILE = "topic_models.joblib"
 
@@ -243,6 +246,9 @@ class TopicClassifier(GraphComponent):
                 # Our topic, but asked what its answer does not say ("what
                 # causes it"): the honest "the page does not say" and staff.
                 unanswered = unanswered_kind(focus or text, evidence.label)
+                if not unanswered and names_the_other_operation(text, evidence.label):
+                    # "the risks of DFO": the hip page's risks are not the knee's.
+                    unanswered = OTHER_OPERATION
                 if unanswered:
                     override_intent(message, BEYOND_SOURCES)
             message.set(

@@ -113,3 +113,22 @@ def test_an_empty_message_reaches_the_fallback_with_an_intent_slot(trained) -> N
     message = trained.process([Message(data={"text": ""})])[0]
     assert message.get("intent") == {"name": None, "confidence": 0.0}
     assert "intent" in message.output_properties
+
+
+def test_a_question_naming_one_operation_never_gets_the_others_answer(trained) -> None:
+    text = "recovery time, how long to stand, spica weeks after a knee osteotomy"
+    message = trained.process([Message(data={"text": text})])[0]
+    evidence = message.get("topic_evidence")
+    # The models read the recovery words as the hip's recovery answer; the
+    # message names the knee operation.
+    assert evidence["linear_label"] == "faq/vro_recovery"
+    assert message.get("intent")["name"] == "beyond_sources"
+    assert evidence["unanswered_kind"] == "other_operation"
+
+
+def test_the_same_question_naming_that_answers_operation_keeps_the_answer(trained) -> None:
+    message = trained.process(
+        [Message(data={"text": "spica weeks and how long to stand after vro"})]
+    )[0]
+    assert message.get("topic_evidence")["linear_label"] == "faq/vro_recovery"
+    assert message.get("topic_evidence")["unanswered_kind"] is None

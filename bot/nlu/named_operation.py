@@ -1,0 +1,60 @@
+"""A question that names one operation never gets the other operation's answer.
+
+The clinic's answers belong to two operations: the knee (distal femoral
+osteotomy: ``dfo_*`` and ``knee_*`` keys) and the hip in cerebral palsy
+(varus derotational osteotomy: ``vro_*`` and ``hip_*`` keys). Some kinds of
+answer exist for one only: the hip page lists the operation's downsides, the
+knee page does not. "What are the risks of DFO?" then read, to the models,
+as the nearest risks answer there is, the hip's (0.95), and "is a cast needed
+after DFO" as the hip's recovery in a spica cast. A message that names one
+operation and no other is never answered with the other's: it gets the
+honest "the page does not say" and the staff offer instead.
+
+"Names the operation": its short name (``dfo``, ``vro`` and their spellings
+in ``concepts.yml``), or an osteotomy together with its joint ("knee
+osteotomy", "হিপ osteotomy"). A joint alone is not enough: a child whose
+knees point inwards is asked about the hip's derotation.
+"""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from bot.nlu.concepts import concepts_in
+
+KNEE = "knee"
+HIP = "hip"
+_ANSWER_PREFIXES = {KNEE: ("faq/dfo_", "faq/knee_"), HIP: ("faq/vro_", "faq/hip_")}
+# The concept naming each operation outright, and the concept of its joint.
+_OPERATION_CONCEPT = {KNEE: "dfo", HIP: "vro"}
+_JOINT_CONCEPT = {KNEE: "knee", HIP: "hip"}
+_OSTEOTOMY_CONCEPT = "osteotomy"
+
+
+def operation_of_answer(faq_key: str) -> Optional[str]:
+    """The operation an FAQ answer belongs to (``knee`` or ``hip``), or ``None`` for both."""
+    for operation, prefixes in _ANSWER_PREFIXES.items():
+        if faq_key.startswith(prefixes):
+            return operation
+    return None
+
+
+def operation_named(text: str) -> Optional[str]:
+    """The one operation a message names, or ``None`` when it names none or both."""
+    concepts = set(concepts_in(text))
+    named = [
+        operation
+        for operation in (KNEE, HIP)
+        if _OPERATION_CONCEPT[operation] in concepts
+        or {_OSTEOTOMY_CONCEPT, _JOINT_CONCEPT[operation]} <= concepts
+    ]
+    return named[0] if len(named) == 1 else None
+
+
+def names_the_other_operation(text: str, faq_key: str) -> bool:
+    """Whether the message names one operation and the answer belongs to the other."""
+    answer = operation_of_answer(faq_key)
+    if answer is None:
+        return False
+    named = operation_named(text)
+    return named is not None and named != answer
