@@ -1,4 +1,4 @@
-"""Kinds of question the sources never answer: what causes a condition, its natural course."""
+"""Kinds of question the sources never answer: causes, natural course, weight and smoking."""
 
 from pathlib import Path
 
@@ -21,6 +21,10 @@ DERIVATION = "faq/vro_derotation"
         ("will he grow out of the inward twist", "natural_course"),
         ("At what age does the twist show?", "natural_course"),
         ("does it correct itself over time", "natural_course"),
+        ("do I need to lose weight before the derotation", "lifestyle"),
+        ("my son is a smoker, does that matter for the operation", "lifestyle"),
+        ("অপারেশনের আগে কি ধূমপান ছাড়তে হবে", "lifestyle"),
+        ("ojon beshi hole ki derotation kora jay", "lifestyle"),
     ],
 )
 def test_questions_about_causes_and_natural_course_are_found(text: str, kind: str) -> None:
@@ -33,6 +37,7 @@ def test_questions_about_causes_and_natural_course_are_found(text: str, kind: st
         "what is femoral anteversion",
         "why is derotation done in a VRO",
         "how is the thigh bone turned back",
+        "when can he bear weight after the derotation",
         "keno kora hoy derotation",
         "",
     ],
@@ -71,7 +76,7 @@ def test_a_list_without_kinds_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_kinds_are_named() -> None:
-    assert {kind.name for kind in question_kinds()} == {"cause", "natural_course"}
+    assert {kind.name for kind in question_kinds()} == {"cause", "natural_course", "lifestyle"}
 
 
 def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> None:
