@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assistant_domain import assistant_domain
 from actions.faq import topic_button
 from actions.language import pending_language_notice, tracker_language
+from bot.conversation_operation import keys_in_context
 from bot.faq_choice import likely_faq_keys
 
 
@@ -47,7 +48,11 @@ class ActionClarify(Action):
             button
             for button in (
                 topic_button(domain, key, language)
-                for key in likely_faq_keys(tracker.latest_message)
+                for key in keys_in_context(
+                    likely_faq_keys(tracker.latest_message),
+                    str(tracker.latest_message.get("text") or ""),
+                    tracker.events,
+                )
             )
             if button
         ]

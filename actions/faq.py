@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
+from bot.conversation_operation import answer_in_context
 from bot.faq_choice import TOPIC_ENTITY, faq_message_answer
 from bot.intents import FAQ_INTENT
 from bot.log_redaction import conversation_reference
@@ -79,7 +80,16 @@ class ActionAnswerFaq(Action):
     ) -> List[EventType]:
         """Utters ``utter_faq/<topic>``; an unknown topic gets the out-of-scope reply."""
         events = pending_language_notice(dispatcher, tracker)
-        faq_key = chosen_faq_key(tracker.latest_message)
+        choice = faq_message_answer(tracker.latest_message)
+        faq_key = choice.key if choice else None
+        if choice and not choice.from_button:
+            # "What is its purpose?" after talking about the hip: the hip's answer.
+            faq_key = answer_in_context(
+                choice.key, str(tracker.latest_message.get("text") or ""), tracker.events
+            )
+            if faq_key is None:
+                dispatcher.utter_message(response="utter_beyond_sources")
+                return events
         responses = assistant_domain(domain).get("responses") or {}
         if faq_key and response_name(faq_key) in responses:
             dispatcher.utter_message(response=response_name(faq_key))

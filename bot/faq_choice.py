@@ -7,7 +7,9 @@ The rule is the one patients see. ``action_answer_faq`` runs on the intent
 * otherwise the ResponseSelector's pick, ``response_selector.faq.response
   .intent_response_key`` (written by ``bot.nlu.topic_classifier``).
 
-Every other intent gets no FAQ answer. Whether the assistant has a response
+A typed question that names no operation is then read in the
+conversation's operation (``bot.conversation_operation``). Every other
+intent gets no FAQ answer. Whether the assistant has a response
 for the key is the action's business (an unknown key gets the out-of-scope
 reply). The action, the review (``bot.review.turns``) and the evaluation
 (``bot.evaluation.metrics`` and ``bot.evaluation.thresholds``) all read the

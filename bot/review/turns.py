@@ -9,7 +9,9 @@ exports and the dashboard share:
   below :data:`LOW_CONFIDENCE`;
 * its **answer key** is the FAQ topic of a button (entity ``faq_topic``),
   else the ResponseSelector's ``intent_response_key``, when the intent is
-  ``faq`` (``bot.faq_choice``, the choice ``actions/faq.py`` makes);
+  ``faq`` (``bot.faq_choice``, what the NLU chose; a follow-up that names no
+  operation may be answered with the conversation's operation's counterpart,
+  ``bot.conversation_operation``, and the turn's ``answered`` shows what was sent);
 * a conversation is **urgent** when the ``urgent`` slot was set true or a
   message was understood as ``urgent_symptoms``; it was **handed off** when
   ``action_handoff`` ran or the conversation was paused (a row in

@@ -37,3 +37,30 @@ async def test_without_any_likely_topic_the_patient_is_asked_to_rephrase(run_act
         "utter_rephrase",
         "utter_clarify_staff",
     ]
+
+
+async def test_clarify_offers_the_conversations_operation_topics(run_action) -> None:
+    # After the hip's "what is it": the knee's purpose becomes the hip's, and
+    # the knee's types (no hip counterpart) are not offered.
+    latest = {
+        "text": "What is its purpose?",
+        "intent": {"name": "nlu_fallback", "confidence": 0.3},
+        "entities": [],
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"id": 0, "intent_response_key": "faq/dfo_purpose", "confidence": 0.5},
+                    {"id": 1, "intent_response_key": "faq/dfo_types", "confidence": 0.3},
+                    {"id": 2, "intent_response_key": "faq/vro_derotation", "confidence": 0.2},
+                ]
+            }
+        },
+    }
+    messages, _ = await run_action(
+        ActionClarify(), "faq_follow_up_after_vro", latest_message=latest
+    )
+    payloads = [button["payload"] for button in messages[0]["buttons"]]
+    assert payloads == [
+        '/faq{"faq_topic": "vro_cerebral_palsy"}',
+        '/faq{"faq_topic": "vro_derotation"}',
+    ]

@@ -55,3 +55,26 @@ async def test_replies_without_an_answer_say_the_pending_language_notice_first(
     assert [m["response"] for m in messages] == ["utter_language_auto_bn", response]
     messages, _ = await run_action(action, "faq_typed_vro_recovery")
     assert [m["response"] for m in messages] == [response]
+
+
+async def test_a_follow_up_naming_no_operation_gets_the_conversations_answer(run_action) -> None:
+    # After the hip's "what is it", the NLU's knee "purpose" becomes the hip's.
+    messages, _ = await run_action(ActionAnswerFaq(), "faq_follow_up_after_vro")
+    assert [message["response"] for message in messages] == ["utter_faq/vro_cerebral_palsy"]
+
+
+async def test_a_follow_up_the_conversations_page_does_not_answer_is_said_honestly(
+    run_action,
+) -> None:
+    latest = {
+        "text": "What tests are needed?",
+        "intent": {"name": "faq", "confidence": 0.9},
+        "entities": [],
+        "response_selector": {
+            "faq": {"response": {"intent_response_key": "faq/dfo_evaluation"}, "ranking": []}
+        },
+    }
+    messages, _ = await run_action(
+        ActionAnswerFaq(), "faq_follow_up_after_vro", latest_message=latest
+    )
+    assert [message["response"] for message in messages] == ["utter_beyond_sources"]

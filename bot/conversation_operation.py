@@ -1,0 +1,118 @@
+"""A follow-up question that names no operation is read in the conversation's.
+
+Patients ask "What is its purpose?" or "How is it done?" after talking about
+one operation; hospital pages head their sections the same way. The NLU reads
+one message at a time, and with no operation named it picks the knee
+operation's answer, the one with more examples. Here the dialogue corrects
+that: when the message names no operation and the conversation's last
+operation (named by the patient, or of the last answer sent) is the other
+one, the answer becomes that operation's counterpart ("what is it" of the
+hip instead of the knee), or, when that operation's page has no such answer,
+the honest "the page does not say".
+
+Plain functions over Rasa's event dicts: tests call them without a server.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, List, Mapping, Optional
+
+from bot.nlu.named_operation import HIP, KNEE, operation_named, operation_of_answer
+
+# The same question asked of the other operation. Only pairs whose answers
+# answer the same question; the rest have no counterpart.
+COUNTERPARTS: Mapping[str, str] = {
+    "faq/dfo_what_is": "faq/vro_what_is",
+    "faq/vro_what_is": "faq/dfo_what_is",
+    "faq/dfo_recovery": "faq/vro_recovery",
+    "faq/vro_recovery": "faq/dfo_recovery",
+    # Why the operation is done, and for whom: the hip page answers both
+    # with why the hip needs surgery in cerebral palsy.
+    "faq/dfo_purpose": "faq/vro_cerebral_palsy",
+    "faq/dfo_candidates": "faq/vro_cerebral_palsy",
+    "faq/vro_cerebral_palsy": "faq/dfo_purpose",
+    "faq/knee_valgus": "faq/hip_valgus_varus",
+    "faq/hip_valgus_varus": "faq/knee_valgus",
+}
+_ANSWER_PREFIXES = ("utter_faq/", "utter_faq_more/")
+_OPERATIONS = (KNEE, HIP)
+
+
+def answer_key_of(bot_event: Mapping[str, Any]) -> Optional[str]:
+    """The FAQ key (``faq/vro_recovery``) of an FAQ answer the assistant sent, if it is one."""
+    response = (bot_event.get("metadata") or {}).get("utter_action") or ""
+    for prefix in _ANSWER_PREFIXES:
+        if response.startswith(prefix):
+            return "faq/" + response[len(prefix) :]
+    return None
+
+
+def conversation_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The operation the conversation was last about, before the message being answered.
+
+    The latest of: an operation a patient's message named, or the operation
+    of an FAQ answer sent. The last ``user`` event (the message being
+    answered) is not read.
+
+    Args:
+        events: The tracker's events, oldest first.
+    """
+    earlier = list(events)
+    for index in range(len(earlier) - 1, -1, -1):
+        if earlier[index].get("event") == "user":
+            earlier = earlier[:index]
+            break
+    for event in reversed(earlier):
+        kind = event.get("event")
+        if kind == "user":
+            named = operation_named(str(event.get("text") or ""))
+            if named in _OPERATIONS:
+                return named
+        elif kind == "bot":
+            key = answer_key_of(event)
+            operation = operation_of_answer(key) if key else None
+            if operation in _OPERATIONS:
+                return operation
+    return None
+
+
+def answer_in_context(
+    faq_key: str, message_text: str, events: Iterable[Dict[str, Any]]
+) -> Optional[str]:
+    """The answer to send for a typed question, given the conversation so far.
+
+    Returns:
+        ``faq_key`` itself when the message names an operation, when the
+        conversation has none yet, or when the answer is of the
+        conversation's operation (or of both); the counterpart of the
+        conversation's operation otherwise; ``None`` when that operation's
+        page has no such answer.
+    """
+    answer = operation_of_answer(faq_key)
+    if answer is None or operation_named(message_text) is not None:
+        return faq_key
+    context = conversation_operation(events)
+    if context is None or context == answer:
+        return faq_key
+    counterpart = COUNTERPARTS.get(faq_key)
+    if counterpart and operation_of_answer(counterpart) == context:
+        return counterpart
+    return None
+
+
+def keys_in_context(
+    faq_keys: Iterable[str], message_text: str, events: Iterable[Dict[str, Any]]
+) -> List[str]:
+    """The clarifying turn's topics read in the conversation's operation.
+
+    Each key becomes its answer in context (``answer_in_context``); keys with
+    no answer for the conversation's operation are left out, and a topic
+    offered twice is offered once, in the order given.
+    """
+    history = list(events)
+    chosen: List[str] = []
+    for key in faq_keys:
+        in_context = answer_in_context(key, message_text, history)
+        if in_context and in_context not in chosen:
+            chosen.append(in_context)
+    return chosen

@@ -1,0 +1,76 @@
+"""A follow-up question that names no operation is read in the conversation's operation."""
+
+from typing import Any, Dict, List
+
+from bot.conversation_operation import (
+    COUNTERPARTS,
+    answer_in_context,
+    conversation_operation,
+    keys_in_context,
+)
+from bot.nlu.named_operation import HIP, KNEE, operation_of_answer
+
+
+def user(text: str) -> Dict[str, Any]:
+    return {"event": "user", "text": text, "parse_data": {}}
+
+
+def answer(key: str, part: str = "utter_faq") -> Dict[str, Any]:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": f"{part}/{key}"}}
+
+
+HIP_TALK: List[Dict[str, Any]] = [user("what is a vdro"), answer("vro_what_is"), user("and why?")]
+KNEE_TALK: List[Dict[str, Any]] = [user("hello"), answer("dfo_recovery", "utter_faq_more")]
+
+
+def test_the_last_answer_sent_sets_the_conversations_operation() -> None:
+    assert conversation_operation(HIP_TALK) == HIP
+    assert conversation_operation(KNEE_TALK + [user("how long?")]) == KNEE
+
+
+def test_the_message_being_answered_is_not_its_own_context() -> None:
+    assert conversation_operation([user("what is a DFO")]) is None
+
+
+def test_an_operation_named_by_the_patient_counts_from_the_latest_turn() -> None:
+    events = [answer("vro_what_is"), user("and the knee osteotomy, my mother needs one"), user("?")]
+    assert conversation_operation(events) == KNEE
+
+
+def test_a_general_answer_or_a_joint_alone_sets_no_operation() -> None:
+    events = [user("my hip hurts"), answer("osteotomy_meaning"), user("ok")]
+    assert conversation_operation(events) is None
+
+
+def test_a_follow_up_gets_the_conversations_counterpart() -> None:
+    assert answer_in_context("faq/dfo_purpose", "What is its purpose?", HIP_TALK) == (
+        "faq/vro_cerebral_palsy"
+    )
+    assert answer_in_context("faq/dfo_what_is", "How is it done?", HIP_TALK) == "faq/vro_what_is"
+
+
+def test_a_follow_up_with_no_counterpart_gets_no_answer() -> None:
+    # The hip page has no tests-before-surgery answer: say so, never the knee's.
+    assert answer_in_context("faq/dfo_evaluation", "What tests are needed?", HIP_TALK) is None
+
+
+def test_the_answer_stands_when_context_agrees_is_missing_or_the_message_names_one() -> None:
+    assert answer_in_context("faq/vro_recovery", "how long?", HIP_TALK) == "faq/vro_recovery"
+    assert answer_in_context("faq/dfo_purpose", "why?", [user("why?")]) == "faq/dfo_purpose"
+    assert answer_in_context("faq/dfo_purpose", "why is DFO done?", HIP_TALK) == "faq/dfo_purpose"
+    assert answer_in_context("faq/osteotomy_meaning", "meaning?", HIP_TALK) == (
+        "faq/osteotomy_meaning"
+    )
+
+
+def test_the_clarifying_topics_are_read_in_context_once_each() -> None:
+    keys = ["faq/dfo_what_is", "faq/vro_what_is", "faq/dfo_evaluation", "faq/osteotomy_meaning"]
+    assert keys_in_context(keys, "How is it done?", HIP_TALK) == [
+        "faq/vro_what_is",
+        "faq/osteotomy_meaning",
+    ]
+
+
+def test_each_counterpart_belongs_to_the_other_operation() -> None:
+    for key, counterpart in COUNTERPARTS.items():
+        assert {operation_of_answer(key), operation_of_answer(counterpart)} == {KNEE, HIP}
