@@ -34,6 +34,12 @@ COUNTERPARTS: Mapping[str, str] = {
     "faq/knee_valgus": "faq/hip_valgus_varus",
     "faq/hip_valgus_varus": "faq/knee_valgus",
 }
+# Answers about a condition or the body rather than an operation: right
+# whichever operation the conversation is about ("what is the femoral neck?"
+# after the knee's answers still gets the hip anatomy answer).
+CONDITION_ANSWERS = frozenset(
+    {"faq/knee_alignment_pain", "faq/hip_anatomy", "faq/hip_dysplasia", "faq/vro_derotation"}
+)
 _ANSWER_PREFIXES = ("utter_faq/", "utter_faq_more/")
 _OPERATIONS = (KNEE, HIP)
 
@@ -84,9 +90,10 @@ def answer_in_context(
     Returns:
         ``faq_key`` itself when the message names an operation, when the
         conversation has none yet, or when the answer is of the
-        conversation's operation (or of both); the counterpart of the
-        conversation's operation otherwise; ``None`` when that operation's
-        page has no such answer.
+        conversation's operation (or of both), or about a condition or the
+        body (``CONDITION_ANSWERS``); the counterpart of the conversation's
+        operation otherwise; ``None`` when that operation's page has no such
+        answer.
     """
     answer = operation_of_answer(faq_key)
     if answer is None or operation_named(message_text) is not None:
@@ -97,7 +104,7 @@ def answer_in_context(
     counterpart = COUNTERPARTS.get(faq_key)
     if counterpart and operation_of_answer(counterpart) == context:
         return counterpart
-    return None
+    return faq_key if faq_key in CONDITION_ANSWERS else None
 
 
 def keys_in_context(

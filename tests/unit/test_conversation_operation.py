@@ -54,6 +54,18 @@ def test_a_follow_up_with_no_counterpart_gets_no_answer() -> None:
     assert answer_in_context("faq/dfo_evaluation", "What tests are needed?", HIP_TALK) is None
 
 
+def test_an_answer_about_a_condition_or_the_body_stands_in_any_conversation() -> None:
+    knee_talk = KNEE_TALK + [user("what is the neck of the femur?")]
+    assert answer_in_context("faq/hip_anatomy", "what is the neck of the femur?", knee_talk) == (
+        "faq/hip_anatomy"
+    )
+    assert answer_in_context("faq/vro_derotation", "what is anteversion?", knee_talk) == (
+        "faq/vro_derotation"
+    )
+    # The hip operation's own answers are not the knee's.
+    assert answer_in_context("faq/vro_hardware", "will the plate come out?", knee_talk) is None
+
+
 def test_the_answer_stands_when_context_agrees_is_missing_or_the_message_names_one() -> None:
     assert answer_in_context("faq/vro_recovery", "how long?", HIP_TALK) == "faq/vro_recovery"
     assert answer_in_context("faq/dfo_purpose", "why?", [user("why?")]) == "faq/dfo_purpose"
