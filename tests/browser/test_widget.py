@@ -281,6 +281,8 @@ def test_nothing_is_lost_when_the_server_restarts(
         stack.start_rasa()
     expect_answer(page, text_of(responses, "utter_faq/vro_disadvantages"))
     expect(page.locator(".status")).to_be_hidden()
+    # As above: the answer can be shown before the acknowledgement arrives.
+    expect(page.locator(".message.user .pending")).to_have_count(0)
     assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 0
     # The message reached the server exactly once.
     page.reload()
