@@ -14,6 +14,7 @@ from tests.browser.conftest import AXE, screenshot
 from tests.browser.widget import (
     ask,
     bot_messages,
+    expect_acknowledged,
     expect_answer,
     expect_more_bot_messages,
     open_widget,
@@ -61,6 +62,7 @@ def test_history_survives_a_reload(page: Page, responses) -> None:
     open_widget(page)
     ask(page, trained("faq/hip_dysplasia", "dysplasia meaning"))
     expect_answer(page, text_of(responses, "utter_faq/hip_dysplasia"))
+    expect_acknowledged(page)
     before = bot_messages(page).count()
     page.reload()
     expect(page.locator(".panel")).to_be_visible()  # it stays open across pages
@@ -94,6 +96,7 @@ def test_the_history_gives_back_the_id_each_message_was_sent_with(
     open_widget(page)
     ask(page, trained("faq/hip_dysplasia", "dysplasia meaning"))
     expect_answer(page, text_of(responses, "utter_faq/hip_dysplasia"))
+    expect_acknowledged(page)  # stored before the history is read
     frames = page.evaluate("window.__sent.filter((frame) => frame.includes('user_uttered'))")
     sent_ids = re.findall(r'"message_id":"([^"]+)"', " ".join(frames))
     assert len(sent_ids) >= 1  # the session's silent messages, then the question
@@ -263,11 +266,8 @@ def test_nothing_is_lost_when_the_server_restarts(
     open_widget(page)
     ask(page, trained("faq/vro_derotation", "what is a derotational osteotomy"))
     expect_answer(page, text_of(responses, "utter_faq/vro_derotation"))
-    # The answer is shown before the message is stored and acknowledged: wait
-    # for the acknowledgement (it clears "sending" and the outbox together), so
-    # that only the next message meets the outage. Polled through the DOM: the
-    # widget's CSP forbids the eval that wait_for_function's polling uses.
-    expect(page.locator(".message.user .pending")).to_have_count(0)
+    # Only the next message meets the outage.
+    expect_acknowledged(page)
     assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 0
     stack.stop_rasa()
     try:
@@ -281,8 +281,7 @@ def test_nothing_is_lost_when_the_server_restarts(
         stack.start_rasa()
     expect_answer(page, text_of(responses, "utter_faq/vro_disadvantages"))
     expect(page.locator(".status")).to_be_hidden()
-    # As above: the answer can be shown before the acknowledgement arrives.
-    expect(page.locator(".message.user .pending")).to_have_count(0)
+    expect_acknowledged(page)
     assert page.evaluate("JSON.parse(localStorage.getItem('clinicChat.outbox')).length") == 0
     # The message reached the server exactly once.
     page.reload()

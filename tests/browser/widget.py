@@ -32,6 +32,18 @@ def expect_answer(page: Page, text: str) -> None:
     expect(page.locator(".message.bot .bubble", has_text=first_sentence).last).to_be_visible()
 
 
+def expect_acknowledged(page: Page) -> None:
+    """Wait until the server acknowledged every message sent (stored, outbox cleared).
+
+    The answer can be shown before the acknowledgement arrives: a test that
+    reads what was stored (the history, the outbox, a reload) waits for this
+    first. Polled through the DOM (the "sending" mark goes in the same
+    callback as the outbox entry): the widget's CSP forbids the eval that
+    ``wait_for_function``'s polling uses.
+    """
+    expect(page.locator(".message.user .pending")).to_have_count(0)
+
+
 def expect_more_bot_messages(page: Page, than: int) -> None:
     """Wait until more than ``than`` bot messages are shown."""
     page.wait_for_function(
