@@ -16,12 +16,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
-from actions.faq import RETRIEVAL_INTENT
 from actions.language import pending_language_notice
-from bot.faq_choice import button_topic
+from bot.faq_choice import MORE_PART_PREFIX, answer_part_sent, button_topic
 
-FIRST_PART_PREFIX = f"utter_{RETRIEVAL_INTENT}/"
-MORE_PART_PREFIX = f"utter_{RETRIEVAL_INTENT}_more/"
 # No FAQ answered yet in this conversation: ask for a topic, offer staff.
 NO_TOPIC_RESPONSE = "utter_more_no_topic"
 # The rest of the last answer was already sent: that is all the page says.
@@ -34,19 +31,12 @@ def more_response_name(topic: str) -> str:
 
 
 def last_faq_part(events: Iterable[Dict[str, Any]]) -> Optional[tuple[str, str]]:
-    """The last FAQ message the assistant sent: ``(topic, "first" | "more")``.
-
-    Rasa stores the response name of each message it sent as
-    ``metadata.utter_action`` of the ``bot`` event.
-    """
+    """The last FAQ message the assistant sent: ``(topic, "first" | "more")``."""
     for event in reversed(list(events)):
-        if event.get("event") != "bot":
-            continue
-        response = (event.get("metadata") or {}).get("utter_action") or ""
-        if response.startswith(FIRST_PART_PREFIX):
-            return response[len(FIRST_PART_PREFIX) :], "first"
-        if response.startswith(MORE_PART_PREFIX):
-            return response[len(MORE_PART_PREFIX) :], "more"
+        if event.get("event") == "bot":
+            part = answer_part_sent(event)
+            if part:
+                return part
     return None
 
 

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
+from bot.faq_choice import answer_part_sent
+from bot.intents import FAQ_INTENT
 from bot.nlu.named_operation import HIP, KNEE, operation_named, operation_of_answer
 
 # The same question asked of the other operation. Only pairs whose answers
@@ -40,17 +42,13 @@ COUNTERPARTS: Mapping[str, str] = {
 CONDITION_ANSWERS = frozenset(
     {"faq/knee_alignment_pain", "faq/hip_anatomy", "faq/hip_dysplasia", "faq/vro_derotation"}
 )
-_ANSWER_PREFIXES = ("utter_faq/", "utter_faq_more/")
 _OPERATIONS = (KNEE, HIP)
 
 
 def answer_key_of(bot_event: Mapping[str, Any]) -> Optional[str]:
     """The FAQ key (``faq/vro_recovery``) of an FAQ answer the assistant sent, if it is one."""
-    response = (bot_event.get("metadata") or {}).get("utter_action") or ""
-    for prefix in _ANSWER_PREFIXES:
-        if response.startswith(prefix):
-            return "faq/" + response[len(prefix) :]
-    return None
+    part = answer_part_sent(bot_event)
+    return f"{FAQ_INTENT}/{part[0]}" if part else None
 
 
 def conversation_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:

@@ -21,7 +21,7 @@ Rasa code is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Sequence
+from typing import Any, List, Mapping, Optional, Sequence, Tuple
 
 from bot.intents import FAQ_INTENT
 
@@ -33,6 +33,9 @@ TOPIC_ENTITY = "faq_topic"
 # intent. Our classifier always reports under ``faq``.
 DEFAULT_SELECTOR = "default"
 OUR_SELECTORS: Sequence[str] = (FAQ_INTENT,)
+# The response names of an answer's short first part and of its rest.
+FIRST_PART_PREFIX = f"utter_{FAQ_INTENT}/"
+MORE_PART_PREFIX = f"utter_{FAQ_INTENT}_more/"
 
 
 @dataclass(frozen=True)
@@ -151,3 +154,17 @@ def likely_faq_keys(parse: Mapping[str, Any]) -> List[str]:
         if entry.get("intent_response_key")
         and entry.get("confidence", 0.0) >= MIN_SUGGESTION_CONFIDENCE
     ][:MAX_SUGGESTIONS]
+
+
+def answer_part_sent(bot_event: Mapping[str, Any]) -> Optional[Tuple[str, str]]:
+    """The FAQ answer a ``bot`` event sent: ``(topic, "first" | "more")``, else ``None``.
+
+    Rasa stores the response name of each message it sent as
+    ``metadata.utter_action`` of the ``bot`` event.
+    """
+    response = (bot_event.get("metadata") or {}).get("utter_action") or ""
+    if response.startswith(FIRST_PART_PREFIX):
+        return response[len(FIRST_PART_PREFIX) :], "first"
+    if response.startswith(MORE_PART_PREFIX):
+        return response[len(MORE_PART_PREFIX) :], "more"
+    return None
