@@ -80,29 +80,36 @@ def conversation_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
+def operation_to_read_in(message_text: str, events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The operation a typed question is read in: ``None`` when it names one itself."""
+    if operation_named(message_text) is not None:
+        return None
+    return conversation_operation(events)
+
+
+def answer_for_operation(faq_key: str, operation: Optional[str]) -> Optional[str]:
+    """The answer to send for ``faq_key`` in a conversation about ``operation``.
+
+    Returns:
+        ``faq_key`` itself when there is no operation to read it in, when the
+        answer is of that operation (or of both), or about a condition or the
+        body (``CONDITION_ANSWERS``); its counterpart for that operation
+        otherwise; ``None`` when that operation's page has no such answer.
+    """
+    answer = operation_of_answer(faq_key)
+    if answer is None or operation is None or operation == answer:
+        return faq_key
+    counterpart = COUNTERPARTS.get(faq_key)
+    if counterpart and operation_of_answer(counterpart) == operation:
+        return counterpart
+    return faq_key if faq_key in CONDITION_ANSWERS else None
+
+
 def answer_in_context(
     faq_key: str, message_text: str, events: Iterable[Dict[str, Any]]
 ) -> Optional[str]:
-    """The answer to send for a typed question, given the conversation so far.
-
-    Returns:
-        ``faq_key`` itself when the message names an operation, when the
-        conversation has none yet, or when the answer is of the
-        conversation's operation (or of both), or about a condition or the
-        body (``CONDITION_ANSWERS``); the counterpart of the conversation's
-        operation otherwise; ``None`` when that operation's page has no such
-        answer.
-    """
-    answer = operation_of_answer(faq_key)
-    if answer is None or operation_named(message_text) is not None:
-        return faq_key
-    context = conversation_operation(events)
-    if context is None or context == answer:
-        return faq_key
-    counterpart = COUNTERPARTS.get(faq_key)
-    if counterpart and operation_of_answer(counterpart) == context:
-        return counterpart
-    return faq_key if faq_key in CONDITION_ANSWERS else None
+    """The answer to send for a typed question, given the conversation so far."""
+    return answer_for_operation(faq_key, operation_to_read_in(message_text, events))
 
 
 def keys_in_context(
@@ -110,14 +117,14 @@ def keys_in_context(
 ) -> List[str]:
     """The clarifying turn's topics read in the conversation's operation.
 
-    Each key becomes its answer in context (``answer_in_context``); keys with
-    no answer for the conversation's operation are left out, and a topic
-    offered twice is offered once, in the order given.
+    Each key becomes its answer for that operation (``answer_for_operation``);
+    keys with no answer for it are left out, and a topic offered twice is
+    offered once, in the order given.
     """
-    history = list(events)
+    operation = operation_to_read_in(message_text, events)
     chosen: List[str] = []
     for key in faq_keys:
-        in_context = answer_in_context(key, message_text, history)
+        in_context = answer_for_operation(key, operation)
         if in_context and in_context not in chosen:
             chosen.append(in_context)
     return chosen
