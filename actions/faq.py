@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
+from actions.scope import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from bot.conversation_operation import answer_in_context
 from bot.faq_choice import TOPIC_ENTITY, faq_message_answer
 from bot.intents import FAQ_INTENT
@@ -24,23 +25,6 @@ RETRIEVAL_INTENT = FAQ_INTENT
 def response_name(faq_key: str) -> str:
     """``faq/dfo_recovery`` -> ``utter_faq/dfo_recovery``."""
     return f"utter_{faq_key}"
-
-
-def chosen_faq_key(latest_message: Dict[str, Any]) -> Optional[str]:
-    """The FAQ key of the latest message: a button's topic, else the selector's pick.
-
-    The intent is not checked: this action runs only on ``faq`` (the rule in
-    data/rules/faq.yml). The rule itself is ``bot.faq_choice``, shared with
-    the review and the evaluation.
-
-    Args:
-        latest_message: ``tracker.latest_message``.
-
-    Returns:
-        A key such as ``faq/vro_recovery``, or ``None`` when there is none.
-    """
-    choice = faq_message_answer(latest_message)
-    return choice.key if choice else None
 
 
 def topic_title(domain: Dict[str, Any], faq_key: str, language: str = "en") -> Optional[str]:
@@ -88,7 +72,7 @@ class ActionAnswerFaq(Action):
                 choice.key, str(tracker.latest_message.get("text") or ""), tracker.events
             )
             if faq_key is None:
-                dispatcher.utter_message(response="utter_beyond_sources")
+                dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
                 return events
         responses = assistant_domain(domain).get("responses") or {}
         if faq_key and response_name(faq_key) in responses:
@@ -98,5 +82,5 @@ class ActionAnswerFaq(Action):
                 "faq.unknown_topic",
                 extra={"conversation": conversation_reference(tracker.sender_id)},
             )
-            dispatcher.utter_message(response="utter_out_of_scope")
+            dispatcher.utter_message(response=OUT_OF_SCOPE_RESPONSE)
         return events

@@ -17,6 +17,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.language import pending_language_notice
 
+OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
+BEYOND_SOURCES_RESPONSE = "utter_beyond_sources"
+
 
 class _ReplyAfterNotice(Action, ABC):
     """The pending language notice, then one response (abstract: not registered)."""
@@ -38,7 +41,7 @@ class _ReplyAfterNotice(Action, ABC):
 class ActionOutOfScope(_ReplyAfterNotice):
     """What the assistant can help with, and staff."""
 
-    response = "utter_out_of_scope"
+    response = OUT_OF_SCOPE_RESPONSE
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -48,7 +51,7 @@ class ActionOutOfScope(_ReplyAfterNotice):
 class ActionBeyondSources(_ReplyAfterNotice):
     """The source pages do not answer this: say so honestly, and offer staff."""
 
-    response = "utter_beyond_sources"
+    response = BEYOND_SOURCES_RESPONSE
 
     def name(self) -> str:
         """The action's name in the domain."""

@@ -4,8 +4,9 @@ from typing import Any, Dict
 
 import pytest
 
-from actions.faq import ActionAnswerFaq, chosen_faq_key, topic_button
+from actions.faq import ActionAnswerFaq, topic_button
 from actions.scope import ActionBeyondSources, ActionOutOfScope
+from bot.faq_choice import faq_message_answer
 
 
 async def test_typed_question_gets_the_selected_answer(run_action) -> None:
@@ -29,11 +30,13 @@ def test_button_entity_wins_over_selector() -> None:
         "entities": [{"entity": "faq_topic", "value": "hip_anatomy"}],
         "response_selector": {"faq": {"response": {"intent_response_key": "faq/vro_recovery"}}},
     }
-    assert chosen_faq_key(message) == "faq/hip_anatomy"
+    choice = faq_message_answer(message)
+    assert choice is not None
+    assert choice.key == "faq/hip_anatomy"
 
 
 def test_no_topic_at_all() -> None:
-    assert chosen_faq_key({"text": "hello", "entities": []}) is None
+    assert faq_message_answer({"text": "hello", "entities": []}) is None
 
 
 def test_topic_button_uses_the_title_stored_with_the_answer(domain: Dict[str, Any]) -> None:

@@ -6,7 +6,6 @@ from typing import Any, Dict, List, Optional
 
 import pytest
 
-from actions.faq import chosen_faq_key as action_faq_key
 from bot.evaluation.metrics import predicted_key
 from bot.evaluation.thresholds import Thresholds, replay
 from bot.faq_choice import (
@@ -124,8 +123,10 @@ def test_stored_parse_data_of_any_shape_is_read_without_error() -> None:
     ],
 )
 def test_the_action_the_review_and_the_evaluation_agree(message: Dict[str, Any]) -> None:
-    sent = action_faq_key(message)
-    assert sent is not None
+    # What action_answer_faq reads (its rule has checked the intent).
+    choice = faq_message_answer(message)
+    assert choice is not None
+    sent = choice.key
     assert answer_choice(message)[0] == sent
     assert predicted_key(message) == sent
     if "topic_evidence" in message:
