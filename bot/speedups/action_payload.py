@@ -13,10 +13,13 @@ conversation (py-spy, 2026-12-04).
 Our actions read the latest message in full (the tracker state's
 ``latest_message``, sent as before), the slots (the tracker state's
 ``slots``), the latest turns (the input channel of the latest message;
-rasa-sdk's form helpers read the events after the last action), and from
-earlier events only the name of the response each assistant message came
-from (``actions/more.py``); the session start also reads every slot event
-of the session (``actions/session.py``). So:
+rasa-sdk's form helpers read the events after the last action; the FAQ
+and clarifying actions read the operation a recent patient message named,
+``bot/conversation_operation.py``), and from earlier events only the name of
+the response each assistant message came from (``actions/more.py``, and the
+operation of the last answer sent, ``bot/conversation_operation.py``); the
+session start also reads every slot event of the session
+(``actions/session.py``). So:
 
 * the events of the last ``RECENT_TURNS`` patient messages are sent as Rasa
   sends them, except as below;
