@@ -224,6 +224,7 @@ class Lexicon:
     sign: FrozenSet[str]
     warning: FrozenSet[str]
     progress: FrozenSet[str]
+    past: FrozenSet[str]
     negation: FrozenSet[str]
     personal: FrozenSet[str]
     hypothetical_start: FrozenSet[str]
@@ -1242,6 +1243,11 @@ def _sentence_flags(s: _Sentence, operation_mentioned: bool, operated: bool) -> 
         flags.add(SEVERE_PAIN)
     if s.fall() and (s.has(lex.operation) or after_operation):
         flags.add(FALL_AFTER_SURGERY)
+    # An infection someone reports, with no operation named ("I think I may
+    # have an infection, what do I do?"): this clinic's patients write
+    # around their operations, so it is read as a wound infection.
+    if s.has(lex.personal) and s.has_affirmed(lex.infection) and not s.has(lex.past):
+        flags.add(WOUND_PROBLEM)
     return flags
 
 
