@@ -14,6 +14,11 @@ honest "the page does not say" and the staff offer instead.
 in ``concepts.yml``), or an osteotomy together with its joint ("knee
 osteotomy", "হিপ osteotomy"). A joint alone is not enough: a child whose
 knees point inwards is asked about the hip's derotation.
+
+The other way round it is: a message about the hip that names neither the
+knee nor the leg's alignment ("what is arthritis and why does my hip
+hurt?") is never answered with a knee answer; no knee answer is about the
+hip.
 """
 
 from __future__ import annotations
@@ -29,6 +34,10 @@ _ANSWER_PREFIXES = {KNEE: ("faq/dfo_", "faq/knee_"), HIP: ("faq/vro_", "faq/hip_
 _OPERATION_CONCEPT = {KNEE: "dfo", HIP: "vro"}
 _JOINT_CONCEPT = {KNEE: "knee", HIP: "hip"}
 _OSTEOTOMY_CONCEPT = "osteotomy"
+# Concepts that bring the knee into a message about the hip: the knee
+# itself, knock knees, the knee operation, the leg's alignment ("an x-ray
+# from hip to ankle").
+_KNEE_CONCEPTS = frozenset({"knee", "knock_knee", "dfo", "alignment"})
 
 
 def operation_of_answer(faq_key: str) -> Optional[str]:
@@ -58,3 +67,11 @@ def names_the_other_operation(text: str, faq_key: str) -> bool:
         return False
     named = operation_named(text)
     return named is not None and named != answer
+
+
+def names_only_the_hip(text: str, faq_key: str) -> bool:
+    """Whether the message is about the hip alone and the answer is a knee answer."""
+    if operation_of_answer(faq_key) != KNEE:
+        return False
+    concepts = set(concepts_in(text))
+    return _JOINT_CONCEPT[HIP] in concepts and not concepts & _KNEE_CONCEPTS

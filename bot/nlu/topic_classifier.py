@@ -46,7 +46,7 @@ from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT
 from bot.nlu.intent_override import override_intent
 from bot.nlu.language import ENGLISH
 from bot.nlu.language_detector import LANGUAGE
-from bot.nlu.named_operation import names_the_other_operation
+from bot.nlu.named_operation import names_only_the_hip, names_the_other_operation
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models
@@ -61,6 +61,7 @@ BEYOND_SOURCES = BEYOND_SOURCES_INTENT
 TOPIC_EVIDENCE = "topic_evidence"
 # The ``unanswered_kind`` of a question that names the other operation than its answer's.
 OTHER_OPERATION = "other_operation"
+OTHER_JOINT = "other_joint"
 RANKING_LENGTH = 10
 _MODEL_FILE = "topic_models.joblib"
 
@@ -249,6 +250,9 @@ class TopicClassifier(GraphComponent):
                 if not unanswered and names_the_other_operation(text, evidence.label):
                     # "the risks of DFO": the hip page's risks are not the knee's.
                     unanswered = OTHER_OPERATION
+                elif not unanswered and names_only_the_hip(text, evidence.label):
+                    # "why does my hip hurt?": no knee answer is about the hip.
+                    unanswered = OTHER_JOINT
                 if unanswered:
                     override_intent(message, BEYOND_SOURCES)
             message.set(

@@ -5,6 +5,7 @@ import pytest
 from bot.nlu.named_operation import (
     HIP,
     KNEE,
+    names_only_the_hip,
     names_the_other_operation,
     operation_named,
     operation_of_answer,
@@ -57,3 +58,15 @@ def test_an_answer_for_the_named_operation_or_for_both_is_kept() -> None:
     assert not names_the_other_operation("how long is recovery after DFO", "faq/dfo_recovery")
     assert not names_the_other_operation("what does osteotomy in DFO mean", "faq/osteotomy_meaning")
     assert not names_the_other_operation("knees point inwards", "faq/vro_derotation")
+
+
+def test_a_question_about_the_hip_alone_gets_no_knee_answer() -> None:
+    assert names_only_the_hip("what is arthritis, why does my hip hurt", "faq/knee_alignment_pain")
+    assert names_only_the_hip("আমার কোমরে ব্যথা কেন", "faq/dfo_symptoms")
+    assert not names_only_the_hip("why does my hip hurt", "faq/hip_anatomy")
+
+
+def test_a_hip_question_that_brings_in_the_knee_keeps_the_knee_answer() -> None:
+    assert not names_only_the_hip("my hip and knee both hurt on stairs", "faq/dfo_symptoms")
+    assert not names_only_the_hip("what does the hip to ankle x-ray show", "faq/dfo_evaluation")
+    assert not names_only_the_hip("knock knees and sore hips", "faq/knee_valgus")

@@ -132,3 +132,12 @@ def test_the_same_question_naming_that_answers_operation_keeps_the_answer(traine
     )[0]
     assert message.get("topic_evidence")["linear_label"] == "faq/vro_recovery"
     assert message.get("topic_evidence")["unanswered_kind"] is None
+
+
+def test_a_question_about_the_hip_alone_never_gets_a_knee_answer(trained) -> None:
+    message = trained.process([Message(data={"text": "what is wrong with my hip"})])[0]
+    evidence = message.get("topic_evidence")
+    # "what is" reads as the knee's what-is answer; the message is about the hip.
+    assert evidence["linear_label"] == "faq/dfo_what_is"
+    assert message.get("intent")["name"] == "beyond_sources"
+    assert evidence["unanswered_kind"] == "other_joint"
