@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List
+from typing import Any, Dict, Iterable, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -18,6 +18,27 @@ from bot.faq_choice import likely_faq_keys
 def input_status(latest_message: Dict[str, Any]) -> str:
     """The input guard's verdict on the latest message (``ok`` if unknown)."""
     return (latest_message.get("input_check") or {}).get("status", "ok")
+
+
+def send_clarifying_turn(
+    dispatcher: CollectingDispatcher,
+    domain: Dict[str, Any],
+    faq_keys: Iterable[str],
+    language: str,
+) -> None:
+    """Asks "Did you mean one of these?" with a button per topic, then offers staff.
+
+    With no topic to offer, the patient is asked to rephrase instead.
+    """
+    domain = assistant_domain(domain)
+    buttons = [
+        button for button in (topic_button(domain, key, language) for key in faq_keys) if button
+    ]
+    if buttons:
+        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+    else:
+        dispatcher.utter_message(response="utter_rephrase")
+    dispatcher.utter_message(response="utter_clarify_staff")
 
 
 class ActionClarify(Action):
@@ -42,23 +63,14 @@ class ActionClarify(Action):
         if status == "too_long":
             dispatcher.utter_message(response="utter_input_too_long")
             return events
-        language = tracker_language(tracker)
-        domain = assistant_domain(domain)
-        buttons = [
-            button
-            for button in (
-                topic_button(domain, key, language)
-                for key in keys_in_context(
-                    likely_faq_keys(tracker.latest_message),
-                    str(tracker.latest_message.get("text") or ""),
-                    tracker.events,
-                )
-            )
-            if button
-        ]
-        if buttons:
-            dispatcher.utter_message(response="utter_clarify", buttons=buttons)
-        else:
-            dispatcher.utter_message(response="utter_rephrase")
-        dispatcher.utter_message(response="utter_clarify_staff")
+        send_clarifying_turn(
+            dispatcher,
+            domain,
+            keys_in_context(
+                likely_faq_keys(tracker.latest_message),
+                str(tracker.latest_message.get("text") or ""),
+                tracker.events,
+            ),
+            tracker_language(tracker),
+        )
         return events

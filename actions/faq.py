@@ -11,7 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
-from actions.scope import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
+from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from bot.conversation_operation import answer_in_context
 from bot.faq_choice import TOPIC_ENTITY, faq_message_answer
 from bot.intents import FAQ_INTENT

@@ -3,7 +3,10 @@
 Out of scope ("what about my shoulder?") and on our topics but beyond what
 the two source pages say ("how much will it hurt?"). Both are answering
 actions like the FAQ: a patient whose first message switched the reply
-language to Bangla hears the one-time language notice first.
+language to Bangla hears the one-time language notice first. A short
+follow-up the NLU read as out of scope ("How is it done?" after an answer
+about the hip) gets the clarifying turn instead, its topics read in the
+conversation's operation (``bot.follow_up``).
 """
 
 from __future__ import annotations
@@ -15,10 +18,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.language import pending_language_notice
-
-OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
-BEYOND_SOURCES_RESPONSE = "utter_beyond_sources"
+from actions.fallback import send_clarifying_turn
+from actions.language import pending_language_notice, tracker_language
+from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
+from bot.follow_up import follow_up_topics
 
 
 class _ReplyAfterNotice(Action, ABC):
@@ -46,6 +49,17 @@ class ActionOutOfScope(_ReplyAfterNotice):
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_out_of_scope"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        """The out-of-scope reply, or the clarifying turn for a follow-up question."""
+        topics = follow_up_topics(tracker.latest_message, tracker.events)
+        if not topics:
+            return await super().run(dispatcher, tracker, domain)
+        events = pending_language_notice(dispatcher, tracker)
+        send_clarifying_turn(dispatcher, domain, topics, tracker_language(tracker))
+        return events
 
 
 class ActionBeyondSources(_ReplyAfterNotice):

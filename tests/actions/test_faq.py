@@ -81,3 +81,48 @@ async def test_a_follow_up_the_conversations_page_does_not_answer_is_said_honest
         ActionAnswerFaq(), "faq_follow_up_after_vro", latest_message=latest
     )
     assert [message["response"] for message in messages] == ["utter_beyond_sources"]
+
+
+async def test_a_follow_up_read_as_out_of_scope_is_offered_the_conversations_topics(
+    run_action,
+) -> None:
+    # After the hip's "what is it", "How is it done?" read as out of scope:
+    # the knee's "what is it" the NLU ranks first is offered as the hip's.
+    latest = {
+        "text": "How is it done?",
+        "intent": {"name": "out_of_scope", "confidence": 0.63},
+        "entities": [],
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"id": 0, "intent_response_key": "faq/dfo_what_is", "confidence": 0.32},
+                    {"id": 1, "intent_response_key": "faq/dfo_evaluation", "confidence": 0.19},
+                ]
+            }
+        },
+        "topic_evidence": {"out_of_domain": []},
+    }
+    messages, _ = await run_action(
+        ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest
+    )
+    assert [message["response"] for message in messages] == [
+        "utter_clarify",
+        "utter_clarify_staff",
+    ]
+    assert [button["payload"] for button in messages[0]["buttons"]] == [
+        '/faq{"faq_topic": "vro_what_is"}'
+    ]
+
+
+async def test_a_message_about_something_else_keeps_the_out_of_scope_reply(run_action) -> None:
+    latest = {
+        "text": "what is the weather today",
+        "intent": {"name": "out_of_scope", "confidence": 0.9},
+        "entities": [],
+        "response_selector": {"faq": {"ranking": []}},
+        "topic_evidence": {"out_of_domain": []},
+    }
+    messages, _ = await run_action(
+        ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest
+    )
+    assert [message["response"] for message in messages] == ["utter_out_of_scope"]

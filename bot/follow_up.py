@@ -1,0 +1,113 @@
+"""Whether a message the NLU read as out of scope is a follow-up on our topics.
+
+"How is it done?", "Is it painful?" or "how long is the recovery" name no
+operation, and the NLU, which reads one message at a time, places them with
+questions about other operations ("how long is the recovery after an ACL
+repair"): out of scope, at up to 0.94. After an answer about the hip, the
+patient means the hip. Such a message gets the clarifying turn, its topics
+read in the conversation's operation, instead of "I can't help with that".
+
+A follow-up is short, names nothing outside our topics, and either refers
+back ("it", "this", "the operation") in a conversation that is about one
+operation, or names one of our topic ideas (recovery, pain, risks, the cast)
+whatever the conversation. Plain functions: tests call them without Rasa.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping
+
+from bot.conversation_operation import keys_in_context, operation_to_read_in
+from bot.faq_choice import likely_faq_keys
+from bot.nlu.concepts import concepts_in
+
+# The parse data's record of the topic models' evidence (bot.nlu.topic_classifier).
+TOPIC_EVIDENCE = "topic_evidence"
+
+# Longer messages say what they are about; they are left to the NLU.
+FOLLOW_UP_MAX_WORDS = 12
+# Words that point back to what the conversation is about, in English,
+# Bangla script and romanized Bangla.
+REFERRING_WORDS: FrozenSet[str] = frozenset(
+    {
+        "it",
+        "its",
+        "it's",
+        "this",
+        "that",
+        "these",
+        "they",
+        "operation",
+        "surgery",
+        "procedure",
+        "op",
+        "এটা",
+        "এটি",
+        "এই",
+        "ওটা",
+        "অপারেশন",
+        "অপারেশনটা",
+        "eta",
+        "eita",
+        "ota",
+        "oita",
+        "ei",
+    }
+)
+# Concepts of bot/nlu/concepts.yml that are questions about our operations.
+TOPIC_CONCEPTS: FrozenSet[str] = frozenset(
+    {
+        "recovery",
+        "pain",
+        "risk",
+        "why",
+        "cast",
+        "hardware",
+        "candidate",
+        "technique",
+        "treatment",
+        "diagnosis",
+        "surgery_first",
+        "combined",
+    }
+)
+_WORD = re.compile(r"[\w'\u0980-\u09FF]+")
+
+
+def reads_as_follow_up(text: str, in_conversation_about_an_operation: bool) -> bool:
+    """Whether an out-of-scope reading of ``text`` is likely a follow-up question.
+
+    Args:
+        text: The patient's message (its out-of-domain terms already checked).
+        in_conversation_about_an_operation: The conversation so far is about
+            one operation, so "it" has something to refer to.
+    """
+    words = _WORD.findall((text or "").lower())
+    if not words or len(words) > FOLLOW_UP_MAX_WORDS:
+        return False
+    if TOPIC_CONCEPTS & set(concepts_in(text)):
+        return True
+    return in_conversation_about_an_operation and bool(REFERRING_WORDS & set(words))
+
+
+def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> List[str]:
+    """The topics to offer for an out-of-scope reading that is a follow-up, else none.
+
+    Args:
+        parse: The latest message's parse data (``tracker.latest_message``).
+        events: The tracker's events, oldest first.
+
+    Returns:
+        The clarifying turn's FAQ keys, read in the conversation's operation
+        (``keys_in_context``); empty when the message names something
+        outside our topics or does not read as a follow-up.
+    """
+    if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
+        return []
+    text = str(parse.get("text") or "")
+    events = list(events)
+    operation = operation_to_read_in(text, events)
+    if not reads_as_follow_up(text, operation is not None):
+        return []
+    return keys_in_context(likely_faq_keys(parse), text, events)

@@ -1,0 +1,89 @@
+"""A short follow-up the NLU read as out of scope is offered our topics in context."""
+
+from typing import Any, Dict, List
+
+import pytest
+
+from bot.follow_up import FOLLOW_UP_MAX_WORDS, follow_up_topics, reads_as_follow_up
+
+
+def user(text: str) -> Dict[str, Any]:
+    return {"event": "user", "text": text}
+
+
+def answer(key: str) -> Dict[str, Any]:
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": f"utter_{key}"}}
+
+
+def parse(text: str, ranking: List[str], out_of_domain: List[str] = ()) -> Dict[str, Any]:
+    """Parse data as the NLU gives it for an out-of-scope reading of ``text``."""
+    return {
+        "text": text,
+        "intent": {"name": "out_of_scope", "confidence": 0.9},
+        "response_selector": {
+            "faq": {
+                "ranking": [
+                    {"intent_response_key": key, "confidence": 0.5 - 0.1 * index}
+                    for index, key in enumerate(ranking)
+                ]
+            }
+        },
+        "topic_evidence": {"out_of_domain": list(out_of_domain)},
+    }
+
+
+AFTER_THE_HIP = [user("what is a vro"), answer("faq/vro_what_is")]
+
+
+@pytest.mark.parametrize(
+    "text", ["How is it done?", "is this operation safe", "এটা কিভাবে করা হয়?", "eta ki kore kora hoy"]
+)
+def test_a_question_referring_back_is_a_follow_up_in_a_conversation_about_an_operation(
+    text,
+) -> None:
+    assert reads_as_follow_up(text, in_conversation_about_an_operation=True)
+    assert not reads_as_follow_up(text, in_conversation_about_an_operation=False)
+
+
+@pytest.mark.parametrize(
+    "text", ["how long is the recovery", "Is it painful?", "what are the risks"]
+)
+def test_a_question_naming_one_of_our_topics_is_a_follow_up_anywhere(text) -> None:
+    assert reads_as_follow_up(text, in_conversation_about_an_operation=False)
+
+
+@pytest.mark.parametrize("text", ["what is the weather today", "tell me a joke", ""])
+def test_a_message_about_nothing_of_ours_is_no_follow_up(text) -> None:
+    assert not reads_as_follow_up(text, in_conversation_about_an_operation=True)
+
+
+def test_a_long_message_says_what_it_is_about_itself() -> None:
+    text = "how long is the recovery " + "and so on " * FOLLOW_UP_MAX_WORDS
+    assert not reads_as_follow_up(text, in_conversation_about_an_operation=True)
+
+
+def test_after_the_hips_answer_the_topics_offered_are_the_hips() -> None:
+    message = parse("How is it done?", ["faq/dfo_what_is", "faq/dfo_evaluation", "faq/vro_what_is"])
+    # The knee's "what is it" becomes the hip's; the knee's tests have no hip
+    # counterpart; the hip's "what is it" is offered once.
+    assert follow_up_topics(message, [*AFTER_THE_HIP, user("How is it done?")]) == [
+        "faq/vro_what_is"
+    ]
+
+
+def test_without_a_conversation_a_topic_question_is_offered_both_operations() -> None:
+    message = parse("how long is the recovery", ["faq/vro_recovery", "faq/dfo_recovery"])
+    assert follow_up_topics(message, [user("how long is the recovery")]) == [
+        "faq/vro_recovery",
+        "faq/dfo_recovery",
+    ]
+
+
+def test_something_outside_our_topics_keeps_the_out_of_scope_reply() -> None:
+    message = parse("how long is the recovery", ["faq/vro_recovery"], out_of_domain=["acl"])
+    assert follow_up_topics(message, AFTER_THE_HIP) == []
+
+
+def test_it_with_nothing_to_refer_to_keeps_the_out_of_scope_reply() -> None:
+    message = parse("How is it done?", ["faq/dfo_what_is"])
+    assert follow_up_topics(message, [user("How is it done?")]) == []
