@@ -35,6 +35,9 @@ HELDOUT_BY_LANGUAGE = {
     "bn_latn": EVALUATION_SETS / "heldout_bn_latn.yml",
 }
 LANGUAGE_NAMES = {"en": "English", "bn": "Bangla script", "bn_latn": "romanized Bangla"}
+# Real patients' questions from public pages, for an outside check
+# (`make evaluate EVAL_SET=...`); never trained on.
+REAL_QUESTIONS_OUTSIDE = EVALUATION_SETS / "real_questions_outside.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

@@ -3,9 +3,11 @@
 import pytest
 
 from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
+from bot.evaluation.real_questions import load_items
 from bot.evaluation.run import (
     DEV_BY_LANGUAGE,
     HELDOUT_BY_LANGUAGE,
+    REAL_QUESTIONS_OUTSIDE,
     leaked,
     load_examples,
     training_texts,
@@ -102,3 +104,15 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
     assert leaked(examples, training_texts()) == []
     held_out = {e.text for path in HELDOUT_BY_LANGUAGE.values() for e in load_examples(path)}
     assert [e.text for e in examples if e.text in held_out] == []
+
+
+def test_the_outside_real_questions_are_not_trained_on_and_use_known_keys() -> None:
+    from tests.conftest import TEST_DATA, load_yaml
+
+    items = load_items(REAL_QUESTIONS_OUTSIDE)
+    assert len(items) >= 40
+    examples = [Example(item.text, item.label) for item in items]
+    assert leaked(examples, training_texts()) == []
+    contract = load_yaml(TEST_DATA / "contract_keys.yml")
+    known = set(contract["faq"]) | {"out_of_scope", "urgent_symptoms", "request_human"}
+    assert {key for item in items for key in (item.label, *item.also)} <= known
