@@ -177,6 +177,8 @@ class Lexicon:
     blood_compound: FrozenSet[str]
     wound_sign: FrozenSet[str]
     opening: FrozenSet[str]
+    stain: FrozenSet[str]
+    spreading: FrozenSet[str]
     someone_opens: FrozenSet[str]
     infection: FrozenSet[str]
     bone_or_metal: FrozenSet[str]
@@ -1147,10 +1149,13 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
     flags: Set[str] = set()
     text = s.text.lower()
     drainage = s.has_affirmed(lex.drainage_sign)
+    # A patch on the dressing or cast that keeps growing: fluid coming through.
+    growing_patch = s.has(lex.stain) and s.has_affirmed(lex.spreading)
     operated_part = s.has(lex.limb) or s.has(lex.leg) or s.has(lex.hip)
     if (
         (s.has(lex.wound) and s.wound_sign())
         or (s.has(lex.cast) and drainage)
+        or ((s.has(lex.wound) or s.has(lex.cast)) and growing_patch)
         or s.bone_or_metal_showing()
         or (operated and s.has_affirmed(lex.infection))
         or (operated and operated_part and (drainage or s.has_affirmed(lex.hot_sign)))
