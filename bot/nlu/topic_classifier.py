@@ -61,6 +61,7 @@ BEYOND_SOURCES = BEYOND_SOURCES_INTENT
 TOPIC_EVIDENCE = "topic_evidence"
 # The ``unanswered_kind`` of a question that names the other operation than its answer's.
 OTHER_OPERATION = "other_operation"
+# The ``unanswered_kind`` of a question about the hip alone whose answer is a knee answer.
 OTHER_JOINT = "other_joint"
 RANKING_LENGTH = 10
 _MODEL_FILE = "topic_models.joblib"
