@@ -115,13 +115,17 @@ def answer_in_context(
 def keys_in_context(
     faq_keys: Iterable[str], message_text: str, events: Iterable[Dict[str, Any]]
 ) -> List[str]:
-    """The clarifying turn's topics read in the conversation's operation.
+    """The clarifying turn's topics, read in the operation of the conversation so far."""
+    return keys_for_operation(faq_keys, operation_to_read_in(message_text, events))
+
+
+def keys_for_operation(faq_keys: Iterable[str], operation: Optional[str]) -> List[str]:
+    """Topics to offer in a conversation about ``operation``.
 
     Each key becomes its answer for that operation (``answer_for_operation``);
     keys with no answer for it are left out, and a topic offered twice is
     offered once, in the order given.
     """
-    operation = operation_to_read_in(message_text, events)
     chosen: List[str] = []
     for key in faq_keys:
         in_context = answer_for_operation(key, operation)

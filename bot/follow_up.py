@@ -15,12 +15,12 @@ whatever the conversation. Plain functions: tests call them without Rasa.
 
 from __future__ import annotations
 
-import re
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping
 
-from bot.conversation_operation import keys_in_context, operation_to_read_in
+from bot.conversation_operation import keys_for_operation, operation_to_read_in
 from bot.faq_choice import likely_faq_keys
-from bot.nlu.concepts import concepts_in
+from bot.nlu.bangla import canonical_words
+from bot.nlu.concepts import concepts_in, words
 
 # The parse data's record of the topic models' evidence (bot.nlu.topic_classifier).
 TOPIC_EVIDENCE = "topic_evidence"
@@ -29,11 +29,11 @@ TOPIC_EVIDENCE = "topic_evidence"
 FOLLOW_UP_MAX_WORDS = 12
 # Words that point back to what the conversation is about, in English,
 # Bangla script and romanized Bangla.
-REFERRING_WORDS: FrozenSet[str] = frozenset(
+# Normalised as ``bot.nlu.concepts.words`` reads a message ("it's" is "it", "s").
+REFERRING_WORDS: FrozenSet[str] = canonical_words(
     {
         "it",
         "its",
-        "it's",
         "this",
         "that",
         "these",
@@ -72,7 +72,6 @@ TOPIC_CONCEPTS: FrozenSet[str] = frozenset(
         "combined",
     }
 )
-_WORD = re.compile(r"[\w'\u0980-\u09FF]+")
 
 
 def reads_as_follow_up(text: str, in_conversation_about_an_operation: bool) -> bool:
@@ -83,12 +82,12 @@ def reads_as_follow_up(text: str, in_conversation_about_an_operation: bool) -> b
         in_conversation_about_an_operation: The conversation so far is about
             one operation, so "it" has something to refer to.
     """
-    words = _WORD.findall((text or "").lower())
-    if not words or len(words) > FOLLOW_UP_MAX_WORDS:
+    message_words = words(text)
+    if not message_words or len(message_words) > FOLLOW_UP_MAX_WORDS:
         return False
     if TOPIC_CONCEPTS & set(concepts_in(text)):
         return True
-    return in_conversation_about_an_operation and bool(REFERRING_WORDS & set(words))
+    return in_conversation_about_an_operation and bool(REFERRING_WORDS & set(message_words))
 
 
 def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> List[str]:
@@ -100,14 +99,13 @@ def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]])
 
     Returns:
         The clarifying turn's FAQ keys, read in the conversation's operation
-        (``keys_in_context``); empty when the message names something
+        (``keys_for_operation``); empty when the message names something
         outside our topics or does not read as a follow-up.
     """
     if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
         return []
     text = str(parse.get("text") or "")
-    events = list(events)
     operation = operation_to_read_in(text, events)
     if not reads_as_follow_up(text, operation is not None):
         return []
-    return keys_in_context(likely_faq_keys(parse), text, events)
+    return keys_for_operation(likely_faq_keys(parse), operation)
