@@ -2,6 +2,7 @@
 
 from actions.fallback import ActionClarify, likely_faq_keys
 from tests.actions.conftest import load_tracker
+from tests.utils.parse_data import parse_data
 
 
 async def test_clarify_offers_the_likeliest_topics_best_first(run_action) -> None:
@@ -42,20 +43,12 @@ async def test_without_any_likely_topic_the_patient_is_asked_to_rephrase(run_act
 async def test_clarify_offers_the_conversations_operation_topics(run_action) -> None:
     # After the hip's "what is it": the knee's purpose becomes the hip's, and
     # the knee's types (no hip counterpart) are not offered.
-    latest = {
-        "text": "What is its purpose?",
-        "intent": {"name": "nlu_fallback", "confidence": 0.3},
-        "entities": [],
-        "response_selector": {
-            "faq": {
-                "ranking": [
-                    {"id": 0, "intent_response_key": "faq/dfo_purpose", "confidence": 0.5},
-                    {"id": 1, "intent_response_key": "faq/dfo_types", "confidence": 0.3},
-                    {"id": 2, "intent_response_key": "faq/vro_derotation", "confidence": 0.2},
-                ]
-            }
-        },
-    }
+    latest = parse_data(
+        "What is its purpose?",
+        "nlu_fallback",
+        0.3,
+        ranking=[("faq/dfo_purpose", 0.5), ("faq/dfo_types", 0.3), ("faq/vro_derotation", 0.2)],
+    )
     messages, _ = await run_action(
         ActionClarify(), "faq_follow_up_after_vro", latest_message=latest
     )

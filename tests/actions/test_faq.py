@@ -7,6 +7,7 @@ import pytest
 from actions.faq import ActionAnswerFaq, topic_button
 from actions.scope import ActionBeyondSources, ActionOutOfScope
 from bot.faq_choice import faq_message_answer
+from tests.utils.parse_data import parse_data
 
 
 async def test_typed_question_gets_the_selected_answer(run_action) -> None:
@@ -69,14 +70,7 @@ async def test_a_follow_up_naming_no_operation_gets_the_conversations_answer(run
 async def test_a_follow_up_the_conversations_page_does_not_answer_is_said_honestly(
     run_action,
 ) -> None:
-    latest = {
-        "text": "What tests are needed?",
-        "intent": {"name": "faq", "confidence": 0.9},
-        "entities": [],
-        "response_selector": {
-            "faq": {"response": {"intent_response_key": "faq/dfo_evaluation"}, "ranking": []}
-        },
-    }
+    latest = parse_data("What tests are needed?", "faq", 0.9, selected="faq/dfo_evaluation")
     messages, _ = await run_action(
         ActionAnswerFaq(), "faq_follow_up_after_vro", latest_message=latest
     )
@@ -88,20 +82,13 @@ async def test_a_follow_up_read_as_out_of_scope_is_offered_the_conversations_top
 ) -> None:
     # After the hip's "what is it", "How is it done?" read as out of scope:
     # the knee's "what is it" the NLU ranks first is offered as the hip's.
-    latest = {
-        "text": "How is it done?",
-        "intent": {"name": "out_of_scope", "confidence": 0.63},
-        "entities": [],
-        "response_selector": {
-            "faq": {
-                "ranking": [
-                    {"id": 0, "intent_response_key": "faq/dfo_what_is", "confidence": 0.32},
-                    {"id": 1, "intent_response_key": "faq/dfo_evaluation", "confidence": 0.19},
-                ]
-            }
-        },
-        "topic_evidence": {"out_of_domain": []},
-    }
+    latest = parse_data(
+        "How is it done?",
+        "out_of_scope",
+        0.63,
+        ranking=[("faq/dfo_what_is", 0.32), ("faq/dfo_evaluation", 0.19)],
+        out_of_domain=[],
+    )
     messages, _ = await run_action(
         ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest
     )
@@ -115,13 +102,7 @@ async def test_a_follow_up_read_as_out_of_scope_is_offered_the_conversations_top
 
 
 async def test_a_message_about_something_else_keeps_the_out_of_scope_reply(run_action) -> None:
-    latest = {
-        "text": "what is the weather today",
-        "intent": {"name": "out_of_scope", "confidence": 0.9},
-        "entities": [],
-        "response_selector": {"faq": {"ranking": []}},
-        "topic_evidence": {"out_of_domain": []},
-    }
+    latest = parse_data("what is the weather today", "out_of_scope", 0.9, out_of_domain=[])
     messages, _ = await run_action(
         ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest
     )

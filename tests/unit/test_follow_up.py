@@ -5,6 +5,7 @@ from typing import Any, Dict, List
 import pytest
 
 from bot.follow_up import FOLLOW_UP_MAX_WORDS, follow_up_topics, reads_as_follow_up
+from tests.utils.parse_data import parse_data
 
 
 def user(text: str) -> Dict[str, Any]:
@@ -17,19 +18,8 @@ def answer(key: str) -> Dict[str, Any]:
 
 def parse(text: str, ranking: List[str], out_of_domain: List[str] = ()) -> Dict[str, Any]:
     """Parse data as the NLU gives it for an out-of-scope reading of ``text``."""
-    return {
-        "text": text,
-        "intent": {"name": "out_of_scope", "confidence": 0.9},
-        "response_selector": {
-            "faq": {
-                "ranking": [
-                    {"intent_response_key": key, "confidence": 0.5 - 0.1 * index}
-                    for index, key in enumerate(ranking)
-                ]
-            }
-        },
-        "topic_evidence": {"out_of_domain": list(out_of_domain)},
-    }
+    scored = [(key, 0.5 - 0.1 * index) for index, key in enumerate(ranking)]
+    return parse_data(text, "out_of_scope", 0.9, ranking=scored, out_of_domain=out_of_domain)
 
 
 AFTER_THE_HIP = [user("what is a vro"), answer("faq/vro_what_is")]
