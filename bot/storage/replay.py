@@ -16,17 +16,21 @@ import json
 import logging
 import threading
 import time
+import weakref
 from dataclasses import dataclass
 from typing import Any, Dict, Sequence, Tuple
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, ProgrammingError
 
 from bot.storage.journal import Journal, JournalledEvent
 
 logger = logging.getLogger(__name__)
+
+# How often a replay is tried again after colliding with a concurrent one on the replay keys.
+KEY_COLLISION_ATTEMPTS = 3
 
 EVENTS = SQLTrackerStore.SQLEvent.__table__
 REPLAYS = sa.Table(
@@ -35,6 +39,8 @@ REPLAYS = sa.Table(
     sa.Column("replay_key", sa.String(80), primary_key=True),
     sa.Column("replayed_at", sa.Float, nullable=False),
 )
+# The engines whose database is known to have the replay table.
+_ENGINES_WITH_REPLAY_TABLE: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 class ReplayGate:
@@ -87,8 +93,22 @@ def event_row(conversation_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def ensure_replay_table(engine: Engine) -> None:
-    """Create ``tracker_journal_replays`` if it is missing."""
-    REPLAYS.create(engine, checkfirst=True)
+    """Create ``tracker_journal_replays`` if it is missing; once per engine.
+
+    When the database comes back, the background replay and the waiting turns
+    (in this process and others) may all find the table missing at once. On
+    PostgreSQL the losers of that race get ``DuplicateTable`` (a
+    ProgrammingError) or a unique-index violation in the catalogue (an
+    IntegrityError); the table then exists, which is all that is asked.
+    """
+    if engine in _ENGINES_WITH_REPLAY_TABLE:
+        return
+    try:
+        REPLAYS.create(engine, checkfirst=True)
+    except (IntegrityError, ProgrammingError):
+        if not sa.inspect(engine).has_table(REPLAYS.name):
+            raise
+    _ENGINES_WITH_REPLAY_TABLE.add(engine)
 
 
 def write_to_database(engine: Engine, instance: str, events: Sequence[JournalledEvent]) -> int:
@@ -129,11 +149,15 @@ def replay_conversation(journal: Journal, engine: Engine, conversation_id: str) 
     if not events:
         return 0
     ensure_replay_table(engine)
-    try:
-        inserted = write_to_database(engine, journal.instance, events)
-    except IntegrityError:
-        # Another process replayed these rows at the same moment.
-        inserted = write_to_database(engine, journal.instance, events)
+    for attempt in range(1, KEY_COLLISION_ATTEMPTS + 1):
+        try:
+            inserted = write_to_database(engine, journal.instance, events)
+            break
+        except IntegrityError:
+            # Another thread or process replayed some of these rows at the same moment;
+            # its commit is visible now, so the next try skips them.
+            if attempt == KEY_COLLISION_ATTEMPTS:
+                raise
     journal.forget_events([event.row_id for event in events])
     return inserted
 

@@ -153,6 +153,8 @@ class FaultReport:
     red_flags_in_outage: int = 0
     red_flags_answered: int = 0
     back_after_seconds: Optional[float] = None
+    # Each error as "HTTP 500 after 0.4 s, 2.1 s into the outage" (no HTTP answer: "no answer").
+    error_details: List[str] = field(default_factory=list)
 
     def line(self) -> str:
         back = "never" if self.back_after_seconds is None else f"{self.back_after_seconds:.1f} s"
@@ -162,7 +164,22 @@ class FaultReport:
             f"refused for retry {self.refused}, errors {self.errors}, red flags in the outage "
             f"{self.red_flags_in_outage} of which answered urgently {self.red_flags_answered}, "
             f"service back {back} after the server)"
+            + (f"; errors: {'; '.join(self.error_details)}" if self.error_details else "")
         )
+
+
+def describe_error(attempt: Attempt, stopped_at: float, back_at: float) -> str:
+    """An error's status, how long it took and when it was sent relative to the outage."""
+    status = "no answer" if attempt.status is None else f"HTTP {attempt.status}"
+    took = attempt.answered_at - attempt.sent_at
+    if attempt.sent_at < stopped_at:
+        when = f"{stopped_at - attempt.sent_at:.1f} s before the outage"
+    elif attempt.sent_at <= back_at:
+        when = f"{attempt.sent_at - stopped_at:.1f} s into the outage"
+    else:
+        when = f"{attempt.sent_at - back_at:.1f} s after the outage"
+    flag = ", a red flag" if attempt.red_flag else ""
+    return f"{status} after {took:.1f} s, sent {when}{flag}"
 
 
 def report(
@@ -192,6 +209,7 @@ def report(
                 result.refused += 1
             elif attempt.status != 200:
                 result.errors += 1
+                result.error_details.append(describe_error(attempt, stopped_at, back_at))
             if attempt.acknowledged:
                 acknowledged.append(attempt.seq)
                 if not attempt.replies:

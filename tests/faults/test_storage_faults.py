@@ -19,6 +19,7 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
@@ -133,7 +134,17 @@ def run_fault(rig: FaultRig, name: str, stop: Callable[[], None], start: Callabl
             break
         time.sleep(1)
     print(f"\n{result.line()}")
+    if result.errors:
+        print_logged_errors(rig.stack)
     return result
+
+
+def print_logged_errors(stack: AssistantStack) -> None:
+    """The servers' ERROR lines (event names and error types, no patient text)."""
+    for log in sorted((stack.log_dir or Path()).glob("*.log")):
+        for line in log.read_text(errors="replace").splitlines():
+            if " ERROR " in line:
+                print(f"{log.name}: {line}")
 
 
 def whatsapp_webhook(stack: AssistantStack) -> Tuple[int, Optional[str]]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import stat
+import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -122,3 +123,50 @@ def test_rows_of_a_new_journal_file_never_collide_with_old_replays(
     second.append_events("a", [user_event("a2", 2.0)])
     replay_journal(second, engine)
     assert stored_texts(engine, "a") == ["a1", "a2"]
+
+
+def race_replays(journal: Journal, engine: Engine, conversation: str, threads: int) -> list:
+    """Replay one conversation from ``threads`` threads released at once; their errors."""
+    start = threading.Barrier(threads)
+    errors: list = []
+
+    def replay() -> None:
+        start.wait()
+        try:
+            replay_conversation(journal, engine, conversation)
+        except Exception as error:  # noqa: BLE001 - the test reports any failure
+            errors.append(error)
+
+    workers = [threading.Thread(target=replay) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    return errors
+
+
+def test_replays_racing_on_a_database_without_the_replay_table_all_succeed(
+    journal: Journal, engine: Engine
+) -> None:
+    """The return of the database: the background replay and turns replay at once.
+
+    On PostgreSQL two concurrent ``CREATE TABLE`` of the same name collide
+    (``DuplicateTable``, or a unique-index violation in the catalogue), and two
+    replays of the same rows collide on the replay keys; neither may fail a
+    turn. Several rounds, each on a new engine with the table dropped, since
+    one round does not always bring the collision about.
+    """
+    url = engine.url.render_as_string(hide_password=False)
+    for round_number in range(5):
+        conversation = f"race{round_number}"
+        texts = [f"{conversation}-{index}" for index in range(5)]
+        for index, text in enumerate(texts):
+            journal.append_events(conversation, [user_event(text, float(index))])
+        racing_engine = sa.create_engine(url, future=True)
+        with racing_engine.begin() as connection:
+            connection.execute(sa.text("DROP TABLE IF EXISTS tracker_journal_replays"))
+        errors = race_replays(journal, racing_engine, conversation, threads=6)
+        racing_engine.dispose()
+        assert errors == [], f"round {round_number}"
+        assert stored_texts(engine, conversation) == texts
+        assert journal.pending_count() == 0
