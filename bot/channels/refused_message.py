@@ -75,13 +75,15 @@ def refuses_now(agent: Any) -> bool:
 async def urgent_reply(agent: Any, text: str) -> Optional[str]:
     """The urgent-care text for ``text`` if it describes red flags, else None.
 
+    It never raises: it runs where handling has already failed or been refused.
+
     Args:
         agent: Rasa's ``Agent``: its NLU reads the message, its domain has the text.
         text: The patient's message.
     """
-    if agent is None or not agent.is_ready():
-        return None
     try:
+        if agent is None or not agent.is_ready():
+            return None
         parse_data = await agent.parse_message(text)
     except Exception as error:  # the refusal still stands; the retry reads it again
         logger.error("refused_message.parse_failed error=%s", type(error).__name__)

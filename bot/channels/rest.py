@@ -13,6 +13,8 @@ list, or a stream with ``?stream=true``), but:
   ``Retry-After`` and ``{"error": "storage_unavailable"}``, never an empty
   200; a red flag in it still gets the urgent-care reply, in ``replies``
   (see :mod:`bot.channels.refused_message`).
+- A message whose handling fails is a 500 ``{"error": "processing_failed"}``;
+  a red flag in it still gets the urgent-care reply, in ``replies``.
 - Nothing logged here carries the message or the sender id, unlike Rasa's
   channel, which logs the text (and every frame's locals) when handling fails.
 """
@@ -79,6 +81,19 @@ async def retryable_refusal(
         "replies": [{"recipient_id": sender, "text": urgent}] if urgent else [],
     }
     return response.json(body, status=503, headers={"Retry-After": str(refusal.retry_after)})
+
+
+async def failure_response(agent: Any, text: str, sender: str) -> HTTPResponse:
+    """500 for a message whose handling failed; a red flag's urgent-care reply comes with it.
+
+    A red flag is answered whatever else fails: the same reading of the
+    message as for a refused one (the model's NLU, no tracker or lock).
+    """
+    body: Dict[str, Any] = {"error": "processing_failed"}
+    urgent = await urgent_reply(agent, text)
+    if urgent:
+        body["replies"] = [{"recipient_id": sender, "text": urgent}]
+    return response.json(body, status=500)
 
 
 class ClinicRestInput(RestInput):
@@ -148,7 +163,7 @@ class ClinicRestInput(RestInput):
             except StorageUnavailable as unavailable:
                 return await retryable_refusal(agent, message.text, message.sender, unavailable)
             if not handled:
-                return response.json({"error": "processing_failed"}, status=500)
+                return await failure_response(agent, message.text, message.sender)
             return response.json(collector.messages)
 
         return blueprint

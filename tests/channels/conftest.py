@@ -7,6 +7,7 @@ import uuid
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, AsyncIterator, Dict, List, Optional
 
 import aiohttp
@@ -18,6 +19,7 @@ from bot.channels.message_dedupe import MemoryDedupe
 from bot.channels.whatsapp.delivery import RetryPolicy
 from bot.channels.whatsapp.meta import WhatsAppCloudInput, signature_for
 from bot.channels.whatsapp.twilio import TwilioWhatsAppInput
+from bot.intents import URGENT_INTENT
 from tests.channels.servers import FakeApi, serve
 
 DATA = Path(__file__).resolve().parent / "data"
@@ -73,6 +75,25 @@ class RecordingAgent:
                 "elements": None,
             },
         )
+
+
+class FailingAgentThatReadsRedFlags(RecordingAgent):
+    """Fails every message; its NLU reads "blue toes" as urgent, like the model's rules."""
+
+    def __init__(self, responses: Dict[str, List[Dict[str, Any]]]) -> None:
+        super().__init__()
+        self.domain = SimpleNamespace(responses=responses)
+
+    def is_ready(self) -> bool:
+        return True
+
+    async def parse_message(self, text: str) -> Dict[str, Any]:
+        intent = URGENT_INTENT if "blue" in text else "faq"
+        return {"intent": {"name": intent}, "red_flags": [], "text": text}
+
+    async def handle_message(self, message: UserMessage) -> None:
+        self.messages.append(message)
+        raise RuntimeError("the tracker store failed")
 
 
 @dataclass

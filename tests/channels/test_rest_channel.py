@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import pytest
 from rasa.core.run import create_http_input_channels
@@ -24,8 +24,8 @@ from bot.channels.rest_request import (
 from bot.nlu.input_guard import MAX_SCAN_CHARS
 from bot.session_tokens import issue_session
 from bot.settings import get_settings, load_settings
-from tests.channels.conftest import Served, running
-from tests.conftest import PROJECT_ROOT
+from tests.channels.conftest import FailingAgentThatReadsRedFlags, Served, running
+from tests.conftest import PROJECT_ROOT, text_of
 from tests.utils.environments import PRODUCTION
 from tests.utils.stack import AssistantStack
 
@@ -265,6 +265,24 @@ async def test_a_failure_is_a_500_and_the_log_has_neither_text_nor_sender(
     assert answer == (500, {"error": "processing_failed"})
     assert "rest.message_failed error=RuntimeError" in caplog.text
     assert "patient-417" not in caplog.text and "crash" not in caplog.text
+
+
+async def test_a_red_flag_whose_handling_fails_still_gets_the_urgent_reply(
+    responses: Dict[str, List[Dict[str, Any]]],
+) -> None:
+    agent = FailingAgentThatReadsRedFlags(responses)
+    async with running(ClinicRestInput(), agent) as served:
+        urgent = await post(served, body(sender="tester", message="his toes are blue"))
+        ordinary = await post(served, body(sender="tester", message="what is a DFO"))
+    urgent_text = text_of(responses, "utter_urgent_care")
+    assert urgent == (
+        500,
+        {
+            "error": "processing_failed",
+            "replies": [{"recipient_id": "tester", "text": urgent_text}],
+        },
+    )
+    assert ordinary == (500, {"error": "processing_failed"})
 
 
 async def test_a_streamed_answer_is_checked_and_fails_quietly(

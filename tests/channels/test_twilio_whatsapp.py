@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import logging
 import urllib.parse
-from typing import Dict, Optional
+from typing import Any, Dict, List, Optional
 
 import aiohttp
 import pytest
@@ -34,10 +34,12 @@ from tests.channels.conftest import (
     TWILIO_PATIENT,
     TWILIO_SID,
     TWILIO_TOKEN,
+    FailingAgentThatReadsRedFlags,
     Served,
     running,
 )
 from tests.channels.servers import FakeApi
+from tests.conftest import text_of
 
 PUBLIC_URL = "https://clinic-bot.example.org/webhooks/twilio_whatsapp/webhook"
 
@@ -326,6 +328,21 @@ async def test_a_crash_is_logged_without_text_or_number(
     assert "8801711000001" not in caplog.text and "crash" not in caplog.text.replace(
         "twilio.message_failed", ""
     )
+
+
+async def test_a_red_flag_whose_handling_fails_still_gets_the_urgent_reply(
+    twilio: TwilioWhatsAppInput, fake_api: FakeApi, responses: Dict[str, List[Dict[str, Any]]]
+) -> None:
+    agent = FailingAgentThatReadsRedFlags(responses)
+    async with running(twilio, agent) as served:
+        urgent = inbound_form(Body="his toes are blue", MessageSid="SM" + "1" * 32)
+        ordinary = inbound_form(Body="what is a DFO", MessageSid="SM" + "2" * 32)
+        for form in (urgent, ordinary):
+            assert (await post_twilio(served, form)).status == 200
+        await twilio.wait_until_idle()
+    assert len(agent.messages) == 2
+    sent = [m["Body"] for m in fake_api.twilio_messages()]
+    assert sent == [text_of(responses, "utter_urgent_care")]
 
 
 # ---------------------------------------------------------------- output

@@ -207,4 +207,7 @@ class BackgroundWebhookChannel(InputChannel):
                 log_ref(inbound.message_id),
                 type(error).__name__,
             )
+            if not isinstance(error, StorageUnavailable):
+                # A red flag is answered whatever failed (a held one was answered already).
+                await self._answer_urgent(agent, inbound)
             logger.debug("%s.message_failed", prefix, exc_info=True)
