@@ -32,6 +32,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 import scipy.sparse
+from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.preprocessing import normalize
@@ -64,6 +65,14 @@ NO_CONCEPT = "concept_none"
 Transform = Callable[[Sequence[str]], scipy.sparse.spmatrix]
 LINEAR_C = 20.0
 LINEAR_MAX_ITERATIONS = 300
+# The linear model also reads each message as a point in a latent topic
+# space: its word stems (as the neighbour model reads them) projected on the
+# strongest directions of the training examples' stems (latent semantic
+# analysis: a truncated SVD, fitted on our own examples only). Stems that
+# occur with the same others land close, so a clinician's "indications" and
+# a patient's "who is it for" can meet though they share no word.
+SEMANTIC_DIMENSIONS = 300
+SEMANTIC_WEIGHT = 0.75
 
 
 def normalise(text: str) -> str:
@@ -113,11 +122,38 @@ def linear_features(
     concept: TfidfVectorizer,
     texts: Sequence[str],
     fit: bool = False,
+    semantic: Optional[np.ndarray] = None,
 ) -> scipy.sparse.csr_matrix:
-    """Words, character n-grams and concepts of each text, side by side (scikit-learn)."""
+    """Words, character n-grams and concepts of each text, side by side (scikit-learn).
+
+    Each text's latent topic vector (``semantic``, from ``semantic_rows``)
+    follows the three blocks when given.
+    """
     if fit:
-        return side_by_side(word.fit_transform, char.fit_transform, concept.fit_transform, texts)
-    return side_by_side(word.transform, char.transform, concept.transform, texts)
+        blocks = side_by_side(word.fit_transform, char.fit_transform, concept.fit_transform, texts)
+    else:
+        blocks = side_by_side(word.transform, char.transform, concept.transform, texts)
+    if semantic is None:
+        return blocks
+    return scipy.sparse.hstack([blocks, SEMANTIC_WEIGHT * semantic], format="csr")
+
+
+def semantic_rows(stem_rows: scipy.sparse.spmatrix, basis: np.ndarray) -> np.ndarray:
+    """Unit-length latent topic vectors of texts given as normalised stem rows."""
+    return normalize(np.asarray(stem_rows @ basis, dtype=np.float64))
+
+
+def fit_semantic_basis(example_stems: scipy.sparse.spmatrix) -> Optional[np.ndarray]:
+    """The latent topic space of the training examples' stems (stems by dimensions).
+
+    ``None`` when there are too few distinct stems to project (tiny test sets).
+    """
+    dimensions = min(SEMANTIC_DIMENSIONS, example_stems.shape[1] - 1, example_stems.shape[0] - 1)
+    if dimensions < 2:
+        return None
+    svd = TruncatedSVD(n_components=dimensions, random_state=0)
+    svd.fit(example_stems)
+    return svd.components_.T.astype(np.float32)
 
 
 # How much each feature block (words, character n-grams, concepts) weighs.
@@ -213,6 +249,8 @@ class TopicModels:
     phrasings: Dict[str, str] = field(default_factory=dict)
     # Mends misspelt topic words of English messages (``bot.nlu.spelling``).
     spelling: Optional[SpellingCorrector] = None
+    # The latent topic space the linear model also reads (``fit_semantic_basis``).
+    semantic_basis: Optional[np.ndarray] = None
 
     def prepared(self) -> TopicModels:
         """The same models, arranged for fast prediction (the same results).
@@ -260,9 +298,14 @@ class TopicModels:
     def _linear_features(self, texts: Sequence[str]) -> scipy.sparse.csr_matrix:
         """What ``linear_features`` gives for ``texts``, through the prepared vectorizers."""
         self._ready()
-        return side_by_side(
+        blocks = side_by_side(
             self._word.transform, self._char.transform, self._concept.transform, texts
         )
+        if self.semantic_basis is None:
+            return blocks
+        stems = self._stem.transform([neighbour_text(text) for text in texts])
+        semantic = semantic_rows(stems, self.semantic_basis)
+        return scipy.sparse.hstack([blocks, SEMANTIC_WEIGHT * semantic], format="csr")
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The linear model's label probabilities, one row per text (columns: ``labels``)."""
@@ -288,6 +331,14 @@ class TopicModels:
             values.append(weight * block_values)
             offset += prepared.width
         scores = np.concatenate(values) @ self._coefficients_by_column[np.concatenate(columns)]
+        if self.semantic_basis is not None:
+            stem_columns, stem_values = self._stem.row(neighbour_text(text))
+            point = normalised_row(stem_values, "l2") @ self.semantic_basis[stem_columns]
+            length = float(np.linalg.norm(point))
+            if length > 0.0:
+                dimensions = self.semantic_basis.shape[1]
+                semantic_coefficients = self._coefficients_by_column[offset : offset + dimensions]
+                scores = scores + (SEMANTIC_WEIGHT / length) * (point @ semantic_coefficients)
         return softmax(scores + self.linear.intercept_)
 
     def neighbour_scores(self, text: str) -> Dict[str, float]:
@@ -426,27 +477,36 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
         max_features=MAX_CHAR_FEATURES,
     )
     concepts = concept_vectorizer()
-    features = linear_features(word_vectorizer, char_vectorizer, concepts, texts, fit=True)
-    # Logistic regression solved to convergence (L-BFGS): the same data gives
-    # the same model, whatever order it was read in. C=20 regularises lightly,
-    # as the features are many and the examples few per answer.
-    linear = LogisticRegression(C=LINEAR_C, max_iter=LINEAR_MAX_ITERATIONS)
-    linear.fit(features, list(labels))
     stem_vectorizer = TfidfVectorizer(
         analyzer="word", token_pattern=WORD_PATTERN, sublinear_tf=True, lowercase=False
     )
     example_stems = normalize(
         stem_vectorizer.fit_transform([neighbour_text(text) for text in texts])
+    ).tocsr()
+    basis = fit_semantic_basis(example_stems)
+    features = linear_features(
+        word_vectorizer,
+        char_vectorizer,
+        concepts,
+        texts,
+        fit=True,
+        semantic=None if basis is None else semantic_rows(example_stems, basis),
     )
+    # Logistic regression solved to convergence (L-BFGS): the same data gives
+    # the same model, whatever order it was read in. C=20 regularises lightly,
+    # as the features are many and the examples few per answer.
+    linear = LogisticRegression(C=LINEAR_C, max_iter=LINEAR_MAX_ITERATIONS)
+    linear.fit(features, list(labels))
     return TopicModels(
         word_vectorizer=word_vectorizer,
         char_vectorizer=char_vectorizer,
         concept_vectorizer=concepts,
         linear=linear,
         stem_vectorizer=stem_vectorizer,
-        example_stems=example_stems.tocsr(),
+        example_stems=example_stems,
         example_labels=np.asarray(labels),
         labels=[str(label) for label in linear.classes_],
         phrasings=known_phrasings(texts, labels),
         spelling=fit_spelling(texts),
+        semantic_basis=basis,
     ).prepared()

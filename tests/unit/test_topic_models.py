@@ -103,7 +103,7 @@ def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_pa
     import numpy as np
     from sklearn.preprocessing import normalize
 
-    from bot.nlu.topic_models import linear_features, neighbour_text
+    from bot.nlu.topic_models import linear_features, neighbour_text, semantic_rows
 
     fitted = fit_topic_models(TEXTS, LABELS)
     # As TopicClassifier stores and loads it.
@@ -112,15 +112,21 @@ def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_pa
     # Nothing derived is stored: the file holds the fitted models only.
     assert not [key for key in vars(loaded) if key.startswith("_")]
     assert fitted.linear.coef_.flags["F_CONTIGUOUS"]
+    # The linear model reads the latent topic space too, on the fast path and off it.
+    assert loaded.semantic_basis is not None
     messages = ["dfo ki", "spica weeks after vro surgery", "hello there", "zzzz", ""]
     for text in messages:
+        stems_reference = normalize(loaded.stem_vectorizer.transform([neighbour_text(text)]))
         reference = loaded.linear.predict_proba(
             linear_features(
-                loaded.word_vectorizer, loaded.char_vectorizer, loaded.concept_vectorizer, [text]
+                loaded.word_vectorizer,
+                loaded.char_vectorizer,
+                loaded.concept_vectorizer,
+                [text],
+                semantic=semantic_rows(stems_reference, loaded.semantic_basis),
             )
         )
         np.testing.assert_allclose(loaded.probabilities([text]), reference, rtol=0, atol=1e-12)
-        stems_reference = normalize(loaded.stem_vectorizer.transform([neighbour_text(text)]))
         np.testing.assert_allclose(
             loaded._stem.transform([neighbour_text(text)]).toarray(),
             stems_reference.toarray(),
