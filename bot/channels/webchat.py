@@ -25,7 +25,8 @@ acknowledgement (an empty one, which the widget treats as none): it stays
 in the widget's outbox, and a ``bot_error`` ``{"error":
 "storage_unavailable", "retry_after": N}`` tells the widget to show
 "reconnecting" and resend it after N seconds. A red flag in it still gets the
-urgent-care reply at once.
+urgent-care reply at once, as does a red flag whose handling fails (a bug):
+that message, too, stays unacknowledged in the outbox.
 """
 
 from __future__ import annotations
@@ -241,13 +242,17 @@ class WebChatInput(SocketIOInput):
                 await joined
             await sio.emit("session_confirm", session_id, room=sid)
 
+        async def answer_red_flag(session_id: str, text: str) -> None:
+            """Send the urgent-care text now if ``text`` describes red flags."""
+            urgent = await urgent_reply(self.agent, text)
+            if urgent:
+                await WebChatOutput(sio, self.bot_message_evt).send_text_message(session_id, urgent)
+
         async def refuse_retryably(
             sid: str, session_id: str, text: str, refusal: StorageUnavailable
         ) -> None:
             """Answer red flags now; tell the widget to keep the message and resend it."""
-            urgent = await urgent_reply(self.agent, text)
-            if urgent:
-                await WebChatOutput(sio, self.bot_message_evt).send_text_message(session_id, urgent)
+            await answer_red_flag(session_id, text)
             logger.warning("webchat.refused error=%s store=%s", STORAGE_UNAVAILABLE, refusal.store)
             await sio.emit(
                 ERROR_EVENT,
@@ -290,9 +295,13 @@ class WebChatInput(SocketIOInput):
                     await self.handled.abandon(session_id, message_id)
                 await refuse_retryably(sid, session_id, message["text"], refusal)
                 return None  # no acknowledgement: the message stays in the outbox
-            except BaseException:
+            except BaseException as error:
                 if message_id:
                     await self.handled.abandon(session_id, message_id)
+                if isinstance(error, Exception):
+                    # A red flag is answered whatever failed; the message stays
+                    # unacknowledged in the widget's outbox.
+                    await answer_red_flag(session_id, message["text"])
                 raise
             # Remembered only once handled: a message cut off mid-way is redone.
             if message_id:
