@@ -11,7 +11,9 @@ command removes, in one transaction:
 * from the clinic's tables, what :func:`bot.storage.repository.delete_older_than`
   removes: callback requests, closed handoffs, review annotations and
   reviewed markers older than the cutoff;
-* sign-in counters (usernames and addresses tried) older than the cutoff.
+* sign-in counters (usernames and addresses tried) older than the cutoff;
+* the keys of storage-journal rows replayed before the cutoff (no patient
+  data; needed only minutes after a replay).
 
 It prints how many rows went (never any patient data) and records the counts
 in the audit log as ``retention.run``. ``--dry-run`` runs the same deletions
@@ -33,6 +35,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from bot.console import throttle
 from bot.storage import repository
 from bot.storage.rasa_events import events_table, events_table_exists, in_chunks
+from bot.storage.replay import delete_replay_keys_before
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +103,8 @@ def purge(session: Session, cutoff: datetime) -> Dict[str, int]:
     counts["clinic_sign_in_throttles"] = throttle.delete_counters_before(
         session=session, cutoff=cutoff
     )
+    # Keys of journal rows replayed into the database (bot/storage/replay.py).
+    counts["tracker_journal_replays"] = delete_replay_keys_before(session, cutoff.timestamp())
     return counts
 
 

@@ -111,6 +111,20 @@ def ensure_replay_table(engine: Engine) -> None:
     _ENGINES_WITH_REPLAY_TABLE.add(engine)
 
 
+def delete_replay_keys_before(session: Any, cutoff: float) -> int:
+    """Delete the replay keys recorded before ``cutoff`` (a UNIX time); how many went.
+
+    A key is needed only while its journal row may still exist (a crash
+    between the database commit and the row's removal), seconds to minutes;
+    ``make retention`` drops the ones older than its period. Runs in the
+    caller's transaction; a database without the table has none.
+    """
+    if not sa.inspect(session.connection()).has_table(REPLAYS.name):
+        return 0
+    result = session.execute(REPLAYS.delete().where(REPLAYS.c.replayed_at < cutoff))
+    return int(result.rowcount or 0)
+
+
 def write_to_database(engine: Engine, instance: str, events: Sequence[JournalledEvent]) -> int:
     """Insert the events that are not yet in the database, with their keys, in one transaction.
 

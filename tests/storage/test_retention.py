@@ -16,6 +16,7 @@ from bot.retention import main, run_retention
 from bot.settings import get_settings
 from bot.storage.engine import engine_for, session_factory
 from bot.storage.models import AuditLogEntry, CallbackRequest, Handoff, SignInThrottle
+from bot.storage.replay import REPLAYS, ensure_replay_table
 from tests import factories
 from tests.conftest import PROJECT_ROOT
 from tests.review.helpers import bot, fresh_database, save_conversations, user
@@ -33,6 +34,7 @@ EXPECTED = {
     "clinic_review_annotations": 1,
     "clinic_reviewed_conversations": 1,
     "clinic_sign_in_throttles": 1,
+    "tracker_journal_replays": 1,
 }
 
 
@@ -78,6 +80,20 @@ async def url(database_url: str) -> str:
             )  # fmt: skip
         factories.handoff(session, "h-closed", closed_by=staff, closed_at=LONG_AGO)
         factories.handoff(session, "h-open", urgent=True, reason="urgent", created_at=LONG_AGO)
+    # Keys of journal rows replayed a year ago and last week.
+    engine = engine_for(database_url)
+    try:
+        ensure_replay_table(engine)
+        with engine.begin() as connection:
+            connection.execute(
+                REPLAYS.insert(),
+                [
+                    {"replay_key": "old:1", "replayed_at": LONG_AGO.timestamp()},
+                    {"replay_key": "new:1", "replayed_at": LAST_WEEK.timestamp()},
+                ],
+            )
+    finally:
+        engine.dispose()
     return database_url
 
 
@@ -102,6 +118,7 @@ def _state(factory: sessionmaker) -> Dict[str, List[str]]:
             ),
             "handoffs": sorted(session.execute(sa.select(Handoff.conversation_id)).scalars()),
             "audit": list(session.execute(sa.select(AuditLogEntry.action)).scalars()),
+            "replay_keys": sorted(session.execute(sa.select(REPLAYS.c.replay_key)).scalars()),
         }
 
 
@@ -120,6 +137,7 @@ def test_old_conversations_and_rows_go_recent_ones_stay(factory: sessionmaker) -
     ]  # fmt: skip
     assert state["callbacks"] == ["cb-new"]
     assert state["handoffs"] == ["h-open"]  # open handoffs are kept, however old
+    assert state["replay_keys"] == ["new:1"]
     with factory() as session:
         entry = session.execute(sa.select(AuditLogEntry)).scalar_one()
         assert (entry.action, entry.actor_id) == ("retention.run", None)
