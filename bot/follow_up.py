@@ -19,11 +19,9 @@ from typing import Any, Dict, FrozenSet, Iterable, List, Mapping
 
 from bot.conversation_operation import keys_for_operation, operation_to_read_in
 from bot.faq_choice import likely_faq_keys
+from bot.intents import TOPIC_EVIDENCE
 from bot.nlu.bangla import canonical_words
 from bot.nlu.concepts import concepts_in, words
-
-# The parse data's record of the topic models' evidence (bot.nlu.topic_classifier).
-TOPIC_EVIDENCE = "topic_evidence"
 
 # Longer messages say what they are about; they are left to the NLU.
 FOLLOW_UP_MAX_WORDS = 12

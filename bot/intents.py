@@ -16,3 +16,7 @@ BEYOND_SOURCES_INTENT = "beyond_sources"
 # Red flags: the urgent path, whatever else the message says.
 URGENT_INTENT = "urgent_symptoms"
 REQUEST_HUMAN_INTENT = "request_human"
+
+# The parse data's property with both topic models' verdicts (labels and
+# scores, never text), set by ``bot.nlu.topic_classifier``.
+TOPIC_EVIDENCE = "topic_evidence"

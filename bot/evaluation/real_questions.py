@@ -49,6 +49,7 @@ from bot.evaluation.metrics import (
 from bot.evaluation.run import percent, training_texts
 from bot.evaluation.thresholds import grid, replay
 from bot.faq_choice import likely_faq_keys
+from bot.intents import TOPIC_EVIDENCE
 from bot.settings import PROJECT_ROOT
 
 LENGTH_BINS: Tuple[Tuple[str, int, int], ...] = (
@@ -106,7 +107,7 @@ class Outcome:
     @property
     def evidence(self) -> Mapping[str, Any]:
         """Both models' verdicts (empty for a model without the topic classifier)."""
-        return self.parse.get("topic_evidence") or {}
+        return self.parse.get(TOPIC_EVIDENCE) or {}
 
     @property
     def answered_with_faq(self) -> bool:

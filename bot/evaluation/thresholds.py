@@ -29,7 +29,7 @@ from bot.evaluation.metrics import (
     summarise,
 )
 from bot.evaluation.run import DEV_BY_LANGUAGE, PROJECT_ROOT, load_examples
-from bot.intents import FAQ_INTENT
+from bot.intents import FAQ_INTENT, TOPIC_EVIDENCE
 from bot.nlu.response_aware_fallback import answer_is_supported
 
 ANSWER_THRESHOLDS = (0.3, 0.4, 0.45, 0.5)
@@ -72,7 +72,7 @@ def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
     intent = (parse.get("intent") or {}).get("name") or FALLBACK
     if intent == URGENT and parse.get("red_flags"):
         return URGENT
-    evidence = parse.get("topic_evidence") or {}
+    evidence = parse.get(TOPIC_EVIDENCE) or {}
     label = str(evidence.get("linear_label") or "")
     if not label.startswith(FAQ_PREFIX) or intent not in (FAQ_INTENT, FALLBACK):
         return intent

@@ -29,10 +29,10 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intents import URGENT_INTENT
+from bot.intents import TOPIC_EVIDENCE, URGENT_INTENT
 from bot.nlu.input_guard import INPUT_CHECK
 from bot.nlu.text_cleaning import OK
-from bot.nlu.topic_classifier import RETRIEVAL_INTENT, TOPIC_EVIDENCE
+from bot.nlu.topic_classifier import RETRIEVAL_INTENT
 
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 SIMILARITY_THRESHOLD_KEY = "similarity_threshold"

@@ -42,7 +42,7 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT
+from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT, TOPIC_EVIDENCE
 from bot.nlu.intent_override import override_intent
 from bot.nlu.language import ENGLISH
 from bot.nlu.language_detector import LANGUAGE
@@ -57,8 +57,6 @@ logger = logging.getLogger(__name__)
 RETRIEVAL_INTENT = FAQ_INTENT
 OUT_OF_SCOPE = OUT_OF_SCOPE_INTENT
 BEYOND_SOURCES = BEYOND_SOURCES_INTENT
-# Output property with both models' verdicts (labels and scores, no text).
-TOPIC_EVIDENCE = "topic_evidence"
 # The ``unanswered_kind`` of a question that names the other operation than its answer's.
 OTHER_OPERATION = "other_operation"
 # The ``unanswered_kind`` of a question about the hip alone whose answer is a knee answer.
