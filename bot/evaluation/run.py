@@ -38,6 +38,8 @@ LANGUAGE_NAMES = {"en": "English", "bn": "Bangla script", "bn_latn": "romanized 
 # Real patients' questions from public pages, for an outside check
 # (`make evaluate EVAL_SET=...`); never trained on.
 REAL_QUESTIONS_OUTSIDE = EVALUATION_SETS / "real_questions_outside.yml"
+# Helper-written English questions for every FAQ answer (not real; see the file).
+PROBES_INSCOPE_EN = EVALUATION_SETS / "probes_inscope_en.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

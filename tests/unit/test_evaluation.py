@@ -1,5 +1,7 @@
 """The evaluation's plain functions, and the separation of held-out and training data."""
 
+from pathlib import Path
+
 import pytest
 
 from bot.evaluation.metrics import Example, by_tag, predicted_key, summarise
@@ -7,6 +9,7 @@ from bot.evaluation.real_questions import load_items
 from bot.evaluation.run import (
     DEV_BY_LANGUAGE,
     HELDOUT_BY_LANGUAGE,
+    PROBES_INSCOPE_EN,
     REAL_QUESTIONS_OUTSIDE,
     leaked,
     load_examples,
@@ -106,10 +109,11 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
     assert [e.text for e in examples if e.text in held_out] == []
 
 
-def test_the_outside_real_questions_are_not_trained_on_and_use_known_keys() -> None:
+@pytest.mark.parametrize("path", [REAL_QUESTIONS_OUTSIDE, PROBES_INSCOPE_EN], ids=lambda p: p.stem)
+def test_the_outside_checks_are_not_trained_on_and_use_known_keys(path: Path) -> None:
     from tests.conftest import TEST_DATA, load_yaml
 
-    items = load_items(REAL_QUESTIONS_OUTSIDE)
+    items = load_items(path)
     assert len(items) >= 40
     examples = [Example(item.text, item.label) for item in items]
     assert leaked(examples, training_texts()) == []
