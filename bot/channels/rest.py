@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import logging
 from asyncio import CancelledError
-from typing import Any, Awaitable, Callable, Dict, Optional, Union
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Union
 
 import rasa.utils.endpoints
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -69,17 +69,19 @@ async def handle_quietly(on_new_message: OnNewMessage, message: UserMessage) -> 
     return True
 
 
+async def urgent_replies(agent: Any, text: str, sender: str) -> List[Dict[str, str]]:
+    """The urgent-care reply as a REST reply list if ``text`` is a red flag, else empty."""
+    urgent = await urgent_reply(agent, text)
+    return [{"recipient_id": sender, "text": urgent}] if urgent else []
+
+
 async def retryable_refusal(
     agent: Any, text: str, sender: str, refusal: StorageUnavailable
 ) -> HTTPResponse:
     """503 with Retry-After; a red flag's urgent-care reply comes with it."""
-    urgent = await urgent_reply(agent, text)
+    replies = await urgent_replies(agent, text, sender)
     logger.warning("rest.refused error=%s store=%s", STORAGE_UNAVAILABLE, refusal.store)
-    body = {
-        "error": STORAGE_UNAVAILABLE,
-        "retry_after": refusal.retry_after,
-        "replies": [{"recipient_id": sender, "text": urgent}] if urgent else [],
-    }
+    body = {"error": STORAGE_UNAVAILABLE, "retry_after": refusal.retry_after, "replies": replies}
     return response.json(body, status=503, headers={"Retry-After": str(refusal.retry_after)})
 
 
@@ -90,9 +92,9 @@ async def failure_response(agent: Any, text: str, sender: str) -> HTTPResponse:
     message as for a refused one (the model's NLU, no tracker or lock).
     """
     body: Dict[str, Any] = {"error": "processing_failed"}
-    urgent = await urgent_reply(agent, text)
-    if urgent:
-        body["replies"] = [{"recipient_id": sender, "text": urgent}]
+    replies = await urgent_replies(agent, text, sender)
+    if replies:
+        body["replies"] = replies
     return response.json(body, status=500)
 
 

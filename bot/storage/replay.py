@@ -16,7 +16,6 @@ import json
 import logging
 import threading
 import time
-import weakref
 from dataclasses import dataclass
 from typing import Any, Dict, Sequence, Tuple
 
@@ -24,6 +23,7 @@ import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, ProgrammingError
+from sqlalchemy.orm import Session
 
 from bot.storage.journal import Journal, JournalledEvent
 
@@ -39,8 +39,6 @@ REPLAYS = sa.Table(
     sa.Column("replay_key", sa.String(80), primary_key=True),
     sa.Column("replayed_at", sa.Float, nullable=False),
 )
-# The engines whose database is known to have the replay table.
-_ENGINES_WITH_REPLAY_TABLE: weakref.WeakSet[Engine] = weakref.WeakSet()
 
 
 class ReplayGate:
@@ -93,7 +91,7 @@ def event_row(conversation_id: str, data: Dict[str, Any]) -> Dict[str, Any]:
 
 
 def ensure_replay_table(engine: Engine) -> None:
-    """Create ``tracker_journal_replays`` if it is missing; once per engine.
+    """Create ``tracker_journal_replays`` if it is missing.
 
     When the database comes back, the background replay and the waiting turns
     (in this process and others) may all find the table missing at once. On
@@ -101,17 +99,14 @@ def ensure_replay_table(engine: Engine) -> None:
     ProgrammingError) or a unique-index violation in the catalogue (an
     IntegrityError); the table then exists, which is all that is asked.
     """
-    if engine in _ENGINES_WITH_REPLAY_TABLE:
-        return
     try:
         REPLAYS.create(engine, checkfirst=True)
     except (IntegrityError, ProgrammingError):
         if not sa.inspect(engine).has_table(REPLAYS.name):
             raise
-    _ENGINES_WITH_REPLAY_TABLE.add(engine)
 
 
-def delete_replay_keys_before(session: Any, cutoff: float) -> int:
+def delete_replay_keys_before(session: Session, cutoff: float) -> int:
     """Delete the replay keys recorded before ``cutoff`` (a UNIX time); how many went.
 
     A key is needed only while its journal row may still exist (a crash

@@ -19,7 +19,6 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import pytest
@@ -141,7 +140,9 @@ def run_fault(rig: FaultRig, name: str, stop: Callable[[], None], start: Callabl
 
 def print_logged_errors(stack: AssistantStack) -> None:
     """The servers' ERROR lines (event names and error types, no patient text)."""
-    for log in sorted((stack.log_dir or Path()).glob("*.log")):
+    if stack.log_dir is None:
+        return
+    for log in sorted(stack.log_dir.glob("*.log")):
         for line in log.read_text(errors="replace").splitlines():
             if " ERROR " in line:
                 print(f"{log.name}: {line}")

@@ -153,8 +153,8 @@ def test_replays_racing_on_a_database_without_the_replay_table_all_succeed(
     On PostgreSQL two concurrent ``CREATE TABLE`` of the same name collide
     (``DuplicateTable``, or a unique-index violation in the catalogue), and two
     replays of the same rows collide on the replay keys; neither may fail a
-    turn. Several rounds, each on a new engine with the table dropped, since
-    one round does not always bring the collision about.
+    turn. Several rounds, each with the table dropped, since one round does
+    not always bring the collision about.
     """
     url = engine.url.render_as_string(hide_password=False)
     for round_number in range(5):
