@@ -124,6 +124,7 @@ def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_pa
                 loaded.concept_vectorizer,
                 [text],
                 semantic=semantic_rows(stems_reference, loaded.semantic_basis),
+                semantic_weight=loaded.reading_semantic_weight,
             )
         )
         np.testing.assert_allclose(loaded.probabilities([text]), reference, rtol=0, atol=1e-12)
@@ -134,6 +135,28 @@ def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_pa
             atol=1e-12,
         )
         assert loaded.evidence(text).as_dict() == fitted.evidence(text).as_dict()
+
+
+def test_a_model_reads_messages_with_the_latent_weight_it_was_fitted_with(
+    monkeypatch,
+) -> None:
+    import numpy as np
+
+    import bot.nlu.topic_models as topic_models
+
+    fitted = fit_topic_models(TEXTS, LABELS)
+    before = fitted.probabilities(["spica weeks after vro surgery", "dfo ki"])
+    # A later change of the constant does not change a model already trained...
+    monkeypatch.setattr(topic_models, "SEMANTIC_WEIGHT", 3 * topic_models.SEMANTIC_WEIGHT)
+    np.testing.assert_allclose(
+        fitted.probabilities(["spica weeks after vro surgery", "dfo ki"]), before, atol=1e-12
+    )
+    # ...while the discount for new messages is applied to the fitted weight.
+    monkeypatch.setattr(topic_models, "SEMANTIC_DISCOUNT", 1.0)
+    assert fitted.reading_semantic_weight == fitted.semantic_weight
+    assert not np.allclose(
+        fitted.probabilities(["spica weeks after vro surgery", "dfo ki"]), before, atol=1e-6
+    )
 
 
 def test_top_means_are_each_labels_sorted_top_averaged() -> None:
