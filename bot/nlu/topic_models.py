@@ -83,6 +83,10 @@ SEMANTIC_WEIGHT = 1.0
 SEMANTIC_DISCOUNT = 0.85
 
 
+# How much each feature block (words, character n-grams, concepts) weighs.
+BLOCK_WEIGHTS = (1.0, 1.0, CONCEPT_WEIGHT)
+
+
 def normalise(text: str) -> str:
     """Lower-case, canonical Bangla, one space between words."""
     return " ".join(normalise_word(word) for word in (text or "").lower().split())
@@ -132,16 +136,19 @@ def linear_features(
     fit: bool = False,
     semantic: Optional[np.ndarray] = None,
     semantic_weight: float = SEMANTIC_WEIGHT,
+    block_weights: Tuple[float, float, float] = BLOCK_WEIGHTS,
 ) -> scipy.sparse.csr_matrix:
     """Words, character n-grams and concepts of each text, side by side (scikit-learn).
 
-    Each text's latent topic vector (``semantic``, from ``semantic_rows``)
-    follows the three blocks when given, times ``semantic_weight``.
+    Each block is multiplied by its ``block_weights``; each text's latent
+    topic vector (``semantic``, from ``semantic_rows``) follows the three
+    blocks when given, times ``semantic_weight``.
     """
     if fit:
-        blocks = side_by_side(word.fit_transform, char.fit_transform, concept.fit_transform, texts)
+        transforms = (word.fit_transform, char.fit_transform, concept.fit_transform)
     else:
-        blocks = side_by_side(word.transform, char.transform, concept.transform, texts)
+        transforms = (word.transform, char.transform, concept.transform)
+    blocks = side_by_side(*transforms, texts, block_weights)
     if semantic is None:
         return blocks
     return scipy.sparse.hstack([blocks, semantic_weight * semantic], format="csr")
@@ -165,10 +172,6 @@ def fit_semantic_basis(example_stems: scipy.sparse.spmatrix) -> Optional[np.ndar
     return svd.components_.T.astype(np.float32)
 
 
-# How much each feature block (words, character n-grams, concepts) weighs.
-BLOCK_WEIGHTS = (1.0, 1.0, CONCEPT_WEIGHT)
-
-
 def block_inputs(text: str) -> Tuple[str, str, str]:
     """What each feature block reads: the normalised text twice, then the concepts named.
 
@@ -179,14 +182,18 @@ def block_inputs(text: str) -> Tuple[str, str, str]:
 
 
 def side_by_side(
-    word: Transform, char: Transform, concept: Transform, texts: Sequence[str]
+    word: Transform,
+    char: Transform,
+    concept: Transform,
+    texts: Sequence[str],
+    block_weights: Tuple[float, float, float] = BLOCK_WEIGHTS,
 ) -> scipy.sparse.csr_matrix:
-    """The three feature blocks of each text, from the given transforms, as one matrix."""
+    """The three feature blocks of each text, from the given transforms, weighted, as one matrix."""
     inputs = list(zip(*(block_inputs(text) for text in texts), strict=True)) or [(), (), ()]
     blocks = [
         weight * transform(list(block_texts))
         for transform, block_texts, weight in zip(
-            (word, char, concept), inputs, BLOCK_WEIGHTS, strict=True
+            (word, char, concept), inputs, block_weights, strict=True
         )
     ]
     return scipy.sparse.hstack(blocks, format="csr")
@@ -260,8 +267,10 @@ class TopicModels:
     spelling: Optional[SpellingCorrector] = None
     # The latent topic space the linear model also reads (``fit_semantic_basis``).
     semantic_basis: Optional[np.ndarray] = None
-    # The latent vector's weight the linear model was fitted with: prediction
-    # reads the model's own, whatever the module's constant says today.
+    # The weights the linear model was fitted with (the word, character and
+    # concept blocks; the latent vector): prediction reads the model's own,
+    # whatever the module's constants say today.
+    block_weights: Tuple[float, float, float] = BLOCK_WEIGHTS
     semantic_weight: float = SEMANTIC_WEIGHT
 
     @property
@@ -316,7 +325,11 @@ class TopicModels:
         """What ``linear_features`` gives for ``texts``, through the prepared vectorizers."""
         self._ready()
         blocks = side_by_side(
-            self._word.transform, self._char.transform, self._concept.transform, texts
+            self._word.transform,
+            self._char.transform,
+            self._concept.transform,
+            texts,
+            self.block_weights,
         )
         if self.semantic_basis is None:
             return blocks
@@ -341,7 +354,10 @@ class TopicModels:
         """One text's probabilities: ``side_by_side``'s features, as columns and weights."""
         columns, values, offset = [], [], 0
         for prepared, block_text, weight in zip(
-            (self._word, self._char, self._concept), block_inputs(text), BLOCK_WEIGHTS, strict=True
+            (self._word, self._char, self._concept),
+            block_inputs(text),
+            self.block_weights,
+            strict=True,
         ):
             block_columns, block_values = prepared.row(block_text)
             columns.append(block_columns + offset)
@@ -510,6 +526,7 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
         fit=True,
         semantic=None if basis is None else semantic_rows(example_stems, basis),
         semantic_weight=SEMANTIC_WEIGHT,
+        block_weights=BLOCK_WEIGHTS,
     )
     # Logistic regression solved to convergence (L-BFGS): the same data gives
     # the same model, whatever order it was read in. C=20 regularises lightly,
@@ -528,5 +545,6 @@ def fit_topic_models(texts: Sequence[str], labels: Sequence[str]) -> TopicModels
         phrasings=known_phrasings(texts, labels),
         spelling=fit_spelling(texts),
         semantic_basis=basis,
+        block_weights=BLOCK_WEIGHTS,
         semantic_weight=SEMANTIC_WEIGHT,
     ).prepared()

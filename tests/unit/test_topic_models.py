@@ -125,6 +125,7 @@ def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_pa
                 [text],
                 semantic=semantic_rows(stems_reference, loaded.semantic_basis),
                 semantic_weight=loaded.reading_semantic_weight,
+                block_weights=loaded.block_weights,
             )
         )
         np.testing.assert_allclose(loaded.probabilities([text]), reference, rtol=0, atol=1e-12)
@@ -137,7 +138,7 @@ def test_a_loaded_model_prepares_itself_and_predicts_as_scikit_learn_does(tmp_pa
         assert loaded.evidence(text).as_dict() == fitted.evidence(text).as_dict()
 
 
-def test_a_model_reads_messages_with_the_latent_weight_it_was_fitted_with(
+def test_a_model_reads_messages_with_the_weights_it_was_fitted_with(
     monkeypatch,
 ) -> None:
     import numpy as np
@@ -148,6 +149,7 @@ def test_a_model_reads_messages_with_the_latent_weight_it_was_fitted_with(
     before = fitted.probabilities(["spica weeks after vro surgery", "dfo ki"])
     # A later change of the constant does not change a model already trained...
     monkeypatch.setattr(topic_models, "SEMANTIC_WEIGHT", 3 * topic_models.SEMANTIC_WEIGHT)
+    monkeypatch.setattr(topic_models, "BLOCK_WEIGHTS", (0.1, 5.0, 2.0))
     np.testing.assert_allclose(
         fitted.probabilities(["spica weeks after vro surgery", "dfo ki"]), before, atol=1e-12
     )
