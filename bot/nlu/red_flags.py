@@ -1271,9 +1271,41 @@ def detect_red_flags(doc: Doc) -> List[str]:
     after = [sentence.after_operation() for sentence in sentences]
     operation_mentioned = any(after)
     found: Set[str] = set()
+    lex = lexicon()
     for index, sentence in enumerate(sentences):
-        found |= _sentence_flags(sentence, operation_mentioned, any(after[: index + 1]))
+        operated = any(after[: index + 1])
+        found |= _sentence_flags(sentence, operation_mentioned, operated)
+        previous = sentences[index - 1] if index else None
+        if previous is not None and continues(sentence) and previous.has(lex.cast | lex.wound):
+            # "It's her cast. And it stinks.": the sign is the cast's.
+            found |= _sentence_flags(joined(previous, sentence), operation_mentioned, operated)
     return sorted(found)
+
+
+# A sentence that opens with one of these (after "and", "but"...) goes on
+# about what the sentence before named: "It's her cast. And it stinks."
+_CONTINUING_OPENERS = frozenset("it it's its they they're this that".split())
+_LINK_WORDS = frozenset("and but now also plus so".split())
+
+
+def continues(sentence: _Sentence) -> bool:
+    """Whether an English sentence opens with "it", "they" or "this" (after "and", "but")."""
+    if sentence.bangla:
+        return False
+    words = [word.lower() for word in _WORD.findall(sentence.text.replace("\u2019", "'"))]
+    while words and words[0] in _LINK_WORDS:
+        words = words[1:]
+    return bool(words) and words[0] in _CONTINUING_OPENERS
+
+
+def joined(first: _Sentence, second: _Sentence) -> _Sentence:
+    """Two sentences read as one."""
+    return _Sentence(
+        [*first.forms, *second.forms],
+        f"{first.text} {second.text}",
+        [*first.punct, *second.punct],
+        first.bangla or second.bangla,
+    )
 
 
 _QUESTION_MARKS = ("?", "\uff1f", "\u061f")  # ASCII, full-width, Arabic

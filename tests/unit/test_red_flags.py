@@ -108,6 +108,35 @@ def test_red_flag_in_second_sentence_is_found(nlp: Language) -> None:
 @pytest.mark.parametrize(
     "text",
     [
+        "We are back home after his knee operation. It's his cast. And it stinks.",
+        "The dressing came off today. It is oozing yellow stuff.",
+        "Her spica cast was changed on Monday. Now it smells really bad.",
+    ],
+)
+def test_a_sign_told_of_the_cast_or_wound_in_the_next_sentence_is_flagged(
+    nlp: Language, text: str
+) -> None:
+    assert red_flags.WOUND_PROBLEM in detect_red_flags(nlp(text))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Without the sign, or with the sign about something else, nothing.
+        "It's his cast. It is signed by all his classmates.",
+        "The wound has healed well. The hospital food smelled bad.",
+        "Her cast comes off next week. It has been six weeks.",
+    ],
+)
+def test_the_next_sentence_without_a_sign_of_its_own_is_not_flagged(
+    nlp: Language, text: str
+) -> None:
+    assert detect_red_flags(nlp(text)) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         "can you help my son his toes are blue and cold",
         "could someone please help her wound is leaking",
         "can u tell me what to do, he has a high fever after the VRO",
