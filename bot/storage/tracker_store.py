@@ -38,6 +38,7 @@ from bot.settings import get_settings
 from bot.storage import health
 from bot.storage.database import DATABASE_OUTAGE_ERRORS, wait_for_database
 from bot.storage.errors import StorageUnavailable
+from bot.storage.events_table import create_events_table
 from bot.storage.handoff_outbox import deliver_queued_handoffs
 from bot.storage.journal import Journal, JournalError, JournalledEvent, journal_path
 from bot.storage.known_conversations import KnownConversations
@@ -99,6 +100,9 @@ class DatabaseUrlTrackerStore(SQLTrackerStore):
         url = database_url or get_settings().database_url
         wait_for_database(url)
         logger.info("tracker_store.connected", extra={"backend": make_url(url).get_backend_name()})
+        # One server at a time, so Rasa's own create_all finds the table
+        # instead of racing the other servers for it.
+        create_events_table(url)
         super().__init__(domain=domain, host=url, event_broker=event_broker, **kwargs)
         # Check connections before use, so a restarted database costs no failed turn.
         self.engine.dispose()
