@@ -247,6 +247,7 @@ class Lexicon:
     habitual: FrozenSet[str]
     question_particle: FrozenSet[str]
     applied: FrozenSet[str]
+    rotator: FrozenSet[str]
     after_following: FrozenSet[str]
     on_seeing: FrozenSet[str]
     question_words_start: FrozenSet[str]
@@ -1082,12 +1083,16 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
 
     Expressions such as "বের হচ্ছে", "pore geche" or "surgical area" count on
     their last word, and a word is read by the word after it: "গরম সেঁক" or
-    "a warm compress" is not a hot leg, a "blood test" no bleeding.
+    "a warm compress" is not a hot leg, a "blood test" no bleeding; and by
+    the word before it: "রোটেটর কাফ" is the shoulder's rotator cuff, not the
+    calf.
     """
     lex = lexicon()
     for index in range(len(forms) - 1):
         if forms[index + 1] & lex.applied:
             forms[index] -= {"hot", "cold", "warm"}
+        if forms[index] & lex.rotator:
+            forms[index + 1] -= {"calf"}
         if "blood" in forms[index] and forms[index + 1] & lex.blood_compound:
             forms[index] -= lex.drainage_sign
     for phrase in lex.phrases:
