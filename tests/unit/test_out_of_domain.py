@@ -12,7 +12,11 @@ from bot.nlu.out_of_domain import out_of_domain_terms, outside_terms
         ("high tibial osteotomy recovery", ["high tibial", "tibial osteotomy"]),
         ("plates after my son's fracture, must they come out?", ["fracture"]),
         ("আমার কাঁধে ব্যথা", ["কাঁধ"]),
-        ("har venge geche, plate lagbe?", ["har venge"]),
+        ("har venge geche, plate lagbe?", ["har venge", "venge geche"]),
+        # a broken leg or arm in Bangla and romanized Bangla, and the jaw
+        ("pa bhanga, plate bosano hoyeche, plate ki khulte hobe?", ["pa bhanga"]),
+        ("আমার ছেলের হাত ভেঙ্গে গেছে, প্লাস্টার কত দিন?", ["ভেঙ্গে গেছে", "হাত ভেঙ্গে"]),
+        ("থুতনির হাড় কেটে সামনে আনার অপারেশনের খরচ কত?", ["থুতনি"]),
     ],
 )
 def test_other_joints_and_operations_are_found(text: str, terms: list) -> None:
@@ -26,6 +30,8 @@ def test_other_joints_and_operations_are_found(text: str, terms: list) -> None:
         "is a VRO done after a femur fracture?",
         "what is the femoral neck",
         "is DFO an alternative to knee replacement",
+        "hadd kete soja kora hoy, eta ki hadd bhanga?",
+        "পাশের বাড়ির ভাবির হাঁটুর DFO হয়েছে",
         "",
     ],
 )
