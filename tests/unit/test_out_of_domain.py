@@ -17,6 +17,9 @@ from bot.nlu.out_of_domain import out_of_domain_terms, outside_terms
         ("pa bhanga, plate bosano hoyeche, plate ki khulte hobe?", ["pa bhanga"]),
         ("আমার ছেলের হাত ভেঙ্গে গেছে, প্লাস্টার কত দিন?", ["ভেঙ্গে গেছে", "হাত ভেঙ্গে"]),
         ("থুতনির হাড় কেটে সামনে আনার অপারেশনের খরচ কত?", ["থুতনি"]),
+        # a knee already replaced
+        ("হাঁটু প্রতিস্থাপন (নি রিপ্লেসমেন্ট) করেছি, কবে নামাজে বসতে পারব?", ["রিপ্লেসমেন্ট করেছি"]),
+        ("abbur knee replacement hoise, siri bhangte parben kobe", ["replacement hoise"]),
     ],
 )
 def test_other_joints_and_operations_are_found(text: str, terms: list) -> None:
@@ -32,6 +35,8 @@ def test_other_joints_and_operations_are_found(text: str, terms: list) -> None:
         "is DFO an alternative to knee replacement",
         "hadd kete soja kora hoy, eta ki hadd bhanga?",
         "পাশের বাড়ির ভাবির হাঁটুর DFO হয়েছে",
+        "DFO করলে কি পরে রিপ্লেসমেন্ট করা লাগে?",
+        "knee replacement na kore ki onno upay ache?",
         "",
     ],
 )
