@@ -54,6 +54,7 @@ from spacy.tokens import Doc, Span, Token
 from bot.digits import to_ascii_digits
 from bot.nlu.bangla import bangla_stems, has_bangla, normalise_word
 from bot.nlu.language import ROMANIZED_STRONG, ROMANIZED_WORDS
+from bot.nlu.out_of_domain import out_of_domain_terms
 
 # "The hips fall out" or "it falls apart" is no fall of the patient ("he fell
 # out of bed" is).
@@ -205,6 +206,7 @@ class Lexicon:
     unbearable: FrozenSet[str]
     limb: FrozenSet[str]
     circulation_sign: FrozenSet[str]
+    sensory_sign: FrozenSet[str]
     feel_or_move: FrozenSet[str]
     fall: FrozenSet[str]
     slip: FrozenSet[str]
@@ -1137,7 +1139,9 @@ def _high_temperature(sentence: _Sentence) -> bool:
     return any(_temperature(form) for forms in sentence.forms for form in forms)
 
 
-def _sign_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]:
+def _sign_flags(
+    s: _Sentence, after_operation: bool, operated: bool, elsewhere: bool = False
+) -> Set[str]:
     """Wound, clot, swelling, cast and circulation signs, told or asked about.
 
     "is yellow drainage from the incision normal?", "what does it mean if the
@@ -1149,6 +1153,8 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
         after_operation: Whether the message places itself after an operation.
         operated: Whether this sentence or an earlier one does (a swelling told
             before the operation is named is the reason for it, not after it).
+        elsewhere: Whether the message is about another joint or illness and
+            names no operation: numbness or tingling alone there is not ours.
     """
     lex = lexicon()
     flags: Set[str] = set()
@@ -1176,14 +1182,21 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
     if operated and not flags and s.has_affirmed(lex.swelling):
         flags.add(POST_OP_SWELLING)
     limb = s.has(lex.limb) or s.has(lex.cast)
+    # "Tingling fingers at night" in a question about carpal tunnel: a
+    # feeling only, no cast, no operation, another joint named.
+    feeling_elsewhere = (
+        elsewhere
+        and not s.has(lex.cast)
+        and not s.has_affirmed(lex.circulation_sign - lex.sensory_sign)
+    )
     if limb and (
-        s.has_affirmed(lex.circulation_sign)
+        (s.has_affirmed(lex.circulation_sign) and not feeling_elsewhere)
         or s.negated_verb(lex.feel_or_move)
         or s.denied_after(lex.feel_or_move)
         or s.unable_after(lex.feel_or_move)
     ):
         flags.add(LIMB_CIRCULATION)
-    if "pins and needles" in text and limb:
+    if "pins and needles" in text and limb and not feeling_elsewhere:
         flags.add(LIMB_CIRCULATION)
     if (
         s.has(lex.cast)
@@ -1196,7 +1209,9 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
     return flags
 
 
-def _sentence_flags(s: _Sentence, operation_mentioned: bool, operated: bool) -> Set[str]:
+def _sentence_flags(
+    s: _Sentence, operation_mentioned: bool, operated: bool, elsewhere: bool = False
+) -> Set[str]:
     """Red flags in one sentence.
 
     Args:
@@ -1204,6 +1219,8 @@ def _sentence_flags(s: _Sentence, operation_mentioned: bool, operated: bool) -> 
         operation_mentioned: Whether any sentence of the message places it
             after an operation ("She had the VRO last month. Today she fell.").
         operated: Whether this sentence or an earlier one does.
+        elsewhere: Whether the message is about another joint or illness and
+            names no operation (see ``_sign_flags``).
     """
     lex = lexicon()
     flags: Set[str] = set()
@@ -1227,7 +1244,9 @@ def _sentence_flags(s: _Sentence, operation_mentioned: bool, operated: bool) -> 
     if s.signs_asked_about(operated):
         flags.add(WARNING_SIGNS_QUESTION)
         return flags
-    flags |= _sign_flags(s.without_prevention(), after_operation, operated)
+    flags |= _sign_flags(
+        s.without_prevention(), after_operation, operated, elsewhere and not after_operation
+    )
     # A worry about a fever after the operation ("is it normal to have a fever
     # after surgery?") gets the urgent guidance, worded for a question.
     if s.has_affirmed(lex.fever) and after_operation and lex.worry_phrases.search(s.text):
@@ -1275,15 +1294,19 @@ def detect_red_flags(doc: Doc) -> List[str]:
     sentences = list(_sentences(doc))
     after = [sentence.after_operation() for sentence in sentences]
     operation_mentioned = any(after)
+    # Another joint or illness named ("carpal tunnel", "disc prolapse").
+    elsewhere = bool(out_of_domain_terms(doc.text))
     found: Set[str] = set()
     lex = lexicon()
     for index, sentence in enumerate(sentences):
         operated = any(after[: index + 1])
-        found |= _sentence_flags(sentence, operation_mentioned, operated)
+        found |= _sentence_flags(sentence, operation_mentioned, operated, elsewhere)
         previous = sentences[index - 1] if index else None
         if previous is not None and continues(sentence) and previous.has(lex.cast | lex.wound):
             # "It's her cast. And it stinks.": the sign is the cast's.
-            found |= _sentence_flags(joined(previous, sentence), operation_mentioned, operated)
+            found |= _sentence_flags(
+                joined(previous, sentence), operation_mentioned, operated, elsewhere
+            )
     return sorted(found)
 
 
