@@ -191,6 +191,7 @@ class Lexicon:
     calf: FrozenSet[str]
     leg: FrozenSet[str]
     swelling_sign: FrozenSet[str]
+    tone_sign: FrozenSet[str]
     clot: FrozenSet[str]
     definition: FrozenSet[str]
     prevention: FrozenSet[str]
@@ -1173,8 +1174,13 @@ def _sign_flags(
     ):
         flags.add(WOUND_PROBLEM)
     calf = s.has(lex.calf) or bool(_LOWER_LEG.search(text))
+    # "Tight calves" is muscle tone in cerebral palsy; after an operation, or
+    # with swelling, pain, warmth or redness, it is a clot sign.
+    calf_sign = s.has_affirmed(lex.swelling_sign - lex.tone_sign) or (
+        after_operation and s.has_affirmed(lex.tone_sign)
+    )
     if (
-        (calf and s.has_affirmed(lex.swelling_sign))
+        (calf and calf_sign)
         or s.clot_named()
         or (s.has(lex.leg) and s.has_affirmed(lex.swelling) and s.has_affirmed(lex.pain))
     ):
