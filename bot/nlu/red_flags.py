@@ -1174,10 +1174,10 @@ def _sign_flags(
     ):
         flags.add(WOUND_PROBLEM)
     calf = s.has(lex.calf) or bool(_LOWER_LEG.search(text))
-    # "Tight calves" is muscle tone in cerebral palsy; after an operation, or
-    # with swelling, pain, warmth or redness, it is a clot sign.
+    # "Tight calves" is muscle tone in cerebral palsy; after an operation or
+    # in a cast, or with swelling, pain, warmth or redness, it is a clot sign.
     calf_sign = s.has_affirmed(lex.swelling_sign - lex.tone_sign) or (
-        after_operation and s.has_affirmed(lex.tone_sign)
+        (after_operation or s.has(lex.cast)) and s.has_affirmed(lex.tone_sign)
     )
     if (
         (calf and calf_sign)
