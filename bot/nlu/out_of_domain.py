@@ -14,6 +14,7 @@ from typing import Dict, FrozenSet, List, Tuple
 import yaml
 
 from bot.nlu.bangla import has_bangla, normalise_word
+from bot.nlu.concepts import concepts_in
 
 TERMS_FILE = Path(__file__).with_name("out_of_domain.yml")
 _WORD = re.compile(r"[\w\u0980-\u09FF]+", re.UNICODE)
@@ -44,7 +45,9 @@ def out_of_domain_terms(text: str) -> List[str]:
     Returns:
         The matched terms (from the list, never other message text), sorted;
         empty when there are none or the message names DFO, VRO or osteotomy
-        in a way that makes it ours.
+        in a way that makes it ours. A term listed under ``ours_with`` is left
+        out when the message also names one of its concepts ("the ankles" of
+        knock knees, "the tibia" beside the femur of a valgus knee).
     """
     words = _phrase(text)
     if any(word in ANCHORS for word in words):
@@ -59,7 +62,23 @@ def out_of_domain_terms(text: str) -> List[str]:
             end = start + len(term)
             if end <= len(words) and _matches(words[start:end], term):
                 found.add(" ".join(term))
-    return sorted(found)
+    return sorted(term for term in found if not _ours_in_context(term, text))
+
+
+@functools.cache
+def ours_with(path: Path = TERMS_FILE) -> Dict[str, FrozenSet[str]]:
+    """For some terms, the concepts that make them part of a question of ours."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {
+        " ".join(_phrase(str(term))): frozenset(str(concept) for concept in concepts)
+        for term, concepts in (document.get("ours_with") or {}).items()
+    }
+
+
+def _ours_in_context(term: str, text: str) -> bool:
+    """Whether the message names a concept that makes ``term`` part of our topics."""
+    concepts = ours_with().get(term, frozenset())
+    return bool(concepts & set(concepts_in(text)))
 
 
 @functools.cache

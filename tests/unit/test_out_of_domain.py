@@ -79,3 +79,21 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
     ]
     for message in messages:
         assert out_of_domain_terms(message) == every_term_at_every_position(message), message
+
+
+@pytest.mark.parametrize(
+    ("text", "terms"),
+    [
+        # knock knees: the knees touch, the ankles do not
+        ("my knees touch when I stand but my ankle bones don't", []),
+        ("দাঁড়ালে দুই হাঁটু লেগে যায়, কিন্তু গোড়ালির মাঝে ফাঁক থাকে", []),
+        # a valgus knee that comes from the femur, not the tibia
+        ("is my valgus from the femur or the tibia?", []),
+        # without those concepts the terms stay outside
+        ("my ankle hurts after a sprain", ["ankle"]),
+        ("tibia fracture plate removal", ["fracture", "tibia"]),
+        ("ডায়াবেটিস কাদের হতে পারে?", ["ডায়াবেটিস"]),
+    ],
+)
+def test_some_terms_are_ours_beside_our_own_concepts(text: str, terms: list) -> None:
+    assert out_of_domain_terms(text) == terms
