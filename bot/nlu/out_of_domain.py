@@ -14,7 +14,7 @@ from typing import Dict, FrozenSet, List, Tuple
 import yaml
 
 from bot.nlu.bangla import has_bangla, normalise_word
-from bot.nlu.concepts import concepts_in
+from bot.nlu.concepts import concept_phrases, concepts_in
 
 TERMS_FILE = Path(__file__).with_name("out_of_domain.yml")
 _WORD = re.compile(r"[\w\u0980-\u09FF]+", re.UNICODE)
@@ -67,12 +67,30 @@ def out_of_domain_terms(text: str) -> List[str]:
 
 @functools.cache
 def ours_with(path: Path = TERMS_FILE) -> Dict[str, FrozenSet[str]]:
-    """For some terms, the concepts that make them part of a question of ours."""
+    """For some terms, the concepts that make them part of a question of ours.
+
+    Raises:
+        ValueError: The section is not a mapping of listed terms to lists of
+            concept names from ``concepts.yml`` (a typo would never match).
+    """
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return {
-        " ".join(_phrase(str(term))): frozenset(str(concept) for concept in concepts)
-        for term, concepts in (document.get("ours_with") or {}).items()
-    }
+    section = document.get("ours_with") or {}
+    if not isinstance(section, dict):
+        raise ValueError(f"{path}: 'ours_with' must map terms to lists of concepts")
+    known_terms = {" ".join(term) for term in outside_terms(path)}
+    known_concepts = set(concept_phrases())
+    table: Dict[str, FrozenSet[str]] = {}
+    for term, concepts in section.items():
+        key = " ".join(_phrase(str(term)))
+        if key not in known_terms:
+            raise ValueError(f"{path}: ours_with names {term!r}, which is not an outside term")
+        if not isinstance(concepts, list) or not concepts:
+            raise ValueError(f"{path}: ours_with.{term} must be a list of concepts")
+        unknown = sorted({str(concept) for concept in concepts} - known_concepts)
+        if unknown:
+            raise ValueError(f"{path}: ours_with.{term} names unknown concepts {unknown}")
+        table[key] = frozenset(str(concept) for concept in concepts)
+    return table
 
 
 def _ours_in_context(term: str, text: str) -> bool:

@@ -1,8 +1,10 @@
 """The list of other joints, operations and illnesses."""
 
+from pathlib import Path
+
 import pytest
 
-from bot.nlu.out_of_domain import out_of_domain_terms, outside_terms
+from bot.nlu.out_of_domain import ours_with, out_of_domain_terms, outside_terms
 
 
 @pytest.mark.parametrize(
@@ -101,3 +103,25 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
 )
 def test_some_terms_are_ours_beside_our_own_concepts(text: str, terms: list) -> None:
     assert out_of_domain_terms(text) == terms
+
+
+@pytest.mark.parametrize(
+    ("section", "message"),
+    [
+        ("ours_with:\n  tibia: thigh_bone\n", "must be a list"),
+        ("ours_with:\n  tibia: [thigh_bones]\n", "unknown concepts"),
+        ("ours_with:\n  femur: [thigh_bone]\n", "not an outside term"),
+        ("ours_with: [tibia]\n", "must map terms"),
+    ],
+)
+def test_a_mistyped_ours_with_section_is_refused(
+    tmp_path: Path, section: str, message: str
+) -> None:
+    terms = tmp_path / "out_of_domain.yml"
+    terms.write_text("outside:\n  - tibia\n" + section, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        ours_with(terms)
+
+
+def test_the_shipped_ours_with_section_loads() -> None:
+    assert ours_with()["tibia"] == {"thigh_bone", "knock_knee", "valgus"}
