@@ -81,6 +81,8 @@ SEMANTIC_DIMENSIONS = 300
 # right; read at 1.0, 5.
 SEMANTIC_WEIGHT = 1.0
 SEMANTIC_DISCOUNT = 0.85
+# Stem rows kept per model (a message and its question part, a few messages).
+_STEM_ROWS_KEPT = 8
 
 
 # How much each feature block (words, character n-grams, concepts) weighs.
@@ -337,6 +339,22 @@ class TopicModels:
         semantic = semantic_rows(stems, self.semantic_basis)
         return scipy.sparse.hstack([blocks, self.reading_semantic_weight * semantic], format="csr")
 
+    def _stem_row(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
+        """The text's stem row (columns, weights), computed once per text.
+
+        A message's row is read twice, by the linear model's latent vector and
+        by the neighbour model; only the last few texts are kept.
+        """
+        rows = self.__dict__.setdefault("_stem_rows", {})
+        row = rows.get(text)
+        if row is None:
+            if len(rows) >= _STEM_ROWS_KEPT:
+                rows.clear()
+            row = rows[text] = self._stem.row(neighbour_text(text))
+        columns, values = row
+        # A copy: callers normalise the weights in place.
+        return columns, values.copy()
+
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """The linear model's label probabilities, one row per text (columns: ``labels``)."""
         self._ready()
@@ -365,7 +383,7 @@ class TopicModels:
             offset += prepared.width
         scores = np.concatenate(values) @ self._coefficients_by_column[np.concatenate(columns)]
         if self.semantic_basis is not None:
-            stem_columns, stem_values = self._stem.row(neighbour_text(text))
+            stem_columns, stem_values = self._stem_row(text)
             point = normalised_row(stem_values, "l2") @ self.semantic_basis[stem_columns]
             length = float(np.linalg.norm(point))
             if length > 0.0:
@@ -383,7 +401,7 @@ class TopicModels:
         cannot win alone, and a label with many examples has no advantage.
         """
         self._ready()
-        columns, values = self._stem.row(neighbour_text(text))
+        columns, values = self._stem_row(text)
         similarities = sparse_dot(
             columns, normalised_row(values, "l2"), self._stems_by_column, len(self.example_labels)
         )

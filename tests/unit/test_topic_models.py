@@ -49,6 +49,21 @@ def test_the_question_part_of_a_story_counts(models) -> None:
     assert evidence.label == "faq/vro_recovery"
 
 
+def test_a_message_s_stems_are_read_once_and_answers_stay_the_same(monkeypatch) -> None:
+    models = fit_topic_models(TEXTS, LABELS)
+    message = "how many weeks in the spica cast after vro"
+    first = models.evidence(message)
+    models._stem_rows.clear()
+    reads = []
+    original = models._stem.row
+    monkeypatch.setattr(models._stem, "row", lambda text: reads.append(text) or original(text))
+    again = models.evidence(message)
+    assert len(reads) == 1
+    assert again.ranking == first.ranking
+    assert again.neighbour_similarity == first.neighbour_similarity
+    assert models.evidence(message).ranking == first.ranking
+
+
 def test_training_is_deterministic() -> None:
     first = fit_topic_models(TEXTS, LABELS).evidence("dfo knee")
     second = fit_topic_models(TEXTS, LABELS).evidence("dfo knee")
