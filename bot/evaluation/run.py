@@ -40,6 +40,10 @@ LANGUAGE_NAMES = {"en": "English", "bn": "Bangla script", "bn_latn": "romanized 
 REAL_QUESTIONS_OUTSIDE = EVALUATION_SETS / "real_questions_outside.yml"
 # Helper-written English questions for every FAQ answer (not real; see the file).
 PROBES_INSCOPE_EN = EVALUATION_SETS / "probes_inscope_en.yml"
+# The same in Bangla script and romanized Bangla, and questions about other
+# things that share our words (helper-written; see each file).
+PROBES_INSCOPE_BN = EVALUATION_SETS / "probes_inscope_bn.yml"
+PROBES_NEAR_MISSES = EVALUATION_SETS / "probes_near_misses.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

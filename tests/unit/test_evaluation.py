@@ -9,7 +9,9 @@ from bot.evaluation.real_questions import load_items
 from bot.evaluation.run import (
     DEV_BY_LANGUAGE,
     HELDOUT_BY_LANGUAGE,
+    PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
+    PROBES_NEAR_MISSES,
     REAL_QUESTIONS_OUTSIDE,
     leaked,
     load_examples,
@@ -109,7 +111,11 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
     assert [e.text for e in examples if e.text in held_out] == []
 
 
-@pytest.mark.parametrize("path", [REAL_QUESTIONS_OUTSIDE, PROBES_INSCOPE_EN], ids=lambda p: p.stem)
+@pytest.mark.parametrize(
+    "path",
+    [REAL_QUESTIONS_OUTSIDE, PROBES_INSCOPE_EN, PROBES_INSCOPE_BN, PROBES_NEAR_MISSES],
+    ids=lambda p: p.stem,
+)
 def test_the_outside_checks_are_not_trained_on_and_use_known_keys(path: Path) -> None:
     from tests.conftest import TEST_DATA, load_yaml
 
