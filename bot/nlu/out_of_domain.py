@@ -62,7 +62,11 @@ def out_of_domain_terms(text: str) -> List[str]:
             end = start + len(term)
             if end <= len(words) and _matches(words[start:end], term):
                 found.add(" ".join(term))
-    return sorted(term for term in found if not _ours_in_context(term, text))
+    listed = ours_with()
+    if not found & listed.keys():
+        return sorted(found)
+    named = set(concepts_in(text))
+    return sorted(term for term in found if not listed.get(term, frozenset()) & named)
 
 
 @functools.cache
@@ -91,12 +95,6 @@ def ours_with(path: Path = TERMS_FILE) -> Dict[str, FrozenSet[str]]:
             raise ValueError(f"{path}: ours_with.{term} names unknown concepts {unknown}")
         table[key] = frozenset(str(concept) for concept in concepts)
     return table
-
-
-def _ours_in_context(term: str, text: str) -> bool:
-    """Whether the message names a concept that makes ``term`` part of our topics."""
-    concepts = ours_with().get(term, frozenset())
-    return bool(concepts & set(concepts_in(text)))
 
 
 @functools.cache

@@ -1140,9 +1140,7 @@ def _high_temperature(sentence: _Sentence) -> bool:
     return any(_temperature(form) for forms in sentence.forms for form in forms)
 
 
-def _sign_flags(
-    s: _Sentence, after_operation: bool, operated: bool, elsewhere: bool = False
-) -> Set[str]:
+def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: bool) -> Set[str]:
     """Wound, clot, swelling, cast and circulation signs, told or asked about.
 
     "is yellow drainage from the incision normal?", "what does it mean if the
@@ -1216,7 +1214,7 @@ def _sign_flags(
 
 
 def _sentence_flags(
-    s: _Sentence, operation_mentioned: bool, operated: bool, elsewhere: bool = False
+    s: _Sentence, operation_mentioned: bool, operated: bool, elsewhere: bool
 ) -> Set[str]:
     """Red flags in one sentence.
 

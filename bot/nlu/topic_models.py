@@ -302,6 +302,7 @@ class TopicModels:
             minlength=len(self.labels),
         )
         self._stems_by_column = self.example_stems.T.tocsr()
+        self._stem_rows: Dict[str, Tuple[np.ndarray, np.ndarray]] = {}
         self._word = PreparedTfidf(self.word_vectorizer)
         self._char = PreparedTfidf(self.char_vectorizer)
         self._concept = PreparedTfidf(self.concept_vectorizer)
@@ -345,7 +346,7 @@ class TopicModels:
         A message's row is read twice, by the linear model's latent vector and
         by the neighbour model; only the last few texts are kept.
         """
-        rows = self.__dict__.setdefault("_stem_rows", {})
+        rows = self._stem_rows
         row = rows.get(text)
         if row is None:
             if len(rows) >= _STEM_ROWS_KEPT:

@@ -12,13 +12,9 @@ finds the table, and Rasa's own ``create_all`` has nothing left to do.
 
 from __future__ import annotations
 
-import logging
-
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore
 from sqlalchemy.pool import NullPool
-
-logger = logging.getLogger(__name__)
 
 # Any fixed number: every process creating the table takes the same lock.
 EVENTS_TABLE_LOCK_KEY = 5_005_001
