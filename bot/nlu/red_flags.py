@@ -8,10 +8,12 @@ negated ("no fever", "the wound is not red").
 
 The red flags are the ones the clinic lists: high fever; a hot, red, leaking,
 smelly or open wound, or bone or metal showing; signs of a blood clot (a
-swollen, painful or warm calf, "DVT"); swelling after the operation; chest
+swollen, painful or warm calf, "DVT"); swelling after the operation, or
+swelling that came on suddenly or keeps growing; chest
 pain; breathlessness; sudden severe pain; a limb that is cold, pale, blue or
 numb, or a cast too tight; a child (in a cast, after the operation) not
-passing urine; a fall on the operated leg.
+passing urine; a fall on the operated leg; chills after the operation; pain
+growing under a cast.
 
 Questions: wound, clot, swelling, cast and circulation signs count even when
 asked about ("is yellow drainage from the incision normal?", "should I worry
@@ -80,6 +82,8 @@ DATA_VERSION = "1"
 # Concept words that glosses may point to without being in an English list:
 # markers the rules read directly ("খুব" is "intensely": very, next to a fever).
 INTENSELY = frozenset({"intensely"})
+# "অনেক বেশি ফুলে গেছে", "more swollen than yesterday": more swelling than before.
+MORE = INTENSELY | frozenset({"more"})
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
 _MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
@@ -225,6 +229,7 @@ class Lexicon:
     child: FrozenSet[str]
     operation: FrozenSet[str]
     after: FrozenSet[str]
+    operation_past: FrozenSet[str]
     post_op: FrozenSet[str]
     sign: FrozenSet[str]
     warning: FrozenSet[str]
@@ -731,7 +736,8 @@ class _Sentence:
     def after_operation(self) -> bool:
         """Whether the sentence is about a time after an operation.
 
-        'after the op', 'since surgery', 'operated', 'the cast', 'অপারেশনের পর';
+        'after the op', 'since surgery', 'operated', 'the cast', 'অপারেশনের পর',
+        'the surgery was ten days ago';
         not 'never had any operation, not even stitches'.
         """
         lex = lexicon()
@@ -743,10 +749,10 @@ class _Sentence:
             start = max(0, index - _NEGATION_WINDOW)
             if any(self.forms[i] & lex.after for i in range(start, index)):
                 return True
-            if self.bangla:
-                end = min(len(self.forms), index + 1 + _AFTER_OPERATION_WINDOW)
-                if any(self.forms[i] & lex.after_following for i in range(index + 1, end)):
-                    return True
+            end = min(len(self.forms), index + 1 + _AFTER_OPERATION_WINDOW)
+            following = lex.operation_past | (lex.after_following if self.bangla else frozenset())
+            if any(self.forms[i] & following for i in range(index + 1, end)):
+                return True
         return False
 
     def fall(self) -> bool:
@@ -1270,8 +1276,22 @@ def _sentence_flags(
         flags.add(HIGH_FEVER)
     if "burning up" in text:
         flags.add(HIGH_FEVER)
-    if s.has_affirmed(lex.pain) and (s.has(lex.sudden) or (s.has(lex.severe) and after_operation)):
+    # Chills after the operation are a fever's, even when no fever is named:
+    # "I keep getting chills, the surgery was ten days ago".
+    if after_operation and s.has_affirmed(lex.shivering):
+        flags.add(HIGH_FEVER)
+    if s.has_affirmed(lex.pain) and (
+        s.has(lex.sudden) or (s.has(lex.severe) and (after_operation or s.has(lex.cast)))
+    ):
+        # Pain growing under a cast too: "ব্যথা বাড়ছে প্লাস্টারের নিচে".
         flags.add(SEVERE_PAIN)
+    # Swelling that came on suddenly, is getting worse or is much more than
+    # before, operation named or not: "the swelling increased a lot today",
+    # "আজ হাঁটু অনেক বেশি ফুলে গেছে", "abar hothat fule gese".
+    if s.has_affirmed(lex.swelling) and (
+        s.has_affirmed(lex.sudden | lex.severe) or s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW)
+    ):
+        flags.add(POST_OP_SWELLING)
     if s.has_affirmed(lex.unbearable) or (s.has(lex.pain) and s.unable_after(BEAR)):
         flags.add(SEVERE_PAIN)
     if s.fall() and (s.has(lex.operation) or after_operation):
