@@ -44,6 +44,8 @@ PROBES_INSCOPE_EN = EVALUATION_SETS / "probes_inscope_en.yml"
 # things that share our words (helper-written; see each file).
 PROBES_INSCOPE_BN = EVALUATION_SETS / "probes_inscope_bn.yml"
 PROBES_NEAR_MISSES = EVALUATION_SETS / "probes_near_misses.yml"
+# Red flags as patients write them, and ordinary look-alikes (helper-written).
+PROBES_URGENT = EVALUATION_SETS / "probes_urgent.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

@@ -12,6 +12,7 @@ from bot.evaluation.run import (
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
     PROBES_NEAR_MISSES,
+    PROBES_URGENT,
     REAL_QUESTIONS_OUTSIDE,
     leaked,
     load_examples,
@@ -113,7 +114,13 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
 
 @pytest.mark.parametrize(
     "path",
-    [REAL_QUESTIONS_OUTSIDE, PROBES_INSCOPE_EN, PROBES_INSCOPE_BN, PROBES_NEAR_MISSES],
+    [
+        REAL_QUESTIONS_OUTSIDE,
+        PROBES_INSCOPE_EN,
+        PROBES_INSCOPE_BN,
+        PROBES_NEAR_MISSES,
+        PROBES_URGENT,
+    ],
     ids=lambda p: p.stem,
 )
 def test_the_outside_checks_are_not_trained_on_and_use_known_keys(path: Path) -> None:
