@@ -6,14 +6,15 @@ lemmas. The rules pair a body part or complaint with a warning sign inside one
 sentence ("wound" + "leaking", "toes" + "blue") and skip signs that are
 negated ("no fever", "the wound is not red").
 
-The red flags are the ones the clinic lists: high fever; a hot, red, leaking,
-smelly or open wound, or bone or metal showing; signs of a blood clot (a
-swollen, painful or warm calf, "DVT"); swelling after the operation, or
-swelling that came on suddenly or keeps growing; chest
-pain; breathlessness; sudden severe pain; a limb that is cold, pale, blue or
-numb, or a cast too tight; a child (in a cast, after the operation) not
-passing urine; a fall on the operated leg; chills after the operation; pain
-growing under a cast.
+The red flags are the ones the clinic lists: high fever, or chills after the
+operation; a hot, red, leaking, smelly or open wound, a dressing that keeps
+getting wet, or bone or metal showing; signs of a blood clot (a swollen,
+painful or warm calf, "DVT", blood coughed up); swelling after the
+operation, or swelling that came on suddenly or keeps growing; chest pain;
+breathlessness; sudden or severe pain, pain growing under a cast or that the
+medicine does not help; a limb that is cold, pale, blue or numb, or a cast
+too tight; a child (in a cast, after the operation) not passing urine, or
+floppy and hard to wake; a fall on the operated leg.
 
 Questions: wound, clot, swelling, cast and circulation signs count even when
 asked about ("is yellow drainage from the incision normal?", "should I worry
@@ -71,6 +72,8 @@ SEVERE_PAIN = "sudden_severe_pain"
 LIMB_CIRCULATION = "cold_pale_or_numb_limb"
 FALL_AFTER_SURGERY = "fall_on_operated_leg"
 POST_OP_SWELLING = "swelling_after_surgery"
+COUGHING_BLOOD = "coughing_blood"
+UNRESPONSIVE = "drowsy_or_unresponsive"
 NO_URINE = "not_passing_urine"
 # A question about the warning signs after an operation ("what signs of
 # infection should I look for?"): urgent too, answered with its own wording.
@@ -84,6 +87,12 @@ DATA_VERSION = "1"
 INTENSELY = frozenset({"intensely"})
 # "অনেক বেশি ফুলে গেছে", "more swollen than yesterday": more swelling than before.
 MORE = INTENSELY | frozenset({"more"})
+# Blood coughed up ("রক্ত" and "rokto" are glossed "blood").
+_BLOOD = frozenset({"blood", "bloody"})
+# Medicine that does not help: "the painkillers are not working".
+_NOT_HELPING = re.compile(
+    r"\b(?:not|n't|no longer)\s+(?:working|helping|help|work)\b|\bno (?:effect|use|relief)\b"
+)
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
 _MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
@@ -197,6 +206,7 @@ class Lexicon:
     swelling_sign: FrozenSet[str]
     tone_sign: FrozenSet[str]
     clot: FrozenSet[str]
+    cough: FrozenSet[str]
     definition: FrozenSet[str]
     prevention: FrozenSet[str]
     chest: FrozenSet[str]
@@ -209,6 +219,10 @@ class Lexicon:
     sudden: FrozenSet[str]
     severe: FrozenSet[str]
     unbearable: FrozenSet[str]
+    screams: FrozenSet[str]
+    why: FrozenSet[str]
+    medicine: FrozenSet[str]
+    unresponsive: FrozenSet[str]
     limb: FrozenSet[str]
     circulation_sign: FrozenSet[str]
     sensory_sign: FrozenSet[str]
@@ -225,11 +239,15 @@ class Lexicon:
     nappy: FrozenSet[str]
     dry: FrozenSet[str]
     wet: FrozenSet[str]
+    again: FrozenSet[str]
     stopped: FrozenSet[str]
     child: FrozenSet[str]
     operation: FrozenSet[str]
     after: FrozenSet[str]
     operation_past: FrozenSet[str]
+    time_unit: FrozenSet[str]
+    time_past: FrozenSet[str]
+    lessening: FrozenSet[str]
     post_op: FrozenSet[str]
     sign: FrozenSet[str]
     warning: FrozenSet[str]
@@ -1175,6 +1193,13 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         or s.bone_or_metal_showing()
         or (operated and s.has_affirmed(lex.infection))
         or (operated and operated_part and (drainage or s.has_affirmed(lex.hot_sign)))
+        or (
+            # "the dressing keeps getting wet": not from a bath or a compress
+            s.has(lex.wound)
+            and s.has_affirmed(lex.wet)
+            and s.has(lex.again)
+            and not s.has(lex.applied)
+        )
     ):
         flags.add(WOUND_PROBLEM)
     calf = s.has(lex.calf) or bool(_LOWER_LEG.search(text))
@@ -1249,6 +1274,8 @@ def _sentence_flags(
         flags.add(BREATHLESSNESS)
     if s.has(lex.chest) and s.has_affirmed(lex.chest_sign):
         flags.add(CHEST_PAIN)
+    if s.has_affirmed(lex.cough) and s.has(_BLOOD):
+        flags.add(COUGHING_BLOOD)
     # So are questions about the warning signs after an operation; the signs
     # they name are the ones asked about, not someone's.
     if s.signs_asked_about(operated):
@@ -1289,10 +1316,27 @@ def _sentence_flags(
     # before, operation named or not: "the swelling increased a lot today",
     # "আজ হাঁটু অনেক বেশি ফুলে গেছে", "abar hothat fule gese".
     if s.has_affirmed(lex.swelling) and (
-        s.has_affirmed(lex.sudden | lex.severe) or s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW)
+        s.has_affirmed(lex.sudden | lex.severe)
+        # "much more", but not "the swelling has gone down a lot", "ফোলা
+        # অনেকটা কমে গেছে"
+        or (s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW) and not s.has_affirmed(lex.lessening))
     ):
         flags.add(POST_OP_SWELLING)
+    # Pain that the medicine does not help, or that grows despite it:
+    # "ব্যথার ওষুধ খেয়েও ব্যথা কমছে না", "the painkillers are not working".
+    if (
+        s.has_affirmed(lex.pain)
+        and s.has(lex.medicine)
+        and (s.has_affirmed(lex.severe) or s.fever_persists() or _NOT_HELPING.search(text))
+        and not s.has(lex.why)
+    ):
+        flags.add(SEVERE_PAIN)
+    # Limp, floppy, hard to wake, after an operation or a child.
+    if s.has_affirmed(lex.unresponsive) and (after_operation or s.has(lex.child)):
+        flags.add(UNRESPONSIVE)
     if s.has_affirmed(lex.unbearable) or (s.has(lex.pain) and s.unable_after(BEAR)):
+        flags.add(SEVERE_PAIN)
+    if s.has_affirmed(lex.screams) and (operated or s.has(lex.feel_or_move)):
         flags.add(SEVERE_PAIN)
     if s.fall() and (s.has(lex.operation) or after_operation):
         flags.add(FALL_AFTER_SURGERY)
@@ -1318,12 +1362,18 @@ def detect_red_flags(doc: Doc) -> List[str]:
     sentences = list(_sentences(doc))
     after = [sentence.after_operation() for sentence in sentences]
     operation_mentioned = any(after)
+    lex = lexicon()
+    # "is the leg more swollen every day? 9 days since DFO": a sentence that
+    # dates the operation in the past places the ones before it after it too.
+    dated = [
+        done and sentence.has(lex.time_unit) and sentence.has(lex.time_past)
+        for done, sentence in zip(after, sentences, strict=True)
+    ]
     # Another joint or illness named ("carpal tunnel", "disc prolapse").
     elsewhere = bool(out_of_domain_terms(doc.text))
     found: Set[str] = set()
-    lex = lexicon()
     for index, sentence in enumerate(sentences):
-        operated = any(after[: index + 1])
+        operated = any(after[: index + 1]) or any(dated[index + 1 :])
         found |= _sentence_flags(sentence, operation_mentioned, operated, elsewhere)
         previous = sentences[index - 1] if index else None
         if previous is not None and continues(sentence) and previous.has(lex.cast | lex.wound):
