@@ -13,8 +13,11 @@ SPACY_MODEL := build/spacy/en_clinic
 MODEL       := models/clinic.tar.gz
 WIDGET      := bot/web/static/widget/widget.js
 RESULTS     := results
-# Everything a trained model depends on: retrain when any of it changes.
+# Everything a trained model depends on: retrain when any of it changes. The
+# data folders count too: a folder changes when a file in it is added or
+# deleted, and a deleted training file must retrain the model as well.
 TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null) \
+                   $(shell find data -type d 2>/dev/null) \
                    $(wildcard bot/nlu/*.py) $(wildcard bot/nlu/*.yml)
 
 .PHONY: help install run shell train test test-fast test-unit test-faults test-conversations validate \
