@@ -74,6 +74,7 @@ FALL_AFTER_SURGERY = "fall_on_operated_leg"
 POST_OP_SWELLING = "swelling_after_surgery"
 COUGHING_BLOOD = "coughing_blood"
 UNRESPONSIVE = "drowsy_or_unresponsive"
+OUT_OF_SHAPE = "leg_suddenly_out_of_shape"
 NO_URINE = "not_passing_urine"
 # A question about the warning signs after an operation ("what signs of
 # infection should I look for?"): urgent too, answered with its own wording.
@@ -87,6 +88,8 @@ DATA_VERSION = "1"
 INTENSELY = frozenset({"intensely"})
 # "অনেক বেশি ফুলে গেছে", "more swollen than yesterday": more swelling than before.
 MORE = INTENSELY | frozenset({"more"})
+_UPPER_LIMB = frozenset({"hand", "finger", "fingers"})
+_TO_BE = frozenset({"is", "are", "'s", "be"})
 # Blood coughed up ("রক্ত" and "rokto" are glossed "blood").
 _BLOOD = frozenset({"blood", "bloody"})
 # Medicine that does not help: "the painkillers are not working".
@@ -124,6 +127,8 @@ _INTENSIFIER_WINDOW = 2
 _POST_NEGATION_WINDOW = 6
 # "অপারেশনের ৩ দিন পর": how far after the operation word "after" may come.
 _AFTER_OPERATION_WINDOW = 4
+# "after my husband's thigh bone operation": 'after' up to six words before.
+_AFTER_WINDOW = 6
 
 # Misspelt symptom words ("fevr", "swolen", "breth") are matched to the
 # vocabulary at one edit. Real English words one edit away from them ("fewer",
@@ -220,6 +225,13 @@ class Lexicon:
     severe: FrozenSet[str]
     unbearable: FrozenSet[str]
     screams: FrozenSet[str]
+    cries: FrozenSet[str]
+    touch: FrozenSet[str]
+    pus: FrozenSet[str]
+    deformed: FrozenSet[str]
+    snap: FrozenSet[str]
+    lips: FrozenSet[str]
+    lift: FrozenSet[str]
     why: FrozenSet[str]
     medicine: FrozenSet[str]
     unresponsive: FrozenSet[str]
@@ -764,7 +776,7 @@ class _Sentence:
         for index in self.positions(lex.operation):
             if self.negated(index):
                 continue
-            start = max(0, index - _NEGATION_WINDOW)
+            start = max(0, index - _AFTER_WINDOW)
             if any(self.forms[i] & lex.after for i in range(start, index)):
                 return True
             end = min(len(self.forms), index + 1 + _AFTER_OPERATION_WINDOW)
@@ -882,7 +894,9 @@ class _Sentence:
             if self.negated(index):
                 continue
             before = self.forms[index - 1] if index else frozenset()
-            if self.forms[index] & lex.opening and before & lex.someone_opens:
+            # "it is opening at one end" is the wound's doing, "can it be opened?" a person's
+            progressive = "opening" in self.forms[index] and bool(before & _TO_BE)
+            if self.forms[index] & lex.opening and before & lex.someone_opens and not progressive:
                 continue
             return True
         return False
@@ -1191,7 +1205,7 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         or (s.has(lex.cast) and drainage)
         or ((s.has(lex.wound) or s.has(lex.cast)) and growing_patch)
         or s.bone_or_metal_showing()
-        or (operated and s.has_affirmed(lex.infection))
+        or (operated and s.has_affirmed(lex.infection | lex.pus))
         or (operated and operated_part and (drainage or s.has_affirmed(lex.hot_sign)))
         or (
             # "the dressing keeps getting wet": not from a bath or a compress
@@ -1229,6 +1243,11 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         or s.negated_verb(lex.feel_or_move)
         or s.denied_after(lex.feel_or_move)
         or s.unable_after(lex.feel_or_move)
+    ):
+        flags.add(LIMB_CIRCULATION)
+    # Foot drop: "can't lift my foot", "paa er pata upore tulte pari na".
+    if (s.has(lex.leg) or s.has(lex.limb - _UPPER_LIMB)) and (
+        s.negated_verb(lex.lift) or s.unable_after(lex.lift)
     ):
         flags.add(LIMB_CIRCULATION)
     if "pins and needles" in text and limb and not feeling_elsewhere:
@@ -1274,6 +1293,9 @@ def _sentence_flags(
         flags.add(BREATHLESSNESS)
     if s.has(lex.chest) and s.has_affirmed(lex.chest_sign):
         flags.add(CHEST_PAIN)
+    if s.has(lex.lips) and s.has_affirmed(lex.circulation_sign - lex.sensory_sign):
+        # Blue lips: not enough oxygen.
+        flags.add(BREATHLESSNESS)
     if s.has_affirmed(lex.cough) and s.has(_BLOOD):
         flags.add(COUGHING_BLOOD)
     # So are questions about the warning signs after an operation; the signs
@@ -1336,8 +1358,20 @@ def _sentence_flags(
         flags.add(UNRESPONSIVE)
     if s.has_affirmed(lex.unbearable) or (s.has(lex.pain) and s.unable_after(BEAR)):
         flags.add(SEVERE_PAIN)
-    if s.has_affirmed(lex.screams) and (operated or s.has(lex.feel_or_move)):
+    if (
+        (s.has_affirmed(lex.screams) and (operated or s.has(lex.feel_or_move | lex.touch)))
+        or (operated and s.has_affirmed(lex.cries) and s.has(lex.feel_or_move | lex.touch))
+        # "a crack when we lifted her, and since then she cries"
+        or (s.has(lex.snap) and s.has_affirmed(lex.cries | lex.screams))
+    ):
         flags.add(SEVERE_PAIN)
+    # The leg suddenly shorter, bent or turned, with a click or after a fall.
+    if (
+        (s.has(lex.leg) or s.has(lex.limb))
+        and s.has_affirmed(lex.deformed)
+        and (s.has(lex.sudden) or s.has(lex.snap) or s.fall())
+    ):
+        flags.add(OUT_OF_SHAPE)
     if s.fall() and (s.has(lex.operation) or after_operation):
         flags.add(FALL_AFTER_SURGERY)
     # An infection someone reports, with no operation named ("I think I may
@@ -1381,6 +1415,12 @@ def detect_red_flags(doc: Doc) -> List[str]:
             found |= _sentence_flags(
                 joined(previous, sentence), operation_mentioned, operated, elsewhere
             )
+    if any(sentence.fall() for sentence in sentences) and any(
+        (sentence.has(lex.leg) or sentence.has(lex.limb)) and sentence.has_affirmed(lex.deformed)
+        for sentence in sentences
+    ):
+        # "He fell with the walker. Now the leg looks bent."
+        found.add(OUT_OF_SHAPE)
     return sorted(found)
 
 
