@@ -121,6 +121,8 @@ _NOUN_SUFFIXES = tuple(
                 "কে",
                 "র",
                 "ে",
+                # The particle "also, too", written onto the word: "ব্যথাও".
+                "ও",
             ]
         ),
         key=len,

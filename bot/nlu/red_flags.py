@@ -75,6 +75,7 @@ POST_OP_SWELLING = "swelling_after_surgery"
 COUGHING_BLOOD = "coughing_blood"
 UNRESPONSIVE = "drowsy_or_unresponsive"
 OUT_OF_SHAPE = "leg_suddenly_out_of_shape"
+VOMITING_IN_CAST = "vomiting_in_cast"
 NO_URINE = "not_passing_urine"
 # A question about the warning signs after an operation ("what signs of
 # infection should I look for?"): urgent too, answered with its own wording.
@@ -208,6 +209,7 @@ class Lexicon:
     swelling: FrozenSet[str]
     calf: FrozenSet[str]
     leg: FrozenSet[str]
+    thigh: FrozenSet[str]
     swelling_sign: FrozenSet[str]
     tone_sign: FrozenSet[str]
     clot: FrozenSet[str]
@@ -232,6 +234,9 @@ class Lexicon:
     snap: FrozenSet[str]
     lips: FrozenSet[str]
     lift: FrozenSet[str]
+    excessive: FrozenSet[str]
+    vomit: FrozenSet[str]
+    before: FrozenSet[str]
     why: FrozenSet[str]
     medicine: FrozenSet[str]
     unresponsive: FrozenSet[str]
@@ -276,6 +281,7 @@ class Lexicon:
     reporting: FrozenSet[str]
     reporting_endings_bangla: FrozenSet[str]
     not_verbs: FrozenSet[str]
+    not_negations: FrozenSet[str]
     reporting_endings_romanized: FrozenSet[str]
     english_with_reporting_endings: FrozenSet[str]
     urgency: FrozenSet[str]
@@ -777,8 +783,13 @@ class _Sentence:
             if self.negated(index):
                 continue
             start = max(0, index - _AFTER_WINDOW)
-            if any(self.forms[i] & lex.after for i in range(start, index)):
-                return True
+            for i in range(start, index):
+                if self.forms[i] & lex.after and not any(
+                    # "I had a fever last month before the operation date"
+                    self.forms[j] & lex.before
+                    for j in range(i + 1, index)
+                ):
+                    return True
             end = min(len(self.forms), index + 1 + _AFTER_OPERATION_WINDOW)
             following = lex.operation_past | (lex.after_following if self.bangla else frozenset())
             if any(self.forms[i] & following for i in range(index + 1, end)):
@@ -1025,6 +1036,8 @@ def _fused_negation(
 ) -> str:
     """The word without a negation written onto it ("hoyni" -> "hoy"), else ''."""
     lex = lexicon()
+    if word in lex.not_negations:
+        return ""
     for suffix in suffixes:
         rest = word[: -len(suffix)]
         if (
@@ -1222,8 +1235,16 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
     calf_sign = s.has_affirmed(lex.swelling_sign - lex.tone_sign) or (
         (after_operation or s.has(lex.cast)) and s.has_affirmed(lex.tone_sign)
     )
+    # The thigh warm or hot with pain, tenderness or hardness: "উরুটা গরম,
+    # শক্ত আর টনটন করে".
+    warm_thigh = (
+        s.has(lex.thigh)
+        and s.has_affirmed(lex.hot_sign)
+        and s.has_affirmed(lex.swelling_sign - lex.hot_sign)
+    )
     if (
         (calf and calf_sign)
+        or warm_thigh
         or s.clot_named()
         or (s.has(lex.leg) and s.has_affirmed(lex.swelling) and s.has_affirmed(lex.pain))
     ):
@@ -1260,6 +1281,8 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         flags.add(LIMB_CIRCULATION)
     if s.no_urine() and (s.has(lex.cast) or after_operation or s.has(lex.child)):
         flags.add(NO_URINE)
+    if s.has(lex.cast) and s.has_affirmed(lex.vomit):
+        flags.add(VOMITING_IN_CAST)
     return flags
 
 
@@ -1356,7 +1379,11 @@ def _sentence_flags(
     # Limp, floppy, hard to wake, after an operation or a child.
     if s.has_affirmed(lex.unresponsive) and (after_operation or s.has(lex.child)):
         flags.add(UNRESPONSIVE)
-    if s.has_affirmed(lex.unbearable) or (s.has(lex.pain) and s.unable_after(BEAR)):
+    if (
+        s.has_affirmed(lex.unbearable)
+        or (s.has(lex.pain) and s.unable_after(BEAR))
+        or (s.has_affirmed(lex.pain) and s.has(lex.excessive))
+    ):
         flags.add(SEVERE_PAIN)
     if (
         (s.has_affirmed(lex.screams) and (operated or s.has(lex.feel_or_move | lex.touch)))
@@ -1372,7 +1399,8 @@ def _sentence_flags(
         and (s.has(lex.sudden) or s.has(lex.snap) or s.fall())
     ):
         flags.add(OUT_OF_SHAPE)
-    if s.fall() and (s.has(lex.operation) or after_operation):
+    # A fall after the operation, or in a cast ("pore gese plaster soho").
+    if s.fall() and (s.has(lex.operation) or after_operation or s.has(lex.cast)):
         flags.add(FALL_AFTER_SURGERY)
     # An infection someone reports, with no operation named ("I think I may
     # have an infection, what do I do?"): this clinic's patients write
