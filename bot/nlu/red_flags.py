@@ -89,6 +89,7 @@ DATA_VERSION = "1"
 INTENSELY = frozenset({"intensely"})
 # "অনেক বেশি ফুলে গেছে", "more swollen than yesterday": more swelling than before.
 MORE = INTENSELY | frozenset({"more"})
+_BIGGER = frozenset({"bigger", "larger"})
 _UPPER_LIMB = frozenset({"hand", "finger", "fingers"})
 _TO_BE = frozenset({"is", "are", "'s", "be"})
 # Blood coughed up ("রক্ত" and "rokto" are glossed "blood").
@@ -96,6 +97,7 @@ _BLOOD = frozenset({"blood", "bloody"})
 # Medicine that does not help: "the painkillers are not working".
 _NOT_HELPING = re.compile(
     r"\b(?:not|n't|no longer)\s+(?:working|helping|help|work)\b|\bno (?:effect|use|relief)\b"
+    r"|\bkaj (?:hocche|hoy|kore|korche|kortese) na\b|কাজ (?:হচ্ছে|হয়|করে|করছে) না"
 )
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
@@ -234,6 +236,8 @@ class Lexicon:
     snap: FrozenSet[str]
     lips: FrozenSet[str]
     lift: FrozenSet[str]
+    compartment: FrozenSet[str]
+    now: FrozenSet[str]
     excessive: FrozenSet[str]
     vomit: FrozenSet[str]
     before: FrozenSet[str]
@@ -420,7 +424,9 @@ class Lexicon:
                 word
                 for concept in concepts
                 for word in concept
-                if word.isalpha() and len(word) >= _MIN_FUZZY_LENGTH
+                if word.isalpha()
+                and len(word) >= _MIN_FUZZY_LENGTH
+                and word not in self.never_corrected_to
             )
             | self.romanized_vocabulary
         )
@@ -834,6 +840,9 @@ class _Sentence:
                 return True
         if lex.general_question_phrases.search(self.text):
             return True
+        if lex.worry_phrases.search(self.text) and self.has(lex.personal):
+            # "should I be concerned that my thigh has swollen up?"
+            return False
         first = self.forms[0] if self.forms else frozenset()
         second = self.forms[1] if len(self.forms) > 1 else frozenset()
         # "can't feel my leg" opens with a modal too, but reports a symptom, and
@@ -1251,6 +1260,9 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         flags.add(CALF_SWELLING)
     if operated and not flags and s.has_affirmed(lex.swelling):
         flags.add(POST_OP_SWELLING)
+    if s.has(lex.compartment) and not s.has(lex.definition):
+        # "how do I know if it is compartment syndrome?"
+        flags.add(LIMB_CIRCULATION)
     limb = s.has(lex.limb) or s.has(lex.cast)
     # "Tingling fingers at night" in a question about carpal tunnel: a
     # feeling only, no cast, no operation, another joint named.
@@ -1331,8 +1343,21 @@ def _sentence_flags(
     )
     # A worry about a fever after the operation ("is it normal to have a fever
     # after surgery?") gets the urgent guidance, worded for a question.
-    if s.has_affirmed(lex.fever) and after_operation and lex.worry_phrases.search(s.text):
+    if (
+        s.has_affirmed(lex.fever | lex.shivering)
+        and after_operation
+        and lex.worry_phrases.search(s.text)
+    ):
         flags.add(HIGH_FEVER)
+    # So is one about sudden or severe pain after it ("is it normal to get a
+    # sudden, severe pain in the thigh since the surgery?").
+    if (
+        s.has_affirmed(lex.pain)
+        and s.has_affirmed(lex.sudden | lex.severe)
+        and after_operation
+        and lex.worry_phrases.search(s.text)
+    ):
+        flags.add(SEVERE_PAIN)
     # Otherwise fever, pain and falls asked about in general ("will I get a
     # fever after the operation?") describe nobody's symptoms.
     if s.general_question():
@@ -1359,9 +1384,13 @@ def _sentence_flags(
         flags.add(SEVERE_PAIN)
     # Swelling that came on suddenly, is getting worse or is much more than
     # before, operation named or not: "the swelling increased a lot today",
-    # "আজ হাঁটু অনেক বেশি ফুলে গেছে", "abar hothat fule gese".
-    if s.has_affirmed(lex.swelling) and (
-        s.has_affirmed(lex.sudden | lex.severe)
+    # "my leg is bigger than last week", "আজ হাঁটু অনেক বেশি ফুলে গেছে",
+    # "abar hothat fule gese".
+    swollen = s.has_affirmed(lex.swelling) or (
+        (s.has(lex.leg) or s.has(lex.limb)) and s.has_affirmed(_BIGGER)
+    )
+    if swollen and (
+        s.has_affirmed(lex.sudden | lex.severe | lex.spreading)
         # "much more", but not "the swelling has gone down a lot", "ফোলা
         # অনেকটা কমে গেছে"
         or (s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW) and not s.has_affirmed(lex.lessening))
@@ -1372,7 +1401,11 @@ def _sentence_flags(
     if (
         s.has_affirmed(lex.pain)
         and s.has(lex.medicine)
-        and (s.has_affirmed(lex.severe) or s.fever_persists() or _NOT_HELPING.search(text))
+        and (
+            s.has_affirmed(lex.severe)
+            # "not going down", "not helping": tonight, now, not for years
+            or ((s.fever_persists() or _NOT_HELPING.search(text)) and s.has(lex.now))
+        )
         and not s.has(lex.why)
     ):
         flags.add(SEVERE_PAIN)
