@@ -1314,7 +1314,6 @@ def _sentence_flags(
     lex = lexicon()
     flags: Set[str] = set()
     after_operation = operation_mentioned or s.after_operation()
-    text = s.text.lower()
 
     # Breathing and chest pain are flagged even inside general questions:
     # a missed emergency costs more than an unnecessary warning.
@@ -1363,68 +1362,13 @@ def _sentence_flags(
     if s.general_question():
         return flags
 
-    high = (
-        s.has(lex.high) or s.near(lex.fever, INTENSELY, _INTENSIFIER_WINDOW) or s.fever_persists()
-    )
-    mild_only = s.has(lex.mild) and not high
-    if s.has_affirmed(lex.fever) and (
-        high or s.has(lex.shivering) or _high_temperature(s) or (after_operation and not mild_only)
-    ):
-        flags.add(HIGH_FEVER)
-    if "burning up" in text:
-        flags.add(HIGH_FEVER)
-    # Chills after the operation are a fever's, even when no fever is named:
-    # "I keep getting chills, the surgery was ten days ago".
-    if after_operation and s.has_affirmed(lex.shivering):
-        flags.add(HIGH_FEVER)
-    if s.has_affirmed(lex.pain) and (
-        s.has(lex.sudden) or (s.has(lex.severe) and (after_operation or s.has(lex.cast)))
-    ):
-        # Pain growing under a cast too: "ব্যথা বাড়ছে প্লাস্টারের নিচে".
-        flags.add(SEVERE_PAIN)
-    # Swelling that came on suddenly, is getting worse or is much more than
-    # before, operation named or not: "the swelling increased a lot today",
-    # "my leg is bigger than last week", "আজ হাঁটু অনেক বেশি ফুলে গেছে",
-    # "abar hothat fule gese".
-    swollen = s.has_affirmed(lex.swelling) or (
-        (s.has(lex.leg) or s.has(lex.limb)) and s.has_affirmed(_BIGGER)
-    )
-    if swollen and (
-        s.has_affirmed(lex.sudden | lex.severe | lex.spreading)
-        # "much more", but not "the swelling has gone down a lot", "ফোলা
-        # অনেকটা কমে গেছে"
-        or (s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW) and not s.has_affirmed(lex.lessening))
-    ):
+    flags |= _fever_flags(s, after_operation)
+    flags |= _pain_flags(s, after_operation, operated)
+    if _swelling_grows(s):
         flags.add(POST_OP_SWELLING)
-    # Pain that the medicine does not help, or that grows despite it:
-    # "ব্যথার ওষুধ খেয়েও ব্যথা কমছে না", "the painkillers are not working".
-    if (
-        s.has_affirmed(lex.pain)
-        and s.has(lex.medicine)
-        and (
-            s.has_affirmed(lex.severe)
-            # "not going down", "not helping": tonight, now, not for years
-            or ((s.fever_persists() or _NOT_HELPING.search(text)) and s.has(lex.now))
-        )
-        and not s.has(lex.why)
-    ):
-        flags.add(SEVERE_PAIN)
     # Limp, floppy, hard to wake, after an operation or a child.
     if s.has_affirmed(lex.unresponsive) and (after_operation or s.has(lex.child)):
         flags.add(UNRESPONSIVE)
-    if (
-        s.has_affirmed(lex.unbearable)
-        or (s.has(lex.pain) and s.unable_after(BEAR))
-        or (s.has_affirmed(lex.pain) and s.has(lex.excessive))
-    ):
-        flags.add(SEVERE_PAIN)
-    if (
-        (s.has_affirmed(lex.screams) and (operated or s.has(lex.feel_or_move | lex.touch)))
-        or (operated and s.has_affirmed(lex.cries) and s.has(lex.feel_or_move | lex.touch))
-        # "a crack when we lifted her, and since then she cries"
-        or (s.has(lex.snap) and s.has_affirmed(lex.cries | lex.screams))
-    ):
-        flags.add(SEVERE_PAIN)
     # The leg suddenly shorter, bent or turned, with a click or after a fall.
     if (
         (s.has(lex.leg) or s.has(lex.limb))
@@ -1441,6 +1385,86 @@ def _sentence_flags(
     if s.has(lex.personal) and s.has_affirmed(lex.infection) and not s.has(lex.past):
         flags.add(WOUND_PROBLEM)
     return flags
+
+
+def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
+    """A high fever someone reports, or chills after the operation."""
+    lex = lexicon()
+    high = (
+        s.has(lex.high) or s.near(lex.fever, INTENSELY, _INTENSIFIER_WINDOW) or s.fever_persists()
+    )
+    mild_only = s.has(lex.mild) and not high
+    if s.has_affirmed(lex.fever) and (
+        high or s.has(lex.shivering) or _high_temperature(s) or (after_operation and not mild_only)
+    ):
+        return {HIGH_FEVER}
+    if "burning up" in s.text.lower():
+        return {HIGH_FEVER}
+    # Chills after the operation are a fever's, even when no fever is named:
+    # "I keep getting chills, the surgery was ten days ago".
+    if after_operation and s.has_affirmed(lex.shivering):
+        return {HIGH_FEVER}
+    return set()
+
+
+def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]:
+    """Pain someone reports that is sudden, severe, growing or not helped by medicine.
+
+    Args:
+        s: The sentence.
+        after_operation: Whether the message places itself after an operation.
+        operated: Whether this sentence or an earlier one does.
+    """
+    lex = lexicon()
+    pain = s.has_affirmed(lex.pain)
+    # Pain growing under a cast too: "ব্যথা বাড়ছে প্লাস্টারের নিচে".
+    sudden_or_severe = pain and (
+        s.has(lex.sudden) or (s.has(lex.severe) and (after_operation or s.has(lex.cast)))
+    )
+    # Pain that the medicine does not help, or that grows despite it:
+    # "ব্যথার ওষুধ খেয়েও ব্যথা কমছে না", "the painkillers are not working".
+    medicine_fails = (
+        pain
+        and s.has(lex.medicine)
+        and (
+            s.has_affirmed(lex.severe)
+            # "not going down", "not helping": tonight, now, not for years
+            or ((s.fever_persists() or _NOT_HELPING.search(s.text.lower())) and s.has(lex.now))
+        )
+        and not s.has(lex.why)
+    )
+    beyond_bearing = (
+        s.has_affirmed(lex.unbearable)
+        or (s.has(lex.pain) and s.unable_after(BEAR))
+        or (pain and s.has(lex.excessive))
+    )
+    touched = s.has(lex.feel_or_move | lex.touch)
+    crying = (
+        (s.has_affirmed(lex.screams) and (operated or touched))
+        or (operated and s.has_affirmed(lex.cries) and touched)
+        # "a crack when we lifted her, and since then she cries"
+        or (s.has(lex.snap) and s.has_affirmed(lex.cries | lex.screams))
+    )
+    return (
+        {SEVERE_PAIN} if sudden_or_severe or medicine_fails or beyond_bearing or crying else set()
+    )
+
+
+def _swelling_grows(s: _Sentence) -> bool:
+    """Swelling that came on suddenly, is getting worse or is much more than before.
+
+    Operation named or not: "the swelling increased a lot today", "my leg is
+    bigger than last week", "আজ হাঁটু অনেক বেশি ফুলে গেছে", "abar hothat fule
+    gese"; but not "the swelling has gone down a lot", "ফোলা অনেকটা কমে গেছে".
+    """
+    lex = lexicon()
+    swollen = s.has_affirmed(lex.swelling) or (
+        (s.has(lex.leg) or s.has(lex.limb)) and s.has_affirmed(_BIGGER)
+    )
+    return swollen and (
+        s.has_affirmed(lex.sudden | lex.severe | lex.spreading)
+        or (s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW) and not s.has_affirmed(lex.lessening))
+    )
 
 
 def detect_red_flags(doc: Doc) -> List[str]:
