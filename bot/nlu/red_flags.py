@@ -76,6 +76,7 @@ COUGHING_BLOOD = "coughing_blood"
 UNRESPONSIVE = "drowsy_or_unresponsive"
 OUT_OF_SHAPE = "leg_suddenly_out_of_shape"
 VOMITING_IN_CAST = "vomiting_in_cast"
+RACING_HEART = "racing_heart"
 NO_URINE = "not_passing_urine"
 # A question about the warning signs after an operation ("what signs of
 # infection should I look for?"): urgent too, answered with its own wording.
@@ -89,6 +90,9 @@ DATA_VERSION = "1"
 INTENSELY = frozenset({"intensely"})
 # "অনেক বেশি ফুলে গেছে", "more swollen than yesterday": more swelling than before.
 MORE = INTENSELY | frozenset({"more"})
+# "after osteotomy what kind of problem means the hospital": asked mid-sentence.
+_WH_WORDS = frozenset({"what", "whats", "which", "when", "how"})
+_FIRST_PERSON = frozenset({"i", "i'm", "im", "we", "me", "ami", "amra", "আমি", "আমরা"})
 _BIGGER = frozenset({"bigger", "larger"})
 _UPPER_LIMB = frozenset({"hand", "finger", "fingers"})
 _TO_BE = frozenset({"is", "are", "'s", "be"})
@@ -236,6 +240,22 @@ class Lexicon:
     snap: FrozenSet[str]
     lips: FrozenSet[str]
     lift: FrozenSet[str]
+    seek_care: FrozenSet[str]
+    call: FrozenSet[str]
+    hurry: FrozenSet[str]
+    problem: FrozenSet[str]
+    worry: FrozenSet[str]
+    watch: FrozenSet[str]
+    know_how: FrozenSet[str]
+    how: FrozenSet[str]
+    doctor: FrozenSet[str]
+    emergency: FrozenSet[str]
+    confused: FrozenSet[str]
+    recognise: FrozenSet[str]
+    heart: FrozenSet[str]
+    racing: FrozenSet[str]
+    respond: FrozenSet[str]
+    recovered: FrozenSet[str]
     compartment: FrozenSet[str]
     now: FrozenSet[str]
     excessive: FrozenSet[str]
@@ -855,6 +875,48 @@ class _Sentence:
             return True
         return bool(first & lex.question_start) and not self.has(lex.personal)
 
+    def asks_when_to_seek_care(self) -> bool:
+        """A question about when to get help, or which problems are serious.
+
+        'when do I need to rush back to the hospital?', 'কোন সমস্যা হলে
+        ইমার্জেন্সিতে নিয়ে যাব?', 'koto jor hole hospital e niye jabo?', 'kon
+        somossa gula serious?', 'how will I know if something has gone wrong?',
+        'কখন ডাক্তারকে ফোন করা উচিত?'. Not 'when do we go to the hospital for
+        the plate removal?': no hurry, no problem, no 'if'.
+        """
+        lex = lexicon()
+        seek = self.has(lex.seek_care)
+        if seek and self.has(frozenset({"দেরি", "deri"})):
+            # "দেরি না করে হাসপাতালে নিতে হবে": asked or not.
+            return True
+        if self.has(lex.problem) and self.has(lex.watch):
+            # "kon kon jotilotar dike nojor rakhbo"
+            return True
+        asked = (
+            self.has(lex.question_words | _WH_WORDS)
+            or bool(self.forms and self.forms[0] & lex.question_words_start)
+            or any(mark in self.text for mark in _QUESTION_MARKS)
+        )
+        if not asked:
+            return False
+        if self.has(lex.emergency):
+            return True
+        trouble = self.has(lex.problem) or bool(self._symptom_positions())
+        if seek and (self.has(lex.hurry) or (trouble and self.has(lex.conditional_after))):
+            return True
+        if self.bangla and self.has(lex.doctor) and self.has(lex.call):
+            # "কখন ডাক্তারকে ফোন করা উচিত?" (in English: "call the doctor" is a
+            # warning-question phrase; "what is that called" is not)
+            return True
+        if trouble and self.has(lex.conditional_after) and self.has(lex.worry):
+            # "কেমন ব্যথা হলে সেটা চিন্তার বিষয়?"
+            return True
+        return self.has(lex.problem) and (
+            self.has(lex.warning)
+            or self.has(lex.watch)
+            or (self.has(lex.know_how) and self.has(lex.how))
+        )
+
     def signs_asked_about(self, operated: bool) -> bool:
         """A question about warning signs after an operation, an infection or a clot.
 
@@ -1320,6 +1382,7 @@ def _sentence_flags(
     if (
         s.has_affirmed(lex.breathless)
         or s.has_sequence(lex.short, frozenset({"of"}), lex.breath)
+        or s.has_sequence(frozenset({"out"}), frozenset({"of"}), lex.breath)
         or s.negated_verb(lex.breath)
         or (s.has_affirmed(lex.breath) and s.has(lex.breath_trouble))
         or s.unable_after(lex.breath)
@@ -1332,6 +1395,13 @@ def _sentence_flags(
         flags.add(BREATHLESSNESS)
     if s.has_affirmed(lex.cough) and s.has(_BLOOD):
         flags.add(COUGHING_BLOOD)
+    if s.has(lex.heart) and s.has_affirmed(lex.racing):
+        flags.add(RACING_HEART)
+    # So are questions about when to get help after the operation ("which
+    # problems mean the hospital the same day?"); signs the same sentence
+    # reports keep their own flags.
+    if s.asks_when_to_seek_care() and (after_operation or s.has(lex.cast) or s.has(lex.hurry)):
+        flags.add(WARNING_SIGNS_QUESTION)
     # So are questions about the warning signs after an operation; the signs
     # they name are the ones asked about, not someone's.
     if s.signs_asked_about(operated):
@@ -1367,7 +1437,19 @@ def _sentence_flags(
     if _swelling_grows(s):
         flags.add(POST_OP_SWELLING)
     # Limp, floppy, hard to wake, after an operation or a child.
-    if s.has_affirmed(lex.unresponsive) and (after_operation or s.has(lex.child)):
+    unresponsive = (
+        s.has_affirmed(lex.unresponsive)
+        or s.negated_verb(lex.respond)
+        or s.denied_after(lex.respond)
+    )
+    # "my father is confused since the operation", not "I'm a little confused
+    # about how this works".
+    confused = (
+        (s.has_affirmed(lex.confused) and not s.has(_FIRST_PERSON))
+        or s.unable_after(lex.recognise)
+        or s.negated_verb(lex.recognise)
+    )
+    if (unresponsive and (after_operation or s.has(lex.child))) or (confused and after_operation):
         flags.add(UNRESPONSIVE)
     # The leg suddenly shorter, bent or turned, with a click or after a fall.
     if (
@@ -1394,6 +1476,9 @@ def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
         s.has(lex.high) or s.near(lex.fever, INTENSELY, _INTENSIFIER_WINDOW) or s.fever_persists()
     )
     mild_only = s.has(lex.mild) and not high
+    if not after_operation and s.has(lex.past | lex.before) and s.has(lex.recovered):
+        # "a fever last month, before the operation date; it is gone now"
+        return set()
     if s.has_affirmed(lex.fever) and (
         high or s.has(lex.shivering) or _high_temperature(s) or (after_operation and not mild_only)
     ):
