@@ -77,6 +77,11 @@ UNRESPONSIVE = "drowsy_or_unresponsive"
 OUT_OF_SHAPE = "leg_suddenly_out_of_shape"
 VOMITING_IN_CAST = "vomiting_in_cast"
 RACING_HEART = "racing_heart"
+SEIZURE = "seizure"
+ALLERGIC_REACTION = "allergic_reaction"
+BLEEDING_INSIDE = "vomiting_blood_or_black_stools"
+KEEPS_VOMITING = "vomiting_everything"
+STROKE_SIGNS = "face_drooping_or_speech_slurred"
 NO_URINE = "not_passing_urine"
 # A question about the warning signs after an operation ("what signs of
 # infection should I look for?"): urgent too, answered with its own wording.
@@ -234,6 +239,15 @@ class Lexicon:
     unbearable: FrozenSet[str]
     screams: FrozenSet[str]
     cries: FrozenSet[str]
+    hours: FrozenSet[str]
+    seizure: FrozenSet[str]
+    face: FrozenSet[str]
+    rash: FrozenSet[str]
+    all_over: FrozenSet[str]
+    stool: FrozenSet[str]
+    black: FrozenSet[str]
+    everything: FrozenSet[str]
+    droop: FrozenSet[str]
     touch: FrozenSet[str]
     pus: FrozenSet[str]
     deformed: FrozenSet[str]
@@ -1397,6 +1411,7 @@ def _sentence_flags(
         flags.add(COUGHING_BLOOD)
     if s.has(lex.heart) and s.has_affirmed(lex.racing):
         flags.add(RACING_HEART)
+    flags |= _other_emergencies(s, after_operation)
     # So are questions about when to get help after the operation ("which
     # problems mean the hospital the same day?"); signs the same sentence
     # reports keep their own flags.
@@ -1469,6 +1484,42 @@ def _sentence_flags(
     return flags
 
 
+def _other_emergencies(s: _Sentence, after_operation: bool) -> Set[str]:
+    """A fit, an allergic reaction, bleeding inside, vomiting everything, stroke signs.
+
+    "a fit after the hip operation", "his lips are swelling up after the new
+    antibiotic", "রক্তবমি করেছে", "paikhana ekdom kalo", "vomits everything
+    since the surgery", "মুখ হঠাৎ একদিকে বেঁকে গেছে". A fit someone has had for
+    years, asked about in general, is not one.
+    """
+    lex = lexicon()
+    flags: Set[str] = set()
+    seizure_now = s.has_affirmed(lex.seizure) and (
+        after_operation or s.has(lex.now) or s.has(lex.sudden)
+    )
+    if seizure_now and not s.general_question():
+        flags.add(SEIZURE)
+    # The face or lips swelling after a medicine, or with a rash or trouble
+    # breathing (not the swelling after a jaw operation).
+    face_swelling = (
+        s.has(lex.face)
+        and s.has_affirmed(lex.swelling)
+        and (s.has(lex.medicine) or s.has(lex.rash) or s.has(lex.breath))
+    )
+    rash_all_over = s.has_affirmed(lex.rash) and s.has(lex.all_over)
+    if face_swelling or (rash_all_over and not s.general_question()):
+        flags.add(ALLERGIC_REACTION)
+    if (s.has_affirmed(lex.vomit) and s.has(_BLOOD)) or (
+        s.has(lex.stool) and s.has_affirmed(lex.black)
+    ):
+        flags.add(BLEEDING_INSIDE)
+    if after_operation and s.has_affirmed(lex.vomit) and s.has(lex.everything):
+        flags.add(KEEPS_VOMITING)
+    if s.has_affirmed(lex.droop) and (s.has(lex.face) or "slurr" in s.text.lower()):
+        flags.add(STROKE_SIGNS)
+    return flags
+
+
 def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
     """A high fever someone reports, or chills after the operation."""
     lex = lexicon()
@@ -1527,6 +1578,10 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
     crying = (
         (s.has_affirmed(lex.screams) and (operated or touched))
         or (operated and s.has_affirmed(lex.cries) and touched)
+        # "moaning all night even after the paracetamol"
+        or (operated and s.has_affirmed(lex.cries) and s.has(lex.medicine | lex.hours))
+        # "crying for 3 hours, no medicine works"
+        or (s.has_affirmed(lex.cries) and bool(_NOT_HELPING.search(s.text.lower())))
         # "a crack when we lifted her, and since then she cries"
         or (s.has(lex.snap) and s.has_affirmed(lex.cries | lex.screams))
     )
