@@ -1582,8 +1582,10 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
         or (operated and s.has_affirmed(lex.cries) and s.has(lex.medicine | lex.hours))
         # "crying for 3 hours, no medicine works"
         or (s.has_affirmed(lex.cries) and bool(_NOT_HELPING.search(s.text.lower())))
-        # "a crack when we lifted her, and since then she cries"
+        # "a crack when we lifted her, and since then she cries"; "a crack in
+        # the thigh when I stood up, now terrible pain"
         or (s.has(lex.snap) and s.has_affirmed(lex.cries | lex.screams))
+        or (s.has(lex.snap) and pain and s.has(lex.now | lex.sudden | lex.severe))
     )
     return (
         {SEVERE_PAIN} if sudden_or_severe or medicine_fails or beyond_bearing or crying else set()
