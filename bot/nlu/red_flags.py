@@ -95,11 +95,6 @@ DATA_VERSION = "1"
 INTENSELY = frozenset({"intensely"})
 # "অনেক বেশি ফুলে গেছে", "more swollen than yesterday": more swelling than before.
 MORE = INTENSELY | frozenset({"more"})
-# "after osteotomy what kind of problem means the hospital": asked mid-sentence.
-_WH_WORDS = frozenset({"what", "whats", "which", "when", "how"})
-_FIRST_PERSON = frozenset({"i", "i'm", "im", "we", "me", "ami", "amra", "আমি", "আমরা"})
-_BIGGER = frozenset({"bigger", "larger"})
-_UPPER_LIMB = frozenset({"hand", "finger", "fingers"})
 _TO_BE = frozenset({"is", "are", "'s", "be"})
 # Blood coughed up ("রক্ত" and "rokto" are glossed "blood").
 _BLOOD = frozenset({"blood", "bloody"})
@@ -309,6 +304,12 @@ class Lexicon:
     progress: FrozenSet[str]
     past: FrozenSet[str]
     negation: FrozenSet[str]
+    first_person: FrozenSet[str]
+    bigger: FrozenSet[str]
+    upper_limb: FrozenSet[str]
+    delay: FrozenSet[str]
+    asked_anywhere: FrozenSet[str]
+    slurred: FrozenSet[str]
     personal: FrozenSet[str]
     hypothetical_start: FrozenSet[str]
     asking_for_help: FrozenSet[str]
@@ -900,14 +901,14 @@ class _Sentence:
         """
         lex = lexicon()
         seek = self.has(lex.seek_care)
-        if seek and self.has(frozenset({"দেরি", "deri"})):
+        if seek and self.has(lex.delay):
             # "দেরি না করে হাসপাতালে নিতে হবে": asked or not.
             return True
         if self.has(lex.problem) and self.has(lex.watch):
             # "kon kon jotilotar dike nojor rakhbo"
             return True
         asked = (
-            self.has(lex.question_words | _WH_WORDS)
+            self.has(lex.question_words | lex.asked_anywhere)
             or bool(self.forms and self.forms[0] & lex.question_words_start)
             or any(mark in self.text for mark in _QUESTION_MARKS)
         )
@@ -1355,7 +1356,7 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
     ):
         flags.add(LIMB_CIRCULATION)
     # Foot drop: "can't lift my foot", "paa er pata upore tulte pari na".
-    if (s.has(lex.leg) or s.has(lex.limb - _UPPER_LIMB)) and (
+    if (s.has(lex.leg) or s.has(lex.limb - lex.upper_limb)) and (
         s.negated_verb(lex.lift) or s.unable_after(lex.lift)
     ):
         flags.add(LIMB_CIRCULATION)
@@ -1411,7 +1412,8 @@ def _sentence_flags(
         flags.add(COUGHING_BLOOD)
     if s.has(lex.heart) and s.has_affirmed(lex.racing):
         flags.add(RACING_HEART)
-    flags |= _other_emergencies(s, after_operation)
+    general = s.general_question()
+    flags |= _other_emergencies(s, after_operation, general)
     # So are questions about when to get help after the operation ("which
     # problems mean the hospital the same day?"); signs the same sentence
     # reports keep their own flags.
@@ -1444,7 +1446,7 @@ def _sentence_flags(
         flags.add(SEVERE_PAIN)
     # Otherwise fever, pain and falls asked about in general ("will I get a
     # fever after the operation?") describe nobody's symptoms.
-    if s.general_question():
+    if general:
         return flags
 
     flags |= _fever_flags(s, after_operation)
@@ -1460,7 +1462,7 @@ def _sentence_flags(
     # "my father is confused since the operation", not "I'm a little confused
     # about how this works".
     confused = (
-        (s.has_affirmed(lex.confused) and not s.has(_FIRST_PERSON))
+        (s.has_affirmed(lex.confused) and not s.has(lex.first_person))
         or s.unable_after(lex.recognise)
         or s.negated_verb(lex.recognise)
     )
@@ -1484,20 +1486,26 @@ def _sentence_flags(
     return flags
 
 
-def _other_emergencies(s: _Sentence, after_operation: bool) -> Set[str]:
+def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Set[str]:
     """A fit, an allergic reaction, bleeding inside, vomiting everything, stroke signs.
 
     "a fit after the hip operation", "his lips are swelling up after the new
     antibiotic", "রক্তবমি করেছে", "paikhana ekdom kalo", "vomits everything
     since the surgery", "মুখ হঠাৎ একদিকে বেঁকে গেছে". A fit someone has had for
     years, asked about in general, is not one.
+
+    Args:
+        s: The sentence.
+        after_operation: Whether the message places itself after an operation.
+        general: Whether the sentence asks about people in general
+            (``_Sentence.general_question``, read once by the caller).
     """
     lex = lexicon()
     flags: Set[str] = set()
     seizure_now = s.has_affirmed(lex.seizure) and (
         after_operation or s.has(lex.now) or s.has(lex.sudden)
     )
-    if seizure_now and not s.general_question():
+    if seizure_now and not general:
         flags.add(SEIZURE)
     # The face or lips swelling after a medicine, or with a rash or trouble
     # breathing (not the swelling after a jaw operation).
@@ -1507,7 +1515,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool) -> Set[str]:
         and (s.has(lex.medicine) or s.has(lex.rash) or s.has(lex.breath))
     )
     rash_all_over = s.has_affirmed(lex.rash) and s.has(lex.all_over)
-    if face_swelling or (rash_all_over and not s.general_question()):
+    if face_swelling or (rash_all_over and not general):
         flags.add(ALLERGIC_REACTION)
     if (s.has_affirmed(lex.vomit) and s.has(_BLOOD)) or (
         s.has(lex.stool) and s.has_affirmed(lex.black)
@@ -1515,7 +1523,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool) -> Set[str]:
         flags.add(BLEEDING_INSIDE)
     if after_operation and s.has_affirmed(lex.vomit) and s.has(lex.everything):
         flags.add(KEEPS_VOMITING)
-    if s.has_affirmed(lex.droop) and (s.has(lex.face) or "slurr" in s.text.lower()):
+    if s.has_affirmed(lex.droop) and (s.has(lex.face) or s.has(lex.slurred)):
         flags.add(STROKE_SIGNS)
     return flags
 
@@ -1553,6 +1561,7 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
     """
     lex = lexicon()
     pain = s.has_affirmed(lex.pain)
+    not_helping = bool(_NOT_HELPING.search(s.text.lower()))
     # Pain growing under a cast too: "ব্যথা বাড়ছে প্লাস্টারের নিচে".
     sudden_or_severe = pain and (
         s.has(lex.sudden) or (s.has(lex.severe) and (after_operation or s.has(lex.cast)))
@@ -1565,7 +1574,7 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
         and (
             s.has_affirmed(lex.severe)
             # "not going down", "not helping": tonight, now, not for years
-            or ((s.fever_persists() or _NOT_HELPING.search(s.text.lower())) and s.has(lex.now))
+            or ((s.fever_persists() or not_helping) and s.has(lex.now))
         )
         and not s.has(lex.why)
     )
@@ -1581,7 +1590,7 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
         # "moaning all night even after the paracetamol"
         or (operated and s.has_affirmed(lex.cries) and s.has(lex.medicine | lex.hours))
         # "crying for 3 hours, no medicine works"
-        or (s.has_affirmed(lex.cries) and bool(_NOT_HELPING.search(s.text.lower())))
+        or (s.has_affirmed(lex.cries) and not_helping)
         # "a crack when we lifted her, and since then she cries"; "a crack in
         # the thigh when I stood up, now terrible pain"
         or (s.has(lex.snap) and s.has_affirmed(lex.cries | lex.screams))
@@ -1601,7 +1610,7 @@ def _swelling_grows(s: _Sentence) -> bool:
     """
     lex = lexicon()
     swollen = s.has_affirmed(lex.swelling) or (
-        (s.has(lex.leg) or s.has(lex.limb)) and s.has_affirmed(_BIGGER)
+        (s.has(lex.leg) or s.has(lex.limb)) and s.has_affirmed(lex.bigger)
     )
     return swollen and (
         s.has_affirmed(lex.sudden | lex.severe | lex.spreading)
