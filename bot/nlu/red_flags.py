@@ -98,11 +98,6 @@ MORE = INTENSELY | frozenset({"more"})
 _TO_BE = frozenset({"is", "are", "'s", "be"})
 # Blood coughed up ("রক্ত" and "rokto" are glossed "blood").
 _BLOOD = frozenset({"blood", "bloody"})
-# Medicine that does not help: "the painkillers are not working".
-_NOT_HELPING = re.compile(
-    r"\b(?:not|n't|no longer)\s+(?:working|helping|help|work)\b|\bno (?:effect|use|relief)\b"
-    r"|\bkaj (?:hocche|hoy|kore|korche|kortese) na\b|কাজ (?:হচ্ছে|হয়|করে|করছে) না"
-)
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
 _MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
@@ -345,6 +340,7 @@ class Lexicon:
     warning_question_phrases: Pattern[str]
     question_phrases: Pattern[str]
     worry_phrases: Pattern[str]
+    not_helping_phrases: Pattern[str]
     bangla_script: Mapping[str, FrozenSet[str]]
     romanized: Mapping[str, FrozenSet[str]]
     romanized_also_english: Mapping[str, FrozenSet[str]]
@@ -474,6 +470,7 @@ _PHRASE_SECTIONS = (
     "warning_question_phrases",
     "question_phrases",
     "worry_phrases",
+    "not_helping_phrases",
 )
 _TOP_LEVEL = frozenset(
     ("version", "verb_forms", "phrases") + _WORD_SECTIONS + _GLOSS_SECTIONS + _PHRASE_SECTIONS
@@ -481,6 +478,8 @@ _TOP_LEVEL = frozenset(
 _PHRASE_KEYS = frozenset({"first", "then", "within", "means"})
 # Characters that never belong to a listed word (a sign of a YAML slip).
 _NOT_IN_WORDS = re.compile(r"[:#,\[\]{}\"]")
+# A letter, digit or any character of the Bangla block (vowel signs included).
+_WORD_CHARACTER = r"[\w\u0980-\u09FF]"
 
 
 def _word_list(value: Any, where: str) -> FrozenSet[str]:
@@ -555,7 +554,11 @@ def _phrase_pattern(entries: Any, name: str) -> Pattern[str]:
     if len(set(phrases)) != len(phrases):
         raise VocabularyError(f"{name}: a phrase is listed twice")
     alternatives = "|".join(re.escape(p) for p in sorted(set(phrases), key=len, reverse=True))
-    return re.compile(rf"\b(?:{alternatives})\b", re.IGNORECASE)
+    # Not \b: a Bangla vowel sign is not a word character to Python's re,
+    # so "\b" never follows "ভয় লাগে" and would split "কাফুলে" after "কা".
+    return re.compile(
+        rf"(?<!{_WORD_CHARACTER})(?:{alternatives})(?!{_WORD_CHARACTER})", re.IGNORECASE
+    )
 
 
 def parse_lexicon(text: str) -> Lexicon:
@@ -1020,13 +1023,12 @@ class _Sentence:
         if self.has(lex.definition):
             return False
         what = frozenset({"what"})
-        to_be = frozenset({"is", "'s", "are"})
         for index in self.positions(lex.clot):
             if self.negated(index):
                 continue
             # "what is a blood clot", "what's DVT"
             before = self.forms[max(0, index - 4) : index]
-            if any(forms & what for forms in before) and any(forms & to_be for forms in before):
+            if any(forms & what for forms in before) and any(forms & _TO_BE for forms in before):
                 continue
             return True
         return False
@@ -1561,7 +1563,7 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
     """
     lex = lexicon()
     pain = s.has_affirmed(lex.pain)
-    not_helping = bool(_NOT_HELPING.search(s.text.lower()))
+    not_helping = bool(lex.not_helping_phrases.search(s.text))
     # Pain growing under a cast too: "ব্যথা বাড়ছে প্লাস্টারের নিচে".
     sudden_or_severe = pain and (
         s.has(lex.sudden) or (s.has(lex.severe) and (after_operation or s.has(lex.cast)))

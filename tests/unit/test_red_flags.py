@@ -516,3 +516,15 @@ def test_a_malformed_vocabulary_file_is_rejected(old: str, new: str, message: st
 def test_the_makefile_rebuilds_the_pipeline_when_the_vocabulary_changes() -> None:
     makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text(encoding="utf-8")
     assert "bot/nlu/red_flags.yml" in makefile
+
+
+def test_a_bangla_phrase_ending_in_a_vowel_sign_matches_as_a_whole_word() -> None:
+    # "\b" never follows a vowel sign ("া" is not a word character to re), so
+    # a phrase like "কাজ করে না" used to need no boundary at all, and then
+    # also matched the question "কাজ করে নাকি?" ("does it work?").
+    lex = parse_lexicon(_broken("  - no relief\n", "  - no relief\n  - ভয় লাগে\n"))
+    assert lex.not_helping_phrases.search("রাতে খুব ভয় লাগে, কী করব")
+    assert lex.not_helping_phrases.search("ভয় লাগে")
+    assert not lex.not_helping_phrases.search("ভয় লাগেনি")
+    assert lex.not_helping_phrases.search("ওষুধে কাজ করে না, ব্যথা")
+    assert not lex.not_helping_phrases.search("ওষুধে কাজ করে নাকি?")
