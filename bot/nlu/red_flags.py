@@ -326,6 +326,7 @@ class Lexicon:
     question_particle: FrozenSet[str]
     applied: FrozenSet[str]
     rotator: FrozenSet[str]
+    bruise: FrozenSet[str]
     after_following: FrozenSet[str]
     on_seeing: FrozenSet[str]
     question_words_start: FrozenSet[str]
@@ -824,16 +825,20 @@ class _Sentence:
         if self.has_affirmed(lex.post_op):
             return True
         for index in self.positions(lex.operation):
-            if self.negated(index):
+            if self.negated_after(index):
                 continue
             start = max(0, index - _AFTER_WINDOW)
             for i in range(start, index):
                 if self.forms[i] & lex.after and not any(
-                    # "I had a fever last month before the operation date"
-                    self.forms[j] & lex.before
+                    # "I had a fever last month before the operation date";
+                    # a negation before "after" is not the operation's:
+                    # "what is not normal after DFO?"
+                    self.forms[j] & (lex.before | lex.negation)
                     for j in range(i + 1, index)
                 ):
                     return True
+            if self.negated(index):
+                continue
             end = min(len(self.forms), index + 1 + _AFTER_OPERATION_WINDOW)
             following = lex.operation_past | (lex.after_following if self.bangla else frozenset())
             if any(self.forms[i] & following for i in range(index + 1, end)):
@@ -1227,7 +1232,7 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
     their last word, and a word is read by the word after it: "গরম সেঁক" or
     "a warm compress" is not a hot leg, a "blood test" no bleeding; and by
     the word before it: "রোটেটর কাফ" is the shoulder's rotator cuff, not the
-    calf.
+    calf; "কালশিটে দাগ" is a bruise's mark, not the scar.
     """
     lex = lexicon()
     for index in range(len(forms) - 1):
@@ -1235,6 +1240,8 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
             forms[index] -= {"hot", "cold", "warm"}
         if forms[index] & lex.rotator:
             forms[index + 1] -= {"calf"}
+        if forms[index] & lex.bruise:
+            forms[index + 1] -= lex.wound
         if "blood" in forms[index] and forms[index + 1] & lex.blood_compound:
             forms[index] -= lex.drainage_sign
     for phrase in lex.phrases:
@@ -1648,8 +1655,13 @@ def detect_red_flags(doc: Doc) -> List[str]:
         operated = any(after[: index + 1]) or any(dated[index + 1 :])
         found |= _sentence_flags(sentence, operation_mentioned, operated, elsewhere)
         previous = sentences[index - 1] if index else None
-        if previous is not None and continues(sentence) and previous.has(lex.cast | lex.wound):
-            # "It's her cast. And it stinks.": the sign is the cast's.
+        if (
+            previous is not None
+            and continues(sentence)
+            and (previous.has(lex.cast | lex.wound) or sentence.has(lex.cast | lex.wound))
+        ):
+            # "It's her cast. And it stinks.": the sign is the cast's; "Is
+            # this drainage ok? It came out near the stitch.": the stitch's.
             found |= _sentence_flags(
                 joined(previous, sentence), operation_mentioned, operated, elsewhere
             )
