@@ -1500,7 +1500,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
 
     "a fit after the hip operation", "his lips are swelling up after the new
     antibiotic", "রক্তবমি করেছে", "paikhana ekdom kalo", "vomits everything
-    since the surgery", "মুখ হঠাৎ একদিকে বেঁকে গেছে". A fit someone has had for
+    since the surgery", "I keep vomiting since the anaesthetic", "মুখ হঠাৎ একদিকে বেঁকে গেছে". A fit someone has had for
     years, asked about in general, is not one.
 
     Args:
@@ -1530,7 +1530,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
         s.has(lex.stool) and s.has_affirmed(lex.black)
     ):
         flags.add(BLEEDING_INSIDE)
-    if after_operation and s.has_affirmed(lex.vomit) and s.has(lex.everything):
+    if after_operation and s.has_affirmed(lex.vomit) and s.has(lex.everything | lex.again):
         flags.add(KEEPS_VOMITING)
     if s.has_affirmed(lex.droop) and (s.has(lex.face) or s.has(lex.slurred)):
         flags.add(STROKE_SIGNS)
