@@ -1500,8 +1500,9 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
 
     "a fit after the hip operation", "his lips are swelling up after the new
     antibiotic", "রক্তবমি করেছে", "paikhana ekdom kalo", "vomits everything
-    since the surgery", "I keep vomiting since the anaesthetic", "মুখ হঠাৎ একদিকে বেঁকে গেছে". A fit someone has had for
-    years, asked about in general, is not one.
+    since the surgery", "I keep vomiting since the anaesthetic", "মুখ হঠাৎ
+    একদিকে বেঁকে গেছে". A fit someone has had for years, asked about in
+    general, is not one.
 
     Args:
         s: The sentence.
