@@ -83,6 +83,7 @@ BLEEDING_INSIDE = "vomiting_blood_or_black_stools"
 KEEPS_VOMITING = "vomiting_everything"
 STROKE_SIGNS = "face_drooping_or_speech_slurred"
 NO_URINE = "not_passing_urine"
+NOT_DRINKING = "not_drinking"
 # A question about the warning signs after an operation ("what signs of
 # infection should I look for?"): urgent too, answered with its own wording.
 WARNING_SIGNS_QUESTION = "warning_signs_question"
@@ -264,6 +265,7 @@ class Lexicon:
     now: FrozenSet[str]
     excessive: FrozenSet[str]
     vomit: FrozenSet[str]
+    drink: FrozenSet[str]
     before: FrozenSet[str]
     why: FrozenSet[str]
     medicine: FrozenSet[str]
@@ -1496,7 +1498,8 @@ def _sentence_flags(
 
 
 def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Set[str]:
-    """A fit, an allergic reaction, bleeding inside, vomiting everything, stroke signs.
+    """A fit, an allergic reaction, bleeding inside, vomiting everything, stroke
+    signs, not drinking for a day.
 
     "a fit after the hip operation", "his lips are swelling up after the new
     antibiotic", "রক্তবমি করেছে", "paikhana ekdom kalo", "vomits everything
@@ -1535,6 +1538,14 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
         flags.add(KEEPS_VOMITING)
     if s.has_affirmed(lex.droop) and (s.has(lex.face) or s.has(lex.slurred)):
         flags.add(STROKE_SIGNS)
+    if (
+        after_operation
+        and s.negated_verb(lex.drink)
+        and s.has(lex.time_unit | lex.hours | lex.dry | lex.operation_past)
+        and not general
+    ):
+        # "hasn't drunk anything for a day since the operation, lips dry"
+        flags.add(NOT_DRINKING)
     return flags
 
 
