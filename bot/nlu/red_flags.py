@@ -1498,8 +1498,7 @@ def _sentence_flags(
 
 
 def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Set[str]:
-    """A fit, an allergic reaction, bleeding inside, vomiting everything, stroke
-    signs, not drinking for a day.
+    """A fit, an allergy, bleeding inside, vomiting, stroke signs, not drinking.
 
     "a fit after the hip operation", "his lips are swelling up after the new
     antibiotic", "রক্তবমি করেছে", "paikhana ekdom kalo", "vomits everything
