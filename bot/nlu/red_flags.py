@@ -230,6 +230,7 @@ class Lexicon:
     unbearable: FrozenSet[str]
     screams: FrozenSet[str]
     cries: FrozenSet[str]
+    settle: FrozenSet[str]
     hours: FrozenSet[str]
     seizure: FrozenSet[str]
     face: FrozenSet[str]
@@ -1098,6 +1099,12 @@ class _Sentence:
                 return True
         return False
 
+    def will_not(self, verbs: FrozenSet[str]) -> bool:
+        """'won't settle', 'doesn't stop', 'থামে না', 'thame na': a verb negated."""
+        return self.negated_verb(verbs) or any(
+            self.negated_after(index) for index in self.positions(verbs)
+        )
+
     def unable_after(self, concept: FrozenSet[str]) -> bool:
         """'শ্বাস নিতে পারছে না', 'pa nadate parche na': cannot (breathe, move...)."""
         if not self.bangla:
@@ -1611,6 +1618,8 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
         or (operated and s.has_affirmed(lex.cries) and s.has(lex.medicine | lex.hours))
         # "crying for 3 hours, no medicine works"
         or (s.has_affirmed(lex.cries) and not_helping)
+        # "crying all day, nothing settles her", "সারাদিন কাঁদছে, থামে না"
+        or (s.has_affirmed(lex.cries) and s.has(lex.hours) and s.will_not(lex.settle))
         # "a crack when we lifted her, and since then she cries"; "a crack in
         # the thigh when I stood up, now terrible pain"
         or (s.has(lex.snap) and s.has_affirmed(lex.cries | lex.screams))
