@@ -40,9 +40,11 @@ LANGUAGE_NAMES = {"en": "English", "bn": "Bangla script", "bn_latn": "romanized 
 REAL_QUESTIONS_OUTSIDE = EVALUATION_SETS / "real_questions_outside.yml"
 # Helper-written English questions for every FAQ answer (not real; see the file).
 PROBES_INSCOPE_EN = EVALUATION_SETS / "probes_inscope_en.yml"
-# A second one in real patients' and hospital FAQ pages' style, with near
-# misses and questions the sources do not answer (helper-written; see the file).
+# Second probes in real patients' style (English with hospital FAQ
+# headings; Bangla as typed on WhatsApp), with near misses and questions the
+# sources do not answer (helper-written; see each file).
 PROBES_REAL_STYLE_EN = EVALUATION_SETS / "probes_real_style_en.yml"
+PROBES_REAL_STYLE_BN = EVALUATION_SETS / "probes_real_style_bn.yml"
 # The same in Bangla script and romanized Bangla, and questions about other
 # things that share our words (helper-written; see each file).
 PROBES_INSCOPE_BN = EVALUATION_SETS / "probes_inscope_bn.yml"
