@@ -330,6 +330,7 @@ class Lexicon:
     applied: FrozenSet[str]
     rotator: FrozenSet[str]
     bruise: FrozenSet[str]
+    caught: FrozenSet[str]
     after_following: FrozenSet[str]
     on_seeing: FrozenSet[str]
     question_words_start: FrozenSet[str]
@@ -1241,7 +1242,8 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
     their last word, and a word is read by the word after it: "গরম সেঁক" or
     "a warm compress" is not a hot leg, a "blood test" no bleeding; and by
     the word before it: "রোটেটর কাফ" is the shoulder's rotator cuff, not the
-    calf; "কালশিটে দাগ" is a bruise's mark, not the scar.
+    calf; "কালশিটে দাগ" is a bruise's mark, not the scar; "ঠান্ডা লেগে" a cold
+    caught, not a cold leg.
     """
     lex = lexicon()
     for index in range(len(forms) - 1):
@@ -1251,6 +1253,8 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
             forms[index + 1] -= {"calf"}
         if forms[index] & lex.bruise:
             forms[index + 1] -= lex.wound
+        if forms[index + 1] & lex.caught:
+            forms[index] -= {"cold"}
         if "blood" in forms[index] and forms[index + 1] & lex.blood_compound:
             forms[index] -= lex.drainage_sign
     for phrase in lex.phrases:
