@@ -49,7 +49,19 @@ import functools
 import re
 from dataclasses import dataclass, fields
 from pathlib import Path
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Pattern, Sequence, Set, Tuple
+from typing import (
+    Any,
+    Dict,
+    FrozenSet,
+    Iterable,
+    List,
+    Mapping,
+    Optional,
+    Pattern,
+    Sequence,
+    Set,
+    Tuple,
+)
 
 import yaml
 from spacy.tokens import Doc, Span, Token
@@ -793,12 +805,14 @@ class _Sentence:
                 return False
         return False
 
-    def negated(self, index: int) -> bool:
+    def negated_before(self, index: int, negation: Optional[FrozenSet[str]] = None) -> bool:
+        """A negation in the few words before the word: 'no fever', "can't feel"."""
+        words = lexicon().negation if negation is None else negation
         start = max(0, index - _NEGATION_WINDOW)
-        negation = lexicon().negation
-        if any(self.forms[i] & negation for i in range(start, index)):
-            return True
-        return self.negated_after(index)
+        return any(self.forms[i] & words for i in range(start, index))
+
+    def negated(self, index: int) -> bool:
+        return self.negated_before(index) or self.negated_after(index)
 
     def has_affirmed(self, concept: FrozenSet[str]) -> bool:
         """Whether a word of the concept occurs without a negation before or after it."""
@@ -841,7 +855,7 @@ class _Sentence:
                     for j in range(i + 1, index)
                 ):
                     return True
-            if self.negated(index):
+            if self.negated_before(index):
                 continue
             end = min(len(self.forms), index + 1 + _AFTER_OPERATION_WINDOW)
             following = lex.operation_past | (lex.after_following if self.bangla else frozenset())
@@ -1098,12 +1112,7 @@ class _Sentence:
     def negated_verb(self, verbs: FrozenSet[str]) -> bool:
         """'can't feel', 'cannot move', 'unable to breathe': inability, not denial."""
         negation = lexicon().negation | {"unable", "cannot"}
-        for index in self.positions(verbs):
-            start = max(0, index - _NEGATION_WINDOW)
-            window = set().union(*self.forms[start:index]) if index else set()
-            if window & negation:
-                return True
-        return False
+        return any(self.negated_before(index, negation) for index in self.positions(verbs))
 
     def will_not(self, verbs: FrozenSet[str]) -> bool:
         """'won't settle', 'doesn't stop', 'থামে না', 'thame na': a verb negated."""
@@ -1454,21 +1463,17 @@ def _sentence_flags(
     flags |= _sign_flags(
         s.without_prevention(), after_operation, operated, elsewhere and not after_operation
     )
+    worried_after_operation = after_operation and bool(lex.worry_phrases.search(s.text))
     # A worry about a fever after the operation ("is it normal to have a fever
     # after surgery?") gets the urgent guidance, worded for a question.
-    if (
-        s.has_affirmed(lex.fever | lex.shivering)
-        and after_operation
-        and lex.worry_phrases.search(s.text)
-    ):
+    if worried_after_operation and s.has_affirmed(lex.fever | lex.shivering):
         flags.add(HIGH_FEVER)
     # So is one about sudden or severe pain after it ("is it normal to get a
     # sudden, severe pain in the thigh since the surgery?").
     if (
-        s.has_affirmed(lex.pain)
+        worried_after_operation
+        and s.has_affirmed(lex.pain)
         and s.has_affirmed(lex.sudden | lex.severe)
-        and after_operation
-        and lex.worry_phrases.search(s.text)
     ):
         flags.add(SEVERE_PAIN)
     # Otherwise fever, pain and falls asked about in general ("will I get a
