@@ -986,8 +986,7 @@ class _Sentence:
         """The sentence with the signs it asks how to prevent, or the risk of, blanked.
 
         'how can I avoid an infection', 'risk of a blood clot',
-        'ইনফেকশন এড়াতে কী করব', 'DVT is a possible risk'. In Bangla the sign
-        comes before the verb.
+        'ইনফেকশন এড়াতে কী করব'. In Bangla the sign comes before the verb.
         """
         lex = lexicon()
         starts = self.positions(lex.prevention)
@@ -1000,12 +999,8 @@ class _Sentence:
                 if self._is_punct(i):
                     break
                 blanked.add(i)
-            # In English too when the sign is named first: "infection and DVT
-            # are possible risks", "a clot is a risk".
-            named_first = any(self.forms[j] & _TO_BE for j in range(max(0, index - 3), index))
-            if self.bangla or named_first:
-                window = _NEGATION_WINDOW if self.bangla else _POST_NEGATION_WINDOW
-                for i in range(index - 1, max(-1, index - 1 - window), -1):
+            if self.bangla:
+                for i in range(index - 1, max(-1, index - 1 - _NEGATION_WINDOW), -1):
                     if self._is_punct(i):
                         break
                     blanked.add(i)
