@@ -316,6 +316,11 @@ class Lexicon:
     negation: FrozenSet[str]
     first_person: FrozenSet[str]
     bigger: FrozenSet[str]
+    years: FrozenSet[str]
+    ago: FrozenSet[str]
+    thicker: FrozenSet[str]
+    than: FrozenSet[str]
+    digit: FrozenSet[str]
     upper_limb: FrozenSet[str]
     delay: FrozenSet[str]
     asked_anywhere: FrozenSet[str]
@@ -869,6 +874,9 @@ class _Sentence:
         Not a slipped disc, a kneecap that slips or a long trip.
         """
         lex = lexicon()
+        if self.has_sequence(lex.years, lex.ago):
+            # "I fell off a motorcycle many years ago": history.
+            return False
         trip = frozenset({"trip"})
         for index in self.positions(lex.fall):
             before = self.forms[index - 1] if index else frozenset()
@@ -1364,6 +1372,18 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         or warm_thigh
         or s.clot_named()
         or (s.has(lex.leg) and s.has_affirmed(lex.swelling) and s.has_affirmed(lex.pain))
+        # "পুরো পা ফুলে লাল", "pa fule lal": the leg, not a toe (gout).
+        or (
+            s.has(lex.leg)
+            and s.has_affirmed(lex.swelling)
+            and s.has_affirmed(lex.hot_sign)
+            and not s.has(lex.digit)
+        )
+        # "the right leg has become thicker than the left": one leg, not both.
+        or (
+            s.has_affirmed(lex.bigger | lex.thicker)
+            and (len(s.positions(lex.leg)) > 1 or (s.has(lex.leg) and s.has(lex.than)))
+        )
     ):
         flags.add(CALF_SWELLING)
     if operated and not flags and s.has_affirmed(lex.swelling):
@@ -1397,6 +1417,14 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         s.has(lex.cast)
         and s.has_affirmed(lex.tight)
         and (s.has(lex.pain) or s.has(lex.swelling_sign))
+    ):
+        flags.add(LIMB_CIRCULATION)
+    # The foot or toes swelling in the cast: "plaster er niche payer pata fule".
+    if (
+        s.has(lex.cast)
+        and s.has(lex.limb)
+        and s.has_affirmed(lex.swelling)
+        and not s.has_affirmed(lex.lessening)
     ):
         flags.add(LIMB_CIRCULATION)
     if s.no_urine() and (s.has(lex.cast) or after_operation or s.has(lex.child)):
@@ -1495,11 +1523,13 @@ def _sentence_flags(
     )
     if (unresponsive and (after_operation or s.has(lex.child))) or (confused and after_operation):
         flags.add(UNRESPONSIVE)
-    # The leg suddenly shorter, bent or turned, with a click or after a fall.
+    # The leg suddenly shorter, bent or turned, with a click or after a fall,
+    # or bent again after the operation ("অপারেশনের পা-টা আবার বাঁকা হয়ে গেছে").
+    bent_again = after_operation and s.has(lex.again) and s.has(frozenset({REPORT_MARK}))
     if (
         (s.has(lex.leg) or s.has(lex.limb))
         and s.has_affirmed(lex.deformed)
-        and (s.has(lex.sudden) or s.has(lex.snap) or s.fall())
+        and (s.has(lex.sudden) or s.has(lex.snap) or s.fall() or bent_again)
     ):
         flags.add(OUT_OF_SHAPE)
     # A fall after the operation, or in a cast ("pore gese plaster soho").
@@ -1531,7 +1561,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
     lex = lexicon()
     flags: Set[str] = set()
     seizure_now = s.has_affirmed(lex.seizure) and (
-        after_operation or s.has(lex.now) or s.has(lex.sudden)
+        after_operation or s.has(lex.now) or s.has(lex.sudden) or s.will_not(lex.settle)
     )
     if seizure_now and not general:
         flags.add(SEIZURE)
@@ -1550,6 +1580,14 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
     ):
         flags.add(BLEEDING_INSIDE)
     if after_operation and s.has_affirmed(lex.vomit) and s.has(lex.everything | lex.again):
+        flags.add(KEEPS_VOMITING)
+    # Everything brought up since last night, operation named or not.
+    if (
+        s.has_affirmed(lex.vomit)
+        and s.has(lex.everything)
+        and s.has(lex.hours | lex.now)
+        and not general
+    ):
         flags.add(KEEPS_VOMITING)
     if s.has_affirmed(lex.droop) and (s.has(lex.face) or s.has(lex.slurred)):
         flags.add(STROKE_SIGNS)
@@ -1579,6 +1617,13 @@ def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
     ):
         return {HIGH_FEVER}
     if "burning up" in s.text.lower():
+        return {HIGH_FEVER}
+    # A fever with a swollen knee, leg or hip: "hatu fule gese sathe jor jor lage".
+    if (
+        s.has_affirmed(lex.fever)
+        and s.has_affirmed(lex.swelling)
+        and (s.has(lex.limb) or s.has(lex.leg) or s.has(lex.hip))
+    ):
         return {HIGH_FEVER}
     # Chills after the operation are a fever's, even when no fever is named:
     # "I keep getting chills, the surgery was ten days ago".
@@ -1616,7 +1661,7 @@ def _pain_flags(s: _Sentence, after_operation: bool, operated: bool) -> Set[str]
     )
     beyond_bearing = (
         s.has_affirmed(lex.unbearable)
-        or (s.has(lex.pain) and s.unable_after(BEAR))
+        or (s.has(lex.pain) and (s.unable_after(BEAR) or s.denied_after(BEAR)))
         or (pain and s.has(lex.excessive))
     )
     touched = s.has(lex.feel_or_move | lex.touch)
