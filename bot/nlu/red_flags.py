@@ -96,6 +96,7 @@ KEEPS_VOMITING = "vomiting_everything"
 STROKE_SIGNS = "face_drooping_or_speech_slurred"
 NO_URINE = "not_passing_urine"
 NOT_DRINKING = "not_drinking"
+CANNOT_BEAR_WEIGHT = "cannot_bear_weight_since"
 # A question about the warning signs after an operation ("what signs of
 # infection should I look for?"): urgent too, answered with its own wording.
 WARNING_SIGNS_QUESTION = "warning_signs_question"
@@ -318,6 +319,8 @@ class Lexicon:
     bigger: FrozenSet[str]
     years: FrozenSet[str]
     ago: FrozenSet[str]
+    weight_bearing: FrozenSet[str]
+    onset: FrozenSet[str]
     thicker: FrozenSet[str]
     than: FrozenSet[str]
     digit: FrozenSet[str]
@@ -1532,6 +1535,15 @@ def _sentence_flags(
         and (s.has(lex.sudden) or s.has(lex.snap) or s.fall() or bent_again)
     ):
         flags.add(OUT_OF_SHAPE)
+    # Walking on the leg until yesterday, now no weight on it at all: "since
+    # yesterday I can't put any weight on the leg", "কাল থেকে পায়ে ভর দিতে
+    # পারছি না"; not the surgeon's instruction ("the doctor said no weight").
+    if (
+        (s.negated_verb(lex.weight_bearing) or s.unable_after(lex.weight_bearing))
+        and s.has(lex.onset)
+        and not s.has(lex.doctor)
+    ):
+        flags.add(CANNOT_BEAR_WEIGHT)
     # A fall after the operation, or in a cast ("pore gese plaster soho").
     if s.fall() and (s.has(lex.operation) or after_operation or s.has(lex.cast)):
         flags.add(FALL_AFTER_SURGERY)
