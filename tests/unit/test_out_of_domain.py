@@ -91,6 +91,8 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
         ("দাঁড়ালে দুই হাঁটু লেগে যায়, কিন্তু গোড়ালির মাঝে ফাঁক থাকে", []),
         # a valgus knee that comes from the femur, not the tibia
         ("is my valgus from the femur or the tibia?", []),
+        # ...said the lay way: the shin bone beside the thigh bone
+        ("does a knock knee come from the thigh bone or the shin bone?", []),
         # a family afraid that dysplasia is a tumour
         ("my mother thinks dysplasia means a tumour", []),
         ("হিপ ডিসপ্লাসিয়া কি ক্যান্সার?", []),
@@ -98,6 +100,7 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
         ("bone tumour near the hip", ["tumour"]),
         ("my ankle hurts after a sprain", ["ankle"]),
         ("tibia fracture plate removal", ["fracture", "tibia"]),
+        ("my shin bone was broken, will the plate come out?", ["shin bone"]),
         ("ডায়াবেটিস কাদের হতে পারে?", ["ডায়াবেটিস"]),
     ],
 )
