@@ -321,6 +321,9 @@ class Lexicon:
     ago: FrozenSet[str]
     weight_bearing: FrozenSet[str]
     onset: FrozenSet[str]
+    headache: FrozenSet[str]
+    neck: FrozenSet[str]
+    stiff: FrozenSet[str]
     thicker: FrozenSet[str]
     than: FrozenSet[str]
     digit: FrozenSet[str]
@@ -1601,6 +1604,14 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
         and not general
     ):
         flags.add(KEEPS_VOMITING)
+    # A headache with a stiff neck: "মাথাব্যথা ... ঘাড়ও শক্ত হয়ে আছে".
+    if (
+        s.has_affirmed(lex.headache)
+        and s.has(lex.neck)
+        and s.has_affirmed(lex.stiff | lex.tone_sign)
+        and not general
+    ):
+        flags.add(SEVERE_PAIN)
     if s.has_affirmed(lex.droop) and (s.has(lex.face) or s.has(lex.slurred)):
         flags.add(STROKE_SIGNS)
     if (
