@@ -100,7 +100,9 @@ def language_slot_changes(
         just switched to Bangla by itself (the next answering action says it);
         the disclaimer slot once the conversation leaves Bangla or asks for a
         language after it was answered in Bangla (so the Bangla disclaimer was
-        given); an explicit choice drops a notice not yet said.
+        given); an explicit choice, or leaving Bangla, drops a notice not yet
+        said (the urgent reply does not say it: "answers are now in Bangla"
+        must not come before an English answer).
     """
     code, clear = detected_language(latest_message)
     current = slots.get(LANGUAGE_SLOT)
@@ -120,6 +122,6 @@ def language_slot_changes(
     leaving_or_choosing = requested is not None or choice.language != "bn"
     if was_answered_in_bangla and leaving_or_choosing and not slots.get(DISCLAIMER_SLOT):
         changes.append((DISCLAIMER_SLOT, True))
-    if requested is not None and notice_due:
+    if notice_due and (requested is not None or choice.language != "bn"):
         changes.append((NOTICE_SLOT, False))
     return changes

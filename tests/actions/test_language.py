@@ -135,5 +135,16 @@ async def test_a_choice_before_the_pending_notice_gives_the_disclaimer_once(
     assert DISCLAIMER_BN in language_set_reply(domain, slots)
 
 
+async def test_leaving_bangla_before_the_notice_is_said_drops_it(run_action) -> None:
+    # A Bangla red flag switched to Bangla; the urgent reply does not say the
+    # notice. The patient then writes English: no "answers are now in Bangla".
+    english = {"text": "why does a knock knee come from the thigh bone?", "language": "en"}
+    slots = await slots_after(run_action, english, {"language": "bn", "language_notice_due": True})
+    assert slots["language"] == "en"
+    assert slots["language_notice_due"] is False
+    messages, _ = await run_action(ActionAnswerFaq(), "faq_typed_vro_recovery", slots=slots)
+    assert "utter_language_auto_bn" not in [m["response"] for m in messages]
+
+
 def text_of_response(domain, name: str) -> str:
     return domain["responses"][name][0]["text"]
