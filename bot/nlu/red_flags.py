@@ -1419,19 +1419,13 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         flags.add(LIMB_CIRCULATION)
     if "pins and needles" in text and limb and not feeling_elsewhere:
         flags.add(LIMB_CIRCULATION)
-    if (
-        s.has(lex.cast)
-        and s.has_affirmed(lex.tight)
-        and (s.has(lex.pain) or s.has(lex.swelling_sign))
-    ):
-        flags.add(LIMB_CIRCULATION)
-    # The foot or toes swelling in the cast: "plaster er niche payer pata fule".
-    if (
-        s.has(lex.cast)
-        and s.has(lex.limb)
-        and s.has_affirmed(lex.swelling)
-        and not s.has_affirmed(lex.lessening)
-    ):
+    # A cast too tight, or the foot or toes swelling in it ("plaster er niche
+    # payer pata fule"), not a swelling that has gone down.
+    tight_cast = s.has_affirmed(lex.tight) and (s.has(lex.pain) or s.has(lex.swelling_sign))
+    swelling_in_cast = (
+        s.has(lex.limb) and s.has_affirmed(lex.swelling) and not s.has_affirmed(lex.lessening)
+    )
+    if s.has(lex.cast) and (tight_cast or swelling_in_cast):
         flags.add(LIMB_CIRCULATION)
     if s.no_urine() and (s.has(lex.cast) or after_operation or s.has(lex.child)):
         flags.add(NO_URINE)
@@ -1594,23 +1588,16 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
         s.has(lex.stool) and s.has_affirmed(lex.black)
     ):
         flags.add(BLEEDING_INSIDE)
-    if after_operation and s.has_affirmed(lex.vomit) and s.has(lex.everything | lex.again):
-        flags.add(KEEPS_VOMITING)
-    # Everything brought up since last night, operation named or not.
-    if (
-        s.has_affirmed(lex.vomit)
-        and s.has(lex.everything)
-        and s.has(lex.hours | lex.now)
-        and not general
+    # Vomiting that keeps on after the operation, or everything brought up
+    # since last night, operation named or not.
+    if s.has_affirmed(lex.vomit) and (
+        (after_operation and s.has(lex.everything | lex.again))
+        or (s.has(lex.everything) and s.has(lex.hours | lex.now) and not general)
     ):
         flags.add(KEEPS_VOMITING)
     # A headache with a stiff neck: "মাথাব্যথা ... ঘাড়ও শক্ত হয়ে আছে".
-    if (
-        s.has_affirmed(lex.headache)
-        and s.has(lex.neck)
-        and s.has_affirmed(lex.stiff | lex.tone_sign)
-        and not general
-    ):
+    stiff_neck = s.has(lex.neck) and s.has_affirmed(lex.stiff | lex.tone_sign)
+    if s.has_affirmed(lex.headache) and stiff_neck and not general:
         flags.add(SEVERE_PAIN)
     if s.has_affirmed(lex.droop) and (s.has(lex.face) or s.has(lex.slurred)):
         flags.add(STROKE_SIGNS)
