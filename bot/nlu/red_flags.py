@@ -877,7 +877,7 @@ class _Sentence:
     def fall(self) -> bool:
         """A fall, trip or slip of the patient.
 
-        Not a slipped disc, a kneecap that slips or a long trip.
+        Not a slipped disc, a kneecap that slips, a long trip or a fall years ago.
         """
         lex = lexicon()
         if self.has_sequence(lex.years, lex.ago):
@@ -1613,7 +1613,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
 
 
 def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
-    """A high fever someone reports, or chills after the operation."""
+    """A high fever someone reports, chills after the operation, or a fever with a swollen joint."""
     lex = lexicon()
     high = (
         s.has(lex.high) or s.near(lex.fever, INTENSELY, _INTENSIFIER_WINDOW) or s.fever_persists()
