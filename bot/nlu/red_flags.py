@@ -1613,7 +1613,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
 
 
 def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
-    """A high fever someone reports, chills after the operation, or a fever with a swollen joint."""
+    """A high fever reported, chills after the operation, or a fever with a swollen joint."""
     lex = lexicon()
     high = (
         s.has(lex.high) or s.near(lex.fever, INTENSELY, _INTENSIFIER_WINDOW) or s.fever_persists()
