@@ -880,7 +880,7 @@ class _Sentence:
         Not a slipped disc, a kneecap that slips, a long trip or a fall years ago.
         """
         lex = lexicon()
-        if self.has_sequence(lex.years, lex.ago):
+        if self.has_sequence(lex.years, lex.ago | lex.before):
             # "I fell off a motorcycle many years ago": history.
             return False
         trip = frozenset({"trip"})
