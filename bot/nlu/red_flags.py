@@ -119,6 +119,7 @@ _MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
 # Marks added to a word's forms (never words themselves).
 FUSED_NEGATION = "__negated__"  # "fuleni", "ফোলেনি": the word carries its negation
 REPORT_MARK = "__reports__"  # a verb that reports ("hoyeche")
+_REPORTED = frozenset({REPORT_MARK})
 _ABLE = "__able__"
 
 # The calf by another name: "lower leg", "back of the leg", "behind the knee".
@@ -794,6 +795,15 @@ class _Sentence:
     def has(self, concept: FrozenSet[str]) -> bool:
         return bool(self.positions(concept))
 
+    def reports(self) -> bool:
+        """Whether a verb reports what is happening or has happened ("hoyeche", "গেছে")."""
+        return self.has(_REPORTED)
+
+    def names_leg_or_hip(self) -> bool:
+        """Whether a leg, foot, knee or hip (or another limb) is named."""
+        lex = lexicon()
+        return self.has(lex.limb | lex.leg | lex.hip)
+
     def _is_punct(self, index: int) -> bool:
         return bool(self.punct) and self.punct[index]
 
@@ -909,7 +919,7 @@ class _Sentence:
         lex = lexicon()
         if self.bangla:
             # "jor hoise", "পা ফুলে গেছে", "এখন": someone's symptoms now.
-            if self.has(frozenset({REPORT_MARK})) or self.has(lex.urgency):
+            if self.reports() or self.has(lex.urgency):
                 return False
             if self.has(lex.general_cue) or self._only_hypothetical_symptoms():
                 return True
@@ -1343,7 +1353,7 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
     drainage = s.has_affirmed(lex.drainage_sign)
     # A patch on the dressing or cast that keeps growing: fluid coming through.
     growing_patch = s.has(lex.stain) and s.has_affirmed(lex.spreading)
-    operated_part = s.has(lex.limb) or s.has(lex.leg) or s.has(lex.hip)
+    operated_part = s.names_leg_or_hip()
     if (
         (s.has(lex.wound) and s.wound_sign())
         or (s.has(lex.cast) and drainage)
@@ -1525,7 +1535,7 @@ def _sentence_flags(
         flags.add(UNRESPONSIVE)
     # The leg suddenly shorter, bent or turned, with a click or after a fall,
     # or bent again after the operation ("অপারেশনের পা-টা আবার বাঁকা হয়ে গেছে").
-    bent_again = after_operation and s.has(lex.again) and s.has(frozenset({REPORT_MARK}))
+    bent_again = after_operation and s.has(lex.again) and s.reports()
     if (
         (s.has(lex.leg) or s.has(lex.limb))
         and s.has_affirmed(lex.deformed)
@@ -1629,11 +1639,7 @@ def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
     if "burning up" in s.text.lower():
         return {HIGH_FEVER}
     # A fever with a swollen knee, leg or hip: "hatu fule gese sathe jor jor lage".
-    if (
-        s.has_affirmed(lex.fever)
-        and s.has_affirmed(lex.swelling)
-        and (s.has(lex.limb) or s.has(lex.leg) or s.has(lex.hip))
-    ):
+    if s.has_affirmed(lex.fever) and s.has_affirmed(lex.swelling) and s.names_leg_or_hip():
         return {HIGH_FEVER}
     # Chills after the operation are a fever's, even when no fever is named:
     # "I keep getting chills, the surgery was ten days ago".
