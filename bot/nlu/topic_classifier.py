@@ -15,6 +15,7 @@ result in the shapes the rest of Rasa expects:
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from typing import Any, Dict, List, Optional, Tuple
 
@@ -43,13 +44,14 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT, TOPIC_EVIDENCE
+from bot.nlu.glossary import defined_term_answer
 from bot.nlu.intent_override import override_intent
 from bot.nlu.language import ENGLISH
 from bot.nlu.language_detector import LANGUAGE
 from bot.nlu.named_operation import names_only_the_hip, names_the_other_operation
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
-from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models
+from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
 from bot.nlu.unanswered_kinds import unanswered_kind
 
 logger = logging.getLogger(__name__)
@@ -145,6 +147,11 @@ def response_selector_output(evidence: Evidence) -> Dict[str, Any]:
     }
 
 
+def definition_evidence(key: str, labels: List[str]) -> Evidence:
+    """The evidence for a definition question of a glossary term (``bot.nlu.glossary``)."""
+    return dataclasses.replace(known_evidence(key, labels), known_phrasing=False)
+
+
 def evidence_output(evidence: Evidence, focused: bool) -> Dict[str, Any]:
     """The ``topic_evidence`` property."""
     return {**evidence.as_dict(), "question_focus": focused}
@@ -227,9 +234,15 @@ class TopicClassifier(GraphComponent):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             focus = question_focus(text)
-            evidence = self._models.evidence(
-                text, focus, mend_spelling=message.get(LANGUAGE) == ENGLISH
-            )
+            defined = defined_term_answer(text)
+            if defined in self._models.labels:
+                # "What is a VRO?": the answer that defines the term, always.
+                evidence = definition_evidence(defined, self._models.labels)
+            else:
+                defined = None
+                evidence = self._models.evidence(
+                    text, focus, mend_spelling=message.get(LANGUAGE) == ENGLISH
+                )
             ranking = intent_ranking(evidence)
             intent = top_intent(evidence, ranking)
             ranking = [intent] + [
@@ -263,6 +276,7 @@ class TopicClassifier(GraphComponent):
                 TOPIC_EVIDENCE,
                 {
                     **evidence_output(evidence, bool(focus)),
+                    "definition": bool(defined),
                     "out_of_domain": outside,
                     "unanswered_kind": unanswered,
                 },

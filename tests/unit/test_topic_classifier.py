@@ -141,3 +141,23 @@ def test_a_question_about_the_hip_alone_never_gets_a_knee_answer(trained) -> Non
     assert evidence["linear_label"] == "faq/dfo_what_is"
     assert message.get("intent")["name"] == "beyond_sources"
     assert evidence["unanswered_kind"] == "other_joint"
+
+
+def test_a_definition_question_gets_the_defining_answer_whatever_the_models_say(trained) -> None:
+    # The three examples cannot place "knee osteotomy ki?"; the glossary can.
+    message = trained.process([Message(data={"text": "হাঁটুর অস্টিওটমি কী?"})])[0]
+    evidence = message.get("topic_evidence")
+    assert evidence["definition"] is True
+    assert evidence["linear_label"] == "faq/dfo_what_is"
+    assert evidence["linear_confidence"] == 1.0
+    assert message.get("response_selector")["faq"]["response"]["intent_response_key"] == (
+        "faq/dfo_what_is"
+    )
+
+
+def test_a_term_the_model_has_no_answer_for_is_left_to_the_models(trained) -> None:
+    # This toy model knows no knock-knee answer: the glossary cannot give one.
+    message = trained.process([Message(data={"text": "what is a knock knee?"})])[0]
+    evidence = message.get("topic_evidence")
+    assert evidence["definition"] is False
+    assert evidence["linear_confidence"] < 1.0
