@@ -258,6 +258,7 @@ class Lexicon:
     pus: FrozenSet[str]
     deformed: FrozenSet[str]
     snap: FrozenSet[str]
+    twist: FrozenSet[str]
     lips: FrozenSet[str]
     lift: FrozenSet[str]
     seek_care: FrozenSet[str]
@@ -299,6 +300,7 @@ class Lexicon:
     tight: FrozenSet[str]
     urine: FrozenSet[str]
     nappy: FrozenSet[str]
+    keep: FrozenSet[str]
     dry: FrozenSet[str]
     wet: FrozenSet[str]
     again: FrozenSet[str]
@@ -362,6 +364,7 @@ class Lexicon:
     # spelling
     romanized_noun_endings: FrozenSet[str]
     not_inflected: FrozenSet[str]
+    misleading_lemma: FrozenSet[str]
     not_misspelt: FrozenSet[str]
     never_corrected_to: FrozenSet[str]
     # the other sections
@@ -1094,8 +1097,10 @@ class _Sentence:
             or self.near(lex.urine, lex.stopped, 2)
         ):
             return True
+        # Not "tips for keeping the diaper area clean and dry": care, not a report.
         return self.has(lex.nappy) and (
-            self.has(lex.dry) or any(self.negated(i) for i in self.positions(lex.wet))
+            (self.has(lex.dry) and not self.has(lex.keep))
+            or any(self.negated(i) for i in self.positions(lex.wet))
         )
 
     def _symptom_positions(self) -> List[int]:
@@ -1211,7 +1216,10 @@ def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: boo
     lower = normalise_word(token.lower_)
     forms = {lower, token.norm_.lower()}
     # English lemmas of Banglish words mislead: "pura" (whole) is not "pus".
-    if not (bangla_sentence and lower in lex.everyday_romanized):
+    if (
+        not (bangla_sentence and lower in lex.everyday_romanized)
+        and lower not in lex.misleading_lemma
+    ):
         forms.add(token.lemma_.lower())
     if lower.endswith("n't") or lower in {"cannot", "cant", "dont", "didnt", "wont", "isnt"}:
         forms.add("n't")
@@ -1276,7 +1284,7 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
     "a warm compress" is not a hot leg, a "blood test" no bleeding; and by
     the word before it: "রোটেটর কাফ" is the shoulder's rotator cuff, not the
     calf; "কালশিটে দাগ" is a bruise's mark, not the scar; "ঠান্ডা লেগে" a cold
-    caught, not a cold leg.
+    caught, not a cold leg; "the cast fitting" is no fit.
     """
     lex = lexicon()
     for index in range(len(forms) - 1):
@@ -1286,6 +1294,9 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
             forms[index + 1] -= {"calf"}
         if forms[index] & lex.bruise:
             forms[index + 1] -= lex.wound
+        if forms[index] & lex.cast:
+            # "the cast fitting next week" is no fit.
+            forms[index + 1] -= lex.seizure
         if forms[index + 1] & lex.caught:
             forms[index] -= {"cold"}
         if "blood" in forms[index] and forms[index + 1] & lex.blood_compound:
@@ -1536,10 +1547,16 @@ def _sentence_flags(
     # The leg suddenly shorter, bent or turned, with a click or after a fall,
     # or bent again after the operation ("অপারেশনের পা-টা আবার বাঁকা হয়ে গেছে").
     bent_again = after_operation and s.has(lex.again) and s.reports()
+    # "it looks bent after I twisted it", "pa mochor khaise, ekhon beka": a
+    # twist, and the leg out of shape (a word other than the twist itself).
+    twists = set(s.positions(lex.twist))
+    twisted_out_of_shape = bool(twists) and any(
+        i not in twists and not s.negated(i) for i in s.positions(lex.deformed)
+    )
     if (
         (s.has(lex.leg) or s.has(lex.limb))
         and s.has_affirmed(lex.deformed)
-        and (s.has(lex.sudden) or s.has(lex.snap) or s.fall() or bent_again)
+        and (s.has(lex.sudden) or s.has(lex.snap) or s.fall() or bent_again or twisted_out_of_shape)
     ):
         flags.add(OUT_OF_SHAPE)
     # Walking on the leg until yesterday, now no weight on it at all: "since
@@ -1613,7 +1630,7 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
         flags.add(STROKE_SIGNS)
     if (
         after_operation
-        and s.negated_verb(lex.drink)
+        and s.will_not(lex.drink)
         and s.has(lex.time_unit | lex.hours | lex.dry | lex.operation_past)
         and not general
     ):
