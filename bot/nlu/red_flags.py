@@ -141,6 +141,8 @@ _ROMANIZED_NEGATION_SUFFIXES = ("na", "ni")
 
 _NEGATION_WINDOW = 3
 _INTENSIFIER_WINDOW = 2
+# "the swelling around my knee is going down": swelling and its easing this near.
+_GOING_DOWN_WINDOW = 6
 _POST_NEGATION_WINDOW = 6
 # "অপারেশনের ৩ দিন পর": how far after the operation word "after" may come.
 _AFTER_OPERATION_WINDOW = 4
@@ -1043,6 +1045,9 @@ class _Sentence:
         for index in self.positions(lex.wound_sign):
             if self.negated(index):
                 continue
+            if self.forms[index] & lex.swelling and self.swelling_going_down():
+                # "the swelling is going down and the wound looks fine"
+                continue
             before = self.forms[index - 1] if index else frozenset()
             # "it is opening at one end" is the wound's doing, "can it be opened?" a person's
             progressive = "opening" in self.forms[index] and bool(before & _TO_BE)
@@ -1050,6 +1055,17 @@ class _Sentence:
                 continue
             return True
         return False
+
+    def swelling_going_down(self) -> bool:
+        """Swelling told as going down.
+
+        "the swelling around my knee is going down every day", "ফোলা প্রতিদিন
+        একটু একটু করে কমছে", "fola roj kom hocche"; not "not going down".
+        """
+        lex = lexicon()
+        return self.near(lex.swelling, lex.lessening, _GOING_DOWN_WINDOW) and self.has_affirmed(
+            lex.lessening
+        )
 
     def bone_or_metal_showing(self) -> bool:
         """Bone or metal showing through the skin.
@@ -1413,7 +1429,7 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         )
     ):
         flags.add(CALF_SWELLING)
-    if operated and not flags and s.has_affirmed(lex.swelling):
+    if operated and not flags and s.has_affirmed(lex.swelling) and not s.swelling_going_down():
         flags.add(POST_OP_SWELLING)
     if s.has(lex.compartment) and not s.has(lex.definition):
         # "how do I know if it is compartment syndrome?"
