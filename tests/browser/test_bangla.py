@@ -95,6 +95,9 @@ def test_romanized_bangla_gets_bangla_with_a_one_tap_switch_to_english(
     expect(bot_messages(page).filter(has_text=DISCLAIMER_BN)).to_have_count(1)
     page.locator(".reply", has_text="English please").last.click()
     expect_answer(page, text_of(responses, "utter_language_set"))
+    # The first English reply is announced as English too: a screen reader
+    # reads "Assistant:", not the Bangla label, before it.
+    expect(last_bot_message(page).locator(".visually-hidden")).to_have_text("Assistant: ")
     switched = bot_messages(page).count()
     ask(page, "and what is a knock knee?")
     expect_more_bot_messages(page, switched)

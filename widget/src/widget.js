@@ -370,6 +370,8 @@ class ChatWidget {
     const buttons = message.quick_replies || message.buttons || [];
     if (!message.text && !buttons.length) return;
     for (const old of this.log.querySelectorAll(".reply:not(.lasting)")) old.disabled = true;
+    // Follow the reply's language first, so its spoken label ("Assistant:") is in it too.
+    if (!message.staff_name) this.followLanguage(message.text || "");
     this.addMessage({
       sender: "bot",
       text: message.text || "",
@@ -377,7 +379,6 @@ class ChatWidget {
       timestamp: Date.now() / 1000,
       staff_name: message.staff_name,
     });
-    if (!message.staff_name) this.followLanguage(message.text || "");
     if (!this.isOpen()) {
       this.store.setUnread(this.store.unread() + 1);
       this.updateBadge();
@@ -478,8 +479,8 @@ class ChatWidget {
     const queued = new Set(this.store.outbox().map((item) => item.id));
     for (const message of messages) {
       if (message.message_id && queued.has(message.message_id)) continue;
-      this.addMessage(message);
       if (message.sender === "bot" && !message.staff_name) this.followLanguage(message.text || "");
+      this.addMessage(message);
     }
     const replyButtons = [...this.log.querySelectorAll(".replies")];
     replyButtons
