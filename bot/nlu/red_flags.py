@@ -887,7 +887,21 @@ class _Sentence:
             following = lex.operation_past | (lex.after_following if self.bangla else frozenset())
             if any(self.forms[i] & following for i in range(index + 1, end)):
                 return True
+            if self.bangla and self._days_of_operation(index + 1, end):
+                return True
         return False
+
+    def _days_of_operation(self, start: int, end: int) -> bool:
+        """'hip er operation er 2 din', 'অপারেশনের ৩ দিন': days since it, not 'আগে'."""
+        lex = lexicon()
+        counted = any(
+            any(form.isdigit() for form in self.forms[i])
+            and i + 1 < len(self.forms)
+            and self.forms[i + 1] & lex.time_unit
+            for i in range(start, end)
+        )
+        later = range(start, min(len(self.forms), end + 2))
+        return counted and not any(self.forms[i] & lex.before for i in later)
 
     def fall(self) -> bool:
         """A fall, trip or slip of the patient.
