@@ -302,6 +302,7 @@ class Lexicon:
     tight: FrozenSet[str]
     urine: FrozenSet[str]
     nappy: FrozenSet[str]
+    fading: FrozenSet[str]
     keep: FrozenSet[str]
     dry: FrozenSet[str]
     wet: FrozenSet[str]
@@ -1401,7 +1402,12 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         or ((s.has(lex.wound) or s.has(lex.cast)) and growing_patch)
         or s.bone_or_metal_showing()
         or (operated and s.has_affirmed(lex.infection | lex.pus))
-        or (operated and operated_part and (drainage or s.has_affirmed(lex.hot_sign)))
+        # Warm toes in the cast are the good sign parents are taught to check.
+        or (
+            operated
+            and operated_part
+            and (drainage or (s.has_affirmed(lex.hot_sign) and not s.has(lex.digit)))
+        )
         or (
             # "the dressing keeps getting wet": not from a bath or a compress
             s.has(lex.wound)
@@ -1456,8 +1462,11 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         and not s.has(lex.cast)
         and not s.has_affirmed(lex.circulation_sign - lex.sensory_sign)
     )
+    # A dark or blue mark told as fading ("the bruise is fading, now yellow",
+    # "kalo dag ta halka hoye jacche") is healing; numbness still counts.
+    circulation = lex.sensory_sign if s.has_affirmed(lex.fading) else lex.circulation_sign
     if limb and (
-        (s.has_affirmed(lex.circulation_sign) and not feeling_elsewhere)
+        (s.has_affirmed(circulation) and not feeling_elsewhere)
         or s.negated_verb(lex.feel_or_move)
         or s.denied_after(lex.feel_or_move)
         or s.unable_after(lex.feel_or_move)
