@@ -76,7 +76,12 @@ def test_a_list_without_kinds_is_refused(tmp_path: Path) -> None:
 
 
 def test_the_kinds_are_named() -> None:
-    assert {kind.name for kind in question_kinds()} == {"cause", "natural_course", "lifestyle"}
+    assert {kind.name for kind in question_kinds()} == {
+        "cause",
+        "natural_course",
+        "lifestyle",
+        "physio_schedule",
+    }
 
 
 def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> None:
@@ -97,3 +102,22 @@ def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> No
                 if kind:
                     clashes.append((path.name, block["intent"], kind, text[:60]))
     assert clashes == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "should we come immediately after the operation for the first physio?",
+        "when is the first physiotherapy session after the knee operation",
+        "অপারেশনের পর প্রথম ফিজিও কবে?",
+        "operation er por prothom physio kobe hobe",
+    ],
+)
+def test_when_physio_happens_after_the_operation_is_not_on_the_pages(text: str) -> None:
+    # "first" and "physio" had the knee's "not the first treatment" answer.
+    assert unanswered_kind(text, "faq/dfo_first_treatment") == "physio_schedule"
+
+
+def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
+    text = "should i try physio first before the operation?"
+    assert unanswered_kind(text, "faq/dfo_first_treatment") is None
