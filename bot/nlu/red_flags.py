@@ -303,6 +303,8 @@ class Lexicon:
     urine: FrozenSet[str]
     nappy: FrozenSet[str]
     fading: FrozenSet[str]
+    mark: FrozenSet[str]
+    foot: FrozenSet[str]
     keep: FrozenSet[str]
     dry: FrozenSet[str]
     wet: FrozenSet[str]
@@ -1463,8 +1465,12 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         and not s.has_affirmed(lex.circulation_sign - lex.sensory_sign)
     )
     # A dark or blue mark told as fading ("the bruise is fading, now yellow",
-    # "kalo dag ta halka hoye jacche") is healing; numbness still counts.
-    circulation = lex.sensory_sign if s.has_affirmed(lex.fading) else lex.circulation_sign
+    # "kalo dag ta halka hoye jacche") is healing; numbness still counts, and
+    # so do blue or cold toes or a pale foot named beside it.
+    fading_mark = (
+        s.has_affirmed(lex.fading) and s.has(lex.mark) and not (s.has(lex.digit) or s.has(lex.foot))
+    )
+    circulation = lex.sensory_sign if fading_mark else lex.circulation_sign
     if limb and (
         (s.has_affirmed(circulation) and not feeling_elsewhere)
         or s.negated_verb(lex.feel_or_move)
