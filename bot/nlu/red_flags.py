@@ -143,6 +143,8 @@ _NEGATION_WINDOW = 3
 _INTENSIFIER_WINDOW = 2
 # "the swelling around my knee is going down": swelling and its easing this near.
 _GOING_DOWN_WINDOW = 6
+# "kalo dag", "the blue mark": a colour this near a mark word is the mark's.
+_MARK_COLOUR_WINDOW = 3
 _POST_NEGATION_WINDOW = 6
 # "অপারেশনের ৩ দিন পর": how far after the operation word "after" may come.
 _AFTER_OPERATION_WINDOW = 4
@@ -304,8 +306,9 @@ class Lexicon:
     nappy: FrozenSet[str]
     fading: FrozenSet[str]
     mark: FrozenSet[str]
-    foot: FrozenSet[str]
-    keep: FrozenSet[str]
+    mark_colour: FrozenSet[str]
+    contrast: FrozenSet[str]
+    pink: FrozenSet[str]
     dry: FrozenSet[str]
     wet: FrozenSet[str]
     again: FrozenSet[str]
@@ -369,7 +372,6 @@ class Lexicon:
     # spelling
     romanized_noun_endings: FrozenSet[str]
     not_inflected: FrozenSet[str]
-    misleading_lemma: FrozenSet[str]
     not_misspelt: FrozenSet[str]
     never_corrected_to: FrozenSet[str]
     # the other sections
@@ -1077,12 +1079,37 @@ class _Sentence:
         """Swelling told as going down.
 
         "the swelling around my knee is going down every day", "ফোলা প্রতিদিন
-        একটু একটু করে কমছে", "fola roj kom hocche"; not "not going down".
+        একটু একটু করে কমছে", "fola roj kom hocche"; not "not going down", and
+        not "the swelling went down but now it is swollen again".
         """
         lex = lexicon()
-        return self.near(lex.swelling, lex.lessening, _GOING_DOWN_WINDOW) and self.has_affirmed(
-            lex.lessening
+        return (
+            self.near(lex.swelling, lex.lessening, _GOING_DOWN_WINDOW)
+            and self.has_affirmed(lex.lessening)
+            and not self.has(lex.again | lex.contrast)
         )
+
+    def circulation_signed(self, signs: FrozenSet[str]) -> bool:
+        """A sign of ``signs`` told, not the colour of a mark told as fading.
+
+        "the toes are blue", but not "knee er pashe je nil dag chilo ... prai
+        mile gese" (the blue mark by the knee has nearly faded).
+        """
+        lex = lexicon()
+        fading_marks = (
+            self.positions(lex.mark)
+            if self.has_affirmed(lex.fading) and not self.has(lex.contrast)
+            else []
+        )
+        for index in self.positions(signs):
+            if self.negated(index):
+                continue
+            mark_colour = self.forms[index] & lex.mark_colour and any(
+                abs(index - mark) <= _MARK_COLOUR_WINDOW for mark in fading_marks
+            )
+            if not mark_colour:
+                return True
+        return False
 
     def bone_or_metal_showing(self) -> bool:
         """Bone or metal showing through the skin.
@@ -1130,10 +1157,8 @@ class _Sentence:
             or self.near(lex.urine, lex.stopped, 2)
         ):
             return True
-        # Not "tips for keeping the diaper area clean and dry": care, not a report.
         return self.has(lex.nappy) and (
-            (self.has(lex.dry) and not self.has(lex.keep))
-            or any(self.negated(i) for i in self.positions(lex.wet))
+            self.has(lex.dry) or any(self.negated(i) for i in self.positions(lex.wet))
         )
 
     def _symptom_positions(self) -> List[int]:
@@ -1249,10 +1274,7 @@ def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: boo
     lower = normalise_word(token.lower_)
     forms = {lower, token.norm_.lower()}
     # English lemmas of Banglish words mislead: "pura" (whole) is not "pus".
-    if (
-        not (bangla_sentence and lower in lex.everyday_romanized)
-        and lower not in lex.misleading_lemma
-    ):
+    if not (bangla_sentence and lower in lex.everyday_romanized):
         forms.add(token.lemma_.lower())
     if lower.endswith("n't") or lower in {"cannot", "cant", "dont", "didnt", "wont", "isnt"}:
         forms.add("n't")
@@ -1404,11 +1426,14 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         or ((s.has(lex.wound) or s.has(lex.cast)) and growing_patch)
         or s.bone_or_metal_showing()
         or (operated and s.has_affirmed(lex.infection | lex.pus))
-        # Warm toes in the cast are the good sign parents are taught to check.
+        # "Pink and warm" toes in the cast are the check parents are taught.
         or (
             operated
             and operated_part
-            and (drainage or (s.has_affirmed(lex.hot_sign) and not s.has(lex.digit)))
+            and (
+                drainage
+                or (s.has_affirmed(lex.hot_sign) and not (s.has(lex.digit) and s.has(lex.pink)))
+            )
         )
         or (
             # "the dressing keeps getting wet": not from a bath or a compress
@@ -1464,15 +1489,8 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         and not s.has(lex.cast)
         and not s.has_affirmed(lex.circulation_sign - lex.sensory_sign)
     )
-    # A dark or blue mark told as fading ("the bruise is fading, now yellow",
-    # "kalo dag ta halka hoye jacche") is healing; numbness still counts, and
-    # so do blue or cold toes or a pale foot named beside it.
-    fading_mark = (
-        s.has_affirmed(lex.fading) and s.has(lex.mark) and not (s.has(lex.digit) or s.has(lex.foot))
-    )
-    circulation = lex.sensory_sign if fading_mark else lex.circulation_sign
     if limb and (
-        (s.has_affirmed(circulation) and not feeling_elsewhere)
+        (s.circulation_signed(lex.circulation_sign) and not feeling_elsewhere)
         or s.negated_verb(lex.feel_or_move)
         or s.denied_after(lex.feel_or_move)
         or s.unable_after(lex.feel_or_move)
