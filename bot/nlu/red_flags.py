@@ -1218,6 +1218,15 @@ class _Sentence:
                         return True
         return False
 
+    def unresponsive(self) -> bool:
+        """Limp, floppy, hard to wake or not responding when called."""
+        lex = lexicon()
+        return (
+            self.has_affirmed(lex.unresponsive)
+            or self.negated_verb(lex.respond)
+            or self.denied_after(lex.respond)
+        )
+
     def denied_after(self, concept: FrozenSet[str]) -> bool:
         """'পায়ে কোনো অনুভূতি নেই', 'bodh nai': no feeling (a sign, not its absence)."""
         return any(self.negated_after(i) for i in self.positions(concept))
@@ -1593,11 +1602,7 @@ def _sentence_flags(
     if _swelling_grows(s):
         flags.add(POST_OP_SWELLING)
     # Limp, floppy, hard to wake, after an operation or a child.
-    unresponsive = (
-        s.has_affirmed(lex.unresponsive)
-        or s.negated_verb(lex.respond)
-        or s.denied_after(lex.respond)
-    )
+    unresponsive = s.unresponsive()
     # "my father is confused since the operation", not "I'm a little confused
     # about how this works".
     confused = (
