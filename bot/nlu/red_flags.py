@@ -1516,7 +1516,7 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
     # payer pata fule"), not a swelling that has gone down.
     tight_cast = s.has_affirmed(lex.tight) and (s.has(lex.pain) or s.has(lex.swelling_sign))
     swelling_in_cast = (
-        s.has(lex.limb) and s.has_affirmed(lex.swelling) and not s.has_affirmed(lex.lessening)
+        s.has(lex.limb) and s.has_affirmed(lex.swelling) and not s.swelling_going_down()
     )
     if s.has(lex.cast) and (tight_cast or swelling_in_cast):
         flags.add(LIMB_CIRCULATION)
@@ -1798,7 +1798,7 @@ def _swelling_grows(s: _Sentence) -> bool:
     )
     return swollen and (
         s.has_affirmed(lex.sudden | lex.severe | lex.spreading)
-        or (s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW) and not s.has_affirmed(lex.lessening))
+        or (s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW) and not s.swelling_going_down())
     )
 
 
