@@ -38,6 +38,8 @@ LANGUAGE_NAMES = {"en": "English", "bn": "Bangla script", "bn_latn": "romanized 
 # Real patients' questions from public pages, for an outside check
 # (`make evaluate EVAL_SET=...`); never trained on.
 REAL_QUESTIONS_OUTSIDE = EVALUATION_SETS / "real_questions_outside.yml"
+# A second, smaller one, collected later from other pages (mostly near misses).
+REAL_QUESTIONS_OUTSIDE_2 = EVALUATION_SETS / "real_questions_outside_2.yml"
 # Helper-written English questions for every FAQ answer (not real; see the file).
 PROBES_INSCOPE_EN = EVALUATION_SETS / "probes_inscope_en.yml"
 # Second probes in real patients' style (English with hospital FAQ

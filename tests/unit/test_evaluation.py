@@ -16,6 +16,7 @@ from bot.evaluation.run import (
     PROBES_REAL_STYLE_EN,
     PROBES_URGENT,
     REAL_QUESTIONS_OUTSIDE,
+    REAL_QUESTIONS_OUTSIDE_2,
     leaked,
     load_examples,
     training_texts,
@@ -118,6 +119,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
     "path",
     [
         REAL_QUESTIONS_OUTSIDE,
+        REAL_QUESTIONS_OUTSIDE_2,
         PROBES_INSCOPE_EN,
         PROBES_INSCOPE_BN,
         PROBES_NEAR_MISSES,
@@ -131,7 +133,8 @@ def test_the_outside_checks_are_not_trained_on_and_use_known_keys(path: Path) ->
     from tests.conftest import TEST_DATA, load_yaml
 
     items = load_items(path)
-    assert len(items) >= 40
+    # The second outside check is small: the stored pages held few more real questions.
+    assert len(items) >= (30 if path == REAL_QUESTIONS_OUTSIDE_2 else 40)
     examples = [Example(item.text, item.label) for item in items]
     assert leaked(examples, training_texts()) == []
     contract = load_yaml(TEST_DATA / "contract_keys.yml")
