@@ -51,6 +51,7 @@ from bot.nlu.language_detector import LANGUAGE
 from bot.nlu.named_operation import names_only_the_hip, names_the_other_operation
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
+from bot.nlu.question_frames import framed_question_answer
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
 from bot.nlu.unanswered_kinds import unanswered_kind
 
@@ -148,7 +149,11 @@ def response_selector_output(evidence: Evidence) -> Dict[str, Any]:
 
 
 def definition_evidence(key: str, labels: List[str]) -> Evidence:
-    """The evidence for a definition question of a glossary term (``bot.nlu.glossary``)."""
+    """The evidence for a question a rule answers.
+
+    A glossary term's definition (``bot.nlu.glossary``) or a short question
+    about one operation (``bot.nlu.question_frames``).
+    """
     return dataclasses.replace(known_evidence(key, labels), known_phrasing=False)
 
 
@@ -235,11 +240,16 @@ class TopicClassifier(GraphComponent):
                 continue
             focus = question_focus(text)
             defined = defined_term_answer(text)
+            framed = None if defined else framed_question_answer(text)
             if defined in self._models.labels:
                 # "What is a VRO?": the answer that defines the term, always.
                 evidence = definition_evidence(defined, self._models.labels)
-            else:
+            elif framed in self._models.labels:
+                # "How is DFO done?", "VRO keno kora hoy?": that question's answer.
                 defined = None
+                evidence = definition_evidence(framed, self._models.labels)
+            else:
+                defined = framed = None
                 evidence = self._models.evidence(
                     text, focus, mend_spelling=message.get(LANGUAGE) == ENGLISH
                 )
@@ -277,6 +287,7 @@ class TopicClassifier(GraphComponent):
                 {
                     **evidence_output(evidence, bool(focus)),
                     "definition": bool(defined),
+                    "question_frame": bool(framed),
                     "out_of_domain": outside,
                     "unanswered_kind": unanswered,
                 },

@@ -161,3 +161,24 @@ def test_a_term_the_model_has_no_answer_for_is_left_to_the_models(trained) -> No
     evidence = message.get("topic_evidence")
     assert evidence["definition"] is False
     assert evidence["linear_confidence"] < 1.0
+
+
+def test_a_short_question_about_one_operation_gets_its_answer_whatever_the_models_say(
+    trained,
+) -> None:
+    # Three examples cannot tell "how is it done" from anything else; the
+    # question frames (bot/nlu/question_frames.yml) can.
+    message = trained.process([Message(data={"text": "DFO kivabe kora hoy?"})])[0]
+    evidence = message.get("topic_evidence")
+    assert evidence["question_frame"] is True
+    assert evidence["definition"] is False
+    assert evidence["linear_label"] == "faq/dfo_what_is"
+    assert evidence["linear_confidence"] == 1.0
+
+
+def test_a_framed_question_the_model_has_no_answer_for_is_left_to_the_models(trained) -> None:
+    # This toy model knows no hip "why" answer (vro_cerebral_palsy).
+    message = trained.process([Message(data={"text": "why is VRO done?"})])[0]
+    evidence = message.get("topic_evidence")
+    assert evidence["question_frame"] is False
+    assert evidence["linear_confidence"] < 1.0

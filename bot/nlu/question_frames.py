@@ -1,0 +1,145 @@
+"""Short questions about one operation: "How is DFO done?" gets the answer that says how.
+
+The questions, and the answer each gets for the knee and for the hip, live in
+``question_frames.yml`` beside this module, written for a clinician to read
+and extend; the operation's names are the glossary's (``glossary.yml``). A
+message is such a question when it names exactly one operation and, once
+that name and the filler words are set aside, what is left is exactly one of
+the listed phrasings. Plain functions: tests call them without Rasa.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
+
+import yaml
+
+from bot.nlu.concepts import Phrase, words
+from bot.nlu.glossary import MAX_WORDS, Glossary, load_glossary, term_word_matches
+
+QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
+
+
+@dataclass(frozen=True)
+class QuestionFrame:
+    """One kind of short question, and the answer it gets for each operation."""
+
+    name: str
+    answers: Dict[str, str]
+    asks: FrozenSet[Phrase]
+
+
+@dataclass(frozen=True)
+class QuestionFrames:
+    """The questions, the names of each operation, and the filler words."""
+
+    questions: Tuple[QuestionFrame, ...]
+    operation_names: Dict[str, Tuple[Phrase, ...]]
+    filler_words: FrozenSet[str]
+
+
+def _without_fillers(phrase: Sequence[str], fillers: FrozenSet[str]) -> Phrase:
+    return tuple(word for word in phrase if word not in fillers)
+
+
+@functools.cache
+def load_question_frames(
+    path: Path = QUESTION_FRAMES_FILE, glossary: Optional[Glossary] = None
+) -> QuestionFrames:
+    """The question frames in ``path`` (loaded once), with the glossary's names and fillers."""
+    glossary = glossary or load_glossary()
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    operations = document.get("operations")
+    questions = document.get("questions")
+    if not isinstance(operations, dict) or not isinstance(questions, dict):
+        raise ValueError(f"{path}: expected mappings under 'operations' and 'questions'")
+    fillers = glossary.filler_words | frozenset(
+        word for entry in document.get("filler_words") or [] for word in words(str(entry).lower())
+    )
+    names = {}
+    for operation, glossary_key in operations.items():
+        if glossary_key not in glossary.terms:
+            raise ValueError(f"{path}: {glossary_key!r} is not a glossary entry")
+        names[str(operation)] = glossary.terms[glossary_key]
+    frames = []
+    for name, entry in questions.items():
+        answers = {str(op): str(key) for op, key in (entry.get("answers") or {}).items()}
+        unknown = set(answers) - set(names)
+        if unknown:
+            raise ValueError(f"{path}: {name}: unknown operations {sorted(unknown)}")
+        asks = frozenset(
+            _without_fillers(words(str(ask).lower()), fillers) for ask in entry.get("asks") or []
+        ) - {()}
+        frames.append(QuestionFrame(str(name), answers, asks))
+    return QuestionFrames(tuple(frames), names, fillers)
+
+
+def _name_at(name: Phrase, message_words: Sequence[str], start: int) -> bool:
+    end = start + len(name)
+    return end <= len(message_words) and all(
+        term_word_matches(part, word)
+        for part, word in zip(name, message_words[start:end], strict=True)
+    )
+
+
+def named_operation_and_rest(
+    message_words: Sequence[str], frames: QuestionFrames
+) -> Optional[Tuple[str, List[str]]]:
+    """The one operation the words name, and the words around its name.
+
+    ``None`` when no operation is named, or more than one name is found
+    (the same operation twice, or both operations).
+    """
+    found = []
+    for operation, names in frames.operation_names.items():
+        for start in range(len(message_words)):
+            # The longest name that starts here ("varus derotational osteotomy", not "varus").
+            lengths = [len(name) for name in names if _name_at(name, message_words, start)]
+            if lengths:
+                found.append((operation, start, max(lengths)))
+    # Names inside a longer name found at the same place are the same mention.
+    mentions = [
+        (operation, start, length)
+        for operation, start, length in found
+        if not any(
+            other_start <= start
+            and start + length <= other_start + other_length
+            and (other_start, other_length) != (start, length)
+            for _, other_start, other_length in found
+        )
+    ]
+    if len(mentions) != 1:
+        return None
+    operation, start, length = mentions[0]
+    return operation, [*message_words[:start], *message_words[start + length :]]
+
+
+def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
+    """The FAQ key for a short question about one operation, if ``text`` is only that.
+
+    Args:
+        text: The patient's message.
+        frames: The questions to look for (default: ``question_frames.yml``).
+
+    Returns:
+        ``faq/...``, or ``None`` when the message is not one listed question
+        about exactly one operation that has an answer for it.
+    """
+    frames = frames or load_question_frames()
+    message_words = words((text or "").lower())
+    if not message_words or len(message_words) > MAX_WORDS:
+        return None
+    named = named_operation_and_rest(message_words, frames)
+    if named is None:
+        return None
+    operation, rest = named
+    asked = _without_fillers(rest, frames.filler_words)
+    answers = {
+        frame.answers[operation]
+        for frame in frames.questions
+        if operation in frame.answers and asked in frame.asks
+    }
+    return answers.pop() if len(answers) == 1 else None

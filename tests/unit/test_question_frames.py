@@ -1,0 +1,131 @@
+"""Short questions about one operation ("How is DFO done?") get that question's answer."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.nlu.glossary import load_glossary
+from bot.nlu.question_frames import (
+    QUESTION_FRAMES_FILE,
+    framed_question_answer,
+    load_question_frames,
+)
+from tests.conftest import TEST_DATA, load_yaml
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("How is DFO done?", "faq/dfo_what_is"),
+        ("how is a distal femoral osteotomy performed", "faq/dfo_what_is"),
+        ("DFO kivabe kora hoy?", "faq/dfo_what_is"),
+        ("ভিআরও কীভাবে করা হয়?", "faq/vro_what_is"),
+        ("Why is DFO done?", "faq/dfo_purpose"),
+        ("why a knee osteotomy?", "faq/dfo_purpose"),
+        ("What is the purpose of a distal femoral osteotomy?", "faq/dfo_purpose"),
+        ("হাঁটুর অস্টিওটমি কেন করা হয়?", "faq/dfo_purpose"),
+        # The hip page answers "why" and "who" with why children with
+        # cerebral palsy need the operation.
+        ("VRO keno kora hoy?", "faq/vro_cerebral_palsy"),
+        ("VDRO keno kora hoy bhai?", "faq/vro_cerebral_palsy"),
+        ("ভিআরও কেন করা হয়?", "faq/vro_cerebral_palsy"),
+        ("who needs a VDRO", "faq/vro_cerebral_palsy"),
+        ("Who should get a DFO?", "faq/dfo_candidates"),
+        ("DFO kader jonno?", "faq/dfo_candidates"),
+        ("কাদের জন্য ডিএফও?", "faq/dfo_candidates"),
+        ("who cannot have a knee osteotomy", "faq/dfo_not_suitable"),
+        ("What happens after VRO?", "faq/vro_recovery"),
+        ("VRO er por ki hoy?", "faq/vro_recovery"),
+        ("ভিআরও এর পরে কী হয়?", "faq/vro_recovery"),
+        ("ডিএফওর পরে কী হয়?", "faq/dfo_recovery"),
+        ("recovery after a knee osteotomy", "faq/dfo_recovery"),
+        ("What are the downsides of a hip osteotomy?", "faq/vro_disadvantages"),
+        ("varus derotational osteotomy er osubidha", "faq/vro_disadvantages"),
+    ],
+)
+def test_a_short_question_about_one_operation_gets_its_answer(text: str, key: str) -> None:
+    assert framed_question_answer(text) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A definition question is the glossary's.
+        "What is DFO?",
+        # Asks something more.
+        "How is DFO done and how long is the hospital stay?",
+        "How long is recovery after DFO?",
+        "why is dfo done after a fracture",
+        # Both operations, or none.
+        "how is dfo or vro done",
+        "how is it done?",
+        "why is the operation done",
+        # The knee page lists no risks: the models (and the rule that a
+        # question naming one operation never gets the other's answer) decide.
+        "what are the risks of DFO?",
+        "DFO er osubidha ki?",
+        # Another operation that shares a word.
+        "how is a high tibial osteotomy done",
+        "how is hip replacement done",
+        "",
+    ],
+)
+def test_anything_else_is_left_to_the_models(text: str) -> None:
+    assert framed_question_answer(text) is None
+
+
+def test_every_answer_is_a_contract_answer_of_its_operation() -> None:
+    contract = set(load_yaml(TEST_DATA / "contract_keys.yml")["faq"])
+    prefixes = {"knee": ("faq/dfo_", "faq/knee_"), "hip": ("faq/vro_", "faq/hip_")}
+    frames = load_question_frames()
+    assert frames.questions
+    for frame in frames.questions:
+        assert frame.asks, frame.name
+        for operation, key in frame.answers.items():
+            assert key in contract
+            assert key.startswith(prefixes[operation]), (frame.name, key)
+
+
+def test_no_phrasing_is_listed_under_two_questions() -> None:
+    seen = {}
+    for frame in load_question_frames().questions:
+        for ask in frame.asks:
+            assert seen.setdefault(ask, frame.name) == frame.name, ask
+
+
+def test_the_operations_are_named_as_the_glossary_names_them() -> None:
+    glossary = load_glossary()
+    names = load_question_frames().operation_names
+    assert names["knee"] == glossary.terms["faq/dfo_what_is"]
+    assert names["hip"] == glossary.terms["faq/vro_what_is"]
+
+
+def test_a_clinician_can_extend_the_list(tmp_path: Path) -> None:
+    document = yaml.safe_load(QUESTION_FRAMES_FILE.read_text(encoding="utf-8"))
+    document["questions"]["how_it_is_done"]["asks"].append("how do surgeons carry out")
+    extended = tmp_path / "question_frames.yml"
+    extended.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    question = "how do surgeons carry out a VRO"
+    assert framed_question_answer(question) is None
+    frames = load_question_frames(extended)
+    assert framed_question_answer(question, frames) == "faq/vro_what_is"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("operations: [knee]\nquestions: {}\n", "operations"),
+        ("operations: {knee: faq/no_such_entry}\nquestions: {}\n", "glossary"),
+        (
+            "operations: {knee: faq/dfo_what_is}\n"
+            "questions: {why: {answers: {elbow: faq/dfo_purpose}, asks: [why]}}\n",
+            "unknown operations",
+        ),
+    ],
+)
+def test_a_malformed_file_is_refused(tmp_path: Path, content: str, message: str) -> None:
+    broken = tmp_path / "question_frames.yml"
+    broken.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        load_question_frames(broken)
