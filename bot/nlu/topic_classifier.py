@@ -43,7 +43,12 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.intents import BEYOND_SOURCES_INTENT, FAQ_INTENT, OUT_OF_SCOPE_INTENT, TOPIC_EVIDENCE
+from bot.intents import (
+    BEYOND_SOURCES_INTENT,
+    FAQ_INTENT,
+    OUT_OF_SCOPE_INTENT,
+    TOPIC_EVIDENCE,
+)
 from bot.nlu.glossary import defined_term_answer
 from bot.nlu.intent_override import override_intent
 from bot.nlu.language import ENGLISH
@@ -53,7 +58,7 @@ from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.question_frames import framed_question_answer
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
-from bot.nlu.unanswered_kinds import unanswered_kind
+from bot.nlu.unanswered_kinds import staff_kind, unanswered_kind
 
 logger = logging.getLogger(__name__)
 
@@ -262,9 +267,17 @@ class TopicClassifier(GraphComponent):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             outside = out_of_domain_terms(text) if is_faq_key(evidence.label) else []
             unanswered = None
+            # Staff quote prices for our operations, not for another joint's.
+            staff_only = staff_kind(focus or text)
+            if staff_only and out_of_domain_terms(text):
+                staff_only = None
             if outside:
                 # Another joint, operation or illness: never one of our answers.
                 override_intent(message, OUT_OF_SCOPE)
+            elif staff_only and staff_only.intent:
+                # "What does the operation cost?": only staff can say, whatever the topic.
+                unanswered = staff_only.name
+                override_intent(message, staff_only.intent)
             elif is_faq_key(evidence.label):
                 # Our topic, but asked what its answer does not say ("what
                 # causes it"): the honest "the page does not say" and staff.

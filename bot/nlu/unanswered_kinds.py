@@ -27,6 +27,10 @@ class QuestionKind:
     name: str
     phrases: Tuple[Phrase, ...]
     answered_by: FrozenSet[str]
+    # A kind only staff can answer names the intent it goes to
+    # (``request_human``), whatever topic the models read; the others get
+    # ``beyond_sources`` when the chosen answer does not address them.
+    intent: Optional[str] = None
 
 
 @functools.cache
@@ -44,6 +48,7 @@ def question_kinds(path: Path = KINDS_FILE) -> Tuple[QuestionKind, ...]:
                 name=str(name),
                 phrases=tuple(sorted(phrase for phrase in phrases if phrase)),
                 answered_by=frozenset(str(key) for key in kind.get("answered_by") or []),
+                intent=str(kind["intent"]) if kind.get("intent") else None,
             )
         )
     return tuple(loaded)
@@ -65,8 +70,24 @@ def unanswered_kind(
     """
     message_words = words((text or "").lower())
     for kind in question_kinds() if kinds is None else kinds:
-        if faq_key in kind.answered_by:
+        if kind.intent or faq_key in kind.answered_by:
             continue
         if any(mentions(phrase, message_words) for phrase in kind.phrases):
             return kind.name
+    return None
+
+
+def staff_kind(
+    text: str, kinds: Optional[Tuple[QuestionKind, ...]] = None
+) -> Optional[QuestionKind]:
+    """The kind of question only staff can answer that ``text`` asks ("cost"), if any.
+
+    Args:
+        text: The patient's message (or its question sentences).
+        kinds: The kinds to check (default: ``unanswered_kinds.yml``).
+    """
+    message_words = words((text or "").lower())
+    for kind in question_kinds() if kinds is None else kinds:
+        if kind.intent and any(mentions(phrase, message_words) for phrase in kind.phrases):
+            return kind
     return None

@@ -182,3 +182,16 @@ def test_a_framed_question_the_model_has_no_answer_for_is_left_to_the_models(tra
     evidence = message.get("topic_evidence")
     assert evidence["question_frame"] is False
     assert evidence["linear_confidence"] < 1.0
+
+
+def test_a_question_about_cost_goes_to_staff_whatever_the_models_say(trained) -> None:
+    # The toy model reads "DFO" and picks the knee's what-is answer.
+    message = trained.process([Message(data={"text": "DFO operation er khoroch koto?"})])[0]
+    assert message.get("intent")["name"] == "request_human"
+    assert message.get("topic_evidence")["unanswered_kind"] == "cost"
+
+
+def test_the_cost_of_another_operation_is_not_ours_to_quote(trained) -> None:
+    message = trained.process([Message(data={"text": "what is the cost of hip replacement"})])[0]
+    assert message.get("intent")["name"] != "request_human"
+    assert message.get("topic_evidence")["unanswered_kind"] != "cost"

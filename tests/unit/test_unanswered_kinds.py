@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.nlu.unanswered_kinds import question_kinds, unanswered_kind
+from bot.nlu.unanswered_kinds import question_kinds, staff_kind, unanswered_kind
 
 DERIVATION = "faq/vro_derotation"
 
@@ -81,6 +81,7 @@ def test_the_kinds_are_named() -> None:
         "natural_course",
         "lifestyle",
         "physio_schedule",
+        "cost",
     }
 
 
@@ -99,8 +100,9 @@ def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> No
             for line in str(block.get("examples", "")).splitlines():
                 text = line.strip()[2:]
                 kind = unanswered_kind(question_focus(text) or text, block["intent"])
-                if kind:
-                    clashes.append((path.name, block["intent"], kind, text[:60]))
+                staff = staff_kind(question_focus(text) or text)
+                if kind or staff:
+                    clashes.append((path.name, block["intent"], kind or staff, text[:60]))
     assert clashes == []
 
 
@@ -121,3 +123,38 @@ def test_when_physio_happens_after_the_operation_is_not_on_the_pages(text: str) 
 def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
     text = "should i try physio first before the operation?"
     assert unanswered_kind(text, "faq/dfo_first_treatment") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "How much does DFO cost?",
+        "what is the price of a knee osteotomy",
+        "how much money is needed for the knee surgery",
+        "is the hip surgery expensive",
+        "VRO operation er dam koto?",
+        "DFO korte koto taka lagbe?",
+        "ভিআরও অপারেশনের খরচ কেমন?",
+        "হাঁটুর অপারেশনে কত টাকা লাগবে?",
+    ],
+)
+def test_what_the_operation_costs_goes_to_staff(text: str) -> None:
+    # "ভিআরও অপারেশনের খরচ কেমন?" had what a VRO is (0.79).
+    kind = staff_kind(text)
+    assert kind is not None and kind.name == "cost"
+    assert kind.intent == "request_human"
+    # Not one of the kinds that turn an answer into "the page does not say".
+    assert unanswered_kind(text, "faq/vro_what_is") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how much weight can he put on the leg after the operation",
+        "how much does the leg get shorter after VRO",
+        "he cannot afford to stop working for long",
+        "what is the recovery after DFO",
+    ],
+)
+def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
+    assert staff_kind(text) is None
