@@ -42,6 +42,8 @@ from tests.conftest import TEST_DATA, load_yaml
         ("recovery after a knee osteotomy", "faq/dfo_recovery"),
         ("What are the downsides of a hip osteotomy?", "faq/vro_disadvantages"),
         ("varus derotational osteotomy er osubidha", "faq/vro_disadvantages"),
+        ("Can VRO fail?", "faq/vro_disadvantages"),
+        ("ভিআরও কি ব্যর্থ হতে পারে?", "faq/vro_disadvantages"),
     ],
 )
 def test_a_short_question_about_one_operation_gets_its_answer(text: str, key: str) -> None:
@@ -65,6 +67,7 @@ def test_a_short_question_about_one_operation_gets_its_answer(text: str, key: st
         # question naming one operation never gets the other's answer) decide.
         "what are the risks of DFO?",
         "DFO er osubidha ki?",
+        "can DFO fail?",
         # Another operation that shares a word.
         "how is a high tibial osteotomy done",
         "how is hip replacement done",
