@@ -82,6 +82,7 @@ def test_the_kinds_are_named() -> None:
         "lifestyle",
         "physio_schedule",
         "cost",
+        "clinic_visit",
     }
 
 
@@ -158,3 +159,24 @@ def test_what_the_operation_costs_goes_to_staff(text: str) -> None:
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
     assert staff_kind(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "doctor kobe boshen?",
+        "ডাক্তার সাহেব কবে বসেন?",
+        "what are your opening hours?",
+        "where is the clinic?",
+        "সিরিয়াল কিভাবে দিব?",
+        "sir er serial kivabe pabo",
+    ],
+)
+def test_when_and_where_the_doctor_sits_goes_to_staff(text: str) -> None:
+    kind = staff_kind(text)
+    assert kind is not None and kind.name == "clinic_visit"
+    assert kind.intent == "request_human"
+
+
+def test_serial_casts_are_a_treatment_not_an_appointment() -> None:
+    assert staff_kind("how long do serial casts for tight calves last?") is None
