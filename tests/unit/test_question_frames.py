@@ -43,6 +43,9 @@ from tests.conftest import TEST_DATA, load_yaml
         ("What are the downsides of a hip osteotomy?", "faq/vro_disadvantages"),
         ("varus derotational osteotomy er osubidha", "faq/vro_disadvantages"),
         ("Can VRO fail?", "faq/vro_disadvantages"),
+        ("DFO er prokar", "faq/dfo_types"),
+        ("ডিএফও কত ধরনের?", "faq/dfo_types"),
+        ("Who Is a Good Candidate for VDRO?", "faq/vro_cerebral_palsy"),
         ("ভিআরও কি ব্যর্থ হতে পারে?", "faq/vro_disadvantages"),
     ],
 )
@@ -68,6 +71,8 @@ def test_a_short_question_about_one_operation_gets_its_answer(text: str, key: st
         "what are the risks of DFO?",
         "DFO er osubidha ki?",
         "can DFO fail?",
+        # The hip page names no kinds of its operation.
+        "types of VRO",
         # Another operation that shares a word.
         "how is a high tibial osteotomy done",
         "how is hip replacement done",
