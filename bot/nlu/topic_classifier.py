@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import joblib
 from rasa.engine.graph import ExecutionContext, GraphComponent
@@ -57,6 +57,7 @@ from bot.nlu.named_operation import names_only_the_hip, names_the_other_operatio
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.question_frames import framed_question_answer
+from bot.nlu.short_replies import short_reply_intent
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
 from bot.nlu.unanswered_kinds import staff_kind, unanswered_kind
 
@@ -153,11 +154,36 @@ def response_selector_output(evidence: Evidence) -> Dict[str, Any]:
     }
 
 
-def definition_evidence(key: str, labels: List[str]) -> Evidence:
-    """The evidence for a question a rule answers.
+# Rules that read a whole short message before the models, in this order,
+# each with the name its verdict is reported under in ``topic_evidence``.
+RULE_READINGS: Tuple[Tuple[str, Callable[[str], Optional[str]]], ...] = (
+    # "Nothing else", "বুঝেছি": closing or acknowledging, never "tell me more".
+    ("short_reply", short_reply_intent),
+    # "What is a VRO?": the answer that defines the term.
+    ("definition", defined_term_answer),
+    # "How is DFO done?", "VRO keno kora hoy?": that question's answer.
+    ("question_frame", framed_question_answer),
+)
 
-    A glossary term's definition (``bot.nlu.glossary``) or a short question
-    about one operation (``bot.nlu.question_frames``).
+
+def rule_reading(text: str, labels: Sequence[str]) -> Tuple[Optional[str], Optional[str]]:
+    """The first rule that reads ``text`` as one of ``labels``, and that label.
+
+    ``(None, None)`` when no rule does: the models decide.
+    """
+    for name, read in RULE_READINGS:
+        label = read(text)
+        if label in labels:
+            return name, label
+    return None, None
+
+
+def definition_evidence(key: str, labels: List[str]) -> Evidence:
+    """The evidence for a message a rule reads.
+
+    A glossary term's definition (``bot.nlu.glossary``), a short question
+    about one operation (``bot.nlu.question_frames``) or a short reply such
+    as "nothing else" (``bot.nlu.short_replies``).
     """
     return dataclasses.replace(known_evidence(key, labels), known_phrasing=False)
 
@@ -244,17 +270,11 @@ class TopicClassifier(GraphComponent):
                 message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             focus = question_focus(text)
-            defined = defined_term_answer(text)
-            framed = None if defined else framed_question_answer(text)
-            if defined in self._models.labels:
-                # "What is a VRO?": the answer that defines the term, always.
-                evidence = definition_evidence(defined, self._models.labels)
-            elif framed in self._models.labels:
-                # "How is DFO done?", "VRO keno kora hoy?": that question's answer.
-                defined = None
-                evidence = definition_evidence(framed, self._models.labels)
+            rule, ruled = rule_reading(text, self._models.labels)
+            if ruled:
+                # "Nothing else", "What is a VRO?", "How is DFO done?": a rule's label, always.
+                evidence = definition_evidence(ruled, self._models.labels)
             else:
-                defined = framed = None
                 evidence = self._models.evidence(
                     text, focus, mend_spelling=message.get(LANGUAGE) == ENGLISH
                 )
@@ -299,8 +319,7 @@ class TopicClassifier(GraphComponent):
                 TOPIC_EVIDENCE,
                 {
                     **evidence_output(evidence, bool(focus)),
-                    "definition": bool(defined),
-                    "question_frame": bool(framed),
+                    **{name: rule == name for name, _ in RULE_READINGS},
                     "out_of_domain": outside,
                     "unanswered_kind": unanswered,
                 },

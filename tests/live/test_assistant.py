@@ -87,6 +87,25 @@ def test_a_short_question_about_one_operation_gets_its_answer_by_rule(
     assert answer_bn in texts(replies)
 
 
+def test_nothing_more_after_an_answer_closes_instead_of_telling_more(
+    assistant: LiveAssistant, responses
+) -> None:
+    # "আর কিছু জানার নেই" (nothing more to know) shares its words with
+    # "আর কিছু আছে?" (is there more?), and got the rest of the last answer.
+    # The short replies (bot/nlu/short_replies.yml) read it as a goodbye.
+    sender = new_sender()
+    assistant.send(sender, trained("faq/vro_recovery", "after vro when can he stand"))
+    question = "আর কিছু জানার নেই"
+    assert not labels_by_phrasing().get(phrasing_key(question))
+    replies = assistant.send(sender, question)
+    goodbye_bn = next(v["text"] for v in responses["utter_goodbye"] if v.get("condition"))
+    assert goodbye_bn in texts(replies)
+    more_bn = next(
+        v["text"] for v in responses["utter_faq_more/vro_recovery"] if v.get("condition")
+    )
+    assert more_bn not in texts(replies)
+
+
 def test_topic_button_payload_answers_that_topic(assistant: LiveAssistant, responses) -> None:
     replies = assistant.send(new_sender(), '/faq{"faq_topic": "dfo_types"}')
     assert text_of(responses, "utter_faq/dfo_types") in texts(replies)

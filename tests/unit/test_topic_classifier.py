@@ -195,3 +195,15 @@ def test_the_cost_of_another_operation_is_not_ours_to_quote(trained) -> None:
     message = trained.process([Message(data={"text": "what is the cost of hip replacement"})])[0]
     assert message.get("intent")["name"] != "request_human"
     assert message.get("topic_evidence")["unanswered_kind"] != "cost"
+
+
+def test_rules_read_a_message_in_order_and_only_as_known_labels() -> None:
+    from bot.nlu.topic_classifier import rule_reading
+
+    labels = ["goodbye", "thank", "faq/dfo_what_is", "faq/vro_what_is"]
+    assert rule_reading("nothing else", labels) == ("short_reply", "goodbye")
+    assert rule_reading("what is a VRO?", labels) == ("definition", "faq/vro_what_is")
+    assert rule_reading("How is DFO done?", labels) == ("question_frame", "faq/dfo_what_is")
+    # A label the model does not know is left to the models.
+    assert rule_reading("nothing else", ["faq/dfo_what_is"]) == (None, None)
+    assert rule_reading("tell me more", labels) == (None, None)

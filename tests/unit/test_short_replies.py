@@ -1,0 +1,70 @@
+"""Short replies read by rule: "nothing else" closes, "got it" acknowledges."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.nlu.short_replies import SHORT_REPLIES_FILE, load_short_replies, short_reply_intent
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        # Share their words with "tell me more" / "আর কিছু আছে?".
+        ("nothing else", "goodbye"),
+        ("Nothing more, thanks!", "goodbye"),
+        ("no more questions", "goodbye"),
+        ("আর কিছু না", "goodbye"),
+        ("আর কিছু জানার নেই", "goodbye"),
+        ("ar kichu na vai", "goodbye"),
+        ("ঠিক আছে, আর কিছু লাগবে না", "goodbye"),
+        ("got it", "thank"),
+        ("ok understood", "thank"),
+        ("বুঝেছি", "thank"),
+        ("আচ্ছা বুঝলাম, ধন্যবাদ", "thank"),
+        ("bujhchi apu", "thank"),
+    ],
+)
+def test_a_short_reply_is_read_as_what_it_says(text: str, intent: str) -> None:
+    assert short_reply_intent(text) == intent
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Asking for more is not saying there is nothing more.
+        "আর কিছু?",
+        "আর কিছু আছে?",
+        "tell me more",
+        "anything else?",
+        # Saying something more.
+        "got it, but what about the cast?",
+        "nothing else hurts, only the knee",
+        "bujhlam na",
+        "thank you",
+        "",
+    ],
+)
+def test_anything_else_is_left_to_the_models(text: str) -> None:
+    assert short_reply_intent(text) is None
+
+
+def test_no_or_na_is_never_set_aside() -> None:
+    # Without its "না", "আর কিছু না" (nothing more) is "আর কিছু" (anything more?).
+    fillers = load_short_replies().filler_words
+    assert not {"no", "না", "na", "nai"} & fillers
+
+
+def test_every_phrasing_is_a_conversation_intent() -> None:
+    intents = set(load_short_replies().intents.values())
+    assert intents == {"goodbye", "thank"}
+
+
+def test_a_phrasing_under_two_intents_is_refused(tmp_path: Path) -> None:
+    document = yaml.safe_load(SHORT_REPLIES_FILE.read_text(encoding="utf-8"))
+    document["replies"]["thank"].append("nothing else")
+    broken = tmp_path / "short_replies.yml"
+    broken.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(ValueError, match="two intents"):
+        load_short_replies(broken)
