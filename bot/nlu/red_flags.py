@@ -365,6 +365,8 @@ class Lexicon:
     rotator: FrozenSet[str]
     bruise: FrozenSet[str]
     caught: FrozenSet[str]
+    fitted_thing: FrozenSet[str]
+    fit_connector: FrozenSet[str]
     after_following: FrozenSet[str]
     on_seeing: FrozenSet[str]
     question_words_start: FrozenSet[str]
@@ -1348,7 +1350,8 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
     "a warm compress" is not a hot leg, a "blood test" no bleeding; and by
     the word before it: "রোটেটর কাফ" is the shoulder's rotator cuff, not the
     calf; "কালশিটে দাগ" is a bruise's mark, not the scar; "ঠান্ডা লেগে" a cold
-    caught, not a cold leg; "the cast fitting" is no fit.
+    caught, not a cold leg; "the cast fitting" and "fit a spica cast in a car
+    seat" are no fit.
     """
     lex = lexicon()
     for index in range(len(forms) - 1):
@@ -1361,6 +1364,9 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
         if forms[index] & lex.cast:
             # "the cast fitting next week" is no fit.
             forms[index + 1] -= lex.seizure
+        if forms[index] & lex.seizure and _fits_a_thing(forms, index):
+            # "how do we fit a spica cast in a car seat?" is no fit either.
+            forms[index] -= lex.seizure
         if forms[index + 1] & lex.caught:
             forms[index] -= {"cold"}
         if "blood" in forms[index] and forms[index + 1] & lex.blood_compound:
@@ -1373,6 +1379,24 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
                 if forms[j] & phrase.then:
                     forms[j].add(phrase.means)
                     break
+
+
+def _fits_a_thing(forms: Sequence[Set[str]], index: int) -> bool:
+    """Whether the fit word at ``index`` is the verb with a thing fitted after it.
+
+    "fit a spica cast", "fitting the car seat": up to three connecting words
+    (articles, possessives, "spica", "car") and then a thing that is fitted.
+    Not after "a" or "had" ("had a fit the whole night" is a seizure).
+    """
+    lex = lexicon()
+    if index > 0 and forms[index - 1] & {"a", "had", "have", "has", "another"}:
+        return False
+    for following in forms[index + 1 : index + 5]:
+        if following & lex.fitted_thing:
+            return True
+        if not following & lex.fit_connector:
+            return False
+    return False
 
 
 def _confusables(doc: Doc) -> FrozenSet[str]:
