@@ -46,6 +46,8 @@ from tests.conftest import TEST_DATA, load_yaml
         ("DFO er prokar", "faq/dfo_types"),
         ("ডিএফও কত ধরনের?", "faq/dfo_types"),
         ("Who Is a Good Candidate for VDRO?", "faq/vro_cerebral_palsy"),
+        ("Contraindications to Knee Osteotomy", "faq/dfo_not_suitable"),
+        ("What are the different types of distal femoral osteotomies?", "faq/dfo_types"),
         ("ভিআরও কি ব্যর্থ হতে পারে?", "faq/vro_disadvantages"),
     ],
 )
@@ -73,6 +75,8 @@ def test_a_short_question_about_one_operation_gets_its_answer(text: str, key: st
         "can DFO fail?",
         # The hip page names no kinds of its operation.
         "types of VRO",
+        # Our own examples file "indications" under two answers.
+        "What are the indications for DFO?",
         # Another operation that shares a word.
         "how is a high tibial osteotomy done",
         "how is hip replacement done",
