@@ -59,7 +59,7 @@ from bot.nlu.question_focus import question_focus
 from bot.nlu.question_frames import framed_question_answer
 from bot.nlu.short_replies import short_reply_intent
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
-from bot.nlu.unanswered_kinds import staff_kind, unanswered_kind
+from bot.nlu.unanswered_kinds import routed_kind, unanswered_kind
 
 logger = logging.getLogger(__name__)
 
@@ -287,17 +287,18 @@ class TopicClassifier(GraphComponent):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             outside = out_of_domain_terms(text) if is_faq_key(evidence.label) else []
             unanswered = None
-            # Staff quote prices for our operations, not for another joint's.
-            staff_only = staff_kind(focus or text)
-            if staff_only and out_of_domain_terms(text):
-                staff_only = None
+            # Asked of another joint's operation, such a question is not ours.
+            routed = routed_kind(focus or text)
+            if routed and out_of_domain_terms(text):
+                routed = None
             if outside:
                 # Another joint, operation or illness: never one of our answers.
                 override_intent(message, OUT_OF_SCOPE)
-            elif staff_only and staff_only.intent:
-                # "What does the operation cost?": only staff can say, whatever the topic.
-                unanswered = staff_only.name
-                override_intent(message, staff_only.intent)
+            elif routed and routed.intent:
+                # "What does the operation cost?" goes to staff, "how long will
+                # the cast stay?" to "the page does not say", whatever the topic.
+                unanswered = routed.name
+                override_intent(message, routed.intent)
             elif is_faq_key(evidence.label):
                 # Our topic, but asked what its answer does not say ("what
                 # causes it"): the honest "the page does not say" and staff.

@@ -27,9 +27,10 @@ class QuestionKind:
     name: str
     phrases: Tuple[Phrase, ...]
     answered_by: FrozenSet[str]
-    # A kind only staff can answer names the intent it goes to
-    # (``request_human``), whatever topic the models read; the others get
-    # ``beyond_sources`` when the chosen answer does not address them.
+    # A kind that names an intent goes there whatever topic the models read
+    # (``request_human`` for what only staff can say, ``beyond_sources`` for
+    # what no answer says); the others get ``beyond_sources`` only when the
+    # chosen answer does not address them.
     intent: Optional[str] = None
 
 
@@ -77,10 +78,10 @@ def unanswered_kind(
     return None
 
 
-def staff_kind(
+def routed_kind(
     text: str, kinds: Optional[Tuple[QuestionKind, ...]] = None
 ) -> Optional[QuestionKind]:
-    """The kind of question only staff can answer that ``text`` asks ("cost"), if any.
+    """The kind of question with its own intent that ``text`` asks ("cost"), if any.
 
     Args:
         text: The patient's message (or its question sentences).

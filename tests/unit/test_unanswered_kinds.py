@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.nlu.unanswered_kinds import question_kinds, staff_kind, unanswered_kind
+from bot.nlu.unanswered_kinds import question_kinds, routed_kind, unanswered_kind
 
 DERIVATION = "faq/vro_derotation"
 
@@ -83,6 +83,7 @@ def test_the_kinds_are_named() -> None:
         "physio_schedule",
         "cost",
         "clinic_visit",
+        "operation_length",
     }
 
 
@@ -101,7 +102,7 @@ def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> No
             for line in str(block.get("examples", "")).splitlines():
                 text = line.strip()[2:]
                 kind = unanswered_kind(question_focus(text) or text, block["intent"])
-                staff = staff_kind(question_focus(text) or text)
+                staff = routed_kind(question_focus(text) or text)
                 if kind or staff:
                     clashes.append((path.name, block["intent"], kind or staff, text[:60]))
     assert clashes == []
@@ -141,7 +142,7 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
 )
 def test_what_the_operation_costs_goes_to_staff(text: str) -> None:
     # "ভিআরও অপারেশনের খরচ কেমন?" had what a VRO is (0.79).
-    kind = staff_kind(text)
+    kind = routed_kind(text)
     assert kind is not None and kind.name == "cost"
     assert kind.intent == "request_human"
     # Not one of the kinds that turn an answer into "the page does not say".
@@ -158,7 +159,7 @@ def test_what_the_operation_costs_goes_to_staff(text: str) -> None:
     ],
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
-    assert staff_kind(text) is None
+    assert routed_kind(text) is None
 
 
 @pytest.mark.parametrize(
@@ -173,10 +174,33 @@ def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
     ],
 )
 def test_when_and_where_the_doctor_sits_goes_to_staff(text: str) -> None:
-    kind = staff_kind(text)
+    kind = routed_kind(text)
     assert kind is not None and kind.name == "clinic_visit"
     assert kind.intent == "request_human"
 
 
 def test_serial_casts_are_a_treatment_not_an_appointment() -> None:
-    assert staff_kind("how long do serial casts for tight calves last?") is None
+    assert routed_kind("how long do serial casts for tight calves last?") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "অপারেশনে কতক্ষণ লাগে?",
+        "how long does the operation take?",
+        "How long is the surgery for a VRO?",
+        "DFO operation e koto khon lage?",
+    ],
+)
+def test_how_long_the_operation_takes_is_not_on_the_pages(text: str) -> None:
+    kind = routed_kind(text)
+    assert kind is not None and kind.name == "operation_length"
+    assert kind.intent == "beyond_sources"
+
+
+def test_how_long_recovery_and_the_cast_take_are_left_to_the_models() -> None:
+    # The hip page gives the weeks to standing (vro_recovery), and our
+    # examples answer how long the cast stays with it.
+    assert routed_kind("how long until he can stand after VRO?") is None
+    assert routed_kind("how long is the recovery after the operation?") is None
+    assert routed_kind("প্লাস্টার কত দিন থাকবে?") is None
