@@ -261,6 +261,8 @@ class Lexicon:
     touch: FrozenSet[str]
     pus: FrozenSet[str]
     deformed: FrozenSet[str]
+    leg_shape: FrozenSet[str]
+    lately_or_disabling: FrozenSet[str]
     snap: FrozenSet[str]
     twist: FrozenSet[str]
     lips: FrozenSet[str]
@@ -1091,6 +1093,33 @@ class _Sentence:
             and not self.has(lex.again | lex.contrast)
         )
 
+    def knee_swelling_beside_leg_shape(self) -> bool:
+        """The knee swelling, and the leg named only for its shape.
+
+        "His left knee swells and pains on the outer side, and the X-ray
+        shows the leg bends inward": a knock knee's story, not a swollen
+        painful leg. Every leg word is followed within three words by a
+        shape word ("bends inward"), and every swelling word is nearer a
+        knee than any leg word; and nothing tells that it began lately or
+        stops the walking ("since yesterday", "suddenly", "cannot walk").
+        """
+        lex = lexicon()
+        knees = [i for i, forms in enumerate(self.forms) if "knee" in forms]
+        legs = self.positions(lex.leg)
+        lately = lex.onset | lex.lately_or_disabling | lex.now | lex.sudden | lex.severe
+        if not knees or not legs or self.has(lately):
+            return False
+        shaped = all(
+            any(self.forms[j] & lex.leg_shape for j in range(i + 1, min(len(self.forms), i + 4)))
+            for i in legs
+        )
+        if not shaped:
+            return False
+        return all(
+            min(abs(i - k) for k in knees) < min(abs(i - leg) for leg in legs)
+            for i in self.positions(lex.swelling)
+        )
+
     def circulation_signed(self, signs: FrozenSet[str]) -> bool:
         """A sign of ``signs`` told, not the colour of a mark told as fading.
 
@@ -1494,7 +1523,12 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
         (calf and calf_sign)
         or warm_thigh
         or s.clot_named()
-        or (s.has(lex.leg) and s.has_affirmed(lex.swelling) and s.has_affirmed(lex.pain))
+        or (
+            s.has(lex.leg)
+            and s.has_affirmed(lex.swelling)
+            and s.has_affirmed(lex.pain)
+            and not s.knee_swelling_beside_leg_shape()
+        )
         # "পুরো পা ফুলে লাল", "pa fule lal": the leg, not a toe (gout).
         or (
             s.has(lex.leg)
