@@ -24,6 +24,11 @@ from bot.nlu.short_replies import SHORT_REPLIES_FILE, load_short_replies, short_
         ("বুঝেছি", "thank"),
         ("আচ্ছা বুঝলাম, ধন্যবাদ", "thank"),
         ("bujhchi apu", "thank"),
+        # Often the first message; the models said "sorry, I can't help".
+        ("What can you do?", "greet"),
+        ("how can you help me?", "greet"),
+        ("help", "greet"),
+        ("আপনি কী কী বলতে পারেন?", "greet"),
     ],
 )
 def test_a_short_reply_is_read_as_what_it_says(text: str, intent: str) -> None:
@@ -43,6 +48,7 @@ def test_a_short_reply_is_read_as_what_it_says(text: str, intent: str) -> None:
         "nothing else hurts, only the knee",
         "bujhlam na",
         "thank you",
+        "help me please, my son is not breathing properly after the operation",
         "",
     ],
 )
@@ -58,7 +64,7 @@ def test_no_or_na_is_never_set_aside() -> None:
 
 def test_every_phrasing_is_a_conversation_intent() -> None:
     intents = set(load_short_replies().intents.values())
-    assert intents == {"goodbye", "thank"}
+    assert intents == {"goodbye", "thank", "greet"}
 
 
 def test_a_phrasing_under_two_intents_is_refused(tmp_path: Path) -> None:
