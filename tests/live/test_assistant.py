@@ -106,6 +106,21 @@ def test_nothing_more_after_an_answer_closes_instead_of_telling_more(
     assert more_bn not in texts(replies)
 
 
+def test_asking_what_the_assistant_can_do_is_answered_as_a_greeting(
+    assistant: LiveAssistant, responses
+) -> None:
+    # Often the first message; the models sent it out of scope ("sorry, I
+    # can't help with that"). bot/nlu/short_replies.yml reads it.
+    question = "What can you do?"
+    assert not labels_by_phrasing().get(phrasing_key(question))
+    replies = assistant.send(new_sender(), question)
+    assert texts(replies)[:2] == [
+        text_of(responses, "utter_intro"),
+        text_of(responses, "utter_greet"),
+    ]
+    assert text_of(responses, "utter_out_of_scope") not in texts(replies)
+
+
 def test_topic_button_payload_answers_that_topic(assistant: LiveAssistant, responses) -> None:
     replies = assistant.send(new_sender(), '/faq{"faq_topic": "dfo_types"}')
     assert text_of(responses, "utter_faq/dfo_types") in texts(replies)
