@@ -48,6 +48,7 @@ from bot.intents import (
     FAQ_INTENT,
     OUT_OF_SCOPE_INTENT,
     TOPIC_EVIDENCE,
+    URGENT_INTENT,
 )
 from bot.nlu.glossary import defined_term_answer
 from bot.nlu.intent_override import override_intent
@@ -287,16 +288,17 @@ class TopicClassifier(GraphComponent):
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
             outside = out_of_domain_terms(text) if is_faq_key(evidence.label) else []
             unanswered = None
-            # Asked of another joint's operation, such a question is not ours.
+            # Asked of another joint's operation, such a question is not ours;
+            # and a message the models read as urgent stays urgent.
             routed = routed_kind(focus or text)
-            if routed and out_of_domain_terms(text):
+            if routed and (evidence.label == URGENT_INTENT or out_of_domain_terms(text)):
                 routed = None
             if outside:
                 # Another joint, operation or illness: never one of our answers.
                 override_intent(message, OUT_OF_SCOPE)
             elif routed and routed.intent:
-                # "What does the operation cost?" goes to staff, "how long will
-                # the cast stay?" to "the page does not say", whatever the topic.
+                # "What does the operation cost?" goes to staff, "how long does
+                # the operation take?" to "the page does not say", whatever the topic.
                 unanswered = routed.name
                 override_intent(message, routed.intent)
             elif is_faq_key(evidence.label):

@@ -207,3 +207,27 @@ def test_rules_read_a_message_in_order_and_only_as_known_labels() -> None:
     # A label the model does not know is left to the models.
     assert rule_reading("nothing else", ["faq/dfo_what_is"]) == (None, None)
     assert rule_reading("tell me more", labels) == (None, None)
+
+
+def test_a_message_the_models_read_as_urgent_is_never_routed_elsewhere(tmp_path) -> None:
+    # A cost question inside an urgent message: the urgent reading stays.
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("topic_classifier")
+    context = ExecutionContext(graph_schema=None, node_name="topic_classifier")
+    classifier = TopicClassifier.create({}, storage, resource, context)
+    urgent = [
+        "he is burning hot and will not wake",
+        "she is very sleepy and floppy",
+        "hot, floppy, sleepy",
+    ]
+    messages = [
+        Message(data={"text": text, "intent": label})
+        for label, texts in {"urgent_symptoms": urgent, "greet": ["hello", "hi there"]}.items()
+        for text in texts
+    ]
+    classifier.train(TrainingData(messages))
+    message = classifier.process(
+        [Message(data={"text": "she is very sleepy and floppy, how much will the treatment cost"})]
+    )[0]
+    assert message.get("intent")["name"] == "urgent_symptoms"
+    assert message.get("topic_evidence")["unanswered_kind"] is None
