@@ -81,6 +81,7 @@ def test_the_kinds_are_named() -> None:
         "natural_course",
         "lifestyle",
         "physio_schedule",
+        "risks",
         "cost",
         "clinic_visit",
         "operation_length",
@@ -204,3 +205,22 @@ def test_how_long_recovery_and_the_cast_take_are_left_to_the_models() -> None:
     assert routed_kind("how long until he can stand after VRO?") is None
     assert routed_kind("how long is the recovery after the operation?") is None
     assert routed_kind("প্লাস্টার কত দিন থাকবে?") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "amar ma er boyosh 58, hatu X er moto, doctor DFO bolse, risk ki ki?",
+        "what are the complications of a knee osteotomy?",
+        "ডিএফও অপারেশনের ঝুঁকি কী?",
+    ],
+)
+def test_risks_are_not_what_the_knee_answers_say(text: str) -> None:
+    # The knee page names no risks of the operation.
+    assert unanswered_kind(text, "faq/dfo_candidates") == "risks"
+    assert unanswered_kind(text, "faq/dfo_what_is") == "risks"
+
+
+def test_the_hip_downsides_and_who_is_too_risky_keep_their_answers() -> None:
+    assert unanswered_kind("what are the risks of VRO?", "faq/vro_disadvantages") is None
+    assert unanswered_kind("who is too risky for DFO?", "faq/dfo_not_suitable") is None
