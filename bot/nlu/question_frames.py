@@ -11,7 +11,7 @@ the listed phrasings. Plain functions: tests call them without Rasa.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
@@ -39,10 +39,27 @@ class QuestionFrames:
     questions: Tuple[QuestionFrame, ...]
     operation_names: Dict[str, Tuple[Phrase, ...]]
     filler_words: FrozenSet[str]
+    # A romanized spelling and the spelling the phrasings use ("hoi" -> "hoy").
+    spellings: Dict[str, str] = field(default_factory=dict)
 
 
-def _without_fillers(phrase: Sequence[str], fillers: FrozenSet[str]) -> Phrase:
-    return tuple(word for word in phrase if word not in fillers)
+def _without_fillers(
+    phrase: Sequence[str], fillers: FrozenSet[str], spellings: Optional[Dict[str, str]] = None
+) -> Phrase:
+    spellings = spellings or {}
+    return tuple(spellings.get(word, word) for word in phrase if word not in fillers)
+
+
+def _spellings(document: dict, path: Path) -> Dict[str, str]:
+    listed = document.get("spellings") or {}
+    if not isinstance(listed, dict):
+        raise ValueError(f"{path}: expected a mapping under 'spellings'")
+    return {
+        str(variant).lower(): str(word).lower()
+        for word, variants in listed.items()
+        for variant in variants or []
+        if str(variant).lower() != str(word).lower()
+    }
 
 
 @functools.cache
@@ -59,6 +76,7 @@ def load_question_frames(
     fillers = glossary.filler_words | frozenset(
         word for entry in document.get("filler_words") or [] for word in words(str(entry).lower())
     )
+    spellings = _spellings(document, path)
     names = {}
     for operation, glossary_key in operations.items():
         if glossary_key not in glossary.terms:
@@ -71,10 +89,11 @@ def load_question_frames(
         if unknown:
             raise ValueError(f"{path}: {name}: unknown operations {sorted(unknown)}")
         asks = frozenset(
-            _without_fillers(words(str(ask).lower()), fillers) for ask in entry.get("asks") or []
+            _without_fillers(words(str(ask).lower()), fillers, spellings)
+            for ask in entry.get("asks") or []
         ) - {()}
         frames.append(QuestionFrame(str(name), answers, asks))
-    return QuestionFrames(tuple(frames), names, fillers)
+    return QuestionFrames(tuple(frames), names, fillers, spellings)
 
 
 def _name_at(name: Phrase, message_words: Sequence[str], start: int) -> bool:
@@ -136,7 +155,7 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
     if named is None:
         return None
     operation, rest = named
-    asked = _without_fillers(rest, frames.filler_words)
+    asked = _without_fillers(rest, frames.filler_words, frames.spellings)
     answers = {
         frame.answers[operation]
         for frame in frames.questions

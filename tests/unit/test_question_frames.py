@@ -50,6 +50,11 @@ from tests.conftest import TEST_DATA, load_yaml
         ("DFO ki kaje lage?", "faq/dfo_purpose"),
         ("what are the benefits of a knee osteotomy", "faq/dfo_purpose"),
         ("VRO te ki labh?", "faq/vro_cerebral_palsy"),
+        # Romanized spellings of one word, and plural markers.
+        ("VRO keno kora hoi?", "faq/vro_cerebral_palsy"),
+        ("dfo kibabe kora hoy", "faq/dfo_what_is"),
+        ("DFO kemne kore", "faq/dfo_what_is"),
+        ("VRO er oshubidha gula ki", "faq/vro_disadvantages"),
         ("ভিআরও করলে কী উপকার হয়?", "faq/vro_cerebral_palsy"),
         ("What are the different types of distal femoral osteotomies?", "faq/dfo_types"),
         ("ভিআরও কি ব্যর্থ হতে পারে?", "faq/vro_disadvantages"),
@@ -137,6 +142,10 @@ def test_a_clinician_can_extend_the_list(tmp_path: Path) -> None:
             "operations: {knee: faq/dfo_what_is}\n"
             "questions: {why: {answers: {elbow: faq/dfo_purpose}, asks: [why]}}\n",
             "unknown operations",
+        ),
+        (
+            "operations: {knee: faq/dfo_what_is}\nquestions: {}\nspellings: [hoi]\n",
+            "spellings",
         ),
     ],
 )
