@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.nlu.concepts import Phrase, words
-from bot.nlu.glossary import MAX_WORDS, Glossary, load_glossary, term_word_matches
+from bot.nlu.glossary import MAX_WORDS, load_glossary, term_word_matches
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
 
@@ -63,11 +63,9 @@ def _spellings(document: dict, path: Path) -> Dict[str, str]:
 
 
 @functools.cache
-def load_question_frames(
-    path: Path = QUESTION_FRAMES_FILE, glossary: Optional[Glossary] = None
-) -> QuestionFrames:
+def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
     """The question frames in ``path`` (loaded once), with the glossary's names and fillers."""
-    glossary = glossary or load_glossary()
+    glossary = load_glossary()
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     operations = document.get("operations")
     questions = document.get("questions")
