@@ -96,12 +96,16 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
         # a family afraid that dysplasia is a tumour
         ("my mother thinks dysplasia means a tumour", []),
         ("হিপ ডিসপ্লাসিয়া কি ক্যান্সার?", []),
+        # diabetes beside an osteotomy: the knee page's "uncontrolled medical illness"
+        ("will they refuse my knee osteotomy because my diabetes is not controlled?", []),
+        ("ডায়াবেটিস কন্ট্রোলে না থাকলে কি হাঁটুর অস্টিওটমি করা যায়?", []),
         # without those concepts the terms stay outside
         ("bone tumour near the hip", ["tumour"]),
         ("my ankle hurts after a sprain", ["ankle"]),
         ("tibia fracture plate removal", ["fracture", "tibia"]),
         ("my shin bone was broken, will the plate come out?", ["shin bone"]),
         ("ডায়াবেটিস কাদের হতে পারে?", ["ডায়াবেটিস"]),
+        ("what should a person with diabetes eat?", ["diabetes"]),
     ],
 )
 def test_some_terms_are_ours_beside_our_own_concepts(text: str, terms: list) -> None:
