@@ -31,6 +31,9 @@ from tests.conftest import TEST_DATA, load_yaml
         ("what is coxa vara", "faq/hip_valgus_varus"),
         ("হিপ ডিসপ্লাসিয়া কী?", "faq/hip_dysplasia"),
         ("anteversion mane ki", "faq/vro_derotation"),
+        # A greeting before the question.
+        ("Hi, what is DFO?", "faq/dfo_what_is"),
+        ("salam vai, VRO ki?", "faq/vro_what_is"),
     ],
 )
 def test_a_definition_question_gets_the_answer_that_defines_the_term(text: str, key: str) -> None:

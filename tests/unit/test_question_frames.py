@@ -55,6 +55,11 @@ from tests.conftest import TEST_DATA, load_yaml
         ("dfo kibabe kora hoy", "faq/dfo_what_is"),
         ("DFO kemne kore", "faq/dfo_what_is"),
         ("VRO er oshubidha gula ki", "faq/vro_disadvantages"),
+        # A greeting or thanks before the question.
+        ("hello, how is DFO done?", "faq/dfo_what_is"),
+        ("assalamualaikum, VRO keno kora hoy?", "faq/vro_cerebral_palsy"),
+        ("আসসালামু আলাইকুম, ভিআরও কেন করা হয়?", "faq/vro_cerebral_palsy"),
+        ("thanks, and who should get a DFO?", "faq/dfo_candidates"),
         ("ভিআরও করলে কী উপকার হয়?", "faq/vro_cerebral_palsy"),
         ("What are the different types of distal femoral osteotomies?", "faq/dfo_types"),
         ("ভিআরও কি ব্যর্থ হতে পারে?", "faq/vro_disadvantages"),
