@@ -54,6 +54,11 @@ def text_of(responses: Dict[str, List[Dict[str, Any]]], name: str) -> str:
     return responses[name][0]["text"]
 
 
+def bangla_text_of(responses: Dict[str, List[Dict[str, Any]]], name: str) -> str:
+    """The text a response sends in Bangla (its first variation with a condition)."""
+    return next(v["text"] for v in responses[name] if v.get("condition"))
+
+
 @pytest.fixture(scope="session")
 def stack() -> Iterator[AssistantStack]:
     """The running assistant (trained model, all three processes), shared by a session."""

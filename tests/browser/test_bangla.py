@@ -16,7 +16,7 @@ from tests.browser.widget import (
     last_bot_message,
     open_widget,
 )
-from tests.conftest import text_of
+from tests.conftest import bangla_text_of, text_of
 from tests.utils.trained import trained
 
 BANGLA_LETTER = re.compile(r"[\u0980-\u09FF]")
@@ -34,17 +34,12 @@ def confirmation_only(responses) -> str:
     )
 
 
-def bangla(responses, name: str) -> str:
-    """The Bangla variation of a response."""
-    return next(v["text"] for v in responses[name] if v.get("condition"))
-
-
 def test_bangla_questions_are_answered_in_bangla_and_the_widget_follows(
     page: Page, responses
 ) -> None:
     open_widget(page)
     ask(page, trained("faq/vro_what_is", "VRO এর পুরো নাম কি?"))
-    expect_answer(page, bangla(responses, "utter_faq/vro_what_is"))
+    expect_answer(page, bangla_text_of(responses, "utter_faq/vro_what_is"))
     # The fixed texts follow the conversation's language.
     expect(page.locator(".send")).to_have_text("পাঠান")
     expect(page.locator(".talk-to-staff")).to_have_text("কর্মীর সাথে কথা বলুন")
@@ -67,11 +62,11 @@ def test_bangla_questions_are_answered_in_bangla_and_the_widget_follows(
     screenshot(page, "widget-bangla")
 
     ask(page, "অপারেশনের পর থেকে ওর খুব জ্বর আর সেলাই থেকে পুঁজ বের হচ্ছে")
-    expect_answer(page, bangla(responses, "utter_urgent_care"))
+    expect_answer(page, bangla_text_of(responses, "utter_urgent_care"))
     # The urgent message queued the conversation for staff; asking for a
     # person now (the button's label is Bangla) is answered in Bangla too.
     page.locator(".talk-to-staff").click()
-    expect_answer(page, bangla(responses, "utter_handoff_already_waiting"))
+    expect_answer(page, bangla_text_of(responses, "utter_handoff_already_waiting"))
 
 
 def test_romanized_bangla_gets_bangla_with_a_one_tap_switch_to_english(

@@ -21,7 +21,7 @@ import requests
 from bot.channels.whatsapp.meta import signature_for
 from bot.console.accounts import create_account, deactivate
 from tests.channels.servers import FakeApi
-from tests.conftest import text_of
+from tests.conftest import bangla_text_of, text_of
 from tests.utils.stack import AssistantStack
 from tests.utils.trained import trained
 
@@ -168,9 +168,7 @@ async def test_a_bangla_question_on_whatsapp_is_answered_in_bangla(
     await send_whatsapp(stack, wa_id, trained("faq/vro_what_is", "VRO এর পুরো নাম কি?"))
     sent = await sent_to(graph_api, wa_id, 2)
     texts = [outgoing_text(m) for m in sent]
-    bangla_answer = next(
-        v["text"] for v in responses["utter_faq/vro_what_is"] if v.get("condition")
-    )
+    bangla_answer = bangla_text_of(responses, "utter_faq/vro_what_is")
     assert texts[-1] == bangla_answer
 
 

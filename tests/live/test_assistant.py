@@ -14,7 +14,7 @@ from bot.nlu.topic_models import phrasing_key
 from bot.privacy import fold_for_matching
 from bot.storage.engine import engine_for
 from bot.storage.models import CallbackRequest
-from tests.conftest import text_of
+from tests.conftest import bangla_text_of, text_of
 from tests.live.conftest import LiveAssistant
 from tests.utils.databases import event_types
 from tests.utils.stack import CLINIC_PHONE
@@ -67,7 +67,7 @@ def test_a_definition_question_gets_its_answer_by_rule_in_the_patients_language(
     question = "হাঁটুর অস্টিওটমি কি?"
     assert not labels_by_phrasing().get(phrasing_key(question))
     replies = assistant.send(new_sender(), question)
-    answer_bn = next(v["text"] for v in responses["utter_faq/dfo_what_is"] if v.get("condition"))
+    answer_bn = bangla_text_of(responses, "utter_faq/dfo_what_is")
     assert answer_bn in texts(replies)
 
 
@@ -81,9 +81,7 @@ def test_a_short_question_about_one_operation_gets_its_answer_by_rule(
     question = "ভিআরও কেন করা হয়?"
     assert not labels_by_phrasing().get(phrasing_key(question))
     replies = assistant.send(new_sender(), question)
-    answer_bn = next(
-        v["text"] for v in responses["utter_faq/vro_cerebral_palsy"] if v.get("condition")
-    )
+    answer_bn = bangla_text_of(responses, "utter_faq/vro_cerebral_palsy")
     assert answer_bn in texts(replies)
 
 
@@ -98,11 +96,9 @@ def test_nothing_more_after_an_answer_closes_instead_of_telling_more(
     question = "আর কিছু জানার নেই"
     assert not labels_by_phrasing().get(phrasing_key(question))
     replies = assistant.send(sender, question)
-    goodbye_bn = next(v["text"] for v in responses["utter_goodbye"] if v.get("condition"))
+    goodbye_bn = bangla_text_of(responses, "utter_goodbye")
     assert goodbye_bn in texts(replies)
-    more_bn = next(
-        v["text"] for v in responses["utter_faq_more/vro_recovery"] if v.get("condition")
-    )
+    more_bn = bangla_text_of(responses, "utter_faq_more/vro_recovery")
     assert more_bn not in texts(replies)
 
 
@@ -145,7 +141,7 @@ def test_typed_tell_me_more_in_bangla_sends_the_rest_in_bangla(
     sender = new_sender()
     assistant.send(sender, trained("faq/dfo_types", "types of dfo"))
     replies = assistant.send(sender, trained("tell_me_more", "আরও বলুন"))
-    rest_bn = next(v["text"] for v in responses["utter_faq_more/dfo_types"] if v.get("condition"))
+    rest_bn = bangla_text_of(responses, "utter_faq_more/dfo_types")
     assert rest_bn in texts(replies)
 
 
