@@ -18,7 +18,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.nlu.concepts import Phrase, words
-from bot.nlu.glossary import MAX_WORDS, load_glossary, term_word_matches
+from bot.nlu.glossary import MAX_WORDS, is_the_term, load_glossary
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
 
@@ -44,9 +44,8 @@ class QuestionFrames:
 
 
 def _without_fillers(
-    phrase: Sequence[str], fillers: FrozenSet[str], spellings: Optional[Dict[str, str]] = None
+    phrase: Sequence[str], fillers: FrozenSet[str], spellings: Dict[str, str]
 ) -> Phrase:
-    spellings = spellings or {}
     return tuple(spellings.get(word, word) for word in phrase if word not in fillers)
 
 
@@ -94,14 +93,6 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
     return QuestionFrames(tuple(frames), names, fillers, spellings)
 
 
-def _name_at(name: Phrase, message_words: Sequence[str], start: int) -> bool:
-    end = start + len(name)
-    return end <= len(message_words) and all(
-        term_word_matches(part, word)
-        for part, word in zip(name, message_words[start:end], strict=True)
-    )
-
-
 def named_operation_and_rest(
     message_words: Sequence[str], frames: QuestionFrames
 ) -> Optional[Tuple[str, List[str]]]:
@@ -114,7 +105,11 @@ def named_operation_and_rest(
     for operation, names in frames.operation_names.items():
         for start in range(len(message_words)):
             # The longest name that starts here ("varus derotational osteotomy", not "varus").
-            lengths = [len(name) for name in names if _name_at(name, message_words, start)]
+            lengths = [
+                len(name)
+                for name in names
+                if is_the_term(name, message_words[start : start + len(name)])
+            ]
             if lengths:
                 found.append((operation, start, max(lengths)))
     # Names inside a longer name found at the same place are the same mention.
