@@ -179,7 +179,7 @@ def rule_reading(text: str, labels: Sequence[str]) -> Tuple[Optional[str], Optio
     return None, None
 
 
-def definition_evidence(key: str, labels: List[str]) -> Evidence:
+def rule_evidence(key: str, labels: List[str]) -> Evidence:
     """The evidence for a message a rule reads.
 
     A glossary term's definition (``bot.nlu.glossary``), a short question
@@ -274,7 +274,7 @@ class TopicClassifier(GraphComponent):
             rule, ruled = rule_reading(text, self._models.labels)
             if ruled:
                 # "Nothing else", "What is a VRO?", "How is DFO done?": a rule's label, always.
-                evidence = definition_evidence(ruled, self._models.labels)
+                evidence = rule_evidence(ruled, self._models.labels)
             else:
                 evidence = self._models.evidence(
                     text, focus, mend_spelling=message.get(LANGUAGE) == ENGLISH
@@ -286,22 +286,24 @@ class TopicClassifier(GraphComponent):
             ]
             message.set(INTENT, dict(intent), add_to_output=True)
             message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
-            outside = out_of_domain_terms(text) if is_faq_key(evidence.label) else []
-            unanswered = None
-            # Asked of another joint's operation, such a question is not ours;
-            # and a message the models read as urgent stays urgent.
+            faq = is_faq_key(evidence.label)
             routed = routed_kind(focus or text)
-            if routed and (evidence.label == URGENT_INTENT or out_of_domain_terms(text)):
-                routed = None
+            # Another joint, operation or illness named: looked up only when it
+            # decides something (an FAQ label, or a kind routed to its intent).
+            named_outside = out_of_domain_terms(text) if faq or routed else []
+            outside = named_outside if faq else []
+            unanswered = None
             if outside:
                 # Another joint, operation or illness: never one of our answers.
                 override_intent(message, OUT_OF_SCOPE)
-            elif routed and routed.intent:
+            elif routed and routed.intent and not named_outside and evidence.label != URGENT_INTENT:
                 # "What does the operation cost?" goes to staff, "how long does
-                # the operation take?" to "the page does not say", whatever the topic.
+                # the operation take?" to "the page does not say", whatever the
+                # topic; but not asked of another joint's operation, and a
+                # message the models read as urgent stays urgent.
                 unanswered = routed.name
                 override_intent(message, routed.intent)
-            elif is_faq_key(evidence.label):
+            elif faq:
                 # Our topic, but asked what its answer does not say ("what
                 # causes it"): the honest "the page does not say" and staff.
                 unanswered = unanswered_kind(focus or text, evidence.label)
