@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import FrozenSet, Optional, Tuple
+from typing import FrozenSet, Optional, Sequence, Tuple
 
 import yaml
 
@@ -32,6 +32,10 @@ class QuestionKind:
     # what no answer says); the others get ``beyond_sources`` only when the
     # chosen answer does not address them.
     intent: Optional[str] = None
+
+    def asked_in(self, message_words: Sequence[str]) -> bool:
+        """Whether the message's words ask this kind (one of its phrases, in order)."""
+        return any(mentions(phrase, message_words) for phrase in self.phrases)
 
 
 @functools.cache
@@ -71,9 +75,7 @@ def unanswered_kind(
     """
     message_words = words((text or "").lower())
     for kind in question_kinds() if kinds is None else kinds:
-        if kind.intent or faq_key in kind.answered_by:
-            continue
-        if any(mentions(phrase, message_words) for phrase in kind.phrases):
+        if not kind.intent and faq_key not in kind.answered_by and kind.asked_in(message_words):
             return kind.name
     return None
 
@@ -89,6 +91,6 @@ def routed_kind(
     """
     message_words = words((text or "").lower())
     for kind in question_kinds() if kinds is None else kinds:
-        if kind.intent and any(mentions(phrase, message_words) for phrase in kind.phrases):
+        if kind.intent and kind.asked_in(message_words):
             return kind
     return None
