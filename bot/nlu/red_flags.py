@@ -369,6 +369,7 @@ class Lexicon:
     caught: FrozenSet[str]
     fitted_thing: FrozenSet[str]
     fit_connector: FrozenSet[str]
+    fit_noun_before: FrozenSet[str]
     after_following: FrozenSet[str]
     on_seeing: FrozenSet[str]
     question_words_start: FrozenSet[str]
@@ -1418,7 +1419,7 @@ def _fits_a_thing(forms: Sequence[Set[str]], index: int) -> bool:
     Not after "a" or "had" ("had a fit the whole night" is a seizure).
     """
     lex = lexicon()
-    if index > 0 and forms[index - 1] & {"a", "had", "have", "has", "another"}:
+    if index > 0 and forms[index - 1] & lex.fit_noun_before:
         return False
     for following in forms[index + 1 : index + 5]:
         if following & lex.fitted_thing:
