@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
 
 import yaml
 
@@ -31,6 +31,11 @@ Phrase = Tuple[str, ...]
 def words(text: str) -> List[str]:
     """The message's words, normalised as the word lists are."""
     return [normalise_word(word) for word in _WORD.findall(text or "")]
+
+
+def listed_words(entries: Iterable[object]) -> FrozenSet[str]:
+    """Every word of a word list's entries, lower case and normalised as messages are."""
+    return frozenset(word for entry in entries for word in words(str(entry).lower()))
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.concepts import Phrase, words
+from bot.nlu.concepts import Phrase, listed_words, words
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yml")
 # A definition question is short; a longer message asks something more.
@@ -41,7 +41,7 @@ def _word_set(document: dict, name: str, path: Path) -> FrozenSet[str]:
     listed = document.get(name)
     if not isinstance(listed, list):
         raise ValueError(f"{path}: expected a list under {name!r}")
-    return frozenset(word for entry in listed for word in words(str(entry).lower()))
+    return listed_words(listed)
 
 
 @functools.cache

@@ -17,7 +17,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.concepts import Phrase, words
+from bot.nlu.concepts import Phrase, listed_words, words
 from bot.nlu.glossary import MAX_WORDS, is_the_term, load_glossary
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
@@ -70,9 +70,7 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
     questions = document.get("questions")
     if not isinstance(operations, dict) or not isinstance(questions, dict):
         raise ValueError(f"{path}: expected mappings under 'operations' and 'questions'")
-    fillers = glossary.filler_words | frozenset(
-        word for entry in document.get("filler_words") or [] for word in words(str(entry).lower())
-    )
+    fillers = glossary.filler_words | listed_words(document.get("filler_words") or [])
     spellings = _spellings(document, path)
     names = {}
     for operation, glossary_key in operations.items():

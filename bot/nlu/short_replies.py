@@ -15,7 +15,7 @@ from typing import Dict, FrozenSet, Optional
 
 import yaml
 
-from bot.nlu.concepts import Phrase, words
+from bot.nlu.concepts import Phrase, listed_words, words
 
 SHORT_REPLIES_FILE = Path(__file__).with_name("short_replies.yml")
 # A reply is short; a longer message says something more.
@@ -38,7 +38,7 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
     fillers = document.get("filler_words") or []
     if not isinstance(replies, dict) or not isinstance(fillers, list):
         raise ValueError(f"{path}: expected a mapping under 'replies' and a list of filler_words")
-    filler_words = frozenset(word for entry in fillers for word in words(str(entry).lower()))
+    filler_words = listed_words(fillers)
     intents: Dict[Phrase, str] = {}
     for intent, phrasings in replies.items():
         for phrasing in phrasings or []:
