@@ -5,12 +5,22 @@ The questions, and the answer each gets for the knee and for the hip, live in
 and extend; the operation's names are the glossary's (``glossary.yml``). A
 message is such a question when it names exactly one operation and, once
 that name and the filler words are set aside, what is left is exactly one of
-the listed phrasings. Plain functions: tests call them without Rasa.
+the listed phrasings.
+
+The same question often ends a story: "amar hatu beke geche, doctor bollo
+DFO lagbe, eta keno kora hoy?", "My mother is 58 and the doctor suggested
+DFO. Why is it done?". When the story names exactly one operation, asks
+nothing before its last part, and that last part points back at the
+operation ("it", "eta", "এটা", or the name again, not both) and is otherwise
+one listed phrasing, it gets the same answer. "What is it?" is not read this
+way: at a story's end, "it" and "that" as often mean what the doctor said.
+Plain functions: tests call them without Rasa.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -19,6 +29,12 @@ import yaml
 
 from bot.nlu.concepts import Phrase, listed_words, words
 from bot.nlu.glossary import MAX_WORDS, is_the_term, load_glossary
+from bot.nlu.question_focus import is_question
+
+# A story longer than this is read by the models (with its question in focus).
+MAX_STORY_WORDS = 80
+# The parts of a story: sentences, and the clauses a comma or semicolon ends.
+_STORY_PART_END = re.compile(r"[.?!;,\n\u0964\u0965]+")
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
 
@@ -41,6 +57,12 @@ class QuestionFrames:
     filler_words: FrozenSet[str]
     # A romanized spelling and the spelling the phrasings use ("hoi" -> "hoy").
     spellings: Dict[str, str] = field(default_factory=dict)
+    # The words that point back at the operation a story named: pronouns
+    # ("it", "eta", "এটা") and words for an operation ("the surgery").
+    reference_words: FrozenSet[str] = frozenset()
+    operation_words: FrozenSet[str] = frozenset()
+    # Phrasings that mean something else at a story's end ("how does it work").
+    not_after_a_story: FrozenSet[Phrase] = frozenset()
 
 
 def _without_fillers(
@@ -88,7 +110,18 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
             for ask in entry.get("asks") or []
         ) - {()}
         frames.append(QuestionFrame(str(name), answers, asks))
-    return QuestionFrames(tuple(frames), names, fillers, spellings)
+    return QuestionFrames(
+        tuple(frames),
+        names,
+        fillers,
+        spellings,
+        reference_words=listed_words(document.get("reference_words") or []),
+        operation_words=listed_words(document.get("operation_words") or []),
+        not_after_a_story=frozenset(
+            _without_fillers(words(str(ask).lower()), fillers, spellings)
+            for ask in document.get("not_after_a_story") or []
+        ),
+    )
 
 
 def named_operation_and_rest(
@@ -147,6 +180,60 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
         return None
     operation, rest = named
     asked = _without_fillers(rest, frames.filler_words, frames.spellings)
+    answers = {
+        frame.answers[operation]
+        for frame in frames.questions
+        if operation in frame.answers and asked in frame.asks
+    }
+    return answers.pop() if len(answers) == 1 else None
+
+
+def _story_parts(text: str) -> List[str]:
+    return [part.strip() for part in _STORY_PART_END.split(text) if part.strip()]
+
+
+def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
+    """The FAQ key for a story that ends with a short question about the one operation it names.
+
+    Args:
+        text: The patient's message.
+        frames: The questions to look for (default: ``question_frames.yml``).
+
+    Returns:
+        ``faq/...``, or ``None`` when the message is not such a story: it
+        names no operation or more than one, asks something before its last
+        part, or its last part does not point back at the operation, or is
+        not exactly one listed question.
+    """
+    frames = frames or load_question_frames()
+    parts = _story_parts(text or "")
+    if len(parts) < 2 or any(is_question(part) for part in parts[:-1]):
+        return None
+    message_words = words((text or "").lower())
+    if len(message_words) > MAX_STORY_WORDS:
+        return None
+    named = named_operation_and_rest(message_words, frames)
+    if named is None:
+        return None
+    operation = named[0]
+    question_words = words(parts[-1].lower())
+    in_question = named_operation_and_rest(question_words, frames)
+    rest = in_question[1] if in_question else question_words
+    pronouns = frames.reference_words & set(rest)
+    if in_question is not None and pronouns:
+        # The operation named again and "it" too: "এটা VRO তে কিভাবে হয়?"
+        # asks how something else happens in a VRO.
+        return None
+    if in_question is None and not (pronouns or frames.operation_words & set(rest)):
+        # "Why?" may be about anything the story told.
+        return None
+    asked = _without_fillers(
+        [word for word in rest if word not in frames.reference_words | frames.operation_words],
+        frames.filler_words,
+        frames.spellings,
+    )
+    if asked in frames.not_after_a_story:
+        return None
     answers = {
         frame.answers[operation]
         for frame in frames.questions

@@ -1,4 +1,5 @@
-"""Short questions about one operation ("How is DFO done?") get that question's answer."""
+"""Short questions about one operation ("How is DFO done?") get that question's answer,
+alone or at the end of a story that names the operation."""
 
 from pathlib import Path
 
@@ -7,9 +8,11 @@ import yaml
 
 from bot.nlu.glossary import load_glossary
 from bot.nlu.question_frames import (
+    MAX_STORY_WORDS,
     QUESTION_FRAMES_FILE,
     framed_question_answer,
     load_question_frames,
+    story_question_answer,
 )
 from tests.conftest import TEST_DATA, load_yaml
 
@@ -159,3 +162,79 @@ def test_a_malformed_file_is_refused(tmp_path: Path, content: str, message: str)
     broken.write_text(content, encoding="utf-8")
     with pytest.raises(ValueError, match=message):
         load_question_frames(broken)
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        (
+            "my father is 52, his left knee bends inward and the outside hurts. "
+            "the surgeon suggested a distal femoral osteotomy. why is it needed?",
+            "faq/dfo_purpose",
+        ),
+        (
+            "My daughter has CP and her hip x-ray was bad, so they want to do a VRO "
+            "next month. How is it done?",
+            "faq/vro_what_is",
+        ),
+        (
+            "Amar chele CP, hip sore jacche, doctor VDRO korte bolse. eta kivabe kora hoy?",
+            "faq/vro_what_is",
+        ),
+        ("ammur hatu beka, daktar DFO korte bollo, eta ki jonno kora hoy", "faq/dfo_purpose"),
+        ("আমার মেয়ের সিপি, ডাক্তার ভিআরও করতে বলেছেন। এটা কীভাবে করা হয়?", "faq/vro_what_is"),
+        ("আম্মার হাঁটু বাঁকা, ডাক্তার ডিএফও করতে বলেছেন, এটা কেন করা হয়?", "faq/dfo_purpose"),
+        (
+            "I'm 45 and a runner. My doctor mentioned DFO as an option. Who is it for?",
+            "faq/dfo_candidates",
+        ),
+        ("My son is 7 and the team recommends VDRO. Can it fail?", "faq/vro_disadvantages"),
+        # The operation named again instead of "it", or "the operation".
+        (
+            "My knee bends in and the doctor talked about surgery. Why is DFO done?",
+            "faq/dfo_purpose",
+        ),
+        ("Our son has CP and needs a VRO. Why is the operation needed?", "faq/vro_cerebral_palsy"),
+    ],
+)
+def test_a_story_ending_with_a_short_question_about_its_operation_gets_the_answer(
+    text: str, key: str
+) -> None:
+    assert story_question_answer(text) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A short question alone is the whole-message rule's.
+        "How is DFO done?",
+        # Nothing points back at the operation: "why?" may be about anything.
+        "My son had a VRO last week. Why?",
+        "My son had a VRO last week. Why is the cast so heavy?",
+        # Something asked before the last part.
+        "What is DFO? Why is it done?",
+        "Is DFO safe, and why is it done?",
+        # "It" and the name together ask about something else in the operation.
+        "মাংসপেশি বলটাকে সকেটের মাঝখানে টানবে, এটা VRO তে কিভাবে হয়?",
+        # "What is it?" at a story's end as often means what the doctor said.
+        "The surgeon said he will derotate the femur during the VDO. What does that mean?",
+        "my nephew's xray shows metal in the hip after VDO, what is that",
+        # After the operation's mechanism, "how does it work" asks how that helps.
+        "doctor says dfo will take pressure off the outer side of my knee, how does it work",
+        # Both operations, or none.
+        "My mother needs a DFO and my son a VRO. Why is it done?",
+        "The doctor suggested an osteotomy. Why is it done?",
+        # The last part asks more than one listed question.
+        "The doctor suggested DFO. Why is it done and how long is the stay?",
+    ],
+)
+def test_any_other_story_is_left_to_the_models(text: str) -> None:
+    assert story_question_answer(text) is None
+
+
+def test_a_very_long_story_is_left_to_the_models() -> None:
+    story = "My mother is 58 and the doctor suggested DFO. " + "She walks a lot. " * 30
+    assert len(story.split()) > MAX_STORY_WORDS
+    assert story_question_answer(story + "Why is it done?") is None
+    short_story = "My mother is 58 and the doctor suggested DFO. Why is it done?"
+    assert story_question_answer(short_story) == "faq/dfo_purpose"

@@ -26,4 +26,9 @@ def test_no_training_example_is_read_by_a_rule_as_another_label() -> None:
 
 
 def test_the_rules_are_reported_by_name() -> None:
-    assert [name for name, _ in RULE_READINGS] == ["short_reply", "definition", "question_frame"]
+    assert [name for name, _ in RULE_READINGS] == [
+        "short_reply",
+        "definition",
+        "question_frame",
+        "story_question",
+    ]

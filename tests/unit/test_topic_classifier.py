@@ -176,6 +176,17 @@ def test_a_short_question_about_one_operation_gets_its_answer_whatever_the_model
     assert evidence["linear_confidence"] == 1.0
 
 
+def test_a_story_ending_with_a_short_question_gets_its_answer_whatever_the_models_say(
+    trained,
+) -> None:
+    text = "ammur hatu beka, daktar DFO korte bollo, eta kivabe kora hoy?"
+    evidence = trained.process([Message(data={"text": text})])[0].get("topic_evidence")
+    assert evidence["story_question"] is True
+    assert evidence["question_frame"] is False
+    assert evidence["linear_label"] == "faq/dfo_what_is"
+    assert evidence["linear_confidence"] == 1.0
+
+
 def test_a_framed_question_the_model_has_no_answer_for_is_left_to_the_models(trained) -> None:
     # This toy model knows no hip "why" answer (vro_cerebral_palsy).
     message = trained.process([Message(data={"text": "why is VRO done?"})])[0]
@@ -204,6 +215,8 @@ def test_rules_read_a_message_in_order_and_only_as_known_labels() -> None:
     assert rule_reading("nothing else", labels) == ("short_reply", "goodbye")
     assert rule_reading("what is a VRO?", labels) == ("definition", "faq/vro_what_is")
     assert rule_reading("How is DFO done?", labels) == ("question_frame", "faq/dfo_what_is")
+    story = "The doctor wants to do a VRO next month. How is it done?"
+    assert rule_reading(story, labels) == ("story_question", "faq/vro_what_is")
     # A label the model does not know is left to the models.
     assert rule_reading("nothing else", ["faq/dfo_what_is"]) == (None, None)
     assert rule_reading("tell me more", labels) == (None, None)
