@@ -51,6 +51,8 @@ PROBES_REAL_STYLE_BN = EVALUATION_SETS / "probes_real_style_bn.yml"
 # things that share our words (helper-written; see each file).
 PROBES_INSCOPE_BN = EVALUATION_SETS / "probes_inscope_bn.yml"
 PROBES_NEAR_MISSES = EVALUATION_SETS / "probes_near_misses.yml"
+# Everyday chat questions in three languages, of every kind (helper-written).
+PROBES_EVERYDAY = EVALUATION_SETS / "probes_everyday.yml"
 # Red flags as patients write them, and ordinary look-alikes (helper-written).
 PROBES_URGENT = EVALUATION_SETS / "probes_urgent.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"

@@ -9,6 +9,7 @@ from bot.evaluation.real_questions import load_items
 from bot.evaluation.run import (
     DEV_BY_LANGUAGE,
     HELDOUT_BY_LANGUAGE,
+    PROBES_EVERYDAY,
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
     PROBES_NEAR_MISSES,
@@ -126,6 +127,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_REAL_STYLE_BN,
         PROBES_REAL_STYLE_EN,
         PROBES_URGENT,
+        PROBES_EVERYDAY,
     ],
     ids=lambda p: p.stem,
 )
