@@ -16,6 +16,8 @@ from typing import List, Optional, Set
 # A message needs this many words before it counts as a story worth focusing.
 LONG_MESSAGE_WORDS = 25
 _SENTENCE_END = re.compile(r"(?<=[.?!।])\s+|\n+|(?<=\?)(?=\S)")
+# The parts of a short story: sentences, and the clauses a comma or semicolon ends.
+_STORY_PART_END = re.compile(r"[.?!;,\n\u0964\u0965]+")
 _WORD = re.compile(r"[\w\u0980-\u09FF]+", re.UNICODE)
 # Words that open an English question.
 _QUESTION_OPENERS = frozenset(
@@ -43,6 +45,16 @@ def words(text: str) -> List[str]:
 def split_sentences(text: str) -> List[str]:
     """Split a message into sentences on ., ?, !, the Bangla danda and line breaks."""
     return [part.strip() for part in _SENTENCE_END.split(text or "") if part and part.strip()]
+
+
+def story_parts(text: str) -> List[str]:
+    """Split a message into sentences and clauses (on commas and semicolons too)."""
+    return [part.strip() for part in _STORY_PART_END.split(text or "") if part.strip()]
+
+
+def asks_only_at_the_end(parts: List[str]) -> bool:
+    """Whether a story of two parts or more asks nothing before its last part."""
+    return len(parts) >= 2 and not any(is_question(part) for part in parts[:-1])
 
 
 def is_question(sentence: str) -> bool:

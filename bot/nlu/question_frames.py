@@ -20,7 +20,6 @@ Plain functions: tests call them without Rasa.
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
@@ -28,13 +27,14 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.nlu.concepts import Phrase, listed_words, words
-from bot.nlu.glossary import MAX_WORDS, is_the_term, load_glossary
-from bot.nlu.question_focus import is_question
-
-# A story longer than this is read by the models (with its question in focus).
-MAX_STORY_WORDS = 80
-# The parts of a story: sentences, and the clauses a comma or semicolon ends.
-_STORY_PART_END = re.compile(r"[.?!;,\n\u0964\u0965]+")
+from bot.nlu.glossary import (
+    MAX_STORY_WORDS,
+    MAX_WORDS,
+    defined_term_answer,
+    is_the_term,
+    load_glossary,
+)
+from bot.nlu.question_focus import asks_only_at_the_end, story_parts
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
 
@@ -188,10 +188,6 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
     return answers.pop() if len(answers) == 1 else None
 
 
-def _story_parts(text: str) -> List[str]:
-    return [part.strip() for part in _STORY_PART_END.split(text) if part.strip()]
-
-
 def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
     """The FAQ key for a story that ends with a short question about the one operation it names.
 
@@ -206,8 +202,8 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
         not exactly one listed question.
     """
     frames = frames or load_question_frames()
-    parts = _story_parts(text or "")
-    if len(parts) < 2 or any(is_question(part) for part in parts[:-1]):
+    parts = story_parts(text or "")
+    if not asks_only_at_the_end(parts):
         return None
     message_words = words((text or "").lower())
     if len(message_words) > MAX_STORY_WORDS:
@@ -240,3 +236,21 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
         if operation in frame.answers and asked in frame.asks
     }
     return answers.pop() if len(answers) == 1 else None
+
+
+def story_definition_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
+    """The FAQ key for a story that ends by asking what one named term means.
+
+    "doctor told osteotomy for my knee, what is meant by osteotomy": the story
+    asks nothing before its last part, and that part alone is a definition
+    question of one glossary term (``bot.nlu.glossary.defined_term_answer``).
+    A last part that points back ("does that mean DFO?", "is that what DFO
+    does?") asks about the story, and is left to the models.
+    """
+    frames = frames or load_question_frames()
+    parts = story_parts(text or "")
+    if not asks_only_at_the_end(parts) or len(words((text or "").lower())) > MAX_STORY_WORDS:
+        return None
+    if frames.reference_words & set(words(parts[-1].lower())):
+        return None
+    return defined_term_answer(parts[-1])

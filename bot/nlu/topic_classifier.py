@@ -57,7 +57,11 @@ from bot.nlu.language_detector import LANGUAGE
 from bot.nlu.named_operation import names_only_the_hip, names_the_other_operation
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
-from bot.nlu.question_frames import framed_question_answer, story_question_answer
+from bot.nlu.question_frames import (
+    framed_question_answer,
+    story_definition_answer,
+    story_question_answer,
+)
 from bot.nlu.short_replies import short_reply_intent
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
 from bot.nlu.unanswered_kinds import routed_kind, unanswered_kind
@@ -166,6 +170,8 @@ RULE_READINGS: Tuple[Tuple[str, Callable[[str], Optional[str]]], ...] = (
     ("question_frame", framed_question_answer),
     # "Doctor bollo DFO lagbe, eta keno kora hoy?": the same, at a story's end.
     ("story_question", story_question_answer),
+    # "The doctor wrote osteotomy, what is meant by osteotomy?": a definition at a story's end.
+    ("story_definition", story_definition_answer),
 )
 
 

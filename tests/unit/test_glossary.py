@@ -34,6 +34,10 @@ from tests.conftest import TEST_DATA, load_yaml
         # A greeting before the question.
         ("Hi, what is DFO?", "faq/dfo_what_is"),
         ("salam vai, VRO ki?", "faq/vro_what_is"),
+        # "Meant by", "bolte ki bujhay", "বলতে কী বোঝায়".
+        ("what is meant by osteotomy?", "faq/osteotomy_meaning"),
+        ("VRO bolte ki bujhay?", "faq/vro_what_is"),
+        ("ভিআরও বলতে কী বোঝায়?", "faq/vro_what_is"),
     ],
 )
 def test_a_definition_question_gets_the_answer_that_defines_the_term(text: str, key: str) -> None:

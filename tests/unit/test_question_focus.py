@@ -2,7 +2,13 @@
 
 import pytest
 
-from bot.nlu.question_focus import is_question, question_focus, split_sentences
+from bot.nlu.question_focus import (
+    asks_only_at_the_end,
+    is_question,
+    question_focus,
+    split_sentences,
+    story_parts,
+)
 
 STORY = (
     "My daughter is eight and has cerebral palsy. She had botox twice and wears splints. "
@@ -44,3 +50,12 @@ def test_short_messages_are_read_whole() -> None:
 def test_a_story_without_a_question_is_focused_on_its_end() -> None:
     story = STORY.replace("Why is this operation needed for a child with CP?", "Please explain.")
     assert question_focus(story).endswith("Please explain.")
+
+
+def test_a_short_story_splits_into_clauses_too() -> None:
+    parts = story_parts("amar hatu beka, doctor bollo DFO lagbe; eta keno kora hoy?")
+    assert parts == ["amar hatu beka", "doctor bollo DFO lagbe", "eta keno kora hoy"]
+    assert story_parts("ডাক্তার বলেছেন। এটা কী?") == ["ডাক্তার বলেছেন", "এটা কী"]
+    assert asks_only_at_the_end(parts)
+    assert not asks_only_at_the_end(story_parts("What is DFO? Why is it done?"))
+    assert not asks_only_at_the_end(["why is DFO done"])

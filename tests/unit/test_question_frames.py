@@ -12,6 +12,7 @@ from bot.nlu.question_frames import (
     QUESTION_FRAMES_FILE,
     framed_question_answer,
     load_question_frames,
+    story_definition_answer,
     story_question_answer,
 )
 from tests.conftest import TEST_DATA, load_yaml
@@ -238,3 +239,36 @@ def test_a_very_long_story_is_left_to_the_models() -> None:
     assert story_question_answer(story + "Why is it done?") is None
     short_story = "My mother is 58 and the doctor suggested DFO. Why is it done?"
     assert story_question_answer(short_story) == "faq/dfo_purpose"
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("doctor wrote osteotomy for my knee, what is meant by osteotomy", "faq/osteotomy_meaning"),
+        ("The X-ray report says coxa valga. What does coxa valga mean?", "faq/hip_valgus_varus"),
+        ("ছেলের হিপের অপারেশন হবে। ভিআরও বলতে কী বোঝায়?", "faq/vro_what_is"),
+        ("meye r CP, doctor bollo hip dysplasia, hip dysplasia mane ki?", "faq/hip_dysplasia"),
+    ],
+)
+def test_a_story_ending_by_asking_what_a_term_means_gets_its_definition(
+    text: str, key: str
+) -> None:
+    assert story_definition_answer(text) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A definition question alone is the glossary's rule.
+        "what is meant by osteotomy",
+        # Pointing back: a question about the story, not about the word.
+        "cartilage worn on the outer side of the knee, does that mean dfo",
+        "doctor wants to keep my own knee instead of replacing it, is that what dfo does?",
+        # No term named.
+        "My son needs VRO. What is it?",
+        # Something asked before.
+        "What is VRO? What is DFO?",
+    ],
+)
+def test_any_other_story_ending_is_not_read_as_a_definition(text: str) -> None:
+    assert story_definition_answer(text) is None

@@ -31,4 +31,5 @@ def test_the_rules_are_reported_by_name() -> None:
         "definition",
         "question_frame",
         "story_question",
+        "story_definition",
     ]
