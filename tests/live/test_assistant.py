@@ -85,6 +85,20 @@ def test_a_short_question_about_one_operation_gets_its_answer_by_rule(
     assert answer_bn in texts(replies)
 
 
+def test_a_story_ending_with_a_short_question_gets_its_answer_by_rule(
+    assistant: LiveAssistant, responses
+) -> None:
+    # "My daughter has CP and the doctor wants a VRO; how is it done?" in
+    # Bangla: the models read the story's cerebral palsy and sent why the hip
+    # needs surgery. The question frames read the last part, pointing back at
+    # the one operation the story names.
+    question = "আমার মেয়ের সিপি, ডাক্তার ভিআরও করতে বলেছেন। এটা কীভাবে করা হয়?"
+    assert not labels_by_phrasing().get(phrasing_key(question))
+    replies = assistant.send(new_sender(), question)
+    answer_bn = bangla_text_of(responses, "utter_faq/vro_what_is")
+    assert answer_bn in texts(replies)
+
+
 def test_nothing_more_after_an_answer_closes_instead_of_telling_more(
     assistant: LiveAssistant, responses
 ) -> None:
