@@ -18,10 +18,16 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.assistant_domain import assistant_domain
 from actions.fallback import send_clarifying_turn
+from actions.faq import topic_button
 from actions.language import pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from bot.follow_up import follow_up_topics
+from bot.related_answer import related_answer
+
+# After the honest reply, the closest answer the pages give, as a button.
+RELATED_ANSWER_RESPONSE = "utter_beyond_sources_related"
 
 
 class _ReplyAfterNotice(Action, ABC):
@@ -63,10 +69,26 @@ class ActionOutOfScope(_ReplyAfterNotice):
 
 
 class ActionBeyondSources(_ReplyAfterNotice):
-    """The source pages do not answer this: say so honestly, and offer staff."""
+    """The source pages do not answer this: say so honestly, and offer staff.
+
+    When a page says something close (``bot.related_answer``), that answer is
+    offered as a button after the reply.
+    """
 
     response = BEYOND_SOURCES_RESPONSE
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_beyond_sources"
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        """The honest reply, then the closest answer the pages give, if one is close."""
+        events = await super().run(dispatcher, tracker, domain)
+        related = related_answer(tracker.latest_message, tracker.events)
+        language = tracker_language(tracker)
+        button = topic_button(assistant_domain(domain), related, language) if related else None
+        if button:
+            dispatcher.utter_message(response=RELATED_ANSWER_RESPONSE, buttons=[button])
+        return events

@@ -56,9 +56,10 @@ async def test_replies_without_an_answer_say_the_pending_language_notice_first(
     messages, events = await run_action(
         action, "faq_typed_vro_recovery", slots={"language_notice_due": True}
     )
-    assert [m["response"] for m in messages] == ["utter_language_auto_bn", response]
+    # (The beyond-the-sources reply may offer a close answer after it.)
+    assert [m["response"] for m in messages][:2] == ["utter_language_auto_bn", response]
     messages, _ = await run_action(action, "faq_typed_vro_recovery")
-    assert [m["response"] for m in messages] == [response]
+    assert [m["response"] for m in messages][:1] == [response]
 
 
 async def test_a_follow_up_naming_no_operation_gets_the_conversations_answer(run_action) -> None:
@@ -107,3 +108,39 @@ async def test_a_message_about_something_else_keeps_the_out_of_scope_reply(run_a
         ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest
     )
     assert [message["response"] for message in messages] == ["utter_out_of_scope"]
+
+
+async def test_beyond_the_sources_offers_the_close_answer_the_pages_give(run_action) -> None:
+    # "When will the cast come off?": the hip page does not say, but it does
+    # say how long to standing, in the spica cast.
+    latest = parse_data(
+        "When will my child's cast be removed?",
+        "beyond_sources",
+        0.98,
+        ranking=[("faq/vro_recovery", 0.86), ("faq/dfo_recovery", 0.1)],
+        out_of_domain=[],
+    )
+    messages, _ = await run_action(
+        ActionBeyondSources(), "faq_typed_vro_recovery", latest_message=latest
+    )
+    assert [m["response"] for m in messages] == [
+        "utter_beyond_sources",
+        "utter_beyond_sources_related",
+    ]
+    assert messages[1]["buttons"] == [
+        {"title": "Recovery after VRO", "payload": '/faq{"faq_topic": "vro_recovery"}'}
+    ]
+
+
+async def test_beyond_the_sources_offers_nothing_when_no_answer_is_close(run_action) -> None:
+    latest = parse_data(
+        "Will my child have pain?",
+        "beyond_sources",
+        0.7,
+        ranking=[("faq/knee_alignment_pain", 0.32)],
+        out_of_domain=[],
+    )
+    messages, _ = await run_action(
+        ActionBeyondSources(), "faq_typed_vro_recovery", latest_message=latest
+    )
+    assert [m["response"] for m in messages] == ["utter_beyond_sources"]

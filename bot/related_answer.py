@@ -1,0 +1,58 @@
+"""What the page does say, beside "the pages do not answer this".
+
+A question on our topics that the two source pages do not answer ("when
+will my child's cast come off?", "what causes femoral anteversion?") gets the
+honest reply and the staff offer. Often a page says something close: the hip
+page gives 8 to 12 weeks to standing in a spica cast, and says what
+anteversion is. The assistant then offers that answer as one button, the
+patient's choice to read; it never sends it as if it answered the question.
+
+The topic offered is the one the linear model ranks first among the FAQ
+answers, only when it ranks it high (``RELATED_ANSWER_CONFIDENCE``: below
+it, the suggestions on the real questions we hold were often unrelated, such
+as a hip answer to "how long will my new hip last?"), read in the
+conversation's operation, and never an answer about the other operation or
+joint than the one the message names. Plain functions: tests call them
+without Rasa.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Dict, Iterable, Mapping, Optional
+
+from bot.conversation_operation import answer_in_context
+from bot.intents import FAQ_INTENT, TOPIC_EVIDENCE
+from bot.nlu.named_operation import names_only_the_hip, names_the_other_operation
+
+# The FAQ ranking's first answer must have at least this confidence.
+RELATED_ANSWER_CONFIDENCE = 0.8
+
+
+def related_answer(
+    parse: Mapping[str, Any], events: Iterable[Dict[str, Any]] = ()
+) -> Optional[str]:
+    """The FAQ key to offer beside "the pages do not answer this", if one is close.
+
+    Args:
+        parse: The NLU's parse of the message (``tracker.latest_message``).
+        events: The conversation so far, to read the answer in its operation.
+
+    Returns:
+        ``faq/...``, or ``None`` when no answer is close enough, the message
+        names something outside our topics, or the close answer is about the
+        other operation or joint.
+    """
+    evidence = parse.get(TOPIC_EVIDENCE) or {}
+    if evidence.get("out_of_domain"):
+        return None
+    ranking = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("ranking") or []
+    best = max(ranking, key=lambda entry: entry.get("confidence", 0.0), default=None)
+    if not best or best.get("confidence", 0.0) < RELATED_ANSWER_CONFIDENCE:
+        return None
+    key = str(best.get("intent_response_key") or "")
+    text = str(parse.get("text") or "")
+    if not key.startswith(f"{FAQ_INTENT}/"):
+        return None
+    if names_the_other_operation(text, key) or names_only_the_hip(text, key):
+        return None
+    return answer_in_context(key, text, events)
