@@ -160,6 +160,16 @@ def named_operation_and_rest(
     return operation, [*message_words[:start], *message_words[start + length :]]
 
 
+def _answer(asked: Phrase, operation: str, frames: QuestionFrames) -> Optional[str]:
+    """The one answer a listed phrasing gets for ``operation``, if exactly one."""
+    answers = {
+        frame.answers[operation]
+        for frame in frames.questions
+        if operation in frame.answers and asked in frame.asks
+    }
+    return answers.pop() if len(answers) == 1 else None
+
+
 def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
     """The FAQ key for a short question about one operation, if ``text`` is only that.
 
@@ -180,12 +190,7 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
         return None
     operation, rest = named
     asked = _without_fillers(rest, frames.filler_words, frames.spellings)
-    answers = {
-        frame.answers[operation]
-        for frame in frames.questions
-        if operation in frame.answers and asked in frame.asks
-    }
-    return answers.pop() if len(answers) == 1 else None
+    return _answer(asked, operation, frames)
 
 
 def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
@@ -230,12 +235,7 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
     )
     if asked in frames.not_after_a_story:
         return None
-    answers = {
-        frame.answers[operation]
-        for frame in frames.questions
-        if operation in frame.answers and asked in frame.asks
-    }
-    return answers.pop() if len(answers) == 1 else None
+    return _answer(asked, operation, frames)
 
 
 def story_definition_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
