@@ -323,6 +323,9 @@ class Lexicon:
     time_past: FrozenSet[str]
     lessening: FrozenSet[str]
     post_op: FrozenSet[str]
+    planned: FrozenSet[str]
+    next: FrozenSet[str]
+    ahead_unit: FrozenSet[str]
     sign: FrozenSet[str]
     warning: FrozenSet[str]
     progress: FrozenSet[str]
@@ -876,7 +879,7 @@ class _Sentence:
         not 'never had any operation, not even stitches'.
         """
         lex = lexicon()
-        if self.has_affirmed(lex.post_op):
+        if self.has_affirmed(lex.post_op) and not self.plans_ahead():
             return True
         for index in self.positions(lex.operation):
             if self.negated_after(index):
@@ -900,6 +903,16 @@ class _Sentence:
             if self.bangla and self._days_of_operation(index + 1, end):
                 return True
         return False
+
+    def plans_ahead(self) -> bool:
+        """'the surgery with the body cast next month', 'DFO scheduled': not yet done."""
+        lex = lexicon()
+        if self.has(lex.planned):
+            return True
+        return any(
+            self.forms[i] & lex.next and self.forms[i + 1] & lex.ahead_unit
+            for i in range(len(self.forms) - 1)
+        )
 
     def _days_of_operation(self, start: int, end: int) -> bool:
         """'hip er operation er 2 din', 'অপারেশনের ৩ দিন': days since it, not 'আগে'."""
