@@ -53,6 +53,8 @@ PROBES_INSCOPE_BN = EVALUATION_SETS / "probes_inscope_bn.yml"
 PROBES_NEAR_MISSES = EVALUATION_SETS / "probes_near_misses.yml"
 # Everyday chat questions in three languages, of every kind (helper-written).
 PROBES_EVERYDAY = EVALUATION_SETS / "probes_everyday.yml"
+# Long stories with the question at the end, in three languages (helper-written).
+PROBES_LONG_STORIES = EVALUATION_SETS / "probes_long_stories.yml"
 # Red flags as patients write them, and ordinary look-alikes (helper-written).
 PROBES_URGENT = EVALUATION_SETS / "probes_urgent.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"

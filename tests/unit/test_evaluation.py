@@ -12,6 +12,7 @@ from bot.evaluation.run import (
     PROBES_EVERYDAY,
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
+    PROBES_LONG_STORIES,
     PROBES_NEAR_MISSES,
     PROBES_REAL_STYLE_BN,
     PROBES_REAL_STYLE_EN,
@@ -128,6 +129,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_REAL_STYLE_EN,
         PROBES_URGENT,
         PROBES_EVERYDAY,
+        PROBES_LONG_STORIES,
     ],
     ids=lambda p: p.stem,
 )
