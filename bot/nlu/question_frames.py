@@ -124,14 +124,10 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
     )
 
 
-def named_operation_and_rest(
+def operation_mentions(
     message_words: Sequence[str], frames: QuestionFrames
-) -> Optional[Tuple[str, List[str]]]:
-    """The one operation the words name, and the words around its name.
-
-    ``None`` when no operation is named, or more than one name is found
-    (the same operation twice, or both operations).
-    """
+) -> List[Tuple[str, int, int]]:
+    """Each name of an operation in the words: ``(operation, start, length)``, in order."""
     found = []
     for operation, names in frames.operation_names.items():
         for start in range(len(message_words)):
@@ -144,7 +140,7 @@ def named_operation_and_rest(
             if lengths:
                 found.append((operation, start, max(lengths)))
     # Names inside a longer name found at the same place are the same mention.
-    mentions = [
+    return sorted(
         (operation, start, length)
         for operation, start, length in found
         if not any(
@@ -153,7 +149,18 @@ def named_operation_and_rest(
             and (other_start, other_length) != (start, length)
             for _, other_start, other_length in found
         )
-    ]
+    )
+
+
+def named_operation_and_rest(
+    message_words: Sequence[str], frames: QuestionFrames
+) -> Optional[Tuple[str, List[str]]]:
+    """The one operation the words name, and the words around its name.
+
+    ``None`` when no operation is named, or more than one name is found
+    (the same operation twice, or both operations).
+    """
+    mentions = operation_mentions(message_words, frames)
     if len(mentions) != 1:
         return None
     operation, start, length = mentions[0]
@@ -213,10 +220,10 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
     message_words = words((text or "").lower())
     if len(message_words) > MAX_STORY_WORDS:
         return None
-    named = named_operation_and_rest(message_words, frames)
-    if named is None:
+    operations = {operation for operation, _, _ in operation_mentions(message_words, frames)}
+    if len(operations) != 1:
         return None
-    operation = named[0]
+    operation = operations.pop()
     question_words = words(parts[-1].lower())
     in_question = named_operation_and_rest(question_words, frames)
     rest = in_question[1] if in_question else question_words

@@ -202,6 +202,8 @@ def test_a_malformed_file_is_refused(tmp_path: Path, content: str, message: str)
             "faq/dfo_purpose",
         ),
         ("Our son has CP and needs a VRO. Why is the operation needed?", "faq/vro_cerebral_palsy"),
+        # The same operation named in the story and in the question.
+        ("The doctor suggested DFO for my mother. Why is DFO done?", "faq/dfo_purpose"),
     ],
 )
 def test_a_story_ending_with_a_short_question_about_its_operation_gets_the_answer(
