@@ -8,9 +8,10 @@ patient means the hip. Such a message gets the clarifying turn, its topics
 read in the conversation's operation, instead of "I can't help with that".
 
 A follow-up is short, names nothing outside our topics, and either refers
-back ("it", "this", "the operation") in a conversation that is about one
-operation, or names one of our topic ideas (recovery, pain, risks, the cast)
-whatever the conversation. Plain functions: tests call them without Rasa.
+back ("it", "this", "the operation", or "he", "she": the patient having it)
+in a conversation that is about one operation, or names one of our topic
+ideas (recovery, pain, risks, the cast) whatever the conversation. Plain
+functions: tests call them without Rasa.
 """
 
 from __future__ import annotations
@@ -51,6 +52,19 @@ REFERRING_WORDS: FrozenSet[str] = canonical_words(
         "ota",
         "oita",
         "ei",
+        # The patient the operation is for: "how long until he can stand?"
+        # after the hip's answer is about the child having the hip operation.
+        "he",
+        "she",
+        "him",
+        "her",
+        "his",
+        "ও",
+        "ওর",
+        "ওকে",
+        "সে",
+        "তার",
+        "তাকে",
     }
 )
 # Concepts of bot/nlu/concepts.yml that are questions about our operations.
