@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from bot.faq_choice import answer_part_sent
 from bot.intents import FAQ_INTENT
+from bot.nlu.concepts import concepts_in, words
 from bot.nlu.named_operation import HIP, KNEE, operation_named, operation_of_answer
 
 # The same question asked of the other operation. Only pairs whose answers
@@ -43,6 +44,46 @@ CONDITION_ANSWERS = frozenset(
     {"faq/knee_alignment_pain", "faq/hip_anatomy", "faq/hip_dysplasia", "faq/vro_derotation"}
 )
 _OPERATIONS = (KNEE, HIP)
+# Words for an operation in general. On this clinic's chat, one joint's
+# operation is that joint's osteotomy: "my daughter will have hip surgery",
+# "আম্মার হাঁটুর অপারেশন হবে".
+SURGERY_WORDS = frozenset(
+    {
+        "operation",
+        "operations",
+        "operated",
+        "surgery",
+        "surgeries",
+        "op",
+        "procedure",
+        "oparesan",
+        "oporeshon",
+        "operashon",
+        "অপারেশন",
+        "অপারেশনের",
+        "অপারেশনে",
+        "অপারেশনটা",
+        "সার্জারি",
+        "সার্জারির",
+    }
+)
+_JOINT_CONCEPTS = {KNEE: "knee", HIP: "hip"}
+
+
+def operation_meant(text: str) -> Optional[str]:
+    """The operation a message is about, for reading the conversation in.
+
+    The one operation it names (``operation_named``), or the joint it names
+    with a word for surgery ("hip surgery", "হিপের অপারেশন"): only one joint.
+    """
+    named = operation_named(text)
+    if named is not None:
+        return named
+    concepts = set(concepts_in(text))
+    joints = [operation for operation in _OPERATIONS if _JOINT_CONCEPTS[operation] in concepts]
+    if len(joints) == 1 and SURGERY_WORDS & set(words(text.lower())):
+        return joints[0]
+    return None
 
 
 def answer_key_of(bot_event: Mapping[str, Any]) -> Optional[str]:
@@ -69,7 +110,7 @@ def conversation_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     for event in reversed(earlier):
         kind = event.get("event")
         if kind == "user":
-            named = operation_named(str(event.get("text") or ""))
+            named = operation_meant(str(event.get("text") or ""))
             if named in _OPERATIONS:
                 return named
         elif kind == "bot":
@@ -81,10 +122,15 @@ def conversation_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
 
 
 def operation_to_read_in(message_text: str, events: Iterable[Dict[str, Any]]) -> Optional[str]:
-    """The operation a typed question is read in: ``None`` when it names one itself."""
+    """The operation a typed question is read in.
+
+    ``None`` when it names one itself (the NLU already keeps the other's
+    answers away); the joint's operation when it names a joint's surgery
+    ("how long after my son's hip surgery?"); else the conversation's.
+    """
     if operation_named(message_text) is not None:
         return None
-    return conversation_operation(events)
+    return operation_meant(message_text) or conversation_operation(events)
 
 
 def answer_for_operation(faq_key: str, operation: Optional[str]) -> Optional[str]:

@@ -7,6 +7,7 @@ from bot.conversation_operation import (
     answer_in_context,
     conversation_operation,
     keys_in_context,
+    operation_meant,
 )
 from bot.nlu.named_operation import HIP, KNEE, operation_of_answer
 
@@ -40,6 +41,24 @@ def test_an_operation_named_by_the_patient_counts_from_the_latest_turn() -> None
 def test_a_general_answer_or_a_joint_alone_sets_no_operation() -> None:
     events = [user("my hip hurts"), answer("osteotomy_meaning"), user("ok")]
     assert conversation_operation(events) is None
+
+
+def test_a_joints_surgery_is_that_joints_operation_on_this_clinics_chat() -> None:
+    assert operation_meant("my daughter will have hip surgery next month") == HIP
+    assert operation_meant("আমার মেয়ের হিপের অপারেশন হবে") == HIP
+    assert operation_meant("ammar hatur operation hobe") == KNEE
+    # A joint alone, both joints, or no joint: no operation.
+    assert operation_meant("my hip hurts") is None
+    assert operation_meant("knee or hip surgery, which is harder?") is None
+    assert operation_meant("when is the surgery?") is None
+    events = [user("my daughter will have hip surgery"), answer("osteotomy_meaning"), user("ok")]
+    assert conversation_operation(events) == HIP
+
+
+def test_a_question_about_one_joints_surgery_is_read_in_that_operation() -> None:
+    # In a conversation about the knee, the hip surgery's recovery is the hip's.
+    text = "and my son's hip surgery, how long is the recovery?"
+    assert answer_in_context("faq/dfo_recovery", text, KNEE_TALK) == "faq/vro_recovery"
 
 
 def test_a_follow_up_gets_the_conversations_counterpart() -> None:
