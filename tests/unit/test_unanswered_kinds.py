@@ -85,6 +85,7 @@ def test_the_kinds_are_named() -> None:
         "cost",
         "clinic_visit",
         "operation_length",
+        "pain_amount",
     }
 
 
@@ -153,6 +154,11 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("how long does the operation take?", "operation_length", "beyond_sources"),
         ("How long is the surgery for a VRO?", "operation_length", "beyond_sources"),
         ("DFO operation e koto khon lage?", "operation_length", "beyond_sources"),
+        # How much it will hurt: neither page says.
+        ("ওর কি ব্যথা হবে?", "pain_amount", "beyond_sources"),
+        ("will it hurt a lot after the VRO?", "pain_amount", "beyond_sources"),
+        ("how much pain will my mother have after DFO", "pain_amount", "beyond_sources"),
+        ("operation er por koto betha hobe?", "pain_amount", "beyond_sources"),
     ],
 )
 def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
@@ -171,6 +177,9 @@ def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
         "how much does the leg get shorter after VRO",
         "he cannot afford to stop working for long",
         "what is the recovery after DFO",
+        # Pain relief is what DFO is for; why a knee hurts is answered.
+        "how much pain relief can I expect from DFO",
+        "why does my knee hurt on the outer side",
     ],
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
