@@ -19,8 +19,13 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional
 
 from bot.faq_choice import answer_part_sent
 from bot.intents import FAQ_INTENT
-from bot.nlu.concepts import concepts_in, words
-from bot.nlu.named_operation import HIP, KNEE, operation_named, operation_of_answer
+from bot.nlu.named_operation import (
+    HIP,
+    KNEE,
+    operation_meant,
+    operation_named,
+    operation_of_answer,
+)
 
 # The same question asked of the other operation. Only pairs whose answers
 # answer the same question; the rest have no counterpart.
@@ -44,46 +49,6 @@ CONDITION_ANSWERS = frozenset(
     {"faq/knee_alignment_pain", "faq/hip_anatomy", "faq/hip_dysplasia", "faq/vro_derotation"}
 )
 _OPERATIONS = (KNEE, HIP)
-# Words for an operation in general. On this clinic's chat, one joint's
-# operation is that joint's osteotomy: "my daughter will have hip surgery",
-# "আম্মার হাঁটুর অপারেশন হবে".
-SURGERY_WORDS = frozenset(
-    {
-        "operation",
-        "operations",
-        "operated",
-        "surgery",
-        "surgeries",
-        "op",
-        "procedure",
-        "oparesan",
-        "oporeshon",
-        "operashon",
-        "অপারেশন",
-        "অপারেশনের",
-        "অপারেশনে",
-        "অপারেশনটা",
-        "সার্জারি",
-        "সার্জারির",
-    }
-)
-_JOINT_CONCEPTS = {KNEE: "knee", HIP: "hip"}
-
-
-def operation_meant(text: str) -> Optional[str]:
-    """The operation a message is about, for reading the conversation in.
-
-    The one operation it names (``operation_named``), or the joint it names
-    with a word for surgery ("hip surgery", "হিপের অপারেশন"): only one joint.
-    """
-    named = operation_named(text)
-    if named is not None:
-        return named
-    concepts = set(concepts_in(text))
-    joints = [operation for operation in _OPERATIONS if _JOINT_CONCEPTS[operation] in concepts]
-    if len(joints) == 1 and SURGERY_WORDS & set(words(text.lower())):
-        return joints[0]
-    return None
 
 
 def answer_key_of(bot_event: Mapping[str, Any]) -> Optional[str]:

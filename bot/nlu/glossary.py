@@ -22,8 +22,6 @@ from bot.nlu.concepts import Phrase, listed_words, words
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yml")
 # A definition question is short; a longer message asks something more.
 MAX_WORDS = 10
-# A story longer than this is read by the models (with its question in focus).
-MAX_STORY_WORDS = 80
 # Words this long or longer also match with an ending of up to this many
 # letters ("knees", "হাঁটুর"); shorter words match whole words only.
 ENDING_FROM_LENGTH = 4

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from bot.nlu.concepts import concepts_in
+from bot.nlu.concepts import concepts_in, words
 
 KNEE = "knee"
 HIP = "hip"
@@ -38,6 +38,29 @@ _OSTEOTOMY_CONCEPT = "osteotomy"
 # itself, knock knees, the knee operation, the leg's alignment ("an x-ray
 # from hip to ankle").
 _KNEE_CONCEPTS = frozenset({"knee", "knock_knee", "dfo", "alignment"})
+# Words for an operation in general. On this clinic's chat, one joint's
+# operation is that joint's osteotomy: "my daughter will have hip surgery",
+# "আম্মার হাঁটুর অপারেশন হবে".
+SURGERY_WORDS = frozenset(
+    {
+        "operation",
+        "operations",
+        "operated",
+        "surgery",
+        "surgeries",
+        "op",
+        "procedure",
+        "oparesan",
+        "oporeshon",
+        "operashon",
+        "অপারেশন",
+        "অপারেশনের",
+        "অপারেশনে",
+        "অপারেশনটা",
+        "সার্জারি",
+        "সার্জারির",
+    }
+)
 
 
 def operation_of_answer(faq_key: str) -> Optional[str]:
@@ -75,3 +98,19 @@ def names_only_the_hip(text: str, faq_key: str) -> bool:
         return False
     concepts = set(concepts_in(text))
     return _JOINT_CONCEPT[HIP] in concepts and not concepts & _KNEE_CONCEPTS
+
+
+def operation_meant(text: str) -> Optional[str]:
+    """The operation a message is about, for reading the conversation in (not for the guards).
+
+    The one operation it names (``operation_named``), or the joint it names
+    with a word for surgery ("hip surgery", "হিপের অপারেশন"): only one joint.
+    """
+    named = operation_named(text)
+    if named is not None:
+        return named
+    concepts = set(concepts_in(text))
+    joints = [operation for operation in (KNEE, HIP) if _JOINT_CONCEPT[operation] in concepts]
+    if len(joints) == 1 and SURGERY_WORDS & set(words(text.lower())):
+        return joints[0]
+    return None

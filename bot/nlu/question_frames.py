@@ -27,16 +27,12 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 import yaml
 
 from bot.nlu.concepts import Phrase, listed_words, words
-from bot.nlu.glossary import (
-    MAX_STORY_WORDS,
-    MAX_WORDS,
-    defined_term_answer,
-    is_the_term,
-    load_glossary,
-)
+from bot.nlu.glossary import MAX_WORDS, defined_term_answer, is_the_term, load_glossary
 from bot.nlu.question_focus import asks_only_at_the_end, story_parts
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
+# A story longer than this is read by the models (with its question in focus).
+MAX_STORY_WORDS = 80
 
 
 @dataclass(frozen=True)
@@ -200,6 +196,14 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
     return _answer(asked, operation, frames)
 
 
+def _short_story_parts(text: Optional[str]) -> Optional[List[str]]:
+    """A story's parts when it is short enough and asks only in its last part, else ``None``."""
+    parts = story_parts(text or "")
+    if not asks_only_at_the_end(parts) or len(words((text or "").lower())) > MAX_STORY_WORDS:
+        return None
+    return parts
+
+
 def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
     """The FAQ key for a story that ends with a short question about the one operation it names.
 
@@ -214,12 +218,10 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
         not exactly one listed question.
     """
     frames = frames or load_question_frames()
-    parts = story_parts(text or "")
-    if not asks_only_at_the_end(parts):
+    parts = _short_story_parts(text)
+    if parts is None:
         return None
-    message_words = words((text or "").lower())
-    if len(message_words) > MAX_STORY_WORDS:
-        return None
+    message_words = words(text.lower())
     operations = {operation for operation, _, _ in operation_mentions(message_words, frames)}
     if len(operations) != 1:
         return None
@@ -255,9 +257,7 @@ def story_definition_answer(text: str, frames: Optional[QuestionFrames] = None) 
     does?") asks about the story, and is left to the models.
     """
     frames = frames or load_question_frames()
-    parts = story_parts(text or "")
-    if not asks_only_at_the_end(parts) or len(words((text or "").lower())) > MAX_STORY_WORDS:
-        return None
-    if frames.reference_words & set(words(parts[-1].lower())):
+    parts = _short_story_parts(text)
+    if parts is None or frames.reference_words & set(words(parts[-1].lower())):
         return None
     return defined_term_answer(parts[-1])

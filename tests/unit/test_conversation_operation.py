@@ -7,9 +7,8 @@ from bot.conversation_operation import (
     answer_in_context,
     conversation_operation,
     keys_in_context,
-    operation_meant,
 )
-from bot.nlu.named_operation import HIP, KNEE, operation_of_answer
+from bot.nlu.named_operation import HIP, KNEE, operation_meant, operation_of_answer
 
 
 def user(text: str) -> Dict[str, Any]:
