@@ -381,6 +381,7 @@ class Lexicon:
     romanized_noun_endings: FrozenSet[str]
     not_inflected: FrozenSet[str]
     not_misspelt: FrozenSet[str]
+    english_not_misspelt: FrozenSet[str]
     never_corrected_to: FrozenSet[str]
     # the other sections
     general_question_phrases: Pattern[str]
@@ -1334,7 +1335,11 @@ def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: boo
         forms.add("n't")
     # Everyday Banglish words are not misspelt symptom words ("pani" is water),
     # and English words are not misspelt romanized ones ("kate" is no "kata").
-    if lower not in confusables and not (bangla_sentence and lower in lex.everyday_romanized):
+    if (
+        lower not in confusables
+        and lower not in lex.english_not_misspelt
+        and not (bangla_sentence and lower in lex.everyday_romanized)
+    ):
         corrections = spelling_matches(lower)
         forms |= corrections if bangla_sentence else corrections - lex.romanized_vocabulary
     if lower.isalpha() and lower not in lex.not_inflected and lower not in ROMANIZED_WORDS:
