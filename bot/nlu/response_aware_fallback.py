@@ -16,7 +16,10 @@ A linear model at least ``confident_threshold`` sure may answer alone: on
 real patients' questions this answered more of them with no more wrong
 answers.
 Otherwise the message gets ``nlu_fallback``: the clarifying turn offers the
-likeliest topics and a member of staff. Plain intents keep Rasa's threshold.
+likeliest topics and a member of staff. Plain intents keep Rasa's threshold,
+except the social ones (hello, goodbye, thanks), which need
+``social_threshold``: a worried question read as "goodbye" ends the
+conversation, where a greeting read as unsure only gets the clarifying turn.
 Empty or over-long input always falls back, and red flags never do.
 """
 
@@ -26,7 +29,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intents import TOPIC_EVIDENCE, URGENT_INTENT
@@ -39,6 +42,9 @@ SIMILARITY_THRESHOLD_KEY = "similarity_threshold"
 CONFIDENT_THRESHOLD_KEY = "confident_threshold"
 AGREEMENT_RATIO_KEY = "agreement_ratio"
 NEAR_ANSWER_THRESHOLD_KEY = "near_answer_threshold"
+SOCIAL_THRESHOLD_KEY = "social_threshold"
+# Intents the assistant answers with small talk, not with help.
+SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank"})
 
 
 def answer_is_supported(
@@ -93,6 +99,7 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
             CONFIDENT_THRESHOLD_KEY: 0.7,
             AGREEMENT_RATIO_KEY: 1.0,
             NEAR_ANSWER_THRESHOLD_KEY: None,
+            SOCIAL_THRESHOLD_KEY: 0.5,
         }
 
     def _should_fallback(self, message: Message) -> bool:
@@ -113,4 +120,8 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
                 self.component_config[AGREEMENT_RATIO_KEY],
                 self.component_config[NEAR_ANSWER_THRESHOLD_KEY],
             )
+        if intent_name in SOCIAL_INTENTS:
+            confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
+            if confidence < self.component_config[SOCIAL_THRESHOLD_KEY]:
+                return True
         return super()._should_fallback(message)

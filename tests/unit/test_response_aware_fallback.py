@@ -149,6 +149,22 @@ def test_a_confident_plain_intent_is_kept() -> None:
     assert predicted(parsed_message("greet", 0.9, 0.05)) == "greet"
 
 
+@pytest.mark.parametrize("intent", ["greet", "goodbye", "thank"])
+def test_small_talk_needs_more_confidence_than_other_plain_intents(intent: str) -> None:
+    # Above Rasa's threshold (0.5 here) but below the social one (0.6): a
+    # question read as "goodbye" would end the conversation.
+    config = {**CONFIG, "social_threshold": 0.6}
+    classifier = ResponseAwareFallbackClassifier(
+        {**ResponseAwareFallbackClassifier.get_default_config(), **config}
+    )
+    unsure = classifier.process([parsed_message(intent, 0.55, 0.1)])[0]
+    sure = classifier.process([parsed_message(intent, 0.65, 0.1)])[0]
+    other = classifier.process([parsed_message("request_human", 0.55, 0.1)])[0]
+    assert unsure.get("intent")["name"] == "nlu_fallback"
+    assert sure.get("intent")["name"] == intent
+    assert other.get("intent")["name"] == "request_human"
+
+
 @pytest.mark.parametrize("status", ["empty", "no_words", "too_long"])
 def test_unreadable_input_falls_back(status: str) -> None:
     assert predicted(parsed_message("greet", 0.99, 0.0, status=status)) == "nlu_fallback"
