@@ -23,13 +23,15 @@ from bot.faq_choice import likely_faq_keys
 from bot.intents import TOPIC_EVIDENCE
 from bot.nlu.bangla import canonical_words
 from bot.nlu.concepts import concepts_in, words
+from bot.nlu.named_operation import SURGERY_WORDS
 
 # Longer messages say what they are about; they are left to the NLU.
 FOLLOW_UP_MAX_WORDS = 12
 # Words that point back to what the conversation is about, in English,
-# Bangla script and romanized Bangla.
+# Bangla script and romanized Bangla: pronouns, and the words for an
+# operation (``SURGERY_WORDS``).
 # Normalised as ``bot.nlu.concepts.words`` reads a message ("it's" is "it", "s").
-REFERRING_WORDS: FrozenSet[str] = canonical_words(
+REFERRING_WORDS: FrozenSet[str] = SURGERY_WORDS | canonical_words(
     {
         "it",
         "its",
@@ -37,16 +39,10 @@ REFERRING_WORDS: FrozenSet[str] = canonical_words(
         "that",
         "these",
         "they",
-        "operation",
-        "surgery",
-        "procedure",
-        "op",
         "এটা",
         "এটি",
         "এই",
         "ওটা",
-        "অপারেশন",
-        "অপারেশনটা",
         "eta",
         "eita",
         "ota",

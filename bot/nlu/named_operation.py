@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from bot.nlu.concepts import concepts_in, words
+from bot.nlu.concepts import concepts_in, listed_words, words
 
 KNEE = "knee"
 HIP = "hip"
@@ -38,11 +38,14 @@ _OSTEOTOMY_CONCEPT = "osteotomy"
 # itself, knock knees, the knee operation, the leg's alignment ("an x-ray
 # from hip to ankle").
 _KNEE_CONCEPTS = frozenset({"knee", "knock_knee", "dfo", "alignment"})
-# Words for an operation in general. On this clinic's chat, one joint's
-# operation is that joint's osteotomy: "my daughter will have hip surgery",
-# "আম্মার হাঁটুর অপারেশন হবে".
-SURGERY_WORDS = frozenset(
-    {
+# Words for an operation in general, the one list every rule reads. On this
+# clinic's chat, one joint's operation is that joint's osteotomy: "my
+# daughter will have hip surgery", "আম্মার হাঁটুর অপারেশন হবে". A story's
+# closing question points back at the operation with them ("is the surgery
+# painful?", bot.nlu.question_frames), and so does a short follow-up
+# (bot.follow_up). Normalised as ``words`` reads a message.
+SURGERY_WORDS = listed_words(
+    [
         "operation",
         "operations",
         "operated",
@@ -59,7 +62,7 @@ SURGERY_WORDS = frozenset(
         "অপারেশনটা",
         "সার্জারি",
         "সার্জারির",
-    }
+    ]
 )
 
 

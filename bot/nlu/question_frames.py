@@ -28,6 +28,7 @@ import yaml
 
 from bot.nlu.concepts import Phrase, listed_words, words
 from bot.nlu.glossary import MAX_WORDS, defined_term_answer, is_the_term, load_glossary
+from bot.nlu.named_operation import SURGERY_WORDS
 from bot.nlu.question_focus import asks_only_at_the_end, story_parts
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
@@ -53,10 +54,10 @@ class QuestionFrames:
     filler_words: FrozenSet[str]
     # A romanized spelling and the spelling the phrasings use ("hoi" -> "hoy").
     spellings: Dict[str, str] = field(default_factory=dict)
-    # The words that point back at the operation a story named: pronouns
-    # ("it", "eta", "এটা") and words for an operation ("the surgery").
+    # The pronouns that point back at the operation a story named ("it",
+    # "eta", "এটা"); words for an operation ("the surgery") do too
+    # (``SURGERY_WORDS``).
     reference_words: FrozenSet[str] = frozenset()
-    operation_words: FrozenSet[str] = frozenset()
     # Phrasings that mean something else at a story's end ("how does it work").
     not_after_a_story: FrozenSet[Phrase] = frozenset()
 
@@ -112,7 +113,6 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
         fillers,
         spellings,
         reference_words=listed_words(document.get("reference_words") or []),
-        operation_words=listed_words(document.get("operation_words") or []),
         not_after_a_story=frozenset(
             _without_fillers(words(str(ask).lower()), fillers, spellings)
             for ask in document.get("not_after_a_story") or []
@@ -234,11 +234,11 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
         # The operation named again and "it" too: "এটা VRO তে কিভাবে হয়?"
         # asks how something else happens in a VRO.
         return None
-    if in_question is None and not (pronouns or frames.operation_words & set(rest)):
+    if in_question is None and not (pronouns or SURGERY_WORDS & set(rest)):
         # "Why?" may be about anything the story told.
         return None
     asked = _without_fillers(
-        [word for word in rest if word not in frames.reference_words | frames.operation_words],
+        [word for word in rest if word not in frames.reference_words | SURGERY_WORDS],
         frames.filler_words,
         frames.spellings,
     )

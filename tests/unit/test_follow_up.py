@@ -35,6 +35,10 @@ AFTER_THE_HIP = [user("what is a vro"), answer("faq/vro_what_is")]
         # The patient having the operation.
         "how long until he can stand?",
         "ও কবে দাঁড়াতে পারবে?",
+        # Any word for the operation, in any of its forms.
+        "when can he be operated",
+        "operashon koto khon lage",
+        "অপারেশনের খরচ কেমন",
     ],
 )
 def test_a_question_referring_back_is_a_follow_up_in_a_conversation_about_an_operation(

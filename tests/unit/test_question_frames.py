@@ -202,6 +202,11 @@ def test_a_malformed_file_is_refused(tmp_path: Path, content: str, message: str)
             "faq/dfo_purpose",
         ),
         ("Our son has CP and needs a VRO. Why is the operation needed?", "faq/vro_cerebral_palsy"),
+        # Every word for the operation points back, in any script.
+        (
+            "Amar meye CP, doctor VRO korte bolse. operashon keno kora hoy?",
+            "faq/vro_cerebral_palsy",
+        ),
         # The same operation named in the story and in the question.
         ("The doctor suggested DFO for my mother. Why is DFO done?", "faq/dfo_purpose"),
     ],
