@@ -112,6 +112,8 @@ MORE = INTENSELY | frozenset({"more"})
 _TO_BE = frozenset({"is", "are", "'s", "be"})
 # Blood coughed up ("রক্ত" and "rokto" are glossed "blood").
 _BLOOD = frozenset({"blood", "bloody"})
+# "kalche" (blackish) is read as "blackened": vomit that colour is blood.
+_BLACKENED = frozenset({"blackened"})
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
 _MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
@@ -291,6 +293,7 @@ class Lexicon:
     before: FrozenSet[str]
     why: FrozenSet[str]
     medicine: FrozenSet[str]
+    contact_channel: FrozenSet[str]
     unresponsive: FrozenSet[str]
     limb: FrozenSet[str]
     circulation_sign: FrozenSet[str]
@@ -370,6 +373,7 @@ class Lexicon:
     rotator: FrozenSet[str]
     bruise: FrozenSet[str]
     caught: FrozenSet[str]
+    passive_able: FrozenSet[str]
     fitted_thing: FrozenSet[str]
     fit_connector: FrozenSet[str]
     fit_noun_before: FrozenSet[str]
@@ -1249,28 +1253,36 @@ class _Sentence:
         )
 
     def unable_after(self, concept: FrozenSet[str]) -> bool:
-        """'শ্বাস নিতে পারছে না', 'pa nadate parche na': cannot (breathe, move...)."""
+        """'শ্বাস নিতে পারছে না', 'pa nadate parche na': cannot (breathe, move...).
+
+        The passive 'সহ্য করা যাচ্ছে না' (it cannot be borne) too.
+        """
         if not self.bangla:
             return False
-        negation_after = lexicon().negation_after
+        lex = lexicon()
+        negation_after = lex.negation_after
         for index in self.positions(concept):
             end = min(len(self.forms), index + 1 + _POST_NEGATION_WINDOW)
             for i in range(index + 1, end):
                 if self._is_punct(i):
                     break
-                if _ABLE in self.forms[i]:
+                if _ABLE in self.forms[i] or self.forms[i] & lex.passive_able:
                     following = self.forms[i + 1] if i + 1 < len(self.forms) else frozenset()
                     if FUSED_NEGATION in self.forms[i] or following & negation_after:
                         return True
         return False
 
     def unresponsive(self) -> bool:
-        """Limp, floppy, hard to wake or not responding when called."""
+        """Limp, floppy, hard to wake or not responding when called.
+
+        A fever that "does not respond to the medicine", or a clinic or doctor
+        who does not answer messages, is no person who does not respond.
+        """
         lex = lexicon()
-        return (
-            self.has_affirmed(lex.unresponsive)
-            or self.negated_verb(lex.respond)
-            or self.denied_after(lex.respond)
+        not_responding = self.negated_verb(lex.respond) or self.denied_after(lex.respond)
+        not_a_patient = lex.medicine | lex.doctor | lex.seek_care | lex.contact_channel
+        return self.has_affirmed(lex.unresponsive) or (
+            not_responding and not self.has(not_a_patient)
         )
 
     def denied_after(self, concept: FrozenSet[str]) -> bool:
@@ -1479,7 +1491,9 @@ def _high_temperature(sentence: _Sentence) -> bool:
     return any(_temperature(form) for forms in sentence.forms for form in forms)
 
 
-def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: bool) -> Set[str]:
+def _sign_flags(
+    s: _Sentence, after_operation: bool, operated: bool, elsewhere: bool, child_named: bool = False
+) -> Set[str]:
     """Wound, clot, swelling, cast and circulation signs, told or asked about.
 
     "is yellow drainage from the incision normal?", "what does it mean if the
@@ -1493,6 +1507,7 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
             before the operation is named is the reason for it, not after it).
         elsewhere: Whether the message is about another joint or illness and
             names no operation: numbness or tingling alone there is not ours.
+        child_named: Whether any sentence of the message names a child.
     """
     lex = lexicon()
     flags: Set[str] = set()
@@ -1597,7 +1612,7 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
     )
     if s.has(lex.cast) and (tight_cast or swelling_in_cast):
         flags.add(LIMB_CIRCULATION)
-    if s.no_urine() and (s.has(lex.cast) or after_operation or s.has(lex.child)):
+    if s.no_urine() and (s.has(lex.cast) or after_operation or child_named or s.has(lex.child)):
         flags.add(NO_URINE)
     if s.has(lex.cast) and s.has_affirmed(lex.vomit):
         flags.add(VOMITING_IN_CAST)
@@ -1605,7 +1620,12 @@ def _sign_flags(s: _Sentence, after_operation: bool, operated: bool, elsewhere: 
 
 
 def _sentence_flags(
-    s: _Sentence, operation_mentioned: bool, operated: bool, elsewhere: bool
+    s: _Sentence,
+    operation_mentioned: bool,
+    operated: bool,
+    elsewhere: bool,
+    child_named: bool = False,
+    fever_named: bool = False,
 ) -> Set[str]:
     """Red flags in one sentence.
 
@@ -1616,6 +1636,9 @@ def _sentence_flags(
         operated: Whether this sentence or an earlier one does.
         elsewhere: Whether the message is about another joint or illness and
             names no operation (see ``_sign_flags``).
+        child_named: Whether any sentence names a child ("বাচ্চা ভালোই আছে।
+            ডাকলেও জাগানো কঠিন": the child who is hard to wake).
+        fever_named: Whether any sentence tells of a fever.
     """
     lex = lexicon()
     flags: Set[str] = set()
@@ -1654,7 +1677,11 @@ def _sentence_flags(
         flags.add(WARNING_SIGNS_QUESTION)
         return flags
     flags |= _sign_flags(
-        s.without_prevention(), after_operation, operated, elsewhere and not after_operation
+        s.without_prevention(),
+        after_operation,
+        operated,
+        elsewhere and not after_operation,
+        child_named,
     )
     worried_after_operation = after_operation and bool(lex.worry_phrases.search(s.text))
     # A worry about a fever after the operation ("is it normal to have a fever
@@ -1687,7 +1714,10 @@ def _sentence_flags(
         or s.unable_after(lex.recognise)
         or s.negated_verb(lex.recognise)
     )
-    if (unresponsive and (after_operation or s.has(lex.child))) or (confused and after_operation):
+    # Hard to wake or not answering when called, in a child, after an
+    # operation or with a fever, not "the clinic does not respond when I call".
+    patient = after_operation or child_named or fever_named or s.has(lex.child)
+    if (unresponsive and patient) or (confused and after_operation):
         flags.add(UNRESPONSIVE)
     # The leg suddenly shorter, bent or turned, with a click or after a fall,
     # or bent again after the operation ("অপারেশনের পা-টা আবার বাঁকা হয়ে গেছে").
@@ -1756,9 +1786,10 @@ def _other_emergencies(s: _Sentence, after_operation: bool, general: bool) -> Se
     rash_all_over = s.has_affirmed(lex.rash) and s.has(lex.all_over)
     if face_swelling or (rash_all_over and not general):
         flags.add(ALLERGIC_REACTION)
-    if (s.has_affirmed(lex.vomit) and s.has(_BLOOD)) or (
-        s.has(lex.stool) and s.has_affirmed(lex.black)
-    ):
+    vomit = s.has_affirmed(lex.vomit)
+    # Vomit black "like coffee", not black coffee drunk before vomiting.
+    black_vomit = vomit and s.has(lex.black | _BLACKENED) and not s.has(lex.drink)
+    if (vomit and s.has(_BLOOD)) or black_vomit or (s.has(lex.stool) and s.has_affirmed(lex.black)):
         flags.add(BLEEDING_INSIDE)
     # Vomiting that keeps on after the operation, or everything brought up
     # since last night, operation named or not.
@@ -1902,10 +1933,16 @@ def detect_red_flags(doc: Doc) -> List[str]:
     ]
     # Another joint or illness named ("carpal tunnel", "disc prolapse").
     elsewhere = bool(out_of_domain_terms(doc.text))
+    # Who is hard to wake is a patient when the message names a child or a
+    # fever in any sentence, not only in the sign's.
+    child_named = any(sentence.has(lex.child) for sentence in sentences)
+    fever_named = any(sentence.has_affirmed(lex.fever) for sentence in sentences)
     found: Set[str] = set()
     for index, sentence in enumerate(sentences):
         operated = any(after[: index + 1]) or any(dated[index + 1 :])
-        found |= _sentence_flags(sentence, operation_mentioned, operated, elsewhere)
+        found |= _sentence_flags(
+            sentence, operation_mentioned, operated, elsewhere, child_named, fever_named
+        )
         previous = sentences[index - 1] if index else None
         if (
             previous is not None
@@ -1915,7 +1952,12 @@ def detect_red_flags(doc: Doc) -> List[str]:
             # "It's her cast. And it stinks.": the sign is the cast's; "Is
             # this drainage ok? It came out near the stitch.": the stitch's.
             found |= _sentence_flags(
-                joined(previous, sentence), operation_mentioned, operated, elsewhere
+                joined(previous, sentence),
+                operation_mentioned,
+                operated,
+                elsewhere,
+                child_named,
+                fever_named,
             )
     if any(sentence.fall() for sentence in sentences) and any(
         (sentence.has(lex.leg) or sentence.has(lex.limb)) and sentence.has_affirmed(lex.deformed)
