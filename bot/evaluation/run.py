@@ -55,6 +55,8 @@ PROBES_NEAR_MISSES = EVALUATION_SETS / "probes_near_misses.yml"
 PROBES_EVERYDAY = EVALUATION_SETS / "probes_everyday.yml"
 # Long stories with the question at the end, in three languages (helper-written).
 PROBES_LONG_STORIES = EVALUATION_SETS / "probes_long_stories.yml"
+# Clinic FAQ headings and doctors' words in three languages (helper-written).
+PROBES_HEADINGS = EVALUATION_SETS / "probes_headings.yml"
 # Red flags as patients write them, and ordinary look-alikes (helper-written).
 PROBES_URGENT = EVALUATION_SETS / "probes_urgent.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"

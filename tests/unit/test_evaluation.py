@@ -10,6 +10,7 @@ from bot.evaluation.run import (
     DEV_BY_LANGUAGE,
     HELDOUT_BY_LANGUAGE,
     PROBES_EVERYDAY,
+    PROBES_HEADINGS,
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
     PROBES_LONG_STORIES,
@@ -130,6 +131,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_URGENT,
         PROBES_EVERYDAY,
         PROBES_LONG_STORIES,
+        PROBES_HEADINGS,
     ],
     ids=lambda p: p.stem,
 )
