@@ -114,6 +114,8 @@ _TO_BE = frozenset({"is", "are", "'s", "be"})
 _BLOOD = frozenset({"blood", "bloody"})
 # "kalche" (blackish) is read as "blackened": vomit that colour is blood.
 _BLACKENED = frozenset({"blackened"})
+# Bangla future verb endings: "ফুলবে", "fulbe" (will swell).
+_FUTURE_ENDINGS = ("বে", "be", "bo", "বো")
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
 _MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
@@ -1907,7 +1909,33 @@ def _swelling_grows(s: _Sentence) -> bool:
     return swollen and (
         s.has_affirmed(lex.sudden | lex.severe | lex.spreading)
         or (s.near(lex.swelling, MORE, _INTENSIFIER_WINDOW) and not s.swelling_going_down())
+        or _swelling_came_back(s)
     )
+
+
+def _swelling_came_back(s: _Sentence) -> bool:
+    """Swelling told as going down, then swelling again.
+
+    "the swelling had gone down but since yesterday the knee is swollen and
+    tight again", "ফোলা কমে আসছিল, কাল থেকে আবার হাঁটু ফুলে গেছে"; not "the
+    swelling went down again" (no swelling after the going down), nor "will
+    it swell again?", "আবার কি ফুলবে?" (asked of the future).
+    """
+    lex = lexicon()
+    lessening = s.positions(lex.lessening)
+    if not lessening:
+        return False
+    first = min(lessening)
+    hypothetical = [i for i in s.positions(lex.hypothetical_start) if i > first]
+
+    def told(i: int) -> bool:
+        future = any(form.endswith(_FUTURE_ENDINGS) for form in s.forms[i])
+        return not future and not any(h < i for h in hypothetical) and not s.negated(i)
+
+    swelling_after = any(
+        i > first and i not in lessening and told(i) for i in s.positions(lex.swelling)
+    )
+    return swelling_after and any(i > first for i in s.positions(lex.again))
 
 
 def detect_red_flags(doc: Doc) -> List[str]:
