@@ -236,6 +236,8 @@ class Lexicon:
     thigh: FrozenSet[str]
     swelling_sign: FrozenSet[str]
     tone_sign: FrozenSet[str]
+    muscles: FrozenSet[str]
+    muscle: FrozenSet[str]
     clot: FrozenSet[str]
     cough: FrozenSet[str]
     definition: FrozenSet[str]
@@ -1546,7 +1548,7 @@ def _sign_flags(
     # "Tight calves" is muscle tone in cerebral palsy; after an operation or
     # in a cast, or with swelling, pain, warmth or redness, it is a clot sign.
     calf_sign = s.has_affirmed(lex.swelling_sign - lex.tone_sign) or (
-        (after_operation or s.has(lex.cast)) and s.has_affirmed(lex.tone_sign)
+        (after_operation or s.has(lex.cast)) and bool(_told_of_the_leg(s, lex.tone_sign))
     )
     # The thigh warm or hot with pain, tenderness or hardness: "উরুটা গরম,
     # শক্ত আর টনটন করে".
@@ -1608,7 +1610,9 @@ def _sign_flags(
         flags.add(LIMB_CIRCULATION)
     # A cast too tight, or the foot or toes swelling in it ("plaster er niche
     # payer pata fule"), not a swelling that has gone down.
-    tight_cast = s.has_affirmed(lex.tight) and (s.has(lex.pain) or s.has(lex.swelling_sign))
+    tight_cast = bool(_told_of_the_leg(s, lex.tight)) and (
+        s.has(lex.pain) or s.has(lex.swelling_sign)
+    )
     swelling_in_cast = (
         s.has(lex.limb) and s.has_affirmed(lex.swelling) and not s.swelling_going_down()
     )
@@ -1619,6 +1623,28 @@ def _sign_flags(
     if s.has(lex.cast) and s.has_affirmed(lex.vomit):
         flags.add(VOMITING_IN_CAST)
     return flags
+
+
+def _told_of_the_leg(s: _Sentence, concept: FrozenSet[str]) -> List[int]:
+    """Affirmed positions of ``concept``, leaving out those said of a muscle.
+
+    "his calf is tight since the operation", "a tight calf", "the cast is too
+    tight"; not "he has tight calves", "tight hamstrings" or "tight calf
+    muscles", how a child's muscles are in cerebral palsy.
+    """
+    lex = lexicon()
+
+    def of_muscles(i: int) -> bool:
+        after = [s.forms[j] for j in range(i + 1, min(i + 3, len(s.forms)))]
+        if after and after[0] & lex.muscles:
+            return True
+        return (
+            len(after) == 2
+            and bool(after[0] & lex.calf)
+            and bool(after[1] & (lex.muscles | lex.muscle))
+        )
+
+    return [i for i in s.positions(concept) if not s.negated(i) and not of_muscles(i)]
 
 
 def _sentence_flags(
