@@ -52,6 +52,22 @@ def test_an_answer_that_addresses_the_kind_keeps_the_question() -> None:
     assert unanswered_kind("what causes pain in a crooked knee", DERIVATION) == "cause"
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Will a knee osteotomy cure my arthritis?",
+        "can DFO stop the arthritis from getting worse",
+        "osteotomy korle ki arthritis sere jay?",
+        "অস্টিওটমি করলে কি আর্থ্রাইটিস সেরে যাবে?",
+    ],
+)
+def test_whether_the_operation_stops_arthritis_is_not_who_it_is_not_for(text: str) -> None:
+    # The knee page never says the wear stops; whom it is not for mentions
+    # arthritis but does not answer it. Its aim (less pain) does address it.
+    assert unanswered_kind(text, "faq/dfo_not_suitable") == "cure_arthritis"
+    assert unanswered_kind(text, "faq/dfo_purpose") is None
+
+
 def test_short_phrase_words_match_whole_words_only() -> None:
     # "inherit" starts "inherited"; nothing in "causeway" is a kind.
     assert unanswered_kind("is it inherited", DERIVATION) == "cause"
@@ -86,6 +102,7 @@ def test_the_kinds_are_named() -> None:
         "clinic_visit",
         "operation_length",
         "pain_amount",
+        "cure_arthritis",
     }
 
 
