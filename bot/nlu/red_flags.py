@@ -1496,7 +1496,7 @@ def _high_temperature(sentence: _Sentence) -> bool:
 
 
 def _sign_flags(
-    s: _Sentence, after_operation: bool, operated: bool, elsewhere: bool, child_named: bool = False
+    s: _Sentence, after_operation: bool, operated: bool, elsewhere: bool, child_named: bool
 ) -> Set[str]:
     """Wound, clot, swelling, cast and circulation signs, told or asked about.
 
@@ -1511,7 +1511,8 @@ def _sign_flags(
             before the operation is named is the reason for it, not after it).
         elsewhere: Whether the message is about another joint or illness and
             names no operation: numbness or tingling alone there is not ours.
-        child_named: Whether any sentence of the message names a child.
+        child_named: Whether any sentence of the message names a child,
+            this one included.
     """
     lex = lexicon()
     flags: Set[str] = set()
@@ -1548,7 +1549,7 @@ def _sign_flags(
     # "Tight calves" is muscle tone in cerebral palsy; after an operation or
     # in a cast, or with swelling, pain, warmth or redness, it is a clot sign.
     calf_sign = s.has_affirmed(lex.swelling_sign - lex.tone_sign) or (
-        (after_operation or s.has(lex.cast)) and bool(_told_of_the_leg(s, lex.tone_sign))
+        (after_operation or s.has(lex.cast)) and bool(_affirmed_not_muscle_tone(s, lex.tone_sign))
     )
     # The thigh warm or hot with pain, tenderness or hardness: "উরুটা গরম,
     # শক্ত আর টনটন করে".
@@ -1610,7 +1611,7 @@ def _sign_flags(
         flags.add(LIMB_CIRCULATION)
     # A cast too tight, or the foot or toes swelling in it ("plaster er niche
     # payer pata fule"), not a swelling that has gone down.
-    tight_cast = bool(_told_of_the_leg(s, lex.tight)) and (
+    tight_cast = bool(_affirmed_not_muscle_tone(s, lex.tight)) and (
         s.has(lex.pain) or s.has(lex.swelling_sign)
     )
     swelling_in_cast = (
@@ -1618,14 +1619,14 @@ def _sign_flags(
     )
     if s.has(lex.cast) and (tight_cast or swelling_in_cast):
         flags.add(LIMB_CIRCULATION)
-    if s.no_urine() and (s.has(lex.cast) or after_operation or child_named or s.has(lex.child)):
+    if s.no_urine() and (s.has(lex.cast) or after_operation or child_named):
         flags.add(NO_URINE)
     if s.has(lex.cast) and s.has_affirmed(lex.vomit):
         flags.add(VOMITING_IN_CAST)
     return flags
 
 
-def _told_of_the_leg(s: _Sentence, concept: FrozenSet[str]) -> List[int]:
+def _affirmed_not_muscle_tone(s: _Sentence, concept: FrozenSet[str]) -> List[int]:
     """Affirmed positions of ``concept``, leaving out those said of a muscle.
 
     "his calf is tight since the operation", "a tight calf", "the cast is too
@@ -1652,8 +1653,8 @@ def _sentence_flags(
     operation_mentioned: bool,
     operated: bool,
     elsewhere: bool,
-    child_named: bool = False,
-    fever_named: bool = False,
+    child_named: bool,
+    fever_named: bool,
 ) -> Set[str]:
     """Red flags in one sentence.
 
@@ -1664,8 +1665,9 @@ def _sentence_flags(
         operated: Whether this sentence or an earlier one does.
         elsewhere: Whether the message is about another joint or illness and
             names no operation (see ``_sign_flags``).
-        child_named: Whether any sentence names a child ("বাচ্চা ভালোই আছে।
-            ডাকলেও জাগানো কঠিন": the child who is hard to wake).
+        child_named: Whether any sentence names a child, this one or another
+            ("বাচ্চা ভালোই আছে। ডাকলেও জাগানো কঠিন": the child who is hard to
+            wake).
         fever_named: Whether any sentence tells of a fever.
     """
     lex = lexicon()
@@ -1744,7 +1746,7 @@ def _sentence_flags(
     )
     # Hard to wake or not answering when called, in a child, after an
     # operation or with a fever, not "the clinic does not respond when I call".
-    patient = after_operation or child_named or fever_named or s.has(lex.child)
+    patient = after_operation or child_named or fever_named
     if (unresponsive and patient) or (confused and after_operation):
         flags.add(UNRESPONSIVE)
     # The leg suddenly shorter, bent or turned, with a click or after a fall,
