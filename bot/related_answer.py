@@ -10,9 +10,12 @@ patient's choice to read; it never sends it as if it answered the question.
 The topic offered is the one the linear model ranks first among the FAQ
 answers, only when it ranks it high (``RELATED_ANSWER_CONFIDENCE``: below
 it, the suggestions on the real questions we hold were often unrelated, such
-as a hip answer to "how long will my new hip last?"), read in the
-conversation's operation, and never an answer about the other operation or
-joint than the one the message names. Plain functions: tests call them
+as a hip answer to "how long will my new hip last?"). A kind of question
+that names its own ``related`` answer (``unanswered_kinds.yml``) gets that
+one instead: "does the operation stop arthritis?" is offered what the knee
+operation aims at, not whom it is not for (which the ranking put first). The
+answer is read in the conversation's operation, and is never about the other
+operation or joint than the one the message names. Plain functions: tests call them
 without Rasa.
 """
 
@@ -23,6 +26,7 @@ from typing import Any, Dict, Iterable, Mapping, Optional
 from bot.conversation_operation import answer_in_context
 from bot.intents import FAQ_INTENT, TOPIC_EVIDENCE
 from bot.nlu.named_operation import names_only_the_hip, names_the_other_operation
+from bot.nlu.unanswered_kinds import related_key
 
 # The FAQ ranking's first answer must have at least this confidence.
 RELATED_ANSWER_CONFIDENCE = 0.8
@@ -47,10 +51,15 @@ def related_answer(
         return None
     ranking = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("ranking") or []
     best = max(ranking, key=lambda entry: entry.get("confidence", 0.0), default=None)
-    if not best or best.get("confidence", 0.0) < RELATED_ANSWER_CONFIDENCE:
-        return None
-    key = str(best.get("intent_response_key") or "")
     text = str(parse.get("text") or "")
+    key = related_key(evidence.get("unanswered_kind")) or ""
+    if key:
+        # The kind's answer is close only as it stands: its counterpart for
+        # the other operation says nothing about that kind of question.
+        if answer_in_context(key, text, events) != key:
+            return None
+    elif best and best.get("confidence", 0.0) >= RELATED_ANSWER_CONFIDENCE:
+        key = str(best.get("intent_response_key") or "")
     if not key.startswith(f"{FAQ_INTENT}/"):
         return None
     if names_the_other_operation(text, key) or names_only_the_hip(text, key):

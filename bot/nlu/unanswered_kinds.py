@@ -32,6 +32,9 @@ class QuestionKind:
     # what no answer says); the others get ``beyond_sources`` only when the
     # chosen answer does not address them.
     intent: Optional[str] = None
+    # An answer that says something close, offered as a button beside "the
+    # page does not say" (``bot.related_answer``), never sent as the answer.
+    related: Optional[str] = None
 
     def asked_in(self, message_words: Sequence[str]) -> bool:
         """Whether the message's words ask this kind (one of its phrases, in order)."""
@@ -54,6 +57,7 @@ def question_kinds(path: Path = KINDS_FILE) -> Tuple[QuestionKind, ...]:
                 phrases=tuple(sorted(phrase for phrase in phrases if phrase)),
                 answered_by=frozenset(str(key) for key in kind.get("answered_by") or []),
                 intent=str(kind["intent"]) if kind.get("intent") else None,
+                related=str(kind["related"]) if kind.get("related") else None,
             )
         )
     return tuple(loaded)
@@ -77,6 +81,16 @@ def unanswered_kind(
     for kind in question_kinds() if kinds is None else kinds:
         if not kind.intent and faq_key not in kind.answered_by and kind.asked_in(message_words):
             return kind.name
+    return None
+
+
+def related_key(
+    name: Optional[str], kinds: Optional[Tuple[QuestionKind, ...]] = None
+) -> Optional[str]:
+    """The FAQ key listed as ``related`` for the kind called ``name``, if any."""
+    for kind in question_kinds() if kinds is None else kinds:
+        if kind.name == name:
+            return kind.related
     return None
 
 

@@ -132,6 +132,29 @@ async def test_beyond_the_sources_offers_the_close_answer_the_pages_give(run_act
     ]
 
 
+async def test_beyond_the_sources_offers_the_answer_its_kind_of_question_names(run_action) -> None:
+    # "Will a DFO stop my arthritis?": the knee page never says so, but it
+    # says what the operation aims at (unanswered_kinds.yml, cure_arthritis).
+    latest = parse_data(
+        "Will a DFO stop my arthritis?",
+        "beyond_sources",
+        1.0,
+        ranking=[("faq/dfo_not_suitable", 0.89)],
+        out_of_domain=[],
+    )
+    latest["topic_evidence"]["unanswered_kind"] = "cure_arthritis"
+    messages, _ = await run_action(
+        ActionBeyondSources(), "low_confidence_knee", latest_message=latest
+    )
+    assert [m["response"] for m in messages] == [
+        "utter_beyond_sources",
+        "utter_beyond_sources_related",
+    ]
+    assert [button["payload"] for button in messages[1]["buttons"]] == [
+        '/faq{"faq_topic": "dfo_purpose"}'
+    ]
+
+
 async def test_beyond_the_sources_offers_nothing_when_no_answer_is_close(run_action) -> None:
     latest = parse_data(
         "Will my child have pain?",

@@ -51,3 +51,28 @@ def test_the_answer_is_read_in_the_conversations_operation() -> None:
     parse = _beyond("when can I go back to work?", [("faq/dfo_recovery", 0.9)])
     assert related_answer(parse, _after_answer("faq/vro_what_is")) == "faq/vro_recovery"
     assert related_answer(parse, _after_answer("faq/dfo_what_is")) == "faq/dfo_recovery"
+
+
+def test_a_kind_of_question_names_its_own_close_answer() -> None:
+    # "Will a DFO stop my arthritis?": the page says what the operation aims
+    # at, never that the arthritis stops; the ranking put whom the operation
+    # is not for first, at 0.89, which mentions arthritis but does not answer.
+    ranking = [("faq/dfo_not_suitable", 0.89)]
+    parse = _beyond("Will a DFO stop my arthritis?", ranking, unanswered_kind="cure_arthritis")
+    assert related_answer(parse) == "faq/dfo_purpose"
+    # A kind with no close answer listed keeps the ranking's rule.
+    cause = _beyond("what causes knock knees", [("faq/knee_valgus", 0.75)], unanswered_kind="cause")
+    assert related_answer(cause) is None
+
+
+def test_the_kinds_close_answer_is_not_swapped_for_the_other_operations() -> None:
+    ranking = [("faq/dfo_not_suitable", 0.75)]
+    parse = _beyond("will it stop the arthritis?", ranking, unanswered_kind="cure_arthritis")
+    # After the hip's answers, the knee's aims are not offered, nor the hip's
+    # counterpart (it says nothing about arthritis).
+    assert related_answer(parse, _after_answer("faq/vro_what_is")) is None
+    assert related_answer(parse, _after_answer("faq/dfo_what_is")) == "faq/dfo_purpose"
+    hip = _beyond(
+        "will the VRO stop arthritis in the hip", ranking, unanswered_kind="cure_arthritis"
+    )
+    assert related_answer(hip) is None

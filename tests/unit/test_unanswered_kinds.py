@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.nlu.unanswered_kinds import question_kinds, routed_kind, unanswered_kind
+from bot.nlu.unanswered_kinds import question_kinds, related_key, routed_kind, unanswered_kind
 
 DERIVATION = "faq/vro_derotation"
 
@@ -82,6 +82,7 @@ def test_every_listed_answer_is_a_contract_topic() -> None:
     for kind in question_kinds():
         assert kind.phrases, kind.name
         assert kind.answered_by <= keys, kind.name
+        assert kind.related is None or kind.related in keys, kind.name
 
 
 def test_a_list_without_kinds_is_refused(tmp_path: Path) -> None:
@@ -232,3 +233,16 @@ def test_risks_are_not_what_the_knee_answers_say(text: str) -> None:
 def test_the_hip_downsides_and_who_is_too_risky_keep_their_answers() -> None:
     assert unanswered_kind("what are the risks of VRO?", "faq/vro_disadvantages") is None
     assert unanswered_kind("who is too risky for DFO?", "faq/dfo_not_suitable") is None
+
+
+def test_a_kinds_close_answer_is_read_from_the_list(tmp_path: Path) -> None:
+    path = tmp_path / "kinds.yml"
+    path.write_text(
+        "kinds:\n  cure:\n    phrases: [cure it]\n    related: faq/dfo_purpose\n"
+        "  cause:\n    phrases: [what causes]\n",
+        encoding="utf-8",
+    )
+    kinds = question_kinds(path)
+    assert related_key("cure", kinds) == "faq/dfo_purpose"
+    assert related_key("cause", kinds) is None
+    assert related_key(None, kinds) is None
