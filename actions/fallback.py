@@ -13,6 +13,7 @@ from actions.faq import topic_button
 from actions.language import pending_language_notice, tracker_language
 from bot.conversation_operation import keys_in_context
 from bot.faq_choice import likely_faq_keys
+from bot.nlu.question_focus import asks_nothing
 
 
 def input_status(latest_message: Dict[str, Any]) -> str:
@@ -25,17 +26,21 @@ def send_clarifying_turn(
     domain: Dict[str, Any],
     faq_keys: Iterable[str],
     language: str,
+    story: bool = False,
 ) -> None:
     """Asks "Did you mean one of these?" with a button per topic, then offers staff.
 
-    With no topic to offer, the patient is asked to rephrase instead.
+    A patient who told something and asked nothing (``story``) is thanked
+    and asked what they would like to know, not told they were not
+    understood. With no topic to offer, the patient is asked to rephrase.
     """
     domain = assistant_domain(domain)
     buttons = [
         button for button in (topic_button(domain, key, language) for key in faq_keys) if button
     ]
     if buttons:
-        dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        response = "utter_clarify_story" if story else "utter_clarify"
+        dispatcher.utter_message(response=response, buttons=buttons)
     else:
         dispatcher.utter_message(response="utter_rephrase")
     dispatcher.utter_message(response="utter_clarify_staff")
@@ -63,14 +68,12 @@ class ActionClarify(Action):
         if status == "too_long":
             dispatcher.utter_message(response="utter_input_too_long")
             return events
+        text = str(tracker.latest_message.get("text") or "")
         send_clarifying_turn(
             dispatcher,
             domain,
-            keys_in_context(
-                likely_faq_keys(tracker.latest_message),
-                str(tracker.latest_message.get("text") or ""),
-                tracker.events,
-            ),
+            keys_in_context(likely_faq_keys(tracker.latest_message), text, tracker.events),
             tracker_language(tracker),
+            story=asks_nothing(text),
         )
         return events

@@ -69,6 +69,22 @@ def is_question(sentence: str) -> bool:
     )
 
 
+# A message this long or longer that asks nothing is a story or a statement.
+STATEMENT_MIN_WORDS = 8
+
+
+def asks_nothing(text: str, min_words: int = STATEMENT_MIN_WORDS) -> bool:
+    """Whether a message tells something (a story, a statement) and asks nothing.
+
+    "We saw the surgeon today and he said she needs the osteotomy. It sounds
+    frightening." has no question for a topic to answer; "what is VRO" and
+    short replies ("ok thanks") are not stories.
+    """
+    if len(words(text)) < min_words:
+        return False
+    return not any(is_question(sentence) for sentence in split_sentences(text))
+
+
 def question_focus(text: str, min_words: int = LONG_MESSAGE_WORDS) -> Optional[str]:
     """The question part of a long message, or ``None`` when there is nothing to focus on.
 

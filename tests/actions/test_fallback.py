@@ -57,3 +57,21 @@ async def test_clarify_offers_the_conversations_operation_topics(run_action) -> 
         '/faq{"faq_topic": "vro_cerebral_palsy"}',
         '/faq{"faq_topic": "vro_derotation"}',
     ]
+
+
+async def test_a_story_without_a_question_is_thanked_and_asked_what_to_know(run_action) -> None:
+    # A parent tells what the surgeon said and asks nothing: "not sure I
+    # understood" would be wrong; the closest topics are still offered.
+    latest = parse_data(
+        "We saw the surgeon today and he said our daughter needs the osteotomy on her hip."
+        " It sounds frightening and I am not looking forward to it.",
+        "nlu_fallback",
+        0.3,
+        ranking=[("faq/vro_what_is", 0.5), ("faq/hip_anatomy", 0.3)],
+    )
+    messages, _ = await run_action(ActionClarify(), "low_confidence_knee", latest_message=latest)
+    assert [message["response"] for message in messages] == [
+        "utter_clarify_story",
+        "utter_clarify_staff",
+    ]
+    assert messages[0]["buttons"][0]["payload"] == '/faq{"faq_topic": "vro_what_is"}'

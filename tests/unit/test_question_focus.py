@@ -3,6 +3,7 @@
 import pytest
 
 from bot.nlu.question_focus import (
+    asks_nothing,
     asks_only_at_the_end,
     is_question,
     question_focus,
@@ -59,3 +60,18 @@ def test_a_short_story_splits_into_clauses_too() -> None:
     assert asks_only_at_the_end(parts)
     assert not asks_only_at_the_end(story_parts("What is DFO? Why is it done?"))
     assert not asks_only_at_the_end(["why is DFO done"])
+
+
+def test_a_story_or_statement_that_asks_nothing_is_told_apart() -> None:
+    assert asks_nothing(
+        "We saw the surgeon today and he said she needs the osteotomy. It sounds frightening."
+    )
+    assert asks_nothing("আজ ডাক্তার দেখালাম, উনি বললেন ছেলের হিপের অপারেশন লাগবে। খুব ভয় লাগছে।")
+    # A question anywhere, in any of the three languages, is not a story.
+    assert not asks_nothing("We saw the surgeon today. How long will she be in the cast?")
+    assert not asks_nothing(
+        "daktar bollo cheler hip er operation lagbe, koto din hospital e thakbe"
+    )
+    # Short messages are replies or questions, not stories.
+    assert not asks_nothing("ok thank you")
+    assert not asks_nothing("knee osteotomy")
