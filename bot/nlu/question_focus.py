@@ -71,6 +71,9 @@ def is_question(sentence: str) -> bool:
 
 # A message this long or longer that asks nothing is a story or a statement.
 STATEMENT_MIN_WORDS = 8
+# English words that ask wherever they stand ("... but why is my knee still
+# bad"): a message with one is never taken for a story that asks nothing.
+_ASKING_WORDS = frozenset("what why how when where which who whether wonder wondering".split())
 
 
 def asks_nothing(text: str, min_words: int = STATEMENT_MIN_WORDS) -> bool:
@@ -80,7 +83,8 @@ def asks_nothing(text: str, min_words: int = STATEMENT_MIN_WORDS) -> bool:
     frightening." has no question for a topic to answer; "what is VRO" and
     short replies ("ok thanks") are not stories.
     """
-    if len(words(text)) < min_words:
+    message_words = words(text)
+    if len(message_words) < min_words or _ASKING_WORDS.intersection(message_words):
         return False
     return not any(is_question(sentence) for sentence in split_sentences(text))
 
