@@ -73,7 +73,10 @@ def is_question(sentence: str) -> bool:
 STATEMENT_MIN_WORDS = 8
 # English words that ask wherever they stand ("... but why is my knee still
 # bad"): a message with one is never taken for a story that asks nothing.
-_ASKING_WORDS = frozenset("what why how when where which who whether wonder wondering".split())
+# Patients' spellings count: "wat is the benifit of this operation".
+_ASKING_WORDS = frozenset(
+    "what why how when where which who whether wonder wondering wat wht hw wen wich".split()
+)
 
 
 def asks_nothing(text: str, min_words: int = STATEMENT_MIN_WORDS) -> bool:

@@ -70,6 +70,7 @@ def test_a_story_or_statement_that_asks_nothing_is_told_apart() -> None:
     # A question anywhere, in any of the three languages, is not a story.
     assert not asks_nothing("We saw the surgeon today. How long will she be in the cast?")
     assert not asks_nothing("I had the osteotomy a year ago, the pain went, but why is it bad")
+    assert not asks_nothing("wat is the benifit of this knee bone cutting operation")
     assert not asks_nothing(
         "daktar bollo cheler hip er operation lagbe, koto din hospital e thakbe"
     )
