@@ -114,8 +114,6 @@ _TO_BE = frozenset({"is", "are", "'s", "be"})
 _BLOOD = frozenset({"blood", "bloody"})
 # "kalche" (blackish) is read as "blackened": vomit that colour is blood.
 _BLACKENED = frozenset({"blackened"})
-# Bangla future verb endings: "ফুলবে", "fulbe" (will swell).
-_FUTURE_ENDINGS = ("বে", "be", "bo", "বো")
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
 _MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
@@ -366,6 +364,7 @@ class Lexicon:
     not_verbs: FrozenSet[str]
     not_negations: FrozenSet[str]
     reporting_endings_romanized: FrozenSet[str]
+    future_endings: FrozenSet[str]
     english_with_reporting_endings: FrozenSet[str]
     urgency: FrozenSet[str]
     general_cue: FrozenSet[str]
@@ -451,6 +450,11 @@ class Lexicon:
     def romanized_verb_endings(self) -> Tuple[str, ...]:
         """``reporting_endings_romanized`` for ``str.endswith``."""
         return tuple(self.reporting_endings_romanized)
+
+    @functools.cached_property
+    def future_verb_endings(self) -> Tuple[str, ...]:
+        """``future_endings`` for ``str.endswith``."""
+        return tuple(self.future_endings)
 
     @functools.cached_property
     def everyday_romanized(self) -> FrozenSet[str]:
@@ -1957,7 +1961,7 @@ def _swelling_came_back(s: _Sentence) -> bool:
     hypothetical = [i for i in s.positions(lex.hypothetical_start) if i > first]
 
     def told(i: int) -> bool:
-        future = any(form.endswith(_FUTURE_ENDINGS) for form in s.forms[i])
+        future = any(form.endswith(lex.future_verb_endings) for form in s.forms[i])
         return not future and not any(h < i for h in hypothetical) and not s.negated(i)
 
     swelling_after = any(
