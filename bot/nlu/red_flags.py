@@ -148,6 +148,9 @@ _GOING_DOWN_WINDOW = 6
 # "kalo dag", "the blue mark": a colour this near a mark word is the mark's.
 _MARK_COLOUR_WINDOW = 3
 _POST_NEGATION_WINDOW = 6
+# A clot sign said of calves named only for their tone ("tight calves"): at
+# most this many words from them ("his tight calves are now red and hot").
+_CALF_SIGN_WINDOW = 4
 # "অপারেশনের ৩ দিন পর": how far after the operation word "after" may come.
 _AFTER_OPERATION_WINDOW = 4
 # "after my husband's thigh bone operation": 'after' up to six words before.
@@ -1552,7 +1555,14 @@ def _sign_flags(
     calf = s.has(lex.calf) or bool(_LOWER_LEG.search(text))
     # "Tight calves" is muscle tone in cerebral palsy; after an operation or
     # in a cast, or with swelling, pain, warmth or redness, it is a clot sign.
-    calf_sign = s.has_affirmed(lex.swelling_sign - lex.tone_sign) or (
+    clot_signs = lex.swelling_sign - lex.tone_sign
+    if calf and _calves_named_only_for_tone(s) and not _LOWER_LEG.search(text):
+        # "tight hamstrings and tight calves, is the cast after VRO painful?":
+        # the pain is the cast's. The sign must be said of the calves.
+        calf_sign = _affirmed_near(s, clot_signs, lex.calf, _CALF_SIGN_WINDOW)
+    else:
+        calf_sign = s.has_affirmed(clot_signs)
+    calf_sign = calf_sign or (
         (after_operation or s.has(lex.cast)) and bool(_affirmed_not_muscle_tone(s, lex.tone_sign))
     )
     # The thigh warm or hot with pain, tenderness or hardness: "উরুটা গরম,
@@ -1628,6 +1638,31 @@ def _sign_flags(
     if s.has(lex.cast) and s.has_affirmed(lex.vomit):
         flags.add(VOMITING_IN_CAST)
     return flags
+
+
+def _affirmed_near(
+    s: _Sentence, concept: FrozenSet[str], anchor: FrozenSet[str], window: int
+) -> bool:
+    """Whether a word of ``concept``, not negated, is at most ``window`` words from ``anchor``."""
+    anchors = s.positions(anchor)
+    return any(
+        not s.negated(i) and any(abs(i - j) <= window for j in anchors)
+        for i in s.positions(concept)
+    )
+
+
+def _calves_named_only_for_tone(s: _Sentence) -> bool:
+    """Whether every calf named is how a child's muscles are: "tight calves".
+
+    A tone word ("tight", "hard") right before the calf, said of muscles (see
+    ``_affirmed_not_muscle_tone``), describes cerebral palsy, not the leg now.
+    """
+    lex = lexicon()
+    positions = s.positions(lex.calf)
+    tone_of_muscles = set(s.positions(lex.tone_sign)) - set(
+        _affirmed_not_muscle_tone(s, lex.tone_sign)
+    )
+    return bool(positions) and all(i - 1 in tone_of_muscles for i in positions)
 
 
 def _affirmed_not_muscle_tone(s: _Sentence, concept: FrozenSet[str]) -> List[int]:
