@@ -45,6 +45,7 @@ from bot.evaluation.metrics import (
     URGENT,
     predicted_key,
     share,
+    wilson_interval,
 )
 from bot.evaluation.run import percent, training_texts
 from bot.evaluation.thresholds import grid, replay
@@ -180,14 +181,18 @@ def figures(outcomes: Sequence[Outcome]) -> Dict[str, Any]:
 
     guarded = by_group.get("oos", []) + by_group.get("beyond-sources", [])
     long = [o for o in outcomes if o.item.words >= LONG_MESSAGE_WORDS]
+    in_scope = by_group.get("in-scope", [])
+    wrong = sum(o.wrong_answer for o in outcomes)
     return {
         "messages": len(outcomes),
         "in_scope_right": right("in-scope"),
+        "in_scope_right_interval": wilson_interval(sum(o.right for o in in_scope), len(in_scope)),
         "in_scope_right_or_offered": share(
             sum(o.right or o.offered for o in by_group.get("in-scope", [])),
             len(by_group.get("in-scope", [])),
         ),
-        "wrong_answers": share(sum(o.wrong_answer for o in outcomes), len(outcomes)),
+        "wrong_answers": share(wrong, len(outcomes)),
+        "wrong_answers_interval": wilson_interval(wrong, len(outcomes)),
         "oos_not_answered": right("oos"),
         "beyond_sources_not_answered": right("beyond-sources"),
         "oos_and_beyond_not_answered": share(sum(o.right for o in guarded), len(guarded)),
@@ -289,6 +294,14 @@ def near_label(threshold: Optional[float]) -> str:
     return "" if threshold is None else f" ({threshold:.2f})"
 
 
+def interval(bounds: Optional[Sequence[float]]) -> str:
+    """An interval as whole percentages ("73-88%"), or "-" for no messages."""
+    if bounds is None:
+        return "-"
+    low, high = bounds
+    return f"{100 * low:.0f}-{100 * high:.0f}%"
+
+
 def render(result: Dict[str, Any]) -> str:
     """The report as plain text."""
     rows = [
@@ -311,6 +324,12 @@ def render(result: Dict[str, Any]) -> str:
     for label, key in rows:
         lines.append(f"{label:40}" + "".join(f"{percent(table[c][key]):>10}" for c in columns))
     lines.append(f"{'messages':40}" + "".join(f"{table[c]['messages']:>10}" for c in columns))
+    lines += ["", "95% interval (Wilson): where the figure could lie on another set this size"]
+    for label, key in (
+        ("in-scope right", "in_scope_right_interval"),
+        ("wrong FAQ answers", "wrong_answers_interval"),
+    ):
+        lines.append(f"{label:40}" + "".join(f"{interval(table[c][key]):>10}" for c in columns))
     lines += ["", "By length (words): right / wrong answers / messages"]
     for name, bin_figures in result["by_length"].items():
         lines.append(

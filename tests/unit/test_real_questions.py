@@ -4,11 +4,13 @@ from pathlib import Path
 
 import pytest
 
+from bot.evaluation.metrics import wilson_interval
 from bot.evaluation.real_questions import (
     Item,
     Outcome,
     by_length,
     figures,
+    interval,
     load_items,
     reliability,
     render,
@@ -71,6 +73,10 @@ def test_a_clarifying_question_is_not_right_but_not_wrong_either() -> None:
     result = figures(outcomes)
     assert result["in_scope_right"] == pytest.approx(1 / 3)
     assert result["wrong_answers"] == pytest.approx(2 / 6)
+    low, high = result["in_scope_right_interval"]
+    assert low < 1 / 3 < high
+    low, high = result["wrong_answers_interval"]
+    assert low < 2 / 6 < high
     assert result["oos_not_answered"] == 0.0
     assert result["beyond_sources_not_answered"] == 1.0
     assert result["urgent_recall"] == 1.0
@@ -101,6 +107,7 @@ def test_calibration_replays_the_answer_decision() -> None:
     assert by_setting[(0.5, 1.01)]["in_scope_right"] == 0.0
     assert by_setting[(0.5, 1.01)]["wrong_answers"] == 0.5
     assert "Calibration" in render(result)
+    assert "95% interval" in render(result)
 
 
 def test_reliability_counts_the_linear_models_faq_labels() -> None:
@@ -139,3 +146,23 @@ def test_an_unsure_turn_counts_as_offered_when_its_buttons_hold_the_right_topic(
     result = figures(outcomes)
     assert result["in_scope_right"] == pytest.approx(1 / 4)
     assert result["in_scope_right_or_offered"] == pytest.approx(2 / 4)
+
+
+@pytest.mark.parametrize(
+    "hits, total, low, high",
+    [
+        # Wilson's interval at one half: 0.5 -/+ 0.0962 for 100 messages.
+        (50, 100, 0.4038, 0.5962),
+        # None right of ten: from 0 up to z^2 / (n + z^2).
+        (0, 10, 0.0, 3.8415 / 13.8415),
+        (10, 10, 10 / 13.8415, 1.0),
+    ],
+)
+def test_the_interval_is_wilsons(hits: int, total: int, low: float, high: float) -> None:
+    assert wilson_interval(hits, total) == pytest.approx((low, high), abs=1e-4)
+
+
+def test_no_messages_have_no_interval() -> None:
+    assert wilson_interval(0, 0) is None
+    assert interval(None) == "-"
+    assert interval((0.7249, 0.8849)) == "72-88%"
