@@ -13,6 +13,9 @@ long words), when:
   ``spacy-lookups-data``): "naturally" is never made "laterally";
 * the replacement starts with the same letter: typos rarely change the first.
 
+A hyphenated word the examples write as one ("re-alignment") is joined
+first (``SpellingCorrector.join_hyphenated``).
+
 Only English messages are mended (``TopicModels.evidence`` is told so): the
 endings of Bangla and romanized Bangla words carry meaning ("korlen",
 "korben"), and one edit changes it. Red flags, out-of-domain terms and the
@@ -43,6 +46,8 @@ KNOWN_WORD_LOG_PROB = -17.0
 # Corrections remembered per model (a bounded cache: patients' typos repeat).
 CACHE_SIZE = 10_000
 _WORD = re.compile(r"[a-z]+")
+# Two words joined by a hyphen: "re-alignment", "osteo-tomy".
+_HYPHENATED = re.compile(r"\b([a-z]+)-([a-z]+)\b")
 
 
 @lru_cache(maxsize=1)
@@ -128,9 +133,26 @@ class SpellingCorrector:
         self._cache[word] = corrected
         return corrected
 
+    def join_hyphenated(self, text: str) -> str:
+        """Hyphenated words the training examples write as one: "re-alignment" -> "realignment".
+
+        Only when the joined word is commoner in the examples than the part
+        before the hyphen ("re" comes only from "we're"): "x-ray" stays, as the
+        examples have "x" more often than "xray".
+        """
+
+        def join(match: re.Match[str]) -> str:
+            first, second = match.group(1), match.group(2)
+            if self.counts.get(first + second, 0) > self.counts.get(first, 0):
+                return first + second
+            return match.group(0)
+
+        return _HYPHENATED.sub(join, text)
+
     def correct(self, text: str) -> str:
         """The text, lower-cased, with each misspelt word replaced by its training word."""
-        return _WORD.sub(lambda match: self.correct_word(match.group(0)), text.lower())
+        joined = self.join_hyphenated(text.lower())
+        return _WORD.sub(lambda match: self.correct_word(match.group(0)), joined)
 
     def __getstate__(self) -> Dict[str, object]:
         """The words only; the cache starts empty after loading."""

@@ -67,6 +67,17 @@ def test_a_text_keeps_its_other_words_and_punctuation(speller) -> None:
     assert speller.correct("হাঁটুর osteotmy") == "হাঁটুর osteotomy"
 
 
+def test_a_hyphenated_word_the_examples_write_as_one_is_joined() -> None:
+    corrector = fit_spelling(
+        ["what is a realignment osteotomy", "knee realignment", "we're worried", "an x ray", "xray"]
+    )
+    assert corrector.correct("What is Re-alignment Osteotomy?") == "what is realignment osteotomy?"
+    # "x" is commoner in the examples than "xray": the hyphen stays.
+    assert corrector.correct("an x-ray of the knee") == "an x-ray of the knee"
+    # Words the examples never join stay apart.
+    assert corrector.correct("a well-known surgeon") == "a well-known surgeon"
+
+
 def test_the_cache_is_not_pickled_and_corrections_survive_loading(speller) -> None:
     speller.correct_word("osteotmy")
     loaded = pickle.loads(pickle.dumps(speller))  # noqa: S301 (our own object)
