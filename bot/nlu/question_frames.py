@@ -60,6 +60,11 @@ class QuestionFrames:
     reference_words: FrozenSet[str] = frozenset()
     # Phrasings that mean something else at a story's end ("how does it work").
     not_after_a_story: FrozenSet[Phrase] = frozenset()
+    # Conditions a short question may name instead of an operation ("knock
+    # knees"): their names, and the words that leave such a message to the
+    # models ("my son's knock knees").
+    condition_names: Dict[str, Tuple[Phrase, ...]] = field(default_factory=dict)
+    condition_not_with: Dict[str, FrozenSet[str]] = field(default_factory=dict)
 
 
 def _without_fillers(
@@ -96,10 +101,14 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
         if glossary_key not in glossary.terms:
             raise ValueError(f"{path}: {glossary_key!r} is not a glossary entry")
         names[str(operation)] = glossary.terms[glossary_key]
+    condition_names, condition_not_with = _conditions(document, path, glossary.terms)
+    overlap = set(names) & set(condition_names)
+    if overlap:
+        raise ValueError(f"{path}: {sorted(overlap)} are both operations and conditions")
     frames = []
     for name, entry in questions.items():
         answers = {str(op): str(key) for op, key in (entry.get("answers") or {}).items()}
-        unknown = set(answers) - set(names)
+        unknown = set(answers) - set(names) - set(condition_names)
         if unknown:
             raise ValueError(f"{path}: {name}: unknown operations {sorted(unknown)}")
         asks = frozenset(
@@ -117,15 +126,41 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
             _without_fillers(words(str(ask).lower()), fillers, spellings)
             for ask in document.get("not_after_a_story") or []
         ),
+        condition_names=condition_names,
+        condition_not_with=condition_not_with,
     )
+
+
+def _conditions(
+    document: dict, path: Path, glossary_terms: Dict[str, Tuple[Phrase, ...]]
+) -> Tuple[Dict[str, Tuple[Phrase, ...]], Dict[str, FrozenSet[str]]]:
+    """The ``conditions`` section: each condition's names and its ``not_with`` words."""
+    listed = document.get("conditions") or {}
+    if not isinstance(listed, dict):
+        raise ValueError(f"{path}: expected a mapping under 'conditions'")
+    names, not_with = {}, {}
+    for condition, entry in listed.items():
+        glossary_key = (entry or {}).get("names") if isinstance(entry, dict) else None
+        if glossary_key not in glossary_terms:
+            raise ValueError(f"{path}: {condition}: {glossary_key!r} is not a glossary entry")
+        names[str(condition)] = glossary_terms[glossary_key]
+        not_with[str(condition)] = listed_words(entry.get("not_with") or [])
+    return names, not_with
 
 
 def operation_mentions(
     message_words: Sequence[str], frames: QuestionFrames
 ) -> List[Tuple[str, int, int]]:
     """Each name of an operation in the words: ``(operation, start, length)``, in order."""
+    return mentions(message_words, frames.operation_names)
+
+
+def mentions(
+    message_words: Sequence[str], names_of: Dict[str, Tuple[Phrase, ...]]
+) -> List[Tuple[str, int, int]]:
+    """Each name of ``names_of``'s entries in the words: ``(entry, start, length)``, in order."""
     found = []
-    for operation, names in frames.operation_names.items():
+    for operation, names in names_of.items():
         for start in range(len(message_words)):
             # The longest name that starts here ("varus derotational osteotomy", not "varus").
             lengths = [
@@ -156,11 +191,32 @@ def named_operation_and_rest(
     ``None`` when no operation is named, or more than one name is found
     (the same operation twice, or both operations).
     """
-    mentions = operation_mentions(message_words, frames)
-    if len(mentions) != 1:
+    return _one_mention_and_rest(message_words, operation_mentions(message_words, frames))
+
+
+def named_condition_and_rest(
+    message_words: Sequence[str], frames: QuestionFrames
+) -> Optional[Tuple[str, List[str]]]:
+    """The one condition the words name, and the words around its name.
+
+    ``None`` when the words name an operation, no condition or more than one
+    name, or a word that leaves the condition to the models (``not_with``).
+    """
+    if operation_mentions(message_words, frames):
         return None
-    operation, start, length = mentions[0]
-    return operation, [*message_words[:start], *message_words[start + length :]]
+    named = _one_mention_and_rest(message_words, mentions(message_words, frames.condition_names))
+    if named is None or frames.condition_not_with.get(named[0], frozenset()) & set(message_words):
+        return None
+    return named
+
+
+def _one_mention_and_rest(
+    message_words: Sequence[str], found: List[Tuple[str, int, int]]
+) -> Optional[Tuple[str, List[str]]]:
+    if len(found) != 1:
+        return None
+    name, start, length = found[0]
+    return name, [*message_words[:start], *message_words[start + length :]]
 
 
 def _answer(asked: Phrase, operation: str, frames: QuestionFrames) -> Optional[str]:
@@ -176,6 +232,9 @@ def _answer(asked: Phrase, operation: str, frames: QuestionFrames) -> Optional[s
 def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
     """The FAQ key for a short question about one operation, if ``text`` is only that.
 
+    A message naming no operation may name one condition instead ("Can knock
+    knees be corrected?"), read by the questions that answer for it.
+
     Args:
         text: The patient's message.
         frames: The questions to look for (default: ``question_frames.yml``).
@@ -188,7 +247,9 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
     message_words = words((text or "").lower())
     if not message_words or len(message_words) > MAX_WORDS:
         return None
-    named = named_operation_and_rest(message_words, frames)
+    named = named_operation_and_rest(message_words, frames) or named_condition_and_rest(
+        message_words, frames
+    )
     if named is None:
         return None
     operation, rest = named

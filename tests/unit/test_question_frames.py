@@ -116,7 +116,12 @@ def test_anything_else_is_left_to_the_models(text: str) -> None:
 
 def test_every_answer_is_a_contract_answer_of_its_operation() -> None:
     contract = set(load_yaml(TEST_DATA / "contract_keys.yml")["faq"])
-    prefixes = {"knee": ("faq/dfo_", "faq/knee_"), "hip": ("faq/vro_", "faq/hip_")}
+    prefixes = {
+        "knee": ("faq/dfo_", "faq/knee_"),
+        "hip": ("faq/vro_", "faq/hip_"),
+        # A knock knee is the knee page's subject.
+        "knock_knee": ("faq/dfo_", "faq/knee_"),
+    }
     frames = load_question_frames()
     assert frames.questions
     for frame in frames.questions:
@@ -131,6 +136,42 @@ def test_no_phrasing_is_listed_under_two_questions() -> None:
     for frame in load_question_frames().questions:
         for ask in frame.asks:
             assert seen.setdefault(ask, frame.name) == frame.name, ask
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Can knock knees be corrected?",
+        "can a knock knee be fixed in adults",
+        "is genu valgum correctable",
+        "how do doctors correct a valgus knee",
+        "knock knee correction surgery",
+        "নক নি কি ঠিক করা যায়?",
+    ],
+)
+def test_a_short_question_whether_a_knock_knee_can_be_corrected_gets_the_operation(
+    text: str,
+) -> None:
+    assert framed_question_answer(text) == "faq/dfo_what_is"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A child's knock knees: whether they straighten with growth is not on the pages.
+        "can my daughter's knock knees be corrected?",
+        "can knock knees be fixed in children",
+        # Not the operation: the models give "not the first treatment".
+        "can knock knees be fixed without surgery",
+        # An operation named: the operation's own questions read it.
+        "can knock knees be fixed with a DFO",
+        # Asked about the condition, not its correction.
+        "why do I have knock knees",
+        "what is a knock knee",
+    ],
+)
+def test_other_questions_about_a_knock_knee_are_left_to_the_models(text: str) -> None:
+    assert framed_question_answer(text) is None
 
 
 def test_the_operations_are_named_as_the_glossary_names_them() -> None:
@@ -164,6 +205,16 @@ def test_a_clinician_can_extend_the_list(tmp_path: Path) -> None:
         (
             "operations: {knee: faq/dfo_what_is}\nquestions: {}\nspellings: [hoi]\n",
             "spellings",
+        ),
+        (
+            "operations: {knee: faq/dfo_what_is}\nquestions: {}\n"
+            "conditions: {knock_knee: {names: faq/no_such_entry}}\n",
+            "glossary",
+        ),
+        (
+            "operations: {knee: faq/dfo_what_is}\nquestions: {}\n"
+            "conditions: {knee: {names: faq/knee_valgus}}\n",
+            "both operations and conditions",
         ),
     ],
 )
