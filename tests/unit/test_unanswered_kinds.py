@@ -102,6 +102,7 @@ def test_the_kinds_are_named() -> None:
         "cost",
         "clinic_visit",
         "operation_length",
+        "operation_size",
         "pain_amount",
         "cure_arthritis",
     }
@@ -172,6 +173,10 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("how long does the operation take?", "operation_length", "beyond_sources"),
         ("How long is the surgery for a VRO?", "operation_length", "beyond_sources"),
         ("DFO operation e koto khon lage?", "operation_length", "beyond_sources"),
+        # Whether it is a major operation: neither page says.
+        ("is osteotomy a major surgery?", "operation_size", "beyond_sources"),
+        ("VRO ki boro operation?", "operation_size", "beyond_sources"),
+        ("হাঁটুর অস্টিওটমি কি বড় অপারেশন?", "operation_size", "beyond_sources"),
         # How much it will hurt: neither page says.
         ("ওর কি ব্যথা হবে?", "pain_amount", "beyond_sources"),
         ("will it hurt a lot after the VRO?", "pain_amount", "beyond_sources"),
@@ -228,6 +233,17 @@ def test_risks_are_not_what_the_knee_answers_say(text: str) -> None:
     # The knee page names no risks of the operation.
     assert unanswered_kind(text, "faq/dfo_candidates") == "risks"
     assert unanswered_kind(text, "faq/dfo_what_is") == "risks"
+
+
+@pytest.mark.parametrize(
+    "text", ["is osteotomy safe?", "is a knee osteotomy dangerous", "অস্টিওটমি কি নিরাপদ?"]
+)
+def test_whether_it_is_safe_is_not_what_the_word_osteotomy_means(text: str) -> None:
+    assert unanswered_kind(text, "faq/osteotomy_meaning") == "risks"
+
+
+def test_a_big_operation_told_in_a_story_is_not_asked() -> None:
+    assert routed_kind("he fears it is just a big operation for nothing") is None
 
 
 def test_the_hip_downsides_and_who_is_too_risky_keep_their_answers() -> None:
