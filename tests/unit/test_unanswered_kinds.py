@@ -102,6 +102,8 @@ def test_the_kinds_are_named() -> None:
         "cost",
         "clinic_visit",
         "operation_length",
+        "durability",
+        "scar",
         "operation_size",
         "pain_amount",
         "cure_arthritis",
@@ -240,6 +242,23 @@ def test_risks_are_not_what_the_knee_answers_say(text: str) -> None:
 )
 def test_whether_it_is_safe_is_not_what_the_word_osteotomy_means(text: str) -> None:
     assert unanswered_kind(text, "faq/osteotomy_meaning") == "risks"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("is osteotomy permanent?", "durability"),
+        ("how long will it last after DFO", "durability"),
+        ("does osteotomy leave a scar", "scar"),
+        ("অপারেশনের পর কাটা দাগ থাকবে?", "scar"),
+    ],
+)
+def test_whether_it_lasts_and_the_scar_are_not_on_the_pages(text: str, kind: str) -> None:
+    assert unanswered_kind(text, "faq/osteotomy_meaning") == kind
+
+
+def test_the_hip_nail_answers_whether_the_metal_is_permanent() -> None:
+    assert unanswered_kind("metal implant after VDO, is it permanent", "faq/vro_hardware") is None
 
 
 def test_a_big_operation_told_in_a_story_is_not_asked() -> None:
