@@ -249,6 +249,7 @@ def test_whether_it_is_safe_is_not_what_the_word_osteotomy_means(text: str) -> N
     [
         ("is osteotomy permanent?", "durability"),
         ("how long will it last after DFO", "durability"),
+        ("অস্টিওটমি কি স্থায়ী?", "durability"),
         ("does osteotomy leave a scar", "scar"),
         ("অপারেশনের পর কাটা দাগ থাকবে?", "scar"),
     ],
