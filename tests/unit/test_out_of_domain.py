@@ -14,6 +14,11 @@ from bot.nlu.out_of_domain import ours_with, out_of_domain_terms, outside_terms
         ("high tibial osteotomy recovery", ["high tibial", "tibial osteotomy"]),
         ("plates after my son's fracture, must they come out?", ["fracture"]),
         ("আমার কাঁধে ব্যথা", ["কাঁধ"]),
+        # a pelvic osteotomy by name, another limb, an animal
+        ("what is a Salter osteotomy", ["salter osteotomy"]),
+        ("what is a rotational osteotomy of the forearm", ["forearm"]),
+        ("valgus deformity of the big toe", ["big toe"]),
+        ("my dog needs a TPLO osteotomy", ["my dog", "tplo"]),
         ("har venge geche, plate lagbe?", ["har venge", "venge geche"]),
         # a broken leg or arm in Bangla and romanized Bangla, and the jaw
         ("pa bhanga, plate bosano hoyeche, plate ki khulte hobe?", ["pa bhanga"]),
