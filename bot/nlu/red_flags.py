@@ -1186,12 +1186,14 @@ class _Sentence:
         )
 
     def clot_named(self) -> bool:
-        """A blood clot or DVT named, not to ask what it is.
+        """A blood clot or DVT named, not only to ask what it is.
 
-        Not 'what is DVT?' or 'what does DVT mean?'.
+        Not 'what is DVT?' or 'what does DVT mean?'; but 'what is DVT and how
+        do I know if I have it after knee surgery?' asks for its signs.
         """
         lex = lexicon()
-        if self.has(lex.definition):
+        asks_how_to_tell = self.has(lex.know_how) and self.has(lex.how)
+        if self.has(lex.definition) and not asks_how_to_tell:
             return False
         what = frozenset({"what"})
         for index in self.positions(lex.clot):
@@ -1199,7 +1201,11 @@ class _Sentence:
                 continue
             # "what is a blood clot", "what's DVT"
             before = self.forms[max(0, index - 4) : index]
-            if any(forms & what for forms in before) and any(forms & _TO_BE for forms in before):
+            if (
+                any(forms & what for forms in before)
+                and any(forms & _TO_BE for forms in before)
+                and not asks_how_to_tell
+            ):
                 continue
             return True
         return False
