@@ -103,6 +103,7 @@ def test_the_kinds_are_named() -> None:
         "clinic_visit",
         "operation_length",
         "pelvic_osteotomy",
+        "hospital_stay",
         "durability",
         "scar",
         "operation_size",
@@ -249,6 +250,8 @@ def test_whether_it_is_safe_is_not_what_the_word_osteotomy_means(text: str) -> N
     ("text", "kind"),
     [
         ("will a Dega pelvic osteotomy be done with the VDRO too?", "pelvic_osteotomy"),
+        ("is VRO a day surgery?", "hospital_stay"),
+        ("is DFO an outpatient operation", "hospital_stay"),
         ("is osteotomy permanent?", "durability"),
         ("how long will it last after DFO", "durability"),
         ("অস্টিওটমি কি স্থায়ী?", "durability"),
