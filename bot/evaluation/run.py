@@ -59,6 +59,8 @@ PROBES_LONG_STORIES = EVALUATION_SETS / "probes_long_stories.yml"
 PROBES_HEADINGS = EVALUATION_SETS / "probes_headings.yml"
 # Red flags as patients write them, and ordinary look-alikes (helper-written).
 PROBES_URGENT = EVALUATION_SETS / "probes_urgent.yml"
+# Every group in three languages, by a helper who read the answer texts (see the file).
+PROBES_EVERY_GROUP = EVALUATION_SETS / "probes_every_group.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

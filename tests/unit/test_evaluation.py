@@ -9,6 +9,7 @@ from bot.evaluation.real_questions import load_items
 from bot.evaluation.run import (
     DEV_BY_LANGUAGE,
     HELDOUT_BY_LANGUAGE,
+    PROBES_EVERY_GROUP,
     PROBES_EVERYDAY,
     PROBES_HEADINGS,
     PROBES_INSCOPE_BN,
@@ -132,6 +133,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_EVERYDAY,
         PROBES_LONG_STORIES,
         PROBES_HEADINGS,
+        PROBES_EVERY_GROUP,
     ],
     ids=lambda p: p.stem,
 )
