@@ -14,6 +14,10 @@ nothing before its last part, and that last part points back at the
 operation ("it", "eta", "এটা", or the name again, not both) and is otherwise
 one listed phrasing, it gets the same answer. "What is it?" is not read this
 way: at a story's end, "it" and "that" as often mean what the doctor said.
+
+A short question that names no operation may name a condition the file
+lists instead ("Can knock knees be corrected?"); only the questions that
+give that condition an answer read it.
 Plain functions: tests call them without Rasa.
 """
 
@@ -152,15 +156,15 @@ def operation_mentions(
     message_words: Sequence[str], frames: QuestionFrames
 ) -> List[Tuple[str, int, int]]:
     """Each name of an operation in the words: ``(operation, start, length)``, in order."""
-    return mentions(message_words, frames.operation_names)
+    return name_mentions(message_words, frames.operation_names)
 
 
-def mentions(
+def name_mentions(
     message_words: Sequence[str], names_of: Dict[str, Tuple[Phrase, ...]]
 ) -> List[Tuple[str, int, int]]:
     """Each name of ``names_of``'s entries in the words: ``(entry, start, length)``, in order."""
     found = []
-    for operation, names in names_of.items():
+    for entry, names in names_of.items():
         for start in range(len(message_words)):
             # The longest name that starts here ("varus derotational osteotomy", not "varus").
             lengths = [
@@ -169,11 +173,11 @@ def mentions(
                 if is_the_term(name, message_words[start : start + len(name)])
             ]
             if lengths:
-                found.append((operation, start, max(lengths)))
+                found.append((entry, start, max(lengths)))
     # Names inside a longer name found at the same place are the same mention.
     return sorted(
-        (operation, start, length)
-        for operation, start, length in found
+        (entry, start, length)
+        for entry, start, length in found
         if not any(
             other_start <= start
             and start + length <= other_start + other_length
@@ -204,7 +208,8 @@ def named_condition_and_rest(
     """
     if operation_mentions(message_words, frames):
         return None
-    named = _one_mention_and_rest(message_words, mentions(message_words, frames.condition_names))
+    found = name_mentions(message_words, frames.condition_names)
+    named = _one_mention_and_rest(message_words, found)
     if named is None or frames.condition_not_with.get(named[0], frozenset()) & set(message_words):
         return None
     return named
