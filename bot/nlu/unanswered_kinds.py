@@ -21,8 +21,6 @@ import yaml
 from bot.nlu.concepts import Phrase, mentions, words
 
 KINDS_FILE = Path(__file__).with_name("unanswered_kinds.yml")
-# A message this short is the term alone ("osteotomy?", "ostiotomy pls").
-BARE_TERM_MAX_WORDS = 2
 # A sentence ending with a word asked last is the term and that word
 # ("অস্টিওটমি কী?", "হাঁটুর অস্টিওটমি কী?"); a longer one asks about
 # something of the term's ("osteotomy r bikolpo ki?": its alternative).
@@ -61,11 +59,8 @@ class AnswerNeed:
     asked_last: FrozenSet[str]
 
     def met_by(self, text: str) -> bool:
-        """Whether the message is the term alone, has a cue, or a short sentence ends asking."""
+        """Whether the message has a cue, or a short sentence ends with an ``asked_last`` word."""
         message_words = words((text or "").lower())
-        if len(message_words) <= BARE_TERM_MAX_WORDS:
-            # "osteotomy?", "অস্টিওটমি?": the term alone asks what it is.
-            return True
         if any(mentions(cue, message_words) for cue in self.cues):
             return True
         return any(
