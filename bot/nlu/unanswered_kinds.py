@@ -21,10 +21,6 @@ import yaml
 from bot.nlu.concepts import Phrase, mentions, words
 
 KINDS_FILE = Path(__file__).with_name("unanswered_kinds.yml")
-# A sentence ending with a word asked last is the term and that word
-# ("অস্টিওটমি কী?", "হাঁটুর অস্টিওটমি কী?"); a longer one asks about
-# something of the term's ("osteotomy r bikolpo ki?": its alternative).
-ASKED_LAST_MAX_WORDS = 3
 # Where a sentence ends, for words asked last ("অস্টিওটমি কী?").
 _SENTENCE_END = re.compile(r"[?.!।\n\uff1f]+")
 
@@ -59,12 +55,12 @@ class AnswerNeed:
     asked_last: FrozenSet[str]
 
     def met_by(self, text: str) -> bool:
-        """Whether the message has a cue, or a short sentence ends with an ``asked_last`` word."""
+        """Whether the message has a cue, or ends a sentence with an ``asked_last`` word."""
         message_words = words((text or "").lower())
         if any(mentions(cue, message_words) for cue in self.cues):
             return True
         return any(
-            sentence_words[-1] in self.asked_last and len(sentence_words) <= ASKED_LAST_MAX_WORDS
+            sentence_words[-1] in self.asked_last
             for sentence_words in (words(part.lower()) for part in _SENTENCE_END.split(text or ""))
             if sentence_words
         )
