@@ -3,26 +3,21 @@
 The list lives in ``unanswered_kinds.yml`` beside this module, written for a
 clinician to read and extend; this module only loads and matches it. Phrases
 match as concept phrases do (``bot.nlu.concepts``): the start of a word,
-whole words for short ones, words in order. The file's ``answer_needs``
-turn the question round: an answer given only to messages with one of its
-cues (the word "osteotomy" explained only to a question about the word).
+whole words for short ones, words in order.
 """
 
 from __future__ import annotations
 
 import functools
-import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional, Sequence, Tuple
+from typing import FrozenSet, Optional, Sequence, Tuple
 
 import yaml
 
 from bot.nlu.concepts import Phrase, mentions, words
 
 KINDS_FILE = Path(__file__).with_name("unanswered_kinds.yml")
-# Where a sentence ends, for words asked last ("অস্টিওটমি কী?").
-_SENTENCE_END = re.compile(r"[?.!।\n\uff1f]+")
 
 
 @dataclass(frozen=True)
@@ -44,46 +39,6 @@ class QuestionKind:
     def asked_in(self, message_words: Sequence[str]) -> bool:
         """Whether the message's words ask this kind (one of its phrases, in order)."""
         return any(mentions(phrase, message_words) for phrase in self.phrases)
-
-
-@dataclass(frozen=True)
-class AnswerNeed:
-    """An answer that answers only messages with one of its cues (``answer_needs``)."""
-
-    kind: str
-    cues: Tuple[Phrase, ...]
-    asked_last: FrozenSet[str]
-
-    def met_by(self, text: str) -> bool:
-        """Whether the message has a cue, or ends a sentence with an ``asked_last`` word."""
-        message_words = words((text or "").lower())
-        if any(mentions(cue, message_words) for cue in self.cues):
-            return True
-        return any(
-            sentence_words[-1] in self.asked_last
-            for sentence_words in (words(part.lower()) for part in _SENTENCE_END.split(text or ""))
-            if sentence_words
-        )
-
-
-@functools.cache
-def answer_needs(path: Path = KINDS_FILE) -> Dict[str, AnswerNeed]:
-    """The ``answer_needs`` section: by FAQ key, what a message must have for that answer."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    listed = document.get("answer_needs") or {}
-    if not isinstance(listed, dict):
-        raise ValueError(f"{path}: expected a mapping under 'answer_needs'")
-    needs = {}
-    for key, need in listed.items():
-        if not isinstance(need, dict) or not need.get("kind") or not need.get("cues"):
-            raise ValueError(f"{path}: {key}: an answer need has a kind and cues")
-        cues = {tuple(words(str(cue).lower())) for cue in need["cues"]}
-        needs[str(key)] = AnswerNeed(
-            kind=str(need["kind"]),
-            cues=tuple(sorted(cue for cue in cues if cue)),
-            asked_last=frozenset(str(word).lower() for word in need.get("asked_last") or []),
-        )
-    return needs
 
 
 @functools.cache
@@ -126,9 +81,6 @@ def unanswered_kind(
     for kind in question_kinds() if kinds is None else kinds:
         if not kind.intent and faq_key not in kind.answered_by and kind.asked_in(message_words):
             return kind.name
-    need = answer_needs().get(faq_key) if kinds is None else None
-    if need is not None and not need.met_by(text):
-        return need.kind
     return None
 
 

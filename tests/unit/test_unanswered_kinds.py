@@ -5,13 +5,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from bot.nlu.unanswered_kinds import (
-    answer_needs,
-    question_kinds,
-    related_key,
-    routed_kind,
-    unanswered_kind,
-)
+from bot.nlu.unanswered_kinds import question_kinds, related_key, routed_kind, unanswered_kind
 
 DERIVATION = "faq/vro_derotation"
 
@@ -267,43 +261,6 @@ def test_whether_it_is_safe_is_not_what_the_word_osteotomy_means(text: str) -> N
 )
 def test_kinds_the_pages_never_mention(text: str, kind: str) -> None:
     assert unanswered_kind(text, "faq/osteotomy_meaning") == kind
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "osteotomy ki sorkari hospital e hoy?",
-        "অস্টিওটমি কি সরকারি হাসপাতালে হয়?",
-        "my dog needs a TPLO osteotomy",
-        "is osteotomy painful",
-    ],
-)
-def test_the_word_osteotomy_is_explained_only_to_a_question_about_it(text: str) -> None:
-    assert unanswered_kind(text, "faq/osteotomy_meaning") == "not_about_the_word"
-    # Other answers do not need the word asked about.
-    assert unanswered_kind(text, "faq/dfo_what_is") != "not_about_the_word"
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "what is osteotomy",
-        "osteotomy meaning in simple words",
-        "অস্টিওটমি কী?",
-        "astiotomy ki? general vabe jante chai",
-        "osteotomy = bone cut?",
-        "অস্টিওটমির বাংলা কি",
-    ],
-)
-def test_a_question_about_the_word_keeps_its_answer(text: str) -> None:
-    assert unanswered_kind(text, "faq/osteotomy_meaning") is None
-
-
-def test_an_answer_need_without_cues_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "kinds.yml"
-    path.write_text("kinds: {}\nanswer_needs: {faq/osteotomy_meaning: {kind: x}}\n")
-    with pytest.raises(ValueError, match="kind and cues"):
-        answer_needs(path)
 
 
 def test_the_hip_nail_answers_whether_the_metal_is_permanent() -> None:
