@@ -172,6 +172,8 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("where is the clinic?", "clinic_visit", "request_human"),
         ("সিরিয়াল কিভাবে দিব?", "clinic_visit", "request_human"),
         ("sir er serial kivabe pabo", "clinic_visit", "request_human"),
+        ("osteotomy ki sorkari hospital e hoy?", "clinic_visit", "request_human"),
+        ("অস্টিওটমি কি সরকারি হাসপাতালে হয়?", "clinic_visit", "request_human"),
         # How long the operation takes: neither page says.
         ("অপারেশনে কতক্ষণ লাগে?", "operation_length", "beyond_sources"),
         ("how long does the operation take?", "operation_length", "beyond_sources"),
