@@ -31,6 +31,7 @@ from tests.conftest import TEST_DATA, load_yaml
         ("what is coxa vara", "faq/hip_valgus_varus"),
         ("what does weight-bearing line mean?", "faq/knee_alignment_pain"),
         ("what is the mechanical axis", "faq/knee_alignment_pain"),
+        ("what is femoral torsion?", "faq/vro_derotation"),
         ("হিপ ডিসপ্লাসিয়া কী?", "faq/hip_dysplasia"),
         ("anteversion mane ki", "faq/vro_derotation"),
         # A greeting before the question.
