@@ -15,10 +15,10 @@ in ``concepts.yml``), or an osteotomy together with its joint ("knee
 osteotomy", "হিপ osteotomy"). A joint alone is not enough: a child whose
 knees point inwards is asked about the hip's derotation.
 
-The other way round it is: a message about the hip that names neither the
-knee nor the leg's alignment ("what is arthritis and why does my hip
-hurt?") is never answered with a knee answer; no knee answer is about the
-hip.
+The other way round it is: a message about the hip, or a child with cerebral
+palsy, that names neither the knee nor the leg's alignment ("what is
+arthritis and why does my hip hurt?") is never answered with a knee answer;
+no knee answer is about the hip.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ _ANSWER_PREFIXES = {KNEE: ("faq/dfo_", "faq/knee_"), HIP: ("faq/vro_", "faq/hip_
 _OPERATION_CONCEPT = {KNEE: "dfo", HIP: "vro"}
 _JOINT_CONCEPT = {KNEE: "knee", HIP: "hip"}
 _OSTEOTOMY_CONCEPT = "osteotomy"
+_CEREBRAL_PALSY_CONCEPT = "cerebral_palsy"
 # Concepts that bring the knee into a message about the hip: the knee
 # itself, knock knees, the knee operation, the leg's alignment ("an x-ray
 # from hip to ankle").
@@ -96,11 +97,17 @@ def names_the_other_operation(text: str, faq_key: str) -> bool:
 
 
 def names_only_the_hip(text: str, faq_key: str) -> bool:
-    """Whether the message is about the hip alone and the answer is a knee answer."""
+    """Whether the message is about the hip alone and the answer is a knee answer.
+
+    A child with cerebral palsy counts as the hip: the clinic's operation for
+    them is the hip's ("Postoperative Care After Femoral Osteotomy in CP"
+    had the knee's recovery answer, 0.93).
+    """
     if operation_of_answer(faq_key) != KNEE:
         return False
     concepts = set(concepts_in(text))
-    return _JOINT_CONCEPT[HIP] in concepts and not concepts & _KNEE_CONCEPTS
+    about_the_hip = _JOINT_CONCEPT[HIP] in concepts or _CEREBRAL_PALSY_CONCEPT in concepts
+    return about_the_hip and not concepts & _KNEE_CONCEPTS
 
 
 def operation_meant(text: str) -> Optional[str]:

@@ -66,6 +66,16 @@ def test_a_question_about_the_hip_alone_gets_no_knee_answer() -> None:
     assert not names_only_the_hip("why does my hip hurt", "faq/hip_anatomy")
 
 
+def test_a_question_about_a_child_with_cp_gets_no_knee_answer() -> None:
+    # The clinic's operation for cerebral palsy is the hip's.
+    assert names_only_the_hip(
+        "Postoperative Care After Femoral Osteotomy in CP", "faq/dfo_recovery"
+    )
+    assert names_only_the_hip("সিপি বাচ্চার অপারেশনের পর কী হয়", "faq/dfo_recovery")
+    # Unless the knee comes in: knock knees in a child with CP.
+    assert not names_only_the_hip("my CP son's knees knock together", "faq/knee_valgus")
+
+
 def test_a_hip_question_that_brings_in_the_knee_keeps_the_knee_answer() -> None:
     assert not names_only_the_hip("my hip and knee both hurt on stairs", "faq/dfo_symptoms")
     assert not names_only_the_hip("what does the hip to ankle x-ray show", "faq/dfo_evaluation")
