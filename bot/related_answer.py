@@ -49,19 +49,23 @@ def related_answer(
     evidence = parse.get(TOPIC_EVIDENCE) or {}
     if evidence.get("out_of_domain"):
         return None
-    ranking = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("ranking") or []
-    best = max(ranking, key=lambda entry: entry.get("confidence", 0.0), default=None)
     text = str(parse.get("text") or "")
-    key = related_key(evidence.get("unanswered_kind")) or ""
-    if key:
-        # The kind's answer is close only as it stands: its counterpart for
-        # the other operation says nothing about that kind of question.
-        if answer_in_context(key, text, events) != key:
+    kind_key = related_key(evidence.get("unanswered_kind"))
+    if kind_key:
+        key = kind_key
+    else:
+        ranking = ((parse.get("response_selector") or {}).get(FAQ_INTENT) or {}).get("ranking")
+        best = max(ranking or [], key=lambda entry: entry.get("confidence", 0.0), default=None)
+        if not best or best.get("confidence", 0.0) < RELATED_ANSWER_CONFIDENCE:
             return None
-    elif best and best.get("confidence", 0.0) >= RELATED_ANSWER_CONFIDENCE:
         key = str(best.get("intent_response_key") or "")
     if not key.startswith(f"{FAQ_INTENT}/"):
         return None
     if names_the_other_operation(text, key) or names_only_the_hip(text, key):
         return None
-    return answer_in_context(key, text, events)
+    in_context = answer_in_context(key, text, events)
+    if kind_key and in_context != kind_key:
+        # The kind's answer is close only as it stands: its counterpart for
+        # the other operation says nothing about that kind of question.
+        return None
+    return in_context
