@@ -18,6 +18,7 @@ way: at a story's end, "it" and "that" as often mean what the doctor said.
 A short question that names no operation may name a condition the file
 lists instead ("Can knock knees be corrected?"); only the questions that
 give that condition an answer read it.
+
 Plain functions: tests call them without Rasa.
 """
 
@@ -198,16 +199,14 @@ def named_operation_and_rest(
     return _one_mention_and_rest(message_words, operation_mentions(message_words, frames))
 
 
-def named_condition_and_rest(
+def _named_condition_and_rest(
     message_words: Sequence[str], frames: QuestionFrames
 ) -> Optional[Tuple[str, List[str]]]:
-    """The one condition the words name, and the words around its name.
+    """The one condition words that name no operation name, and the words around it.
 
-    ``None`` when the words name an operation, no condition or more than one
-    name, or a word that leaves the condition to the models (``not_with``).
+    ``None`` when they name no condition or more than one name, or a word
+    that leaves the condition to the models (``not_with``).
     """
-    if operation_mentions(message_words, frames):
-        return None
     found = name_mentions(message_words, frames.condition_names)
     named = _one_mention_and_rest(message_words, found)
     if named is None or frames.condition_not_with.get(named[0], frozenset()) & set(message_words):
@@ -252,9 +251,11 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
     message_words = words((text or "").lower())
     if not message_words or len(message_words) > MAX_WORDS:
         return None
-    named = named_operation_and_rest(message_words, frames) or named_condition_and_rest(
-        message_words, frames
-    )
+    operations = operation_mentions(message_words, frames)
+    if operations:
+        named = _one_mention_and_rest(message_words, operations)
+    else:
+        named = _named_condition_and_rest(message_words, frames)
     if named is None:
         return None
     operation, rest = named
