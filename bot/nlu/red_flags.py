@@ -887,6 +887,14 @@ class _Sentence:
             abs(i - j) <= window for i in self.positions(first) for j in self.positions(second)
         )
 
+    def affirmed_near(self, concept: FrozenSet[str], anchor: FrozenSet[str], window: int) -> bool:
+        """Whether an unnegated word of ``concept`` is at most ``window`` words from ``anchor``."""
+        anchors = self.positions(anchor)
+        return any(
+            not self.negated(i) and any(abs(i - j) <= window for j in anchors)
+            for i in self.positions(concept)
+        )
+
     def after_operation(self) -> bool:
         """Whether the sentence is about a time after an operation.
 
@@ -1565,7 +1573,7 @@ def _sign_flags(
     if calf and _calves_named_only_for_tone(s) and not _LOWER_LEG.search(text):
         # "tight hamstrings and tight calves, is the cast after VRO painful?":
         # the pain is the cast's. The sign must be said of the calves.
-        calf_sign = _affirmed_near(s, clot_signs, lex.calf, _CALF_SIGN_WINDOW)
+        calf_sign = s.affirmed_near(clot_signs, lex.calf, _CALF_SIGN_WINDOW)
     else:
         calf_sign = s.has_affirmed(clot_signs)
     calf_sign = calf_sign or (
@@ -1644,17 +1652,6 @@ def _sign_flags(
     if s.has(lex.cast) and s.has_affirmed(lex.vomit):
         flags.add(VOMITING_IN_CAST)
     return flags
-
-
-def _affirmed_near(
-    s: _Sentence, concept: FrozenSet[str], anchor: FrozenSet[str], window: int
-) -> bool:
-    """Whether a word of ``concept``, not negated, is at most ``window`` words from ``anchor``."""
-    anchors = s.positions(anchor)
-    return any(
-        not s.negated(i) and any(abs(i - j) <= window for j in anchors)
-        for i in s.positions(concept)
-    )
 
 
 def _calves_named_only_for_tone(s: _Sentence) -> bool:
