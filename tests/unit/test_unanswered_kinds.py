@@ -110,6 +110,7 @@ def test_the_kinds_are_named() -> None:
         "operation_size",
         "pain_amount",
         "cure_arthritis",
+        "diet",
     }
 
 
@@ -146,6 +147,41 @@ def test_no_faq_training_example_asks_a_kind_its_answer_does_not_address() -> No
 def test_when_physio_happens_after_the_operation_is_not_on_the_pages(text: str) -> None:
     # "first" and "physio" had the knee's "not the first treatment" answer.
     assert unanswered_kind(text, "faq/dfo_first_treatment") == "physio_schedule"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "how many times a week is physio after the knee operation",
+        "DFO er por physio sopthahe koybar korte hobe?",
+        "অপারেশনের পর সপ্তাহে কয়বার ফিজিও করতে হবে?",
+    ],
+)
+def test_how_often_physio_happens_is_not_on_the_pages(text: str) -> None:
+    assert unanswered_kind(text, "faq/dfo_recovery") == "physio_schedule"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # The knee recovery answer names bone healing, never food.
+        "what food should she eat after the knee operation so the bone joins quickly",
+        "is there a special diet after VRO",
+        "dfo er por ki khabo, calcium lagbe?",
+        "অপারেশনের পর হাড় জোড়া লাগতে কী খাবার খাওয়া উচিত?",
+    ],
+)
+def test_what_to_eat_after_the_operation_is_not_on_the_pages(text: str) -> None:
+    assert unanswered_kind(text, "faq/dfo_recovery") == "diet"
+
+
+def test_food_told_in_a_story_is_not_asked() -> None:
+    # A rickshaw puller's story: "no food at home if I do not drive".
+    story = (
+        "ami rickshaw chalai, din e na chalale ghore khabar nai. "
+        "dfo er por kobe kaj korte parbo?"
+    )
+    assert unanswered_kind(story, "faq/dfo_recovery") is None
 
 
 def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
