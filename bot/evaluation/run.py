@@ -61,6 +61,8 @@ PROBES_HEADINGS = EVALUATION_SETS / "probes_headings.yml"
 PROBES_URGENT = EVALUATION_SETS / "probes_urgent.yml"
 # Every group in three languages, by a helper who read the answer texts (see the file).
 PROBES_EVERY_GROUP = EVALUATION_SETS / "probes_every_group.yml"
+# Forum-style questions of every group in three languages (helper-written; see the file).
+PROBES_FORUM_VOICES = EVALUATION_SETS / "probes_forum_voices.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

@@ -116,7 +116,10 @@ _BLOOD = frozenset({"blood", "bloody"})
 _BLACKENED = frozenset({"blackened"})
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
-_MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
+# "হাড় কেটে", "haddi kata": the bone the operation cuts, not a bone showing
+# (red_flags.yml, ``phrases``; marks the verb after the bone).
+BONE_CUT = frozenset({"bone_cut"})
+_MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING | BONE_CUT
 
 # Marks added to a word's forms (never words themselves).
 FUSED_NEGATION = "__negated__"  # "fuleni", "ফোলেনি": the word carries its negation
@@ -1184,14 +1187,17 @@ class _Sentence:
         """Bone or metal showing through the skin.
 
         'I can see the bone', 'the plate is showing', 'স্ক্রু বের হয়ে আছে';
-        not on an X-ray ('x-ray te plate dekha jay').
+        not on an X-ray ('x-ray te plate dekha jay'), nor the bone the
+        operation cuts ('বলটা সকেট থেকে বের হয়ে আসছে, উরুর হাড় কেটে ঠিক
+        করতে হবে': the hip's ball slipping out on the X-ray).
         """
         lex = lexicon()
-        return (
-            self.has(lex.bone_or_metal)
-            and self.has_affirmed(lex.exposed)
-            and not self.has(lex.imaging)
-        )
+        shown = [
+            index
+            for index in self.positions(lex.bone_or_metal)
+            if not (index + 1 < len(self.forms) and self.forms[index + 1] & BONE_CUT)
+        ]
+        return bool(shown) and self.has_affirmed(lex.exposed) and not self.has(lex.imaging)
 
     def clot_named(self) -> bool:
         """A blood clot or DVT named, not only to ask what it is.
@@ -1463,7 +1469,18 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
             for j in range(i + 1, min(len(forms), i + 1 + phrase.within)):
                 if forms[j] & phrase.then:
                     forms[j].add(phrase.means)
+                    if phrase.means == _LEFT_HOSPITAL:
+                        # "the day after discharge", "discharge er por": the
+                        # patient's, not the wound's ("in a spica cast ...
+                        # is it safe to travel the day after discharge?").
+                        forms[i] -= lex.drainage_sign
+                        forms[j] -= lex.drainage_sign
                     break
+
+
+# What the two-word expressions "after discharge", "discharge er por" mean:
+# leaving hospital (red_flags.yml, ``phrases``).
+_LEFT_HOSPITAL = "discharged"
 
 
 def _fits_a_thing(forms: Sequence[Set[str]], index: int) -> bool:

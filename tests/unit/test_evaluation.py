@@ -11,6 +11,7 @@ from bot.evaluation.run import (
     HELDOUT_BY_LANGUAGE,
     PROBES_EVERY_GROUP,
     PROBES_EVERYDAY,
+    PROBES_FORUM_VOICES,
     PROBES_HEADINGS,
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
@@ -134,6 +135,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_LONG_STORIES,
         PROBES_HEADINGS,
         PROBES_EVERY_GROUP,
+        PROBES_FORUM_VOICES,
     ],
     ids=lambda p: p.stem,
 )

@@ -22,6 +22,7 @@ from bot.nlu.out_of_domain import ours_with, out_of_domain_terms, outside_terms
         ("har venge geche, plate lagbe?", ["har venge", "venge geche"]),
         # a broken leg or arm in Bangla and romanized Bangla, and the jaw
         ("pa bhanga, plate bosano hoyeche, plate ki khulte hobe?", ["pa bhanga"]),
+        ("baccha r haddi venge gese, plate ki pore khulte hoy?", ["haddi venge", "venge gese"]),
         ("আমার ছেলের হাত ভেঙ্গে গেছে, প্লাস্টার কত দিন?", ["ভেঙ্গে গেছে", "হাত ভেঙ্গে"]),
         ("থুতনির হাড় কেটে সামনে আনার অপারেশনের খরচ কত?", ["থুতনি"]),
         # a knee already replaced

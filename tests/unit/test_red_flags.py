@@ -402,6 +402,30 @@ def test_swelling_told_before_an_operation_is_named_is_not_after_it(nlp: Languag
     ]
 
 
+def test_leaving_hospital_is_no_discharge_from_the_wound(nlp: Language) -> None:
+    text = (
+        "After her hip surgery she will be in a spica cast, and is it safe to "
+        "travel the day after discharge?"
+    )
+    assert detect_red_flags(nlp(text)) == []
+    # A discharge from the cast is still one, whenever she left hospital.
+    assert detect_red_flags(nlp("the cast has a discharge coming through since discharge")) == [
+        red_flags.WOUND_PROBLEM
+    ]
+
+
+def test_the_bone_the_operation_cuts_is_not_a_bone_showing(nlp: Language) -> None:
+    # "The ball is slowly coming out of the socket; the thigh bone must be cut
+    # to fix it": an X-ray finding and the plan, not bone through the skin.
+    text = "ডাক্তার বললেন বলটা সকেট থেকে আস্তে আস্তে বের হয়ে আসছে, উরুর হাড় কেটে ঠিক করতে হবে।"
+    assert detect_red_flags(nlp(text)) == []
+    for showing in (
+        "অপারেশনের পর সেলাইয়ের জায়গা দিয়ে হাড় বের হয়ে আছে",
+        "haddi kata jaygay haddi ber hoye ache",
+    ):
+        assert detect_red_flags(nlp(showing)) == [red_flags.WOUND_PROBLEM], showing
+
+
 @pytest.mark.parametrize("text", PHRASINGS["phrased_as"]["question"])
 def test_questions_are_recognised(text: str) -> None:
     assert phrased_as_question(text)
