@@ -63,6 +63,9 @@ PROBES_URGENT = EVALUATION_SETS / "probes_urgent.yml"
 PROBES_EVERY_GROUP = EVALUATION_SETS / "probes_every_group.yml"
 # Forum-style questions of every group in three languages (helper-written; see the file).
 PROBES_FORUM_VOICES = EVALUATION_SETS / "probes_forum_voices.yml"
+# Long English stories, and Bangla and romanized WhatsApp messages (helper-written).
+PROBES_STORIES_EN = EVALUATION_SETS / "probes_stories_en.yml"
+PROBES_WHATSAPP_BN = EVALUATION_SETS / "probes_whatsapp_bn.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

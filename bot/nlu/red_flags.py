@@ -312,6 +312,12 @@ class Lexicon:
     not_a_fall_after_slip: FrozenSet[str]
     slips_by_itself: FrozenSet[str]
     found: FrozenSet[str]
+    puzzled_by: FrozenSet[str]
+    visit: FrozenSet[str]
+    others: FrozenSet[str]
+    habitually: FrozenSet[str]
+    last: FrozenSet[str]
+    long_ago: FrozenSet[str]
     journey_before_trip: FrozenSet[str]
     cast: FrozenSet[str]
     tight: FrozenSet[str]
@@ -320,6 +326,7 @@ class Lexicon:
     fading: FrozenSet[str]
     mark: FrozenSet[str]
     mark_colour: FrozenSet[str]
+    colour_noun: FrozenSet[str]
     contrast: FrozenSet[str]
     pink: FrozenSet[str]
     dry: FrozenSet[str]
@@ -959,8 +966,15 @@ class _Sentence:
         Not a slipped disc, a kneecap that slips, a long trip or a fall years ago.
         """
         lex = lexicon()
-        if self.has_sequence(lex.years, lex.ago | lex.before):
-            # "I fell off a motorcycle many years ago": history.
+        if self.has_sequence(lex.years, lex.ago | lex.before) or self.has_sequence(
+            lex.last, lex.long_ago
+        ):
+            # "I fell off a motorcycle many years ago", "he slipped in the
+            # courtyard last year and broke his hip": history.
+            return False
+        if self._falls_as_a_habit() or self._before_the_operation():
+            # "falls a lot", "before the surgery he tripped all the time":
+            # the condition the operation is for.
             return False
         trip = frozenset({"trip"})
         for index in self.positions(lex.fall):
@@ -982,6 +996,28 @@ class _Sentence:
             if not self.negated(index) and not following & lex.not_a_fall_after_slip:
                 return True
         return False
+
+    def _falls_as_a_habit(self) -> bool:
+        """'falls a lot', 'falls often', 'tripped over his own feet all the time'."""
+        lex = lexicon()
+        falls = self.positions(lex.fall | lex.slip)
+        if not falls or self.has(lex.now) or self.after_operation():
+            # "since the operation she falls a lot, today she fell on it".
+            return False
+        if self.has(lex.habitually) or self.has_sequence(
+            frozenset({"all"}), frozenset({"the"}), frozenset({"time"})
+        ):
+            return True
+        a_lot = self.has_sequence(frozenset({"a"}), frozenset({"lot"}))
+        return a_lot and any(self.forms[i + 1] & {"a"} for i in falls if i + 1 < len(self.forms))
+
+    def _before_the_operation(self) -> bool:
+        """'before the surgery he tripped ...': what happened before it."""
+        lex = lexicon()
+        return any(
+            any(self.forms[j] & lex.operation for j in range(i + 1, min(i + 3, len(self.forms))))
+            for i in self.positions(lex.before)
+        )
 
     def general_question(self) -> bool:
         """A question about people in general, not a report about someone now."""
@@ -1009,6 +1045,35 @@ class _Sentence:
             return True
         return bool(first & lex.question_start) and not self.has(lex.personal)
 
+    def puzzled(self) -> bool:
+        """'confused about the wedges', 'came back from the visit confused': puzzled."""
+        lex = lexicon()
+        if self.has(lex.visit):
+            return True
+        return any(
+            index + 1 < len(self.forms) and self.forms[index + 1] & lex.puzzled_by
+            for index in self.positions(lex.confused)
+        )
+
+    def told_of_others(self, concept: FrozenSet[str]) -> bool:
+        """Whether every word of ``concept`` is told of someone else.
+
+        "our neighbour's one got infected", "my friend's wound got infected":
+        a word of ``others`` at most four words before it.
+        """
+        lex = lexicon()
+        others = self.positions(lex.others)
+        return bool(others) and all(
+            any(0 < index - other <= _OTHERS_WINDOW for other in others)
+            for index in self.positions(concept)
+        )
+
+    def _leaving(self, index: int) -> bool:
+        """Whether the place at ``index`` is left: "hospital theke chuti", "from the hospital"."""
+        after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+        before = [self.forms[i] for i in range(max(0, index - 2), index)]
+        return bool(after & _FROM_AFTER) or any(forms & {"from"} for forms in before)
+
     def asks_when_to_seek_care(self) -> bool:
         """A question about when to get help, or which problems are serious.
 
@@ -1019,7 +1084,7 @@ class _Sentence:
         the plate removal?': no hurry, no problem, no 'if'.
         """
         lex = lexicon()
-        seek = self.has(lex.seek_care)
+        seek = any(not self._leaving(index) for index in self.positions(lex.seek_care))
         if seek and self.has(lex.delay):
             # "দেরি না করে হাসপাতালে নিতে হবে": asked or not.
             return True
@@ -1179,9 +1244,20 @@ class _Sentence:
             mark_colour = self.forms[index] & lex.mark_colour and any(
                 abs(index - mark) <= _MARK_COLOUR_WINDOW for mark in fading_marks
             )
-            if not mark_colour:
+            if not mark_colour and not self._colour_of_a_thing(index):
                 return True
         return False
+
+    def _colour_of_a_thing(self, index: int) -> bool:
+        """Whether the colour word at ``index`` names a thing's colour.
+
+        "a blue coloured cast", "কাস্ট টা নীল রঙের" (the cast is blue), "a
+        purple cast": the word after it is a colour word or the cast.
+        """
+        lex = lexicon()
+        if index + 1 >= len(self.forms) or not self.forms[index] & lex.mark_colour:
+            return False
+        return bool(self.forms[index + 1] & (lex.colour_noun | lex.cast))
 
     def bone_or_metal_showing(self) -> bool:
         """Bone or metal showing through the skin.
@@ -1478,6 +1554,10 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
                     break
 
 
+# How far before a sign a word for someone else makes it theirs.
+_OTHERS_WINDOW = 4
+# "হাসপাতাল থেকে", "hospital theke": from a place (Bangla puts it after).
+_FROM_AFTER = frozenset({"theke", "থেকে"})
 # What the two-word expressions "after discharge", "discharge er por" mean:
 # leaving hospital (red_flags.yml, ``phrases``).
 _LEFT_HOSPITAL = "discharged"
@@ -1564,7 +1644,11 @@ def _sign_flags(
         or (s.has(lex.cast) and drainage)
         or ((s.has(lex.wound) or s.has(lex.cast)) and growing_patch)
         or s.bone_or_metal_showing()
-        or (operated and s.has_affirmed(lex.infection | lex.pus))
+        or (
+            operated
+            and s.has_affirmed(lex.infection | lex.pus)
+            and not s.told_of_others(lex.infection | lex.pus)
+        )
         # "Pink and warm" toes in the cast are the check parents are taught.
         or (
             operated
@@ -1799,7 +1883,7 @@ def _sentence_flags(
     # "my father is confused since the operation", not "I'm a little confused
     # about how this works".
     confused = (
-        (s.has_affirmed(lex.confused) and not s.has(lex.first_person))
+        (s.has_affirmed(lex.confused) and not s.has(lex.first_person) and not s.puzzled())
         or s.unable_after(lex.recognise)
         or s.negated_verb(lex.recognise)
     )
@@ -1838,7 +1922,12 @@ def _sentence_flags(
     # An infection someone reports, with no operation named ("I think I may
     # have an infection, what do I do?"): this clinic's patients write
     # around their operations, so it is read as a wound infection.
-    if s.has(lex.personal) and s.has_affirmed(lex.infection) and not s.has(lex.past):
+    if (
+        s.has(lex.personal)
+        and s.has_affirmed(lex.infection)
+        and not s.has(lex.past)
+        and not s.told_of_others(lex.infection)
+    ):
         flags.add(WOUND_PROBLEM)
     return flags
 
@@ -1913,6 +2002,10 @@ def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
     mild_only = s.has(lex.mild) and not high
     if not after_operation and s.has(lex.past | lex.before) and s.has(lex.recovered):
         # "a fever last month, before the operation date; it is gone now"
+        return set()
+    if s.has_sequence(lex.last, lex.long_ago):
+        # "she had fever and pneumonia last winter, so we postponed her hip
+        # surgery": history.
         return set()
     if s.has_affirmed(lex.fever) and (
         high or s.has(lex.shivering) or _high_temperature(s) or (after_operation and not mild_only)

@@ -19,7 +19,9 @@ from bot.evaluation.run import (
     PROBES_NEAR_MISSES,
     PROBES_REAL_STYLE_BN,
     PROBES_REAL_STYLE_EN,
+    PROBES_STORIES_EN,
     PROBES_URGENT,
+    PROBES_WHATSAPP_BN,
     REAL_QUESTIONS_OUTSIDE,
     REAL_QUESTIONS_OUTSIDE_2,
     leaked,
@@ -136,6 +138,8 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_HEADINGS,
         PROBES_EVERY_GROUP,
         PROBES_FORUM_VOICES,
+        PROBES_STORIES_EN,
+        PROBES_WHATSAPP_BN,
     ],
     ids=lambda p: p.stem,
 )

@@ -23,6 +23,7 @@ from bot.nlu.out_of_domain import ours_with, out_of_domain_terms, outside_terms
         # a broken leg or arm in Bangla and romanized Bangla, and the jaw
         ("pa bhanga, plate bosano hoyeche, plate ki khulte hobe?", ["pa bhanga"]),
         ("baccha r haddi venge gese, plate ki pore khulte hoy?", ["haddi venge", "venge gese"]),
+        ("cervical spondylosis, hat obosh lage", ["cervical", "spondylosis"]),
         ("আমার ছেলের হাত ভেঙ্গে গেছে, প্লাস্টার কত দিন?", ["ভেঙ্গে গেছে", "হাত ভেঙ্গে"]),
         ("থুতনির হাড় কেটে সামনে আনার অপারেশনের খরচ কত?", ["থুতনি"]),
         # a knee already replaced
@@ -107,6 +108,9 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
         ("ডায়াবেটিস কন্ট্রোলে না থাকলে কি হাঁটুর অস্টিওটমি করা যায়?", []),
         # without those concepts the terms stay outside
         ("bone tumour near the hip", ["tumour"]),
+        # an old fracture that healed into a knock knee; a fracture's plate
+        ("knock kneed since an old fracture, how does it wear the cartilage?", []),
+        ("plates after my son's fracture, must they come out?", ["fracture"]),
         ("my ankle hurts after a sprain", ["ankle"]),
         ("tibia fracture plate removal", ["fracture", "tibia"]),
         ("my shin bone was broken, will the plate come out?", ["shin bone"]),

@@ -426,6 +426,68 @@ def test_the_bone_the_operation_cuts_is_not_a_bone_showing(nlp: Language) -> Non
         assert detect_red_flags(nlp(showing)) == [red_flags.WOUND_PROBLEM], showing
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        # "pase" (side) is no misspelt "pale", "haray" (loses) no "hapay" (gasps).
+        "DFO kader kora hoy? shudhu ek paser hatu betha thakle naki dui pase hoileo hoy",
+        "shunsi hadd ta plate shoho position haray felay ar abar kata lage, eta ki sotti?",
+        # The colour of the cast, not of a limb.
+        "বাবুর কাস্ট টা নীল রঙের, এটা কি ভিজলে সমস্যা?",
+        "she chose a purple cast after her VRO, can it get wet?",
+        # Falls that are the child's condition, or history.
+        "my son has cp, he is always up on tiptoe and falls a lot. the doctor suggested "
+        "botox and then casting, no surgery for now.",
+        "before the surgery he tripped over his own feet all the time. during the VDRO "
+        "they turned the bone.",
+        "my nana slipped in the courtyard last year and broke his hip. they did a half hip "
+        "replacement and he walks with a stick now.",
+        # Leaving hospital, not rushing to it.
+        "DFO er por koy din hospital e thakte hoy? r hospital theke chuti dile ki sathe "
+        "sathe bus e kore bari jaite parbo",
+        # A fever last winter, before the operation was put off.
+        "my daughter had fever and pneumonia last winter, so we postponed her hip surgery. "
+        "is there a chance the hip moves out of position after the osteotomy?",
+        # A recommended operation is planned, not done.
+        "the pain is on the inside of my knee, worse after namaz. my surgeon recommends a "
+        "high tibial osteotomy and says ill be on crutches for a while.",
+        # Someone else's infection; puzzled, not confused in mind.
+        "my mother is terrified of an artificial knee because our neighbour's one got "
+        "infected. her surgeon offered a dfo instead.",
+        "my wife had her first visit for the dfo yesterday and came back confused.",
+        # Another joint's numbness: the neck.
+        "ঘাড়ের হাড় ক্ষয় cervical spondylosis, হাত মাঝে মাঝে অবশ লাগে বহুদিন ধরে",
+    ],
+)
+def test_harmless_words_in_stories_are_not_red_flags(nlp: Language, text: str) -> None:
+    assert detect_red_flags(nlp(text)) == [], text
+
+
+@pytest.mark.parametrize(
+    ("text", "flag"),
+    [
+        ("operation er por paer angul fakashe ar thanda", red_flags.LIMB_CIRCULATION),
+        ("his toes are blue in the cast", red_flags.LIMB_CIRCULATION),
+        ("he has a blue cast and his toes are cold", red_flags.LIMB_CIRCULATION),
+        (
+            "since the operation she falls a lot, today she fell on the leg",
+            red_flags.FALL_AFTER_SURGERY,
+        ),
+        ("he falls often since the VRO", red_flags.FALL_AFTER_SURGERY),
+        ("jor hole ki sathe sathe hospital e niye jabo?", red_flags.WARNING_SIGNS_QUESTION),
+        (
+            "after the op the wound is infected, my friend says it is normal",
+            red_flags.WOUND_PROBLEM,
+        ),
+        ("my father is confused since the operation and very sleepy", red_flags.UNRESPONSIVE),
+    ],
+)
+def test_the_same_signs_said_of_the_patient_stay_red_flags(
+    nlp: Language, text: str, flag: str
+) -> None:
+    assert flag in detect_red_flags(nlp(text)), text
+
+
 @pytest.mark.parametrize("text", PHRASINGS["phrased_as"]["question"])
 def test_questions_are_recognised(text: str) -> None:
     assert phrased_as_question(text)
