@@ -66,6 +66,8 @@ PROBES_FORUM_VOICES = EVALUATION_SETS / "probes_forum_voices.yml"
 # Long English stories, and Bangla and romanized WhatsApp messages (helper-written).
 PROBES_STORIES_EN = EVALUATION_SETS / "probes_stories_en.yml"
 PROBES_WHATSAPP_BN = EVALUATION_SETS / "probes_whatsapp_bn.yml"
+# Every group in three languages, written last to check the session's changes.
+PROBES_LAST_CHECK = EVALUATION_SETS / "probes_last_check.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

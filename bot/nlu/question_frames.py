@@ -70,6 +70,9 @@ class QuestionFrames:
     # models ("my son's knock knees").
     condition_names: Dict[str, Tuple[Phrase, ...]] = field(default_factory=dict)
     condition_not_with: Dict[str, FrozenSet[str]] = field(default_factory=dict)
+    # Words that make an operation word another operation ("abar operation",
+    # "a second surgery"): a story telling of one is left to the models.
+    further_operation_words: FrozenSet[str] = frozenset()
 
 
 def _without_fillers(
@@ -133,6 +136,7 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
         ),
         condition_names=condition_names,
         condition_not_with=condition_not_with,
+        further_operation_words=listed_words(document.get("further_operation_words") or []),
     )
 
 
@@ -271,6 +275,19 @@ def _short_story_parts(text: Optional[str]) -> Optional[List[str]]:
     return parts
 
 
+def _tells_of_another_operation(parts: Sequence[str], frames: QuestionFrames) -> bool:
+    """Whether the story's parts tell of a further operation: "abar operation", "revision"."""
+    for part in parts:
+        part_words = words(part.lower())
+        for index, word in enumerate(part_words):
+            if word == "revision" or (
+                word in frames.further_operation_words
+                and SURGERY_WORDS & set(part_words[index + 1 : index + 3])
+            ):
+                return True
+    return False
+
+
 def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
     """The FAQ key for a story that ends with a short question about the one operation it names.
 
@@ -293,6 +310,8 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
     if len(operations) != 1:
         return None
     operation = operations.pop()
+    if _tells_of_another_operation(parts[:-1], frames):
+        return None
     question_words = words(parts[-1].lower())
     in_question = named_operation_and_rest(question_words, frames)
     rest = in_question[1] if in_question else question_words

@@ -315,6 +315,7 @@ class Lexicon:
     puzzled_by: FrozenSet[str]
     visit: FrozenSet[str]
     others: FrozenSet[str]
+    statistic: FrozenSet[str]
     habitually: FrozenSet[str]
     last: FrozenSet[str]
     long_ago: FrozenSet[str]
@@ -1056,17 +1057,25 @@ class _Sentence:
         )
 
     def told_of_others(self, concept: FrozenSet[str]) -> bool:
-        """Whether every word of ``concept`` is told of someone else.
+        """Whether every word of ``concept`` is told of someone else, or counted.
 
         "our neighbour's one got infected", "my friend's wound got infected":
-        a word of ``others`` at most four words before it.
+        a word of ``others`` at most four words before it; "what is the
+        infection rate for DFO?", "the risk of infection": how often, not
+        that it happened.
         """
         lex = lexicon()
         others = self.positions(lex.others)
-        return bool(others) and all(
-            any(0 < index - other <= _OTHERS_WINDOW for other in others)
-            for index in self.positions(concept)
-        )
+
+        def not_the_patients(index: int) -> bool:
+            after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+            before = self.forms[max(0, index - 2) : index]
+            counted = bool(after & lex.statistic) or any(f & lex.statistic for f in before)
+            told_of_another = any(0 < index - other <= _OTHERS_WINDOW for other in others)
+            return counted or told_of_another
+
+        positions = self.positions(concept)
+        return bool(positions) and all(not_the_patients(index) for index in positions)
 
     def _leaving(self, index: int) -> bool:
         """Whether the place at ``index`` is left: "hospital theke chuti", "from the hospital"."""

@@ -15,6 +15,7 @@ from bot.evaluation.run import (
     PROBES_HEADINGS,
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
+    PROBES_LAST_CHECK,
     PROBES_LONG_STORIES,
     PROBES_NEAR_MISSES,
     PROBES_REAL_STYLE_BN,
@@ -140,6 +141,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_FORUM_VOICES,
         PROBES_STORIES_EN,
         PROBES_WHATSAPP_BN,
+        PROBES_LAST_CHECK,
     ],
     ids=lambda p: p.stem,
 )

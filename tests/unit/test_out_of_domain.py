@@ -105,6 +105,9 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
         ("হিপ ডিসপ্লাসিয়া কি ক্যান্সার?", []),
         # diabetes beside an osteotomy: the knee page's "uncontrolled medical illness"
         ("will they refuse my knee osteotomy because my diabetes is not controlled?", []),
+        # "is an osteotomy like breaking the bone?": what the word means
+        ("osteotomy mane ki haddi venge fela?", []),
+        ("অস্টিওটমি মানে কি হাড় ভেঙে ফেলা?", []),
         ("ডায়াবেটিস কন্ট্রোলে না থাকলে কি হাঁটুর অস্টিওটমি করা যায়?", []),
         # without those concepts the terms stay outside
         ("bone tumour near the hip", ["tumour"]),

@@ -294,6 +294,9 @@ def test_a_story_ending_with_a_short_question_about_its_operation_gets_the_answe
         "The doctor suggested an osteotomy. Why is it done?",
         # The last part asks more than one listed question.
         "The doctor suggested DFO. Why is it done and how long is the stay?",
+        # A further operation told before: "it" may be that one.
+        "VRO er por abar operation lagte pare shunlam, eta keno?",
+        "After the VRO he may need a second operation, why is it done?",
     ],
 )
 def test_any_other_story_is_left_to_the_models(text: str) -> None:

@@ -455,6 +455,11 @@ def test_the_bone_the_operation_cuts_is_not_a_bone_showing(nlp: Language) -> Non
         "my mother is terrified of an artificial knee because our neighbour's one got "
         "infected. her surgeon offered a dfo instead.",
         "my wife had her first visit for the dfo yesterday and came back confused.",
+        # How often infections happen, not one; a fever last year, now well.
+        "My friend got an infection after his knee surgery. What is the infection rate "
+        "for DFO here?",
+        "গত বছর ছেলের নিউমোনিয়া আর খুব জ্বর হয়েছিল, এখন পুরোপুরি সুস্থ। এতে কি ভিআরও "
+        "অপারেশনে কোনো সমস্যা হবে?",
         # Another joint's numbness: the neck.
         "ঘাড়ের হাড় ক্ষয় cervical spondylosis, হাত মাঝে মাঝে অবশ লাগে বহুদিন ধরে",
     ],
@@ -480,6 +485,8 @@ def test_harmless_words_in_stories_are_not_red_flags(nlp: Language, text: str) -
             red_flags.WOUND_PROBLEM,
         ),
         ("my father is confused since the operation and very sleepy", red_flags.UNRESPONSIVE),
+        ("after my DFO the wound is infected, what is the risk now?", red_flags.WOUND_PROBLEM),
+        ("অপারেশনের পর গত দুই দিন ধরে খুব জ্বর", red_flags.HIGH_FEVER),
     ],
 )
 def test_the_same_signs_said_of_the_patient_stay_red_flags(

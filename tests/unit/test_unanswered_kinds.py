@@ -111,6 +111,7 @@ def test_the_kinds_are_named() -> None:
         "pain_amount",
         "cure_arthritis",
         "diet",
+        "success_rate",
     }
 
 
@@ -173,6 +174,19 @@ def test_how_often_physio_happens_is_not_on_the_pages(text: str) -> None:
 )
 def test_what_to_eat_after_the_operation_is_not_on_the_pages(text: str) -> None:
     assert unanswered_kind(text, "faq/dfo_recovery") == "diet"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "what percentage of DFO patients get a good result",
+        "how successful is the hip operation for children with CP",
+        "DFO koto percent sofol hoy?",
+        "ভিআরও অপারেশনের সফলতার হার কত?",
+    ],
+)
+def test_how_often_the_operation_succeeds_is_not_on_the_pages(text: str) -> None:
+    assert unanswered_kind(text, "faq/dfo_candidates") == "success_rate"
 
 
 def test_food_told_in_a_story_is_not_asked() -> None:
