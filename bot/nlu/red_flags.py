@@ -1056,8 +1056,8 @@ class _Sentence:
             for index in self.positions(lex.confused)
         )
 
-    def told_of_others(self, concept: FrozenSet[str]) -> bool:
-        """Whether every word of ``concept`` is told of someone else, or counted.
+    def not_the_patients_own(self, concept: FrozenSet[str]) -> bool:
+        """Whether every word of ``concept`` is told of someone else, or of how often.
 
         "our neighbour's one got infected", "my friend's wound got infected":
         a word of ``others`` at most four words before it; "what is the
@@ -1067,7 +1067,7 @@ class _Sentence:
         lex = lexicon()
         others = self.positions(lex.others)
 
-        def not_the_patients(index: int) -> bool:
+        def others_or_counted(index: int) -> bool:
             after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
             before = self.forms[max(0, index - 2) : index]
             counted = bool(after & lex.statistic) or any(f & lex.statistic for f in before)
@@ -1075,7 +1075,7 @@ class _Sentence:
             return counted or told_of_another
 
         positions = self.positions(concept)
-        return bool(positions) and all(not_the_patients(index) for index in positions)
+        return bool(positions) and all(others_or_counted(index) for index in positions)
 
     def _leaving(self, index: int) -> bool:
         """Whether the place at ``index`` is left: "hospital theke chuti", "from the hospital"."""
@@ -1656,7 +1656,7 @@ def _sign_flags(
         or (
             operated
             and s.has_affirmed(lex.infection | lex.pus)
-            and not s.told_of_others(lex.infection | lex.pus)
+            and not s.not_the_patients_own(lex.infection | lex.pus)
         )
         # "Pink and warm" toes in the cast are the check parents are taught.
         or (
@@ -1935,7 +1935,7 @@ def _sentence_flags(
         s.has(lex.personal)
         and s.has_affirmed(lex.infection)
         and not s.has(lex.past)
-        and not s.told_of_others(lex.infection)
+        and not s.not_the_patients_own(lex.infection)
     ):
         flags.add(WOUND_PROBLEM)
     return flags
