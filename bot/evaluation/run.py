@@ -68,6 +68,7 @@ PROBES_STORIES_EN = EVALUATION_SETS / "probes_stories_en.yml"
 PROBES_WHATSAPP_BN = EVALUATION_SETS / "probes_whatsapp_bn.yml"
 # Every group in three languages, written last to check the session's changes.
 PROBES_LAST_CHECK = EVALUATION_SETS / "probes_last_check.yml"
+PROBES_FRESH_EYES = EVALUATION_SETS / "probes_fresh_eyes.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

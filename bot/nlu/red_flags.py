@@ -315,6 +315,9 @@ class Lexicon:
     puzzled_by: FrozenSet[str]
     visit: FrozenSet[str]
     others: FrozenSet[str]
+    own: FrozenSet[str]
+    others_genitive: FrozenSet[str]
+    theirs: FrozenSet[str]
     statistic: FrozenSet[str]
     habitually: FrozenSet[str]
     last: FrozenSet[str]
@@ -1071,11 +1074,25 @@ class _Sentence:
             after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
             before = self.forms[max(0, index - 2) : index]
             counted = bool(after & lex.statistic) or any(f & lex.statistic for f in before)
-            told_of_another = any(0 < index - other <= _OTHERS_WINDOW for other in others)
+            # Only what is theirs: "our neighbour's one got infected", "my
+            # friend got an infection", "বন্ধুর ... ইনফেকশন"; not "my friend
+            # noticed it got infected" nor "my friend says my wound is".
+            told_of_another = any(
+                0 < index - other <= _OTHERS_WINDOW
+                and self._theirs(other)
+                and not any(f & lex.own for f in self.forms[other + 1 : index])
+                for other in others
+            )
             return counted or told_of_another
 
         positions = self.positions(concept)
         return bool(positions) and all(others_or_counted(index) for index in positions)
+
+    def _theirs(self, other: int) -> bool:
+        """Whether the person word at ``other`` owns or got what follows ("friend's")."""
+        lex = lexicon()
+        after = self.forms[other + 1] if other + 1 < len(self.forms) else frozenset()
+        return bool(self.forms[other] & lex.others_genitive or after & lex.theirs)
 
     def _leaving(self, index: int) -> bool:
         """Whether the place at ``index`` is left: "hospital theke chuti", "from the hospital"."""

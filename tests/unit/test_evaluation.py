@@ -12,6 +12,7 @@ from bot.evaluation.run import (
     PROBES_EVERY_GROUP,
     PROBES_EVERYDAY,
     PROBES_FORUM_VOICES,
+    PROBES_FRESH_EYES,
     PROBES_HEADINGS,
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
@@ -142,6 +143,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_STORIES_EN,
         PROBES_WHATSAPP_BN,
         PROBES_LAST_CHECK,
+        PROBES_FRESH_EYES,
     ],
     ids=lambda p: p.stem,
 )

@@ -18,12 +18,18 @@ from bot.nlu.out_of_domain import ours_with, out_of_domain_terms, outside_terms
         ("what is a Salter osteotomy", ["salter osteotomy"]),
         ("what is a rotational osteotomy of the forearm", ["forearm"]),
         ("valgus deformity of the big toe", ["big toe"]),
-        ("my dog needs a TPLO osteotomy", ["my dog", "tplo"]),
+        ("my dog needs a TPLO osteotomy", ["dog", "my dog", "tplo"]),
         ("har venge geche, plate lagbe?", ["har venge", "venge geche"]),
         # a broken leg or arm in Bangla and romanized Bangla, and the jaw
         ("pa bhanga, plate bosano hoyeche, plate ki khulte hobe?", ["pa bhanga"]),
         ("baccha r haddi venge gese, plate ki pore khulte hoy?", ["haddi venge", "venge gese"]),
         ("cervical spondylosis, hat obosh lage", ["cervical", "spondylosis"]),
+        (
+            "my German shepherd has hip dysplasia, do you operate on dogs?",
+            ["dogs", "german shepherd"],
+        ),
+        ("wheel alignment shop near Mirpur", ["wheel alignment"]),
+        ("ingrown toe nail removal, does it hurt", ["ingrown", "toe nail"]),
         ("আমার ছেলের হাত ভেঙ্গে গেছে, প্লাস্টার কত দিন?", ["ভেঙ্গে গেছে", "হাত ভেঙ্গে"]),
         ("থুতনির হাড় কেটে সামনে আনার অপারেশনের খরচ কত?", ["থুতনি"]),
         # a knee already replaced

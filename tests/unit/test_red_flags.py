@@ -486,6 +486,9 @@ def test_harmless_words_in_stories_are_not_red_flags(nlp: Language, text: str) -
         ),
         ("my father is confused since the operation and very sleepy", red_flags.UNRESPONSIVE),
         ("after my DFO the wound is infected, what is the risk now?", red_flags.WOUND_PROBLEM),
+        # A friend who tells of the patient's wound is no one else's wound.
+        ("after my DFO my friend noticed it got infected", red_flags.WOUND_PROBLEM),
+        ("my friend says my wound looks infected after the DFO", red_flags.WOUND_PROBLEM),
         ("অপারেশনের পর গত দুই দিন ধরে খুব জ্বর", red_flags.HIGH_FEVER),
     ],
 )

@@ -189,6 +189,14 @@ def test_how_often_the_operation_succeeds_is_not_on_the_pages(text: str) -> None
     assert unanswered_kind(text, "faq/dfo_candidates") == "success_rate"
 
 
+def test_leaving_hospital_told_is_not_a_question_about_the_stay() -> None:
+    told = "We were discharged yesterday after my son's VRO. How long until the bone heals?"
+    assert unanswered_kind(told, "faq/vro_recovery") is None
+    assert unanswered_kind("when will he be discharged after VRO?", "faq/vro_recovery") == (
+        "hospital_stay"
+    )
+
+
 def test_food_told_in_a_story_is_not_asked() -> None:
     # A rickshaw puller's story: "no food at home if I do not drive".
     story = (
