@@ -116,10 +116,7 @@ _BLOOD = frozenset({"blood", "bloody"})
 _BLACKENED = frozenset({"blackened"})
 BEAR = frozenset({"bear"})
 SUBSIDING = frozenset({"subsiding"})  # "কমছে": with a negation, a persistent fever
-# "হাড় কেটে", "haddi kata": the bone the operation cuts, not a bone showing
-# (red_flags.yml, ``phrases``; marks the verb after the bone).
-BONE_CUT = frozenset({"bone_cut"})
-_MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING | BONE_CUT
+_MARKER_GLOSSES = INTENSELY | BEAR | SUBSIDING
 
 # Marks added to a word's forms (never words themselves).
 FUSED_NEGATION = "__negated__"  # "fuleni", "ফোলেনি": the word carries its negation
@@ -198,13 +195,15 @@ class Phrase:
     """A two-word expression read as one sign.
 
     A word of ``then`` within ``within`` words after a word of ``first`` also
-    means ``means`` ("বের হচ্ছে" -> discharge).
+    means ``means`` ("বের হচ্ছে" -> discharge), and neither word is read as
+    a word of ``cancels`` ("after discharge" is no discharge from the wound).
     """
 
     first: FrozenSet[str]
     then: FrozenSet[str]
     within: int
-    means: str
+    means: Optional[str] = None
+    cancels: FrozenSet[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -552,7 +551,9 @@ _PHRASE_SECTIONS = (
 _TOP_LEVEL = frozenset(
     ("version", "verb_forms", "phrases") + _WORD_SECTIONS + _GLOSS_SECTIONS + _PHRASE_SECTIONS
 )
-_PHRASE_KEYS = frozenset({"first", "then", "within", "means"})
+_PHRASE_KEYS = frozenset({"first", "then", "within"})
+# A phrase gives a meaning, takes one away, or both.
+_PHRASE_EFFECTS = frozenset({"means", "cancels"})
 # Characters that never belong to a listed word (a sign of a YAML slip).
 _NOT_IN_WORDS = re.compile(r"[:#,\[\]{}\"]")
 # A letter, digit or any character of the Bangla block (vowel signs included).
@@ -594,26 +595,44 @@ def _gloss_table(section: Mapping[str, Any], name: str) -> Dict[str, FrozenSet[s
     return {form: frozenset(glosses) for form, glosses in table.items()}
 
 
-def _phrases(entries: Any) -> Tuple[Phrase, ...]:
+def _phrases(entries: Any, lists: Mapping[str, FrozenSet[str]]) -> Tuple[Phrase, ...]:
+    """The two-word expressions; ``cancels`` names one of ``lists`` (an English list)."""
     if not isinstance(entries, list) or not entries:
         raise VocabularyError("phrases: expected a list of phrases")
     phrases = []
     for number, entry in enumerate(entries, start=1):
         where = f"phrases #{number}"
-        if not isinstance(entry, dict) or set(entry) != _PHRASE_KEYS:
-            raise VocabularyError(f"{where}: needs exactly first, then, within, means")
+        effects = set(entry) - _PHRASE_KEYS if isinstance(entry, dict) else set()
+        if (
+            not isinstance(entry, dict)
+            or not set(entry) >= _PHRASE_KEYS
+            or not effects
+            or not effects <= _PHRASE_EFFECTS
+        ):
+            raise VocabularyError(
+                f"{where}: needs exactly first, then, within, and means or cancels or both"
+            )
         within = entry["within"]
         if not (isinstance(within, str) and within.isdigit() and int(within) >= 1):
             raise VocabularyError(f"{where}: 'within' must be a number of words (1 or more)")
-        means = _word_list(entry["means"], f"{where}.means")
-        if len(means) != 1:
-            raise VocabularyError(f"{where}: 'means' must be one English word")
+        means = None
+        if "means" in entry:
+            meanings = _word_list(entry["means"], f"{where}.means")
+            if len(meanings) != 1:
+                raise VocabularyError(f"{where}: 'means' must be one English word")
+            means = next(iter(meanings))
+        cancels: FrozenSet[str] = frozenset()
+        if "cancels" in entry:
+            if entry["cancels"] not in lists:
+                raise VocabularyError(f"{where}: 'cancels' must name an English list")
+            cancels = lists[entry["cancels"]]
         phrases.append(
             Phrase(
                 first=_word_list(entry["first"], f"{where}.first"),
                 then=_word_list(entry["then"], f"{where}.then"),
                 within=int(within),
-                means=next(iter(means)),
+                means=means,
+                cancels=cancels,
             )
         )
     return tuple(phrases)
@@ -679,7 +698,8 @@ def parse_lexicon(text: str) -> Lexicon:
         lists[name] = _phrase_pattern(data[name], name)
     for name in _GLOSS_SECTIONS:
         lists[name] = _gloss_table(_section(data, name), name)
-    lists["phrases"] = _phrases(data["phrases"])
+    english_lists = {key: lists[key] for key in data["english"]}
+    lists["phrases"] = _phrases(data["phrases"], english_lists)
     expected = {field.name for field in fields(Lexicon)}
     if set(lists) != expected:
         raise VocabularyError(
@@ -698,7 +718,7 @@ def _check_glosses(lexicon: Lexicon, english: FrozenSet[str]) -> None:
         for table in (lexicon.bangla_script, lexicon.romanized, lexicon.romanized_also_english)
         for glosses in table.values()
         for gloss in glosses
-    } | {phrase.means for phrase in lexicon.phrases}
+    } | {phrase.means for phrase in lexicon.phrases if phrase.means}
     unknown = sorted(meanings - english - _MARKER_GLOSSES)
     if unknown:
         raise VocabularyError(f"glosses mean words no English list has: {' '.join(unknown)}")
@@ -1004,16 +1024,14 @@ class _Sentence:
     def _falls_as_a_habit(self) -> bool:
         """'falls a lot', 'falls often', 'tripped over his own feet all the time'."""
         lex = lexicon()
-        falls = self.positions(lex.fall | lex.slip)
-        if not falls or self.has(lex.now) or self.after_operation():
+        if not self.has(lex.fall | lex.slip) or self.has(lex.now) or self.after_operation():
             # "since the operation she falls a lot, today she fell on it".
             return False
-        if self.has(lex.habitually) or self.has_sequence(
-            frozenset({"all"}), frozenset({"the"}), frozenset({"time"})
-        ):
-            return True
-        a_lot = self.has_sequence(frozenset({"a"}), frozenset({"lot"}))
-        return a_lot and any(self.forms[i + 1] & {"a"} for i in falls if i + 1 < len(self.forms))
+        return (
+            self.has(lex.habitually)
+            or self.has_sequence(frozenset({"all"}), frozenset({"the"}), frozenset({"time"}))
+            or self.has_sequence(lex.fall | lex.slip, frozenset({"a"}), frozenset({"lot"}))
+        )
 
     def _before_the_operation(self) -> bool:
         """'before the surgery he tripped ...': what happened before it."""
@@ -1294,12 +1312,11 @@ class _Sentence:
         করতে হবে': the hip's ball slipping out on the X-ray).
         """
         lex = lexicon()
-        shown = [
-            index
-            for index in self.positions(lex.bone_or_metal)
-            if not (index + 1 < len(self.forms) and self.forms[index + 1] & BONE_CUT)
-        ]
-        return bool(shown) and self.has_affirmed(lex.exposed) and not self.has(lex.imaging)
+        return (
+            self.has(lex.bone_or_metal)
+            and self.has_affirmed(lex.exposed)
+            and not self.has(lex.imaging)
+        )
 
     def clot_named(self) -> bool:
         """A blood clot or DVT named, not only to ask what it is.
@@ -1570,13 +1587,10 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
                 continue
             for j in range(i + 1, min(len(forms), i + 1 + phrase.within)):
                 if forms[j] & phrase.then:
-                    forms[j].add(phrase.means)
-                    if phrase.means == _LEFT_HOSPITAL:
-                        # "the day after discharge", "discharge er por": the
-                        # patient's, not the wound's ("in a spica cast ...
-                        # is it safe to travel the day after discharge?").
-                        forms[i] -= lex.drainage_sign
-                        forms[j] -= lex.drainage_sign
+                    if phrase.means:
+                        forms[j].add(phrase.means)
+                    forms[i] -= phrase.cancels
+                    forms[j] -= phrase.cancels
                     break
 
 
@@ -1584,9 +1598,6 @@ def _apply_phrases(forms: List[Set[str]]) -> None:
 _OTHERS_WINDOW = 4
 # "হাসপাতাল থেকে", "hospital theke": from a place (Bangla puts it after).
 _FROM_AFTER = frozenset({"theke", "থেকে"})
-# What the two-word expressions "after discharge", "discharge er por" mean:
-# leaving hospital (red_flags.yml, ``phrases``).
-_LEFT_HOSPITAL = "discharged"
 
 
 def _fits_a_thing(forms: Sequence[Set[str]], index: int) -> bool:

@@ -602,6 +602,8 @@ def _broken(old: str, new: str) -> str:
         ("  fever: জ্বর", "  fevr: জ্বর", "no English list"),
         ("version: 1", "version: 2", "version"),
         ("    within: 1\n", "    within: one\n", "within"),
+        ("    cancels: drainage_sign\n", "    cancels: drainage_signs\n", "English list"),
+        ("    within: 1\n    cancels: bone_or_metal\n", "    within: 1\n", "means or cancels"),
     ],
 )
 def test_a_malformed_vocabulary_file_is_rejected(old: str, new: str, message: str) -> None:
