@@ -69,6 +69,9 @@ PROBES_WHATSAPP_BN = EVALUATION_SETS / "probes_whatsapp_bn.yml"
 # Every group in three languages, written last to check the session's changes.
 PROBES_LAST_CHECK = EVALUATION_SETS / "probes_last_check.yml"
 PROBES_FRESH_EYES = EVALUATION_SETS / "probes_fresh_eyes.yml"
+# Four kinds of question (benefits, alternatives, after-care wording, an
+# untreated deformity) and their look-alikes (helper-written; see the file).
+PROBES_KINDS = EVALUATION_SETS / "probes_kinds_dec06.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

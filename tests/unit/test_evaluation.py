@@ -13,6 +13,7 @@ from bot.evaluation.run import (
     PROBES_EVERYDAY,
     PROBES_FORUM_VOICES,
     PROBES_FRESH_EYES,
+    PROBES_KINDS,
     PROBES_HEADINGS,
     PROBES_INSCOPE_BN,
     PROBES_INSCOPE_EN,
@@ -144,6 +145,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_WHATSAPP_BN,
         PROBES_LAST_CHECK,
         PROBES_FRESH_EYES,
+        PROBES_KINDS,
     ],
     ids=lambda p: p.stem,
 )

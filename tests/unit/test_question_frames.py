@@ -76,6 +76,14 @@ from tests.conftest import TEST_DATA, load_yaml
         ("why is VRO done in children?", "faq/vro_cerebral_palsy"),
         ("how does DFO help patients", "faq/dfo_purpose"),
         ("বাচ্চাদের ভিআরও কেন করা হয়?", "faq/vro_cerebral_palsy"),
+        # What it is good for, whether it is worth it: what it is for.
+        ("what is DFO good for exactly", "faq/dfo_purpose"),
+        ("is VRO worth it?", "faq/vro_cerebral_palsy"),
+        ("pros of a distal femoral osteotomy", "faq/dfo_purpose"),
+        ("DFO korle ki lav?", "faq/dfo_purpose"),
+        ("ভিআরও এর সুবিধা কী?", "faq/vro_cerebral_palsy"),
+        # Words that only stress the question.
+        ("how is VRO actually done?", "faq/vro_what_is"),
     ],
 )
 def test_a_short_question_about_one_operation_gets_its_answer(text: str, key: str) -> None:
@@ -107,6 +115,9 @@ def test_a_short_question_about_one_operation_gets_its_answer(text: str, key: st
         # Another operation that shares a word.
         "how is a high tibial osteotomy done",
         "how is hip replacement done",
+        # Worth it for one patient, or worth its cost: not what it is for.
+        "is DFO worth it for my mother at 70",
+        "is VRO worth the money",
         "",
     ],
 )
