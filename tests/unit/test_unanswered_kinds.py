@@ -68,6 +68,45 @@ def test_whether_the_operation_stops_arthritis_is_not_who_it_is_not_for(text: st
     assert unanswered_kind(text, "faq/dfo_purpose") is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "after VRO how many weeks until my son walks again?",
+        "when will my daughter walk after the hip operation",
+        "VRO er por baccha kobe hatte parbe?",
+        "ভিআরও-র পর বাচ্চা কবে হাঁটতে পারবে?",
+    ],
+)
+def test_when_a_child_walks_after_the_hip_operation_the_page_does_not_say(text: str) -> None:
+    # The hip page gives the time to standing, not to walking; the knee's
+    # recovery answer says the page gives no timeline, which answers it.
+    assert unanswered_kind(text, "faq/vro_recovery") == "walking_again"
+    assert unanswered_kind(text, "faq/dfo_recovery") is None
+
+
+def test_a_story_that_a_child_cannot_walk_is_not_a_walking_question() -> None:
+    text = "He will never walk again, he says. What happens in this surgery?"
+    assert unanswered_kind(text, "faq/vro_recovery") is None
+    assert unanswered_kind("my son cannot walk, what is a VRO", "faq/vro_what_is") is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is VRO the only option for his hip?",
+        "are there other choices than the hip operation",
+        "VRO chara ar kono upay ache?",
+        "হিপের অপারেশনের বিকল্প কী?",
+    ],
+)
+def test_other_choices_than_the_hip_operation_are_not_on_the_hip_page(text: str) -> None:
+    assert unanswered_kind(text, "faq/vro_cerebral_palsy") == "other_choice"
+    # The knee page weighs its operation against a replacement and against
+    # treatment without surgery: any knee answer is left to the models.
+    assert unanswered_kind(text, "faq/dfo_vs_replacement") is None
+    assert unanswered_kind(text, "faq/dfo_purpose") is None
+
+
 def test_short_phrase_words_match_whole_words_only() -> None:
     # "inherit" starts "inherited"; nothing in "causeway" is a kind.
     assert unanswered_kind("is it inherited", DERIVATION) == "cause"
@@ -103,6 +142,8 @@ def test_the_kinds_are_named() -> None:
         "clinic_visit",
         "operation_length",
         "other_treatment",
+        "other_choice",
+        "walking_again",
         "pelvic_osteotomy",
         "hospital_stay",
         "durability",
