@@ -107,6 +107,16 @@ def test_other_choices_than_the_hip_operation_are_not_on_the_hip_page(text: str)
     assert unanswered_kind(text, "faq/dfo_purpose") is None
 
 
+@pytest.mark.parametrize(
+    "text", ["duita hatur DFO ki ek sathe kora jay?", "can both knees be done together"]
+)
+def test_both_knees_at_once_is_not_the_combined_procedures_answer(text: str) -> None:
+    assert unanswered_kind(text, "faq/dfo_combined_procedures") == "both_sides"
+    # Who it is for, with pain in both knees; the hip cast over both legs.
+    assert unanswered_kind(text, "faq/dfo_candidates") is None
+    assert unanswered_kind("does the cast cover both legs", "faq/vro_recovery") is None
+
+
 def test_short_phrase_words_match_whole_words_only() -> None:
     # "inherit" starts "inherited"; nothing in "causeway" is a kind.
     assert unanswered_kind("is it inherited", DERIVATION) == "cause"
@@ -144,6 +154,7 @@ def test_the_kinds_are_named() -> None:
         "other_treatment",
         "other_choice",
         "walking_again",
+        "both_sides",
         "pelvic_osteotomy",
         "hospital_stay",
         "durability",
