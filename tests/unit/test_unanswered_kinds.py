@@ -284,6 +284,9 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("সিরিয়াল কিভাবে দিব?", "clinic_visit", "request_human"),
         ("sir er serial kivabe pabo", "clinic_visit", "request_human"),
         ("osteotomy ki sorkari hospital e hoy?", "clinic_visit", "request_human"),
+        ("VDO apnara kothay koren?", "clinic_visit", "request_human"),
+        ("where can I get a DFO done in Dhaka", "clinic_visit", "request_human"),
+        ("ডিএফও আপনারা কোথায় করেন?", "clinic_visit", "request_human"),
         ("অস্টিওটমি কি সরকারি হাসপাতালে হয়?", "clinic_visit", "request_human"),
         # How long the operation takes: neither page says.
         ("অপারেশনে কতক্ষণ লাগে?", "operation_length", "beyond_sources"),
@@ -401,3 +404,10 @@ def test_a_kinds_close_answer_is_read_from_the_list(tmp_path: Path) -> None:
     assert related_key("cure", kinds) == "faq/dfo_purpose"
     assert related_key("cause", kinds) is None
     assert related_key(None, kinds) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["DFO te kothay kata hoy?", "where is the cut made in a VRO", "VRO kothay kora hoy hip e?"]
+)
+def test_where_on_the_bone_is_not_where_the_clinic_is(text: str) -> None:
+    assert routed_kind(text) is None
