@@ -82,6 +82,8 @@ from tests.conftest import TEST_DATA, load_yaml
         ("pros of a distal femoral osteotomy", "faq/dfo_purpose"),
         ("DFO korle ki lav?", "faq/dfo_purpose"),
         ("ভিআরও এর সুবিধা কী?", "faq/vro_cerebral_palsy"),
+        ("কোন রোগীদের জন্য ডিএফও উপযুক্ত নয়?", "faq/dfo_not_suitable"),
+        ("who is not a good candidate for a DFO", "faq/dfo_not_suitable"),
         # A misspelt frame word.
         ("purpus of DFO operation?", "faq/dfo_purpose"),
         # Words that only stress the question.
