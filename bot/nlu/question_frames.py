@@ -34,7 +34,7 @@ import yaml
 from bot.nlu.concepts import Phrase, listed_words, words
 from bot.nlu.glossary import MAX_WORDS, defined_term_answer, is_the_term, load_glossary
 from bot.nlu.named_operation import SURGERY_WORDS
-from bot.nlu.question_focus import asks_only_at_the_end, story_parts
+from bot.nlu.question_focus import asks_only_at_the_end, is_question, split_sentences, story_parts
 
 QUESTION_FRAMES_FILE = Path(__file__).with_name("question_frames.yml")
 # A story longer than this is read by the models (with its question in focus).
@@ -347,3 +347,25 @@ def story_definition_answer(text: str, frames: Optional[QuestionFrames] = None) 
     if parts is None or frames.reference_words & set(words(parts[-1].lower())):
         return None
     return defined_term_answer(parts[-1])
+
+
+# A message of several short questions is read by its first only when it is
+# this short in all.
+MAX_QUESTIONS_WORDS = 16
+
+
+def first_question_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
+    """The FAQ key for two or three short questions whose first is a definition or a short question.
+
+    "spica cast ki? koto din thakbe?", "derotation mane ki? anteversion ki
+    jinish?": patients send one question after another, and the first often
+    asks what a term means or why an operation is done. Its answer is given;
+    what the later questions ask is checked as for any answer (another
+    operation named, a kind the answer does not address, a red flag).
+    """
+    sentences = split_sentences(text or "")
+    if not 2 <= len(sentences) <= 3 or len(words((text or "").lower())) > MAX_QUESTIONS_WORDS:
+        return None
+    if not all(is_question(sentence) for sentence in sentences):
+        return None
+    return defined_term_answer(sentences[0]) or framed_question_answer(sentences[0], frames)

@@ -58,6 +58,7 @@ from bot.nlu.named_operation import names_only_the_hip, names_the_other_operatio
 from bot.nlu.out_of_domain import out_of_domain_terms
 from bot.nlu.question_focus import question_focus
 from bot.nlu.question_frames import (
+    first_question_answer,
     framed_question_answer,
     story_definition_answer,
     story_question_answer,
@@ -172,6 +173,8 @@ RULE_READINGS: Tuple[Tuple[str, Callable[[str], Optional[str]]], ...] = (
     ("story_question", story_question_answer),
     # "The doctor wrote osteotomy, what is meant by osteotomy?": a definition at a story's end.
     ("story_definition", story_definition_answer),
+    # "spica cast ki? koto din thakbe?": the first of a few short questions.
+    ("first_question", first_question_answer),
 )
 
 

@@ -41,6 +41,9 @@ from tests.conftest import TEST_DATA, load_yaml
         ("what is meant by osteotomy?", "faq/osteotomy_meaning"),
         ("VRO bolte ki bujhay?", "faq/vro_what_is"),
         ("ভিআরও বলতে কী বোঝায়?", "faq/vro_what_is"),
+        # The hip's recovery answer says what a spica cast is.
+        ("what is a spica cast?", "faq/vro_recovery"),
+        ("স্পাইকা কাস্ট কী?", "faq/vro_recovery"),
     ],
 )
 def test_a_definition_question_gets_the_answer_that_defines_the_term(text: str, key: str) -> None:

@@ -12,6 +12,7 @@ from bot.nlu.question_frames import (
     QUESTION_FRAMES_FILE,
     framed_question_answer,
     load_question_frames,
+    first_question_answer,
     story_definition_answer,
     story_question_answer,
 )
@@ -357,3 +358,33 @@ def test_a_story_ending_by_asking_what_a_term_means_gets_its_definition(
 )
 def test_any_other_story_ending_is_not_read_as_a_definition(text: str) -> None:
     assert story_definition_answer(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("spica cast ki? koto din thakbe?", "faq/vro_recovery"),
+        ("derotation mane ki? anteversion ki jinish?", "faq/vro_derotation"),
+        ("DFO keno kora hoy? koto din lage?", "faq/dfo_purpose"),
+        ("What is a VRO? Is it painful?", "faq/vro_what_is"),
+    ],
+)
+def test_the_first_of_a_few_short_questions_gets_its_answer(text: str, key: str) -> None:
+    assert first_question_answer(text) == key
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # One question: the other rules' and the models'.
+        "what is a VRO?",
+        # The first is not a definition or a short question.
+        "my son has CP? what is a VRO?",
+        "how much does it cost? what is DFO?",
+        # A story, not a few short questions.
+        "The doctor said DFO. What is it? I am scared. Will it hurt? What should I do now "
+        "before the day of the operation?",
+    ],
+)
+def test_other_runs_of_questions_are_left_to_the_models(text: str) -> None:
+    assert first_question_answer(text) is None

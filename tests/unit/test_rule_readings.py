@@ -32,4 +32,5 @@ def test_the_rules_are_reported_by_name() -> None:
         "question_frame",
         "story_question",
         "story_definition",
+        "first_question",
     ]
