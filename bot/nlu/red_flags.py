@@ -310,8 +310,10 @@ class Lexicon:
     slip: FrozenSet[str]
     not_a_fall_after_slip: FrozenSet[str]
     slips_by_itself: FrozenSet[str]
+    slipping_joint: FrozenSet[str]
     found: FrozenSet[str]
     puzzled_by: FrozenSet[str]
+    reason_given: FrozenSet[str]
     visit: FrozenSet[str]
     others: FrozenSet[str]
     own: FrozenSet[str]
@@ -1017,6 +1019,10 @@ class _Sentence:
             return False
         for index in self.positions(lex.slip):
             following = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+            preceding = frozenset().union(*self.forms[max(0, index - 3) : index])
+            if preceding & lex.slipping_joint:
+                # "a hip that's slipping": the joint slips, nobody fell.
+                continue
             if not self.negated(index) and not following & lex.not_a_fall_after_slip:
                 return True
         return False
@@ -1068,14 +1074,22 @@ class _Sentence:
         return bool(first & lex.question_start) and not self.has(lex.personal)
 
     def puzzled(self) -> bool:
-        """'confused about the wedges', 'came back from the visit confused': puzzled."""
+        """'confused about the wedges', 'came back from the visit confused': puzzled.
+
+        'confused because they thought...' gives a reason for the puzzle;
+        'confused because of the medicine' is a confused mind.
+        """
         lex = lexicon()
         if self.has(lex.visit):
             return True
-        return any(
-            index + 1 < len(self.forms) and self.forms[index + 1] & lex.puzzled_by
-            for index in self.positions(lex.confused)
-        )
+        for index in self.positions(lex.confused):
+            following = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+            then = self.forms[index + 2] if index + 2 < len(self.forms) else frozenset()
+            if following & lex.puzzled_by:
+                return True
+            if following & lex.reason_given and "of" not in then:
+                return True
+        return False
 
     def not_the_patients_own(self, concept: FrozenSet[str]) -> bool:
         """Whether every word of ``concept`` is told of someone else, or of how often.
@@ -1485,6 +1499,22 @@ def _bangla_forms(word: str) -> Set[str]:
     return forms
 
 
+def _is_a_name(token: Token) -> bool:
+    """A capitalised word inside a sentence: a place or a person ("in Leeds", "Dr Pusan").
+
+    Such a word is read as written, never as a misspelt symptom word ("Leeds"
+    is not "bleeds"); a symptom word written so still matches exactly.
+    """
+    text = token.text
+    return (
+        len(text) > 1
+        and text[0].isupper()
+        and text[1:].islower()
+        and not token.is_sent_start
+        and token.i > 0
+    )
+
+
 def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: bool) -> Set[str]:
     """Forms of an English or romanized Bangla word."""
     lex = lexicon()
@@ -1501,6 +1531,7 @@ def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: boo
         lower not in confusables
         and lower not in lex.english_not_misspelt
         and not (bangla_sentence and lower in lex.everyday_romanized)
+        and not _is_a_name(token)
     ):
         corrections = spelling_matches(lower)
         forms |= corrections if bangla_sentence else corrections - lex.romanized_vocabulary
