@@ -72,6 +72,9 @@ PROBES_FRESH_EYES = EVALUATION_SETS / "probes_fresh_eyes.yml"
 # Four kinds of question (benefits, alternatives, after-care wording, an
 # untreated deformity) and their look-alikes (helper-written; see the file).
 PROBES_KINDS = EVALUATION_SETS / "probes_kinds_dec06.yml"
+# Leaflet headings and doctors' words; English forum posts (helper-written).
+PROBES_CLINICAL_EN = EVALUATION_SETS / "probes_clinical_en.yml"
+PROBES_FORUM_POSTS_EN = EVALUATION_SETS / "probes_forum_posts_en.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

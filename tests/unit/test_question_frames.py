@@ -10,9 +10,9 @@ from bot.nlu.glossary import load_glossary
 from bot.nlu.question_frames import (
     MAX_STORY_WORDS,
     QUESTION_FRAMES_FILE,
+    first_question_answer,
     framed_question_answer,
     load_question_frames,
-    first_question_answer,
     story_definition_answer,
     story_question_answer,
 )

@@ -407,7 +407,8 @@ def test_a_kinds_close_answer_is_read_from_the_list(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text", ["DFO te kothay kata hoy?", "where is the cut made in a VRO", "VRO kothay kora hoy hip e?"]
+    "text",
+    ["DFO te kothay kata hoy?", "where is the cut made in a VRO", "VRO kothay kora hoy hip e?"],
 )
 def test_where_on_the_bone_is_not_where_the_clinic_is(text: str) -> None:
     assert routed_kind(text) is None
