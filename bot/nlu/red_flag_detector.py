@@ -82,14 +82,17 @@ class RedFlagDetector(GraphComponent):
         """
         for message in messages:
             doc = message.get(SPACY_DOCS[TEXT])
+            typed = message.get(TEXT)
             check = message.get(INPUT_CHECK) or {}
             if check.get("status") == TOO_LONG and message.get(FULL_TEXT):
                 # The classifier reads only the first part of a long message;
                 # the detector reads all of it.
-                doc = model.model(message.get(FULL_TEXT))
+                typed = message.get(FULL_TEXT)
+                doc = model.model(typed)
             if doc is None:
                 continue
-            flags = detect_red_flags(doc)
+            # The doc is lower-cased (SpacyNLP); names are read from the text as typed.
+            flags = detect_red_flags(doc, typed)
             if flags:
                 mark_urgent(message, flags)
             elif message.get(INTENT, {}).get(INTENT_NAME_KEY) == URGENT_INTENT:

@@ -1499,22 +1499,6 @@ def _bangla_forms(word: str) -> Set[str]:
     return forms
 
 
-def _is_a_name(token: Token) -> bool:
-    """A capitalised word inside a sentence: a place or a person ("in Leeds", "Dr Pusan").
-
-    Such a word is read as written, never as a misspelt symptom word ("Leeds"
-    is not "bleeds"); a symptom word written so still matches exactly.
-    """
-    text = token.text
-    return (
-        len(text) > 1
-        and text[0].isupper()
-        and text[1:].islower()
-        and not token.is_sent_start
-        and token.i > 0
-    )
-
-
 def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: bool) -> Set[str]:
     """Forms of an English or romanized Bangla word."""
     lex = lexicon()
@@ -1531,7 +1515,6 @@ def _latin_forms(token: Token, confusables: FrozenSet[str], bangla_sentence: boo
         lower not in confusables
         and lower not in lex.english_not_misspelt
         and not (bangla_sentence and lower in lex.everyday_romanized)
-        and not _is_a_name(token)
     ):
         corrections = spelling_matches(lower)
         forms |= corrections if bangla_sentence else corrections - lex.romanized_vocabulary
@@ -1658,8 +1641,22 @@ def _confusables(doc: Doc) -> FrozenSet[str]:
     return frozenset(words)
 
 
-def _sentences(doc: Doc) -> Iterable[_Sentence]:
-    confusables = _confusables(doc)
+_NAME = re.compile(r"(?<=[^\s.?!\u0964])([ \t]+)([A-Z][a-z]+)\b")
+
+
+def proper_names(text: str) -> FrozenSet[str]:
+    """Capitalised words inside a sentence, lower-cased: places and people ("in Leeds").
+
+    Such a word is read as written, never as a misspelt symptom word
+    ("Leeds" is not "bleeds"); a symptom word written so still matches
+    exactly. Read from the message as the patient typed it: the pipeline's
+    spaCy doc is lower-cased.
+    """
+    return frozenset(match.group(2).lower() for match in _NAME.finditer(text or ""))
+
+
+def _sentences(doc: Doc, names: FrozenSet[str] = frozenset()) -> Iterable[_Sentence]:
+    confusables = _confusables(doc) | names
     spans: Iterable[Span] = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
     for span in spans:
         bangla = any(_is_bangla_word(token) for token in span)
@@ -2186,18 +2183,20 @@ def _swelling_came_back(s: _Sentence) -> bool:
     return swelling_after and any(i > first for i in s.positions(lex.again))
 
 
-def detect_red_flags(doc: Doc) -> List[str]:
+def detect_red_flags(doc: Doc, typed: Optional[str] = None) -> List[str]:
     """Return the names of the red flags a message describes, in a fixed order.
 
     Args:
         doc: The message processed by the project's spaCy pipeline (tokenizer,
             lookup lemmatizer and sentencizer), in English, Bangla script or
             romanized Bangla.
+        typed: The message as the patient typed it (default: the doc's
+            text), read for names (``proper_names``).
 
     Returns:
         Sorted red-flag names; empty when the message describes none.
     """
-    sentences = list(_sentences(doc))
+    sentences = list(_sentences(doc, proper_names(doc.text if typed is None else typed)))
     after = [sentence.after_operation() for sentence in sentences]
     operation_mentioned = any(after)
     lex = lexicon()

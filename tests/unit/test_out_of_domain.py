@@ -102,6 +102,8 @@ def test_the_indexed_search_finds_what_trying_every_term_finds() -> None:
         # knock knees: the knees touch, the ankles do not
         ("my knees touch when I stand but my ankle bones don't", []),
         ("দাঁড়ালে দুই হাঁটু লেগে যায়, কিন্তু গোড়ালির মাঝে ফাঁক থাকে", []),
+        # the knee page's standing X-ray of the whole leg
+        ("why do I need standing x-rays from hip to ankle before an osteotomy?", []),
         # a valgus knee that comes from the femur, not the tibia
         ("is my valgus from the femur or the tibia?", []),
         # ...said the lay way: the shin bone beside the thigh bone

@@ -29,6 +29,7 @@ from bot.nlu.red_flags import (
     load_lexicon,
     parse_lexicon,
     phrased_as_question,
+    proper_names,
     spelling_matches,
 )
 from tests.conftest import TEST_DATA, load_yaml
@@ -626,3 +627,20 @@ def test_a_bangla_phrase_ending_in_a_vowel_sign_matches_as_a_whole_word() -> Non
     assert not lex.not_helping_phrases.search("ভয় লাগেনি")
     assert lex.not_helping_phrases.search("ওষুধে কাজ করে না, ব্যথা")
     assert not lex.not_helping_phrases.search("ওষুধে কাজ করে নাকি?")
+
+
+def test_names_are_the_capitalised_words_inside_a_sentence() -> None:
+    assert proper_names("I am a mother in Leeds, and Dr Pusan said so") == {"leeds", "dr", "pusan"}
+    # A sentence's first word, or a word in capitals, is no name.
+    assert proper_names("my wound. Bleeding since morning. PUS too") == frozenset()
+
+
+def test_a_name_is_read_as_typed_though_the_pipeline_lowercases_the_doc(nlp: Language) -> None:
+    typed = "after the DFO I will be at home in Leeds with the kids, how do I rest the leg?"
+    message = Message(data={TEXT: typed})
+    # SpacyNLP lower-cases the text it parses: only the typed text shows the name.
+    message.set(SPACY_DOCS[TEXT], nlp(typed.lower()))
+    message.set(INTENT, {"name": "faq", "confidence": 0.9})
+    RedFlagDetector().process([message], SpacyModel(model=nlp, model_name="en_clinic"))
+    assert message.get(INTENT)["name"] == "faq"
+    assert detect_red_flags(nlp(typed.lower()), typed.lower()) == ["wound_problem"]
