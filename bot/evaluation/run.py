@@ -75,6 +75,8 @@ PROBES_KINDS = EVALUATION_SETS / "probes_kinds_dec06.yml"
 # Leaflet headings and doctors' words; English forum posts (helper-written).
 PROBES_CLINICAL_EN = EVALUATION_SETS / "probes_clinical_en.yml"
 PROBES_FORUM_POSTS_EN = EVALUATION_SETS / "probes_forum_posts_en.yml"
+# Red flags asked as questions and their look-alikes, three languages (helper-written).
+PROBES_URGENT_QUESTIONS = EVALUATION_SETS / "probes_urgent_questions.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

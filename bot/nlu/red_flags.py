@@ -332,6 +332,10 @@ class Lexicon:
     mark: FrozenSet[str]
     mark_colour: FrozenSet[str]
     colour_noun: FrozenSet[str]
+    thing_colour: FrozenSet[str]
+    had_done: FrozenSet[str]
+    last_year: FrozenSet[str]
+    colour_choice: FrozenSet[str]
     contrast: FrozenSet[str]
     pink: FrozenSet[str]
     dry: FrozenSet[str]
@@ -946,12 +950,17 @@ class _Sentence:
                 continue
             start = max(0, index - _AFTER_WINDOW)
             for i in range(start, index):
-                if self.forms[i] & lex.after and not any(
-                    # "I had a fever last month before the operation date";
-                    # a negation before "after" is not the operation's:
-                    # "what is not normal after DFO?"
-                    self.forms[j] & (lex.before | lex.negation)
-                    for j in range(i + 1, index)
+                if (
+                    self.forms[i] & lex.after
+                    # "he never had any operation": nothing was done.
+                    and not (self.forms[i] & lex.had_done and self.negated_before(i))
+                    and not any(
+                        # "I had a fever last month before the operation date";
+                        # a negation before "after" is not the operation's:
+                        # "what is not normal after DFO?"
+                        self.forms[j] & (lex.before | lex.negation)
+                        for j in range(i + 1, index)
+                    )
                 ):
                     return True
             if self.negated_before(index):
@@ -992,8 +1001,10 @@ class _Sentence:
         Not a slipped disc, a kneecap that slips, a long trip or a fall years ago.
         """
         lex = lexicon()
-        if self.has_sequence(lex.years, lex.ago | lex.before) or self.has_sequence(
-            lex.last, lex.long_ago
+        if (
+            self.has_sequence(lex.years, lex.ago | lex.before)
+            or self.has_sequence(lex.last, lex.long_ago)
+            or self.has(lex.last_year)
         ):
             # "I fell off a motorcycle many years ago", "he slipped in the
             # courtyard last year and broke his hip": history.
@@ -1310,12 +1321,22 @@ class _Sentence:
         """Whether the colour word at ``index`` names a thing's colour.
 
         "a blue coloured cast", "কাস্ট টা নীল রঙের" (the cast is blue), "a
-        purple cast": the word after it is a colour word or the cast.
+        purple cast": the word after it is a colour word or the cast. "a
+        blue cast instead of white", "a pink or white cast": a colour named
+        as the other choice of a thing's colour.
         """
         lex = lexicon()
-        if index + 1 >= len(self.forms) or not self.forms[index] & lex.mark_colour:
+        colours = lex.mark_colour | lex.thing_colour
+        if not self.forms[index] & colours:
             return False
-        return bool(self.forms[index + 1] & (lex.colour_noun | lex.cast))
+        if index + 1 < len(self.forms) and self.forms[index + 1] & (lex.colour_noun | lex.cast):
+            return True
+        before = self.forms[index - 1] if index else frozenset()
+        return bool(before & lex.colour_choice) and any(
+            self._colour_of_a_thing(earlier)
+            for earlier in self.positions(colours)
+            if earlier < index - 1
+        )
 
     def bone_or_metal_showing(self) -> bool:
         """Bone or metal showing through the skin.
@@ -1981,8 +2002,9 @@ def _sentence_flags(
         and not s.has(lex.doctor)
     ):
         flags.add(CANNOT_BEAR_WEIGHT)
-    # A fall after the operation, or in a cast ("pore gese plaster soho").
-    if s.fall() and (s.has(lex.operation) or after_operation or s.has(lex.cast)):
+    # A fall after the operation, or in a cast ("pore gese plaster soho"); not
+    # with the operation denied ("fell from a rickshaw, no surgery before").
+    if s.fall() and (s.has_affirmed(lex.operation) or after_operation or s.has(lex.cast)):
         flags.add(FALL_AFTER_SURGERY)
     # An infection someone reports, with no operation named ("I think I may
     # have an infection, what do I do?"): this clinic's patients write
@@ -2068,7 +2090,7 @@ def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
     if not after_operation and s.has(lex.past | lex.before) and s.has(lex.recovered):
         # "a fever last month, before the operation date; it is gone now"
         return set()
-    if s.has_sequence(lex.last, lex.long_ago):
+    if s.has_sequence(lex.last, lex.long_ago) or s.has(lex.last_year):
         # "she had fever and pneumonia last winter, so we postponed her hip
         # surgery": history.
         return set()

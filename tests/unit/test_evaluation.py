@@ -26,6 +26,7 @@ from bot.evaluation.run import (
     PROBES_REAL_STYLE_EN,
     PROBES_STORIES_EN,
     PROBES_URGENT,
+    PROBES_URGENT_QUESTIONS,
     PROBES_WHATSAPP_BN,
     REAL_QUESTIONS_OUTSIDE,
     REAL_QUESTIONS_OUTSIDE_2,
@@ -150,6 +151,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_KINDS,
         PROBES_CLINICAL_EN,
         PROBES_FORUM_POSTS_EN,
+        PROBES_URGENT_QUESTIONS,
     ],
     ids=lambda p: p.stem,
 )
