@@ -85,6 +85,8 @@ from tests.conftest import TEST_DATA, load_yaml
         ("ভিআরও এর সুবিধা কী?", "faq/vro_cerebral_palsy"),
         ("কোন রোগীদের জন্য ডিএফও উপযুক্ত নয়?", "faq/dfo_not_suitable"),
         ("who is not a good candidate for a DFO", "faq/dfo_not_suitable"),
+        ("who is generally not a good fit for DFO?", "faq/dfo_not_suitable"),
+        ("who is usually a good fit for a VRO", "faq/vro_cerebral_palsy"),
         # A misspelt frame word.
         ("purpus of DFO operation?", "faq/dfo_purpose"),
         # Words that only stress the question.
