@@ -77,6 +77,8 @@ PROBES_CLINICAL_EN = EVALUATION_SETS / "probes_clinical_en.yml"
 PROBES_FORUM_POSTS_EN = EVALUATION_SETS / "probes_forum_posts_en.yml"
 # Red flags asked as questions and their look-alikes, three languages (helper-written).
 PROBES_URGENT_QUESTIONS = EVALUATION_SETS / "probes_urgent_questions.yml"
+# Bangla and romanized WhatsApp and Facebook-group voices (helper-written).
+PROBES_BANGLA_VOICES = EVALUATION_SETS / "probes_bangla_voices.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

@@ -9,6 +9,7 @@ from bot.evaluation.real_questions import load_items
 from bot.evaluation.run import (
     DEV_BY_LANGUAGE,
     HELDOUT_BY_LANGUAGE,
+    PROBES_BANGLA_VOICES,
     PROBES_CLINICAL_EN,
     PROBES_EVERY_GROUP,
     PROBES_EVERYDAY,
@@ -152,6 +153,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_CLINICAL_EN,
         PROBES_FORUM_POSTS_EN,
         PROBES_URGENT_QUESTIONS,
+        PROBES_BANGLA_VOICES,
     ],
     ids=lambda p: p.stem,
 )

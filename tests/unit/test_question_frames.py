@@ -87,6 +87,8 @@ from tests.conftest import TEST_DATA, load_yaml
         ("who is not a good candidate for a DFO", "faq/dfo_not_suitable"),
         ("who is generally not a good fit for DFO?", "faq/dfo_not_suitable"),
         ("who is usually a good fit for a VRO", "faq/vro_cerebral_palsy"),
+        # Bangla script as people speak it.
+        ("ডিএফও ক্যান করে?", "faq/dfo_purpose"),
         # A misspelt frame word.
         ("purpus of DFO operation?", "faq/dfo_purpose"),
         # Words that only stress the question.

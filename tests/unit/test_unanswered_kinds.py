@@ -412,3 +412,15 @@ def test_a_kinds_close_answer_is_read_from_the_list(tmp_path: Path) -> None:
 )
 def test_where_on_the_bone_is_not_where_the_clinic_is(text: str) -> None:
     assert routed_kind(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "DFO er por physiotherapy koyta session lagbe?",
+        "how many sessions of physio after the DFO",
+        "ফিজিওথেরাপি সপ্তাহে কয় দিন করতে হবে?",
+    ],
+)
+def test_how_many_physio_sessions_is_not_on_the_pages(text: str) -> None:
+    assert unanswered_kind(text, "faq/dfo_recovery") == "physio_schedule"
