@@ -866,6 +866,10 @@ class _Sentence:
     def positions(self, concept: FrozenSet[str]) -> List[int]:
         return [i for i, forms in enumerate(self.forms) if forms & concept]
 
+    def form(self, index: int) -> FrozenSet[str]:
+        """The forms of the word at ``index``; none before the first word or after the last."""
+        return self.forms[index] if 0 <= index < len(self.forms) else frozenset()
+
     def has(self, concept: FrozenSet[str]) -> bool:
         return bool(self.positions(concept))
 
@@ -1001,11 +1005,7 @@ class _Sentence:
         Not a slipped disc, a kneecap that slips, a long trip or a fall years ago.
         """
         lex = lexicon()
-        if (
-            self.has_sequence(lex.years, lex.ago | lex.before)
-            or self.has_sequence(lex.last, lex.long_ago)
-            or self.has(lex.last_year)
-        ):
+        if self.has_sequence(lex.years, lex.ago | lex.before) or self.told_of_last_year():
             # "I fell off a motorcycle many years ago", "he slipped in the
             # courtyard last year and broke his hip": history.
             return False
@@ -1015,9 +1015,9 @@ class _Sentence:
             return False
         trip = frozenset({"trip"})
         for index in self.positions(lex.fall):
-            before = self.forms[index - 1] if index else frozenset()
-            after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
-            then = self.forms[index + 2] if index + 2 < len(self.forms) else frozenset()
+            before = self.form(index - 1)
+            after = self.form(index + 1)
+            then = self.form(index + 2)
             if (
                 self.negated(index)
                 or self.forms[index] & lex.found
@@ -1029,7 +1029,7 @@ class _Sentence:
         if self.has(lex.slips_by_itself):
             return False
         for index in self.positions(lex.slip):
-            following = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+            following = self.form(index + 1)
             preceding = frozenset().union(*self.forms[max(0, index - 3) : index])
             if preceding & lex.slipping_joint:
                 # "a hip that's slipping": the joint slips, nobody fell.
@@ -1037,6 +1037,11 @@ class _Sentence:
             if not self.negated(index) and not following & lex.not_a_fall_after_slip:
                 return True
         return False
+
+    def told_of_last_year(self) -> bool:
+        """'last year', 'last winter', 'গত বছর', 'gotobochor': what it tells is history."""
+        lex = lexicon()
+        return self.has_sequence(lex.last, lex.long_ago) or self.has(lex.last_year)
 
     def _falls_as_a_habit(self) -> bool:
         """'falls a lot', 'falls often', 'tripped over his own feet all the time'."""
@@ -1094,8 +1099,8 @@ class _Sentence:
         if self.has(lex.visit):
             return True
         for index in self.positions(lex.confused):
-            following = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
-            then = self.forms[index + 2] if index + 2 < len(self.forms) else frozenset()
+            following = self.form(index + 1)
+            then = self.form(index + 2)
             if following & lex.puzzled_by:
                 return True
             if following & lex.reason_given and "of" not in then:
@@ -1114,7 +1119,7 @@ class _Sentence:
         others = self.positions(lex.others)
 
         def others_or_counted(index: int) -> bool:
-            after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+            after = self.form(index + 1)
             before = self.forms[max(0, index - 2) : index]
             counted = bool(after & lex.statistic) or any(f & lex.statistic for f in before)
             # Only what is theirs: "our neighbour's one got infected", "my
@@ -1134,12 +1139,12 @@ class _Sentence:
     def _theirs(self, other: int) -> bool:
         """Whether the person word at ``other`` owns or got what follows ("friend's")."""
         lex = lexicon()
-        after = self.forms[other + 1] if other + 1 < len(self.forms) else frozenset()
+        after = self.form(other + 1)
         return bool(self.forms[other] & lex.others_genitive or after & lex.theirs)
 
     def _leaving(self, index: int) -> bool:
         """Whether the place at ``index`` is left: "hospital theke chuti", "from the hospital"."""
-        after = self.forms[index + 1] if index + 1 < len(self.forms) else frozenset()
+        after = self.form(index + 1)
         before = [self.forms[i] for i in range(max(0, index - 2), index)]
         return bool(after & _FROM_AFTER) or any(forms & {"from"} for forms in before)
 
@@ -1246,7 +1251,7 @@ class _Sentence:
             if self.forms[index] & lex.swelling and self.swelling_going_down():
                 # "the swelling is going down and the wound looks fine"
                 continue
-            before = self.forms[index - 1] if index else frozenset()
+            before = self.form(index - 1)
             # "it is opening at one end" is the wound's doing, "can it be opened?" a person's
             progressive = "opening" in self.forms[index] and bool(before & _TO_BE)
             if self.forms[index] & lex.opening and before & lex.someone_opens and not progressive:
@@ -1329,9 +1334,9 @@ class _Sentence:
         colours = lex.mark_colour | lex.thing_colour
         if not self.forms[index] & colours:
             return False
-        if index + 1 < len(self.forms) and self.forms[index + 1] & (lex.colour_noun | lex.cast):
+        if self.form(index + 1) & (lex.colour_noun | lex.cast):
             return True
-        before = self.forms[index - 1] if index else frozenset()
+        before = self.form(index - 1)
         return bool(before & lex.colour_choice) and any(
             self._colour_of_a_thing(earlier)
             for earlier in self.positions(colours)
@@ -1452,7 +1457,7 @@ class _Sentence:
                 if self._is_punct(i):
                     break
                 if _ABLE in self.forms[i] or self.forms[i] & lex.passive_able:
-                    following = self.forms[i + 1] if i + 1 < len(self.forms) else frozenset()
+                    following = self.form(i + 1)
                     if FUSED_NEGATION in self.forms[i] or following & negation_after:
                         return True
         return False
@@ -2090,7 +2095,7 @@ def _fever_flags(s: _Sentence, after_operation: bool) -> Set[str]:
     if not after_operation and s.has(lex.past | lex.before) and s.has(lex.recovered):
         # "a fever last month, before the operation date; it is gone now"
         return set()
-    if s.has_sequence(lex.last, lex.long_ago) or s.has(lex.last_year):
+    if s.told_of_last_year():
         # "she had fever and pneumonia last winter, so we postponed her hip
         # surgery": history.
         return set()
