@@ -35,10 +35,20 @@ class QuestionKind:
     # An answer that says something close, offered as a button beside "the
     # page does not say" (``bot.related_answer``), never sent as the answer.
     related: Optional[str] = None
+    # When listed, only these answers leave the kind unanswered ("both knees
+    # at once" only against the combined-procedures answer); every other
+    # answer is left to the models.
+    asked_of: FrozenSet[str] = frozenset()
 
     def asked_in(self, message_words: Sequence[str]) -> bool:
         """Whether the message's words ask this kind (one of its phrases, in order)."""
         return any(mentions(phrase, message_words) for phrase in self.phrases)
+
+    def unanswered_by(self, faq_key: str) -> bool:
+        """Whether the answer ``faq_key`` leaves this kind of question unanswered."""
+        if faq_key in self.answered_by:
+            return False
+        return not self.asked_of or faq_key in self.asked_of
 
 
 @functools.cache
@@ -58,6 +68,7 @@ def question_kinds(path: Path = KINDS_FILE) -> Tuple[QuestionKind, ...]:
                 answered_by=frozenset(str(key) for key in kind.get("answered_by") or []),
                 intent=str(kind["intent"]) if kind.get("intent") else None,
                 related=str(kind["related"]) if kind.get("related") else None,
+                asked_of=frozenset(str(key) for key in kind.get("asked_of") or []),
             )
         )
     return tuple(loaded)
@@ -79,7 +90,7 @@ def unanswered_kind(
     """
     message_words = words((text or "").lower())
     for kind in question_kinds() if kinds is None else kinds:
-        if not kind.intent and faq_key not in kind.answered_by and kind.asked_in(message_words):
+        if not kind.intent and kind.unanswered_by(faq_key) and kind.asked_in(message_words):
             return kind.name
     return None
 

@@ -131,6 +131,8 @@ def test_every_listed_answer_is_a_contract_topic() -> None:
     for kind in question_kinds():
         assert kind.phrases, kind.name
         assert kind.answered_by <= keys, kind.name
+        assert kind.asked_of <= keys, kind.name
+        assert not kind.answered_by & kind.asked_of, kind.name
         assert kind.related is None or kind.related in keys, kind.name
 
 
@@ -424,3 +426,19 @@ def test_where_on_the_bone_is_not_where_the_clinic_is(text: str) -> None:
 )
 def test_how_many_physio_sessions_is_not_on_the_pages(text: str) -> None:
     assert unanswered_kind(text, "faq/dfo_recovery") == "physio_schedule"
+
+
+def test_a_kind_asked_of_some_answers_leaves_every_other_answer_alone(tmp_path: Path) -> None:
+    path = tmp_path / "kinds.yml"
+    path.write_text(
+        "kinds:\n"
+        "  both_sides:\n"
+        "    phrases: [both knees]\n"
+        "    answered_by: []\n"
+        "    asked_of: [faq/dfo_combined_procedures]\n",
+        encoding="utf-8",
+    )
+    kinds = question_kinds(path)
+    text = "can both knees be done together"
+    assert unanswered_kind(text, "faq/dfo_combined_procedures", kinds) == "both_sides"
+    assert unanswered_kind(text, "faq/dfo_candidates", kinds) is None
