@@ -143,16 +143,27 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
 def _conditions(
     document: dict, path: Path, glossary_terms: Dict[str, Tuple[Phrase, ...]]
 ) -> Tuple[Dict[str, Tuple[Phrase, ...]], Dict[str, FrozenSet[str]]]:
-    """The ``conditions`` section: each condition's names and its ``not_with`` words."""
+    """The ``conditions`` section: each condition's names and its ``not_with`` words.
+
+    A condition's names are a glossary entry's terms (``names``), or listed
+    with it (``terms``) when no answer defines it ("knee pain").
+    """
     listed = document.get("conditions") or {}
     if not isinstance(listed, dict):
         raise ValueError(f"{path}: expected a mapping under 'conditions'")
     names, not_with = {}, {}
     for condition, entry in listed.items():
-        glossary_key = (entry or {}).get("names") if isinstance(entry, dict) else None
-        if glossary_key not in glossary_terms:
+        entry = entry if isinstance(entry, dict) else {}
+        glossary_key, terms = entry.get("names"), entry.get("terms")
+        if terms is not None:
+            phrases = {tuple(words(str(term).lower())) for term in terms or []} - {()}
+            if glossary_key is not None or not phrases:
+                raise ValueError(f"{path}: {condition}: give either 'names' or some 'terms'")
+            names[str(condition)] = tuple(sorted(phrases))
+        elif glossary_key in glossary_terms:
+            names[str(condition)] = glossary_terms[glossary_key]
+        else:
             raise ValueError(f"{path}: {condition}: {glossary_key!r} is not a glossary entry")
-        names[str(condition)] = glossary_terms[glossary_key]
         not_with[str(condition)] = listed_words(entry.get("not_with") or [])
     return names, not_with
 

@@ -139,8 +139,9 @@ def test_every_answer_is_a_contract_answer_of_its_operation() -> None:
     prefixes = {
         "knee": ("faq/dfo_", "faq/knee_"),
         "hip": ("faq/vro_", "faq/hip_"),
-        # A knock knee is the knee page's subject.
+        # A knock knee and knee pain are the knee page's subjects.
         "knock_knee": ("faq/dfo_", "faq/knee_"),
+        "knee_pain": ("faq/dfo_", "faq/knee_"),
     }
     frames = load_question_frames()
     assert frames.questions
@@ -194,6 +195,41 @@ def test_other_questions_about_a_knock_knee_are_left_to_the_models(text: str) ->
     assert framed_question_answer(text) is None
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "What causes knee pain?",
+        "what are the causes of pain in my knees",
+        "why does knee pain happen",
+        "হাঁটু ব্যথার কারণ কি?",
+        "হাঁটুতে ব্যথা কেন হয়?",
+        "hatu betha keno hoy?",
+    ],
+)
+def test_a_short_question_what_causes_knee_pain_gets_why_a_leg_out_of_line_hurts(
+    text: str,
+) -> None:
+    assert framed_question_answer(text) == "faq/knee_alignment_pain"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A child's knee pain: growing children's knees are not on the pages.
+        "what causes knee pain in my son",
+        "বাচ্চাদের হাঁটু ব্যথা কেন হয়?",
+        # More than the cause: pain after the operation, what to do about it.
+        "knee pain after the operation, why?",
+        "what causes knee pain and how is it treated",
+        # Not the cause: no answer defines knee pain.
+        "what is knee pain",
+        "can knee pain be fixed",
+    ],
+)
+def test_other_questions_about_knee_pain_are_left_to_the_models(text: str) -> None:
+    assert framed_question_answer(text) is None
+
+
 def test_the_operations_are_named_as_the_glossary_names_them() -> None:
     glossary = load_glossary()
     names = load_question_frames().operation_names
@@ -235,6 +271,16 @@ def test_a_clinician_can_extend_the_list(tmp_path: Path) -> None:
             "operations: {knee: faq/dfo_what_is}\nquestions: {}\n"
             "conditions: {knee: {names: faq/knee_valgus}}\n",
             "both operations and conditions",
+        ),
+        (
+            "operations: {knee: faq/dfo_what_is}\nquestions: {}\n"
+            "conditions: {knee_pain: {names: faq/knee_valgus, terms: [knee pain]}}\n",
+            "either 'names' or some 'terms'",
+        ),
+        (
+            "operations: {knee: faq/dfo_what_is}\nquestions: {}\n"
+            "conditions: {knee_pain: {terms: []}}\n",
+            "either 'names' or some 'terms'",
         ),
     ],
 )
