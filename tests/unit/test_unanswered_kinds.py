@@ -290,6 +290,10 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("where can I get a DFO done in Dhaka", "clinic_visit", "request_human"),
         ("ডিএফও আপনারা কোথায় করেন?", "clinic_visit", "request_human"),
         ("অস্টিওটমি কি সরকারি হাসপাতালে হয়?", "clinic_visit", "request_human"),
+        # Visiting hours, in the three ways patients write them.
+        ("hospital e visiting time koyta?", "clinic_visit", "request_human"),
+        ("ওয়ার্ডে রোগী দেখার ভিজিটিং টাইম কয়টা থেকে?", "clinic_visit", "request_human"),
+        ("what is the visiting hour for the children's ward", "clinic_visit", "request_human"),
         # How long the operation takes: neither page says.
         ("অপারেশনে কতক্ষণ লাগে?", "operation_length", "beyond_sources"),
         ("how long does the operation take?", "operation_length", "beyond_sources"),
