@@ -12,7 +12,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
-from bot.conversation_operation import answer_in_context
+from bot.conversation_operation import answer_in_context, unstated_operation
 from bot.faq_choice import TOPIC_ENTITY, faq_message_answer
 from bot.intents import FAQ_INTENT
 from bot.log_redaction import conversation_reference
@@ -20,6 +20,8 @@ from bot.log_redaction import conversation_reference
 logger = logging.getLogger(__name__)
 
 RETRIEVAL_INTENT = FAQ_INTENT
+# Said before an answer whose operation the patient did not name: which one it is about.
+ABOUT_OPERATION_RESPONSE = "utter_answer_about_{operation}"
 
 
 def response_name(faq_key: str) -> str:
@@ -76,6 +78,15 @@ class ActionAnswerFaq(Action):
                 return events
         responses = assistant_domain(domain).get("responses") or {}
         if faq_key and response_name(faq_key) in responses:
+            if choice and not choice.from_button:
+                # "What are the risks of the surgery?" as a first message: which operation.
+                operation = unstated_operation(
+                    faq_key, str(tracker.latest_message.get("text") or ""), tracker.events
+                )
+                if operation:
+                    dispatcher.utter_message(
+                        response=ABOUT_OPERATION_RESPONSE.format(operation=operation)
+                    )
             dispatcher.utter_message(response=response_name(faq_key))
         else:
             logger.warning(

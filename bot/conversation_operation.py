@@ -49,6 +49,9 @@ CONDITION_ANSWERS = frozenset(
     {"faq/knee_alignment_pain", "faq/hip_anatomy", "faq/hip_dysplasia", "faq/vro_derotation"}
 )
 _OPERATIONS = (KNEE, HIP)
+# Answers about an operation itself (the others are about a condition or the
+# body: knock knees, valgus and varus, the hip's parts).
+_OPERATION_ANSWER_PREFIXES = ("faq/dfo_", "faq/vro_")
 
 
 def answer_key_of(bot_event: Mapping[str, Any]) -> Optional[str]:
@@ -143,3 +146,33 @@ def keys_for_operation(faq_keys: Iterable[str], operation: Optional[str]) -> Lis
         if in_context and in_context not in chosen:
             chosen.append(in_context)
     return chosen
+
+
+def unstated_operation(
+    faq_key: str, message_text: str, events: Iterable[Dict[str, Any]]
+) -> Optional[str]:
+    """The operation an answer is about, when nothing the patient said chose it.
+
+    "What are the risks of the surgery?" as the first message names no
+    operation, and the models answer with the one page that lists downsides,
+    the hip's. The answer is right for a parent of a child with cerebral
+    palsy and wrong for a knee patient, and its text says "this thigh bone
+    surgery", true of both. The patient is then told which operation the
+    answer is about.
+
+    Returns:
+        ``knee`` or ``hip`` for an answer about one operation (not about a
+        condition or the body, ``CONDITION_ANSWERS``), when neither the
+        message (``operation_meant``) nor the conversation so far
+        (``conversation_operation``) names an operation; ``None`` otherwise.
+    """
+    answer = operation_of_answer(faq_key)
+    if answer is None or not faq_key.startswith(_OPERATION_ANSWER_PREFIXES):
+        return None
+    if faq_key in CONDITION_ANSWERS:
+        return None
+    if operation_meant(message_text) is not None:
+        return None
+    if conversation_operation(events) is not None:
+        return None
+    return answer

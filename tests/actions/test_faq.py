@@ -16,6 +16,37 @@ async def test_typed_question_gets_the_selected_answer(run_action) -> None:
     assert events == []
 
 
+async def test_an_answer_to_a_question_naming_no_operation_says_which_it_is_about(
+    run_action,
+) -> None:
+    latest = parse_data(
+        "What are the risks of the surgery?", "faq", 0.95, selected="faq/vro_disadvantages"
+    )
+    messages, _ = await run_action(
+        ActionAnswerFaq(), "faq_typed_vro_recovery", latest_message=latest
+    )
+    assert [message["response"] for message in messages] == [
+        "utter_answer_about_hip",
+        "utter_faq/vro_disadvantages",
+    ]
+
+
+async def test_a_topic_button_or_a_conversation_about_one_operation_needs_no_such_line(
+    run_action,
+) -> None:
+    messages, _ = await run_action(ActionAnswerFaq(), "faq_button_dfo_types")
+    assert [message["response"] for message in messages] == ["utter_faq/dfo_types"]
+    messages, _ = await run_action(ActionAnswerFaq(), "faq_follow_up_after_vro")
+    assert [message["response"] for message in messages] == ["utter_faq/vro_cerebral_palsy"]
+
+
+async def test_the_operation_lines_exist_in_both_reply_languages(domain: Dict[str, Any]) -> None:
+    for operation in ("knee", "hip"):
+        variants = domain["responses"][f"utter_answer_about_{operation}"]
+        languages = {next((c["value"] for c in v.get("condition") or []), "en") for v in variants}
+        assert languages == {"en", "bn"}
+
+
 async def test_topic_button_gets_that_topic(run_action) -> None:
     messages, _ = await run_action(ActionAnswerFaq(), "faq_button_dfo_types")
     assert [message["response"] for message in messages] == ["utter_faq/dfo_types"]

@@ -7,6 +7,7 @@ from bot.conversation_operation import (
     answer_in_context,
     conversation_operation,
     keys_in_context,
+    unstated_operation,
 )
 from bot.nlu.named_operation import HIP, KNEE, operation_meant, operation_of_answer
 
@@ -104,3 +105,28 @@ def test_the_clarifying_topics_are_read_in_context_once_each() -> None:
 def test_each_counterpart_belongs_to_the_other_operation() -> None:
     for key, counterpart in COUNTERPARTS.items():
         assert {operation_of_answer(key), operation_of_answer(counterpart)} == {KNEE, HIP}
+
+
+def test_an_answer_about_one_operation_says_which_when_nothing_named_one() -> None:
+    first = [user("What are the risks of the surgery?")]
+    assert unstated_operation("faq/vro_disadvantages", first[0]["text"], first) == HIP
+    assert unstated_operation("faq/dfo_candidates", "Who is it for?", [user("Who is it for?")]) == (
+        KNEE
+    )
+
+
+def test_no_operation_is_stated_when_the_message_or_the_conversation_chose_it() -> None:
+    # The message names the operation, or a joint's surgery.
+    assert unstated_operation("faq/vro_disadvantages", "risks of VRO?", []) is None
+    assert unstated_operation("faq/dfo_recovery", "recovery after knee surgery?", []) is None
+    # The conversation was about one operation already.
+    assert unstated_operation("faq/vro_cerebral_palsy", "and why?", HIP_TALK) is None
+    assert unstated_operation("faq/dfo_recovery", "how long?", KNEE_TALK + [user("how long?")]) is (
+        None
+    )
+
+
+def test_answers_about_a_condition_the_body_or_both_operations_need_no_operation() -> None:
+    keys = ("faq/knee_valgus", "faq/hip_anatomy", "faq/vro_derotation", "faq/osteotomy_meaning")
+    for key in keys:
+        assert unstated_operation(key, "what is it?", [user("what is it?")]) is None
