@@ -35,6 +35,23 @@ def test_questions_about_both_operations_are_answered(page: Page, responses) -> 
     screenshot(page, "desktop-conversation")
 
 
+def test_an_answer_to_a_question_naming_no_operation_says_which_first(
+    page: Page, responses
+) -> None:
+    open_widget(page)
+    ask(page, trained("faq/dfo_candidates", "am i the right kind of patient for this operation"))
+    expect_answer(page, text_of(responses, "utter_faq/dfo_candidates"))
+    # The line naming the operation comes just before the answer.
+    texts = bot_messages(page).all_inner_texts()
+    assert texts[-2].endswith(text_of(responses, "utter_answer_about_knee"))
+    # For people to look at: the question, the line and the answer's start.
+    page.locator(".message.user").last.evaluate(
+        "node => { const log = node.closest('.log'), top = log.getBoundingClientRect().top;"
+        " log.scrollTop += node.getBoundingClientRect().top - top - 8; }"
+    )
+    screenshot(page, "widget-operation-named")
+
+
 def test_quick_reply_buttons_work(page: Page, responses) -> None:
     open_widget(page)
     ask(page, trained("faq/vro_what_is", "what is VRO"))
