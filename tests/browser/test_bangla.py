@@ -15,6 +15,7 @@ from tests.browser.widget import (
     expect_more_bot_messages,
     last_bot_message,
     open_widget,
+    scroll_to_last_question,
 )
 from tests.conftest import bangla_text_of, text_of
 from tests.utils.trained import trained
@@ -55,10 +56,7 @@ def test_bangla_questions_are_answered_in_bangla_and_the_widget_follows(
     # For people to look at: the answer (the log keeps the newest in view), then
     # the question with the Bangla notice and disclaimer that came before it.
     screenshot(page, "widget-bangla-answer")
-    page.locator(".message.user").last.evaluate(
-        "node => { const log = node.closest('.log'), top = log.getBoundingClientRect().top;"
-        " log.scrollTop += node.getBoundingClientRect().top - top - 8; }"
-    )
+    scroll_to_last_question(page)
     screenshot(page, "widget-bangla")
 
     ask(page, "অপারেশনের পর থেকে ওর খুব জ্বর আর সেলাই থেকে পুঁজ বের হচ্ছে")

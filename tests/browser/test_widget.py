@@ -18,6 +18,7 @@ from tests.browser.widget import (
     expect_answer,
     expect_more_bot_messages,
     open_widget,
+    scroll_to_last_question,
 )
 from tests.conftest import text_of
 from tests.utils.stack import CLINIC_WHATSAPP, AssistantStack
@@ -45,10 +46,7 @@ def test_an_answer_to_a_question_naming_no_operation_says_which_first(
     texts = bot_messages(page).all_inner_texts()
     assert texts[-2].endswith(text_of(responses, "utter_answer_about_knee"))
     # For people to look at: the question, the line and the answer's start.
-    page.locator(".message.user").last.evaluate(
-        "node => { const log = node.closest('.log'), top = log.getBoundingClientRect().top;"
-        " log.scrollTop += node.getBoundingClientRect().top - top - 8; }"
-    )
+    scroll_to_last_question(page)
     screenshot(page, "widget-operation-named")
 
 

@@ -52,3 +52,11 @@ def expect_more_bot_messages(page: Page, than: int) -> None:
         arg=than,
         timeout=30_000,
     )
+
+
+def scroll_to_last_question(page: Page) -> None:
+    """Scroll the conversation so the patient's last message is at the top (for screenshots)."""
+    page.locator(".message.user").last.evaluate(
+        "node => { const log = node.closest('.log'), top = log.getBoundingClientRect().top;"
+        " log.scrollTop += node.getBoundingClientRect().top - top - 8; }"
+    )
