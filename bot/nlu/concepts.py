@@ -38,6 +38,14 @@ def listed_words(entries: Iterable[object]) -> FrozenSet[str]:
     return frozenset(word for entry in entries for word in words(str(entry).lower()))
 
 
+def listed_phrases(entries: Iterable[object]) -> Tuple[Phrase, ...]:
+    """A phrase list's entries as phrases of lower-case, normalised words.
+
+    Each phrase once, in sorted order; an entry with no words is left out.
+    """
+    return tuple(sorted({tuple(words(str(entry).lower())) for entry in entries} - {()}))
+
+
 @functools.cache
 def concept_phrases(path: Path = CONCEPTS_FILE) -> Dict[str, Tuple[Phrase, ...]]:
     """Each concept's phrases, as tuples of normalised words (loaded once)."""

@@ -17,7 +17,7 @@ from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.concepts import Phrase, listed_words, words
+from bot.nlu.concepts import Phrase, listed_phrases, listed_words, words
 
 GLOSSARY_FILE = Path(__file__).with_name("glossary.yml")
 # A definition question is short; a longer message asks something more.
@@ -51,10 +51,7 @@ def load_glossary(path: Path = GLOSSARY_FILE) -> Glossary:
     terms = document.get("terms")
     if not isinstance(terms, dict):
         raise ValueError(f"{path}: expected a mapping under 'terms'")
-    phrases = {
-        str(key): tuple(sorted({tuple(words(str(term).lower())) for term in listed or []} - {()}))
-        for key, listed in terms.items()
-    }
+    phrases = {str(key): listed_phrases(listed or []) for key, listed in terms.items()}
     return Glossary(
         terms=phrases,
         question_words=_word_set(document, "question_words", path),

@@ -31,7 +31,7 @@ from typing import Dict, FrozenSet, List, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.concepts import Phrase, listed_words, words
+from bot.nlu.concepts import Phrase, listed_phrases, listed_words, words
 from bot.nlu.glossary import MAX_WORDS, defined_term_answer, is_the_term, load_glossary
 from bot.nlu.named_operation import SURGERY_WORDS
 from bot.nlu.question_focus import asks_only_at_the_end, is_question, split_sentences, story_parts
@@ -156,10 +156,10 @@ def _conditions(
         entry = entry if isinstance(entry, dict) else {}
         glossary_key, terms = entry.get("names"), entry.get("terms")
         if terms is not None:
-            phrases = {tuple(words(str(term).lower())) for term in terms or []} - {()}
+            phrases = listed_phrases(terms or [])
             if glossary_key is not None or not phrases:
                 raise ValueError(f"{path}: {condition}: give either 'names' or some 'terms'")
-            names[str(condition)] = tuple(sorted(phrases))
+            names[str(condition)] = phrases
         elif glossary_key in glossary_terms:
             names[str(condition)] = glossary_terms[glossary_key]
         else:

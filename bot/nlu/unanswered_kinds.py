@@ -15,7 +15,7 @@ from typing import FrozenSet, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.concepts import Phrase, mentions, words
+from bot.nlu.concepts import Phrase, listed_phrases, mentions, words
 
 KINDS_FILE = Path(__file__).with_name("unanswered_kinds.yml")
 
@@ -60,11 +60,10 @@ def question_kinds(path: Path = KINDS_FILE) -> Tuple[QuestionKind, ...]:
         raise ValueError(f"{path}: expected a mapping under 'kinds'")
     loaded = []
     for name, kind in kinds.items():
-        phrases = {tuple(words(str(phrase).lower())) for phrase in kind.get("phrases") or []}
         loaded.append(
             QuestionKind(
                 name=str(name),
-                phrases=tuple(sorted(phrase for phrase in phrases if phrase)),
+                phrases=listed_phrases(kind.get("phrases") or []),
                 answered_by=frozenset(str(key) for key in kind.get("answered_by") or []),
                 intent=str(kind["intent"]) if kind.get("intent") else None,
                 related=str(kind["related"]) if kind.get("related") else None,
