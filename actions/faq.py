@@ -68,25 +68,22 @@ class ActionAnswerFaq(Action):
         events = pending_language_notice(dispatcher, tracker)
         choice = faq_message_answer(tracker.latest_message)
         faq_key = choice.key if choice else None
+        unstated = None
         if choice and not choice.from_button:
+            text = str(tracker.latest_message.get("text") or "")
             # "What is its purpose?" after talking about the hip: the hip's answer.
-            faq_key = answer_in_context(
-                choice.key, str(tracker.latest_message.get("text") or ""), tracker.events
-            )
+            faq_key = answer_in_context(choice.key, text, tracker.events)
             if faq_key is None:
                 dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
                 return events
+            # "What are the risks of the surgery?" as a first message: say which operation.
+            unstated = unstated_operation(faq_key, text, tracker.events)
         responses = assistant_domain(domain).get("responses") or {}
         if faq_key and response_name(faq_key) in responses:
-            if choice and not choice.from_button:
-                # "What are the risks of the surgery?" as a first message: which operation.
-                operation = unstated_operation(
-                    faq_key, str(tracker.latest_message.get("text") or ""), tracker.events
+            if unstated:
+                dispatcher.utter_message(
+                    response=ABOUT_OPERATION_RESPONSE.format(operation=unstated)
                 )
-                if operation:
-                    dispatcher.utter_message(
-                        response=ABOUT_OPERATION_RESPONSE.format(operation=operation)
-                    )
             dispatcher.utter_message(response=response_name(faq_key))
         else:
             logger.warning(

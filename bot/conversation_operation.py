@@ -166,13 +166,8 @@ def unstated_operation(
         message (``operation_meant``) nor the conversation so far
         (``conversation_operation``) names an operation; ``None`` otherwise.
     """
-    answer = operation_of_answer(faq_key)
-    if answer is None or not faq_key.startswith(_OPERATION_ANSWER_PREFIXES):
+    if not faq_key.startswith(_OPERATION_ANSWER_PREFIXES) or faq_key in CONDITION_ANSWERS:
         return None
-    if faq_key in CONDITION_ANSWERS:
+    if operation_meant(message_text) is not None or conversation_operation(events) is not None:
         return None
-    if operation_meant(message_text) is not None:
-        return None
-    if conversation_operation(events) is not None:
-        return None
-    return answer
+    return operation_of_answer(faq_key)
