@@ -10,6 +10,11 @@ one, the answer becomes that operation's counterpart ("what is it" of the
 hip instead of the knee), or, when that operation's page has no such answer,
 the honest "the page does not say".
 
+A chat opened on one operation's page of the clinic's site starts about
+that operation: the widget sends the page's operation with every message
+(``metadata.page_operation``, ``bot/channels/webchat.py``), and a question
+that names none, in a conversation that has named none, is read in it.
+
 Plain functions over Rasa's event dicts: tests call them without a server.
 """
 
@@ -22,6 +27,7 @@ from bot.intents import FAQ_INTENT
 from bot.nlu.named_operation import (
     HIP,
     KNEE,
+    about_the_hip_alone,
     operation_meant,
     operation_named,
     operation_of_answer,
@@ -49,6 +55,8 @@ CONDITION_ANSWERS = frozenset(
     {"faq/knee_alignment_pain", "faq/hip_anatomy", "faq/hip_dysplasia", "faq/vro_derotation"}
 )
 _OPERATIONS = (KNEE, HIP)
+# Where the widget puts the operation of the page it sits on, in a message's metadata.
+PAGE_OPERATION_KEY = "page_operation"
 # Answers about an operation itself (the others are about a condition or the
 # body: knock knees, valgus and varus, the hip's parts).
 _OPERATION_ANSWER_PREFIXES = ("faq/dfo_", "faq/vro_")
@@ -89,16 +97,36 @@ def conversation_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     return None
 
 
+def page_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The operation of the page the patient's latest message was sent from, if any.
+
+    Only ``knee`` or ``hip`` count: the metadata comes from a browser, and
+    any other value is no page operation.
+    """
+    for event in reversed(list(events)):
+        if event.get("event") == "user":
+            metadata = event.get("metadata")
+            value = metadata.get(PAGE_OPERATION_KEY) if isinstance(metadata, dict) else None
+            return value if value in _OPERATIONS else None
+    return None
+
+
 def operation_to_read_in(message_text: str, events: Iterable[Dict[str, Any]]) -> Optional[str]:
     """The operation a typed question is read in.
 
     ``None`` when it names one itself (the NLU already keeps the other's
-    answers away); the joint's operation when it names a joint's surgery
-    ("how long after my son's hip surgery?"); else the conversation's.
+    answers away); the hip when it is about the hip and not the knee ("will
+    the hip nail come out?": never a knee answer, as the NLU's guard has
+    it); the joint's operation when it names a joint's surgery ("how long
+    after my son's knee surgery?"); else the conversation's; else the
+    page's the chat was opened on.
     """
     if operation_named(message_text) is not None:
         return None
-    return operation_meant(message_text) or conversation_operation(events)
+    if about_the_hip_alone(message_text):
+        return HIP
+    events = list(events)
+    return operation_meant(message_text) or conversation_operation(events) or page_operation(events)
 
 
 def answer_for_operation(faq_key: str, operation: Optional[str]) -> Optional[str]:
@@ -158,7 +186,9 @@ def unstated_operation(
     the hip's. The answer is right for a parent of a child with cerebral
     palsy and wrong for a knee patient, and its text says "this thigh bone
     surgery", true of both. The patient is then told which operation the
-    answer is about.
+    answer is about. On an operation's page the answer is that operation's
+    (``operation_to_read_in``), and the line still says so: the patient did
+    not, and may have come to the knee's page with a child's hip question.
 
     Returns:
         ``knee`` or ``hip`` for an answer about one operation (not about a

@@ -52,6 +52,8 @@ from bot.channels.handled_messages import (
 from bot.channels.paused_guard import answer_red_flags_while_paused
 from bot.channels.refused_message import STORAGE_UNAVAILABLE, urgent_reply
 from bot.channels.safe_text import replace_unencodable
+from bot.conversation_operation import PAGE_OPERATION_KEY
+from bot.nlu.named_operation import HIP, KNEE
 from bot.session_tokens import verify_session
 from bot.settings import get_settings, split_list
 from bot.storage.errors import StorageUnavailable
@@ -83,7 +85,10 @@ def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[st
 
     Returns:
         ``(message, None)`` with ``text`` (unencodable characters replaced),
-        ``message_id`` and ``metadata``, or ``(None, error_code)``.
+        ``message_id`` and ``metadata``, or ``(None, error_code)``. Of the
+        metadata only the message id, the text shown for a button, and the
+        operation of the page the widget sits on (``knee`` or ``hip``, see
+        ``bot.conversation_operation``) are kept.
     """
     if data is None:
         return None, PAYLOAD_MISSING
@@ -104,6 +109,8 @@ def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[st
             metadata["message_id"] = message_id
         if isinstance(display, str):
             metadata["display_text"] = replace_unencodable(display[:200])
+        if raw_metadata.get(PAGE_OPERATION_KEY) in (KNEE, HIP):
+            metadata[PAGE_OPERATION_KEY] = raw_metadata[PAGE_OPERATION_KEY]
     return {"text": text, "message_id": metadata.get("message_id"), "metadata": metadata}, None
 
 

@@ -23,7 +23,7 @@ no knee answer is about the hip.
 
 from __future__ import annotations
 
-from typing import Optional
+from typing import Optional, Set
 
 from bot.nlu.concepts import concepts_in, listed_words, words
 
@@ -39,6 +39,12 @@ _CEREBRAL_PALSY_CONCEPT = "cerebral_palsy"
 # itself, knock knees, the knee operation, the leg's alignment ("an x-ray
 # from hip to ankle").
 _KNEE_CONCEPTS = frozenset({"knee", "knock_knee", "dfo", "alignment"})
+# What only the hip page is about: a child with cerebral palsy, the hip's
+# socket (a hip moving out of it), dysplasia; its spica cast and the upper
+# ("proximal") femur; an osteotomy that turns the bone (varus, rotation).
+_HIP_ONLY_CONCEPTS = frozenset({_CEREBRAL_PALSY_CONCEPT, "socket", "dysplasia"})
+_HIP_ONLY_WORDS = listed_words(["spica", "স্পাইকা", "proximal"])
+_HIP_OSTEOTOMY_CONCEPTS = ("varus", "rotation")
 # Words for an operation in general, the one list every rule reads. On this
 # clinic's chat, one joint's operation is that joint's osteotomy: "my
 # daughter will have hip surgery", "আম্মার হাঁটুর অপারেশন হবে". A story's
@@ -110,16 +116,52 @@ def names_only_the_hip(text: str, faq_key: str) -> bool:
     return about_the_hip and not concepts & _KNEE_CONCEPTS
 
 
+def speaks_of_the_hip_page_alone(text: str, concepts: Set[str]) -> bool:
+    """Whether a message speaks of what only the hip page is about, and not of the knee.
+
+    Args:
+        text: The message.
+        concepts: Its concepts (``concepts_in``).
+    """
+    if concepts & _KNEE_CONCEPTS:
+        return False
+    turning_cut = _OSTEOTOMY_CONCEPT in concepts and any(
+        concept in concepts for concept in _HIP_OSTEOTOMY_CONCEPTS
+    )
+    return bool(
+        concepts & _HIP_ONLY_CONCEPTS or _HIP_ONLY_WORDS & set(words(text.lower())) or turning_cut
+    )
+
+
+def about_the_hip_alone(text: str) -> bool:
+    """Whether a message is about the hip and not the knee: a knee answer is never its answer.
+
+    The hip itself ("will the hip nail come out?") or what only the hip page
+    is about (``speaks_of_the_hip_page_alone``), and nothing of the knee.
+    """
+    concepts = set(concepts_in(text))
+    if concepts & _KNEE_CONCEPTS:
+        return False
+    return _JOINT_CONCEPT[HIP] in concepts or speaks_of_the_hip_page_alone(text, concepts)
+
+
 def operation_meant(text: str) -> Optional[str]:
     """The operation a message is about, for reading the conversation in (not for the guards).
 
     The one operation it names (``operation_named``), or the joint it names
-    with a word for surgery ("hip surgery", "হিপের অপারেশন"): only one joint.
+    with a word for surgery ("hip surgery", "হিপের অপারেশন"): only one joint;
+    or the hip when the message speaks of what only the hip page is about
+    (``_HIP_ONLY_CONCEPTS``) and nothing brings in the knee ("my son has CP,
+    how long is the recovery?"): the clinic's operation for a child with
+    cerebral palsy is the hip's, even in a conversation, or on a page, about
+    the knee.
     """
     named = operation_named(text)
     if named is not None:
         return named
     concepts = set(concepts_in(text))
+    if speaks_of_the_hip_page_alone(text, concepts):
+        return HIP
     joints = [operation for operation in (KNEE, HIP) if _JOINT_CONCEPT[operation] in concepts]
     if len(joints) == 1 and SURGERY_WORDS & set(words(text.lower())):
         return joints[0]

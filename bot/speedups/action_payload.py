@@ -15,6 +15,7 @@ Our actions read the latest message in full (the tracker state's
 ``slots``), the latest turns (the input channel of the latest message;
 rasa-sdk's form helpers read the events after the last action; the FAQ
 and clarifying actions read the operation a recent patient message named,
+and the page operation in the latest one's metadata,
 ``bot/conversation_operation.py``), and from earlier events only the name of
 the response each assistant message came from (``actions/more.py``, and the
 operation of the last answer sent, ``bot/conversation_operation.py``); the

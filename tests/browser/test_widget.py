@@ -50,6 +50,21 @@ def test_an_answer_to_a_question_naming_no_operation_says_which_first(
     screenshot(page, "widget-operation-named")
 
 
+def test_a_question_naming_no_operation_is_read_in_the_operation_of_the_page(
+    page: Page, responses
+) -> None:
+    # The clinic's page is the knee operation's (data-operation="knee"). The
+    # models read this question as the hip's (the child standing again).
+    open_widget(page)
+    ask(page, trained("faq/vro_recovery", "after the op how long before she can stand again"))
+    expect_answer(page, text_of(responses, "utter_faq/dfo_recovery"))
+    texts = bot_messages(page).all_inner_texts()
+    assert texts[-2].endswith(text_of(responses, "utter_answer_about_knee"))
+    # Naming the other operation still gets that operation's answer.
+    ask(page, trained("faq/vro_recovery", "after vro when can he stand"))
+    expect_answer(page, text_of(responses, "utter_faq/vro_recovery"))
+
+
 def test_quick_reply_buttons_work(page: Page, responses) -> None:
     open_widget(page)
     ask(page, trained("faq/vro_what_is", "what is VRO"))

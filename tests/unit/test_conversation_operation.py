@@ -7,6 +7,8 @@ from bot.conversation_operation import (
     answer_in_context,
     conversation_operation,
     keys_in_context,
+    operation_to_read_in,
+    page_operation,
     unstated_operation,
 )
 from bot.nlu.named_operation import HIP, KNEE, operation_meant, operation_of_answer
@@ -14,6 +16,11 @@ from bot.nlu.named_operation import HIP, KNEE, operation_meant, operation_of_ans
 
 def user(text: str) -> Dict[str, Any]:
     return {"event": "user", "text": text, "parse_data": {}}
+
+
+def on_page(operation: Any, text: str) -> Dict[str, Any]:
+    """A message sent from the widget on one operation's page."""
+    return {**user(text), "metadata": {"page_operation": operation}}
 
 
 def answer(key: str, part: str = "utter_faq") -> Dict[str, Any]:
@@ -130,3 +137,72 @@ def test_answers_about_a_condition_the_body_or_both_operations_need_no_operation
     keys = ("faq/knee_valgus", "faq/hip_anatomy", "faq/vro_derotation", "faq/osteotomy_meaning")
     for key in keys:
         assert unstated_operation(key, "what is it?", [user("what is it?")]) is None
+
+
+def test_what_only_the_hip_page_is_about_is_the_hips_operation() -> None:
+    assert operation_meant("my son has CP, how long is the recovery?") == HIP
+    assert operation_meant("her hip is coming out of the socket, what can be done?") == HIP
+    assert operation_meant("how long is the recovery for dysplasia?") == HIP
+    assert operation_meant("how long in the spica cast?") == HIP
+    assert operation_meant("what is a proximal femoral varus osteotomy") == HIP
+    assert operation_meant("healing time for varus osteotomy") == HIP
+    assert operation_meant("আমার ছেলের সেরিব্রাল পালসি, অপারেশনের পর কতদিন লাগে?") == HIP
+    # Unless the knee comes into it.
+    assert operation_meant("my daughter with cerebral palsy has knock knees") is None
+    # In a conversation about the knee, the child's recovery is the hip's.
+    text = "my son has cerebral palsy, how long is the recovery?"
+    assert answer_in_context("faq/vro_recovery", text, KNEE_TALK + [user(text)]) == (
+        "faq/vro_recovery"
+    )
+
+
+def test_a_question_about_the_hip_alone_is_never_read_in_the_knee() -> None:
+    # The NLU never answers it with a knee answer; nor may the conversation.
+    text = "will the hip nail be taken out?"
+    assert answer_in_context("faq/vro_hardware", text, KNEE_TALK + [user(text)]) == (
+        "faq/vro_hardware"
+    )
+    # The hip alone is not an operation the conversation is about ...
+    assert conversation_operation([user("my hip hurts"), user("ok")]) is None
+    # ... and the knee with it is not the hip alone.
+    text = "my knee and hip hurt, how long is the recovery?"
+    assert answer_in_context("faq/vro_recovery", text, KNEE_TALK + [user(text)]) == (
+        "faq/dfo_recovery"
+    )
+
+
+def test_the_page_the_latest_message_came_from_is_the_pages_operation() -> None:
+    assert page_operation([on_page("knee", "hello")]) == KNEE
+    assert page_operation([on_page("knee", "hello"), on_page("hip", "how long?")]) == HIP
+    # A message from elsewhere (WhatsApp, the REST channel) has no page.
+    assert page_operation([on_page("knee", "hello"), user("how long?")]) is None
+    for forged in ("shoulder", "", None, ["knee"], 1):
+        assert page_operation([on_page(forged, "how long?")]) is None
+    assert page_operation([{**user("hi"), "metadata": "knee"}]) is None
+
+
+def test_a_question_naming_no_operation_is_read_in_the_pages_operation() -> None:
+    first = [on_page("knee", "how long is the recovery?")]
+    assert operation_to_read_in(first[0]["text"], first) == KNEE
+    assert answer_in_context("faq/vro_recovery", first[0]["text"], first) == "faq/dfo_recovery"
+    # The knee's page says nothing of the downsides: the honest "does not say".
+    risks = [on_page("knee", "what are the risks of the surgery?")]
+    assert answer_in_context("faq/vro_disadvantages", risks[0]["text"], risks) is None
+    assert keys_in_context(["faq/vro_recovery", "faq/hip_anatomy"], "how long?", first) == [
+        "faq/dfo_recovery",
+        "faq/hip_anatomy",
+    ]
+
+
+def test_what_the_patient_or_the_conversation_named_comes_before_the_page() -> None:
+    named = [on_page("knee", "how long is the recovery after a VRO?")]
+    assert answer_in_context("faq/vro_recovery", named[0]["text"], named) == "faq/vro_recovery"
+    child = [on_page("knee", "my son has CP, how long is the recovery?")]
+    assert answer_in_context("faq/vro_recovery", child[0]["text"], child) == "faq/vro_recovery"
+    hip_talk = HIP_TALK[:-1] + [on_page("knee", "how long?")]
+    assert operation_to_read_in("how long?", hip_talk) == HIP
+
+
+def test_an_answer_read_in_the_pages_operation_still_says_which_it_is() -> None:
+    first = [on_page("knee", "how long is the recovery?")]
+    assert unstated_operation("faq/dfo_recovery", first[0]["text"], first) == KNEE

@@ -52,6 +52,8 @@ def test_clinic_page_embeds_the_widget_safely(web: str) -> None:
     assert 'data-socket-url="http://127.0.0.1:5999"' in page.text
     # Configuration values are escaped (and digits-only for WhatsApp).
     assert 'data-whatsapp="8801711"' in page.text
+    # The page is about the knee operation: the chat opened on it is too.
+    assert 'data-operation="knee"' in page.text
     csp = page.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "ws://127.0.0.1:5999" in csp
     assert page.headers["X-Content-Type-Options"] == "nosniff"

@@ -37,6 +37,20 @@ def test_odd_metadata_is_dropped() -> None:
     assert message["metadata"] == {}
 
 
+@pytest.mark.parametrize("operation", ["knee", "hip"])
+def test_the_pages_operation_is_kept(operation: str) -> None:
+    message, _ = parse_user_message(
+        {"message": "how long is the recovery", "metadata": {"page_operation": operation}}
+    )
+    assert message["metadata"] == {"page_operation": operation}
+
+
+@pytest.mark.parametrize("value", ["shoulder", "KNEE", "", None, ["knee"], {"knee": 1}, 1])
+def test_any_other_page_operation_is_dropped(value) -> None:
+    message, _ = parse_user_message({"message": "hi", "metadata": {"page_operation": value}})
+    assert message["metadata"] == {}
+
+
 async def test_handled_ids_forget_the_oldest() -> None:
     handled = MemoryHandledMessages(capacity=2)
     for message_id in ("a", "b"):

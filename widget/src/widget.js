@@ -4,7 +4,12 @@
 //   <script src="https://clinic.example/widget/widget.js" defer
 //     data-server="https://clinic.example"        (web process: sessions, history)
 //     data-socket-url="https://chat.clinic.example" (Rasa's socket.io channel)
-//     data-lang="en" data-whatsapp="8801XXXXXXXXX" data-title="Ask the clinic"></script>
+//     data-lang="en" data-whatsapp="8801XXXXXXXXX" data-title="Ask the clinic"
+//     data-operation="knee"></script>  (on a page about one operation: "knee" or "hip")
+//
+// On a page about one operation, every message carries it
+// (metadata.page_operation): a question that names no operation is then
+// read as about the page's one (bot/conversation_operation.py).
 //
 // The session id is issued and signed by the server; messages typed while the
 // connection is down wait in localStorage and are sent, once, when it is back.
@@ -19,6 +24,7 @@ const LATIN = /[A-Za-z]{3,}/;
 import { renderText, timeLabel } from "./text.js";
 
 const MAX_CHARS = 1000;
+const PAGE_OPERATIONS = ["knee", "hip"];
 const TYPING_TIMEOUT_MS = 20000;
 const OFFLINE_AFTER_FAILURES = 3;
 const FONT_FILES = { 400: "noto-sans-bengali-bengali-400-normal.woff2", 700: "noto-sans-bengali-bengali-700-normal.woff2" };
@@ -38,6 +44,7 @@ function readConfig(script) {
     language: data.lang || "en",
     whatsapp: (data.whatsapp || "").replace(/\D/g, ""),
     title: data.title || "",
+    operation: PAGE_OPERATIONS.includes(data.operation) ? data.operation : "",
     assetBase: new URL(".", scriptUrl).href,
   };
 }
@@ -413,6 +420,13 @@ class ChatWidget {
     else this.markWaiting();
   }
 
+  metadataFor(item) {
+    const metadata = { message_id: item.id };
+    if (!item.silent) metadata.display_text = item.display;
+    if (this.config.operation) metadata.page_operation = this.config.operation;
+    return metadata;
+  }
+
   emit(item) {
     this.showTyping();
     this.socket.emit(
@@ -420,7 +434,7 @@ class ChatWidget {
       {
         session_id: this.sessionId,
         message: item.text,
-        metadata: item.silent ? { message_id: item.id } : { message_id: item.id, display_text: item.display },
+        metadata: this.metadataFor(item),
       },
       (ack) => {
         if (!ack) return; // no answer: stays in the outbox, resent on reconnect
