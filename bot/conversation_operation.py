@@ -105,10 +105,14 @@ def page_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     """
     for event in reversed(list(events)):
         if event.get("event") == "user":
-            metadata = event.get("metadata")
-            value = metadata.get(PAGE_OPERATION_KEY) if isinstance(metadata, dict) else None
-            return value if value in _OPERATIONS else None
+            return page_operation_of(event.get("metadata"))
     return None
+
+
+def page_operation_of(metadata: Any) -> Optional[str]:
+    """The page operation (``knee`` or ``hip``) a message's metadata carries, if any."""
+    value = metadata.get(PAGE_OPERATION_KEY) if isinstance(metadata, dict) else None
+    return value if value in _OPERATIONS else None
 
 
 def operation_to_read_in(message_text: str, events: Iterable[Dict[str, Any]]) -> Optional[str]:

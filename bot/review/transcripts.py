@@ -72,6 +72,7 @@ class PatientMessage:
     answered_with: Tuple[str, ...]
     is_button: bool
     annotation: Optional[str]  # the reviewer's correct key, if any
+    page_operation: Optional[str] = None  # the widget's page: knee, hip
     kind: str = "patient"
 
 
@@ -143,6 +144,7 @@ def _patient_message(turn: UserTurn, annotation: Optional[str]) -> PatientMessag
         answered_with=turn.answered_with,
         is_button=turn.is_button,
         annotation=annotation,
+        page_operation=turn.page_operation,
     )
 
 

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
+from bot.conversation_operation import page_operation_of
 from bot.faq_choice import chosen_answer
 from bot.intents import FALLBACK_INTENT, URGENT_INTENT
 from bot.storage.rasa_events import (
@@ -71,6 +72,8 @@ class UserTurn:
     low_confidence: bool
     answered_with: Tuple[str, ...]
     is_button: bool
+    # The operation of the page the widget sent it from (``knee``, ``hip``), if any.
+    page_operation: Optional[str] = None
 
     @property
     def event_id(self) -> int:
@@ -152,6 +155,7 @@ def _turn(event: RasaEvent, followers: Sequence[RasaEvent]) -> UserTurn:
         low_confidence=low_confidence,
         answered_with=tuple(answered),
         is_button=isinstance(text, str) and text.startswith("/"),
+        page_operation=page_operation_of(event.data.get("metadata")),
     )
 
 

@@ -192,6 +192,8 @@ async def seed_conversations(database_url: str) -> None:
                         "language": "en",
                     },
                     input_channel="webchat",
+                    # Sent from the widget on the hip operation's page.
+                    metadata={"page_operation": "hip"},
                 ),
                 ActionExecuted("action_answer_faq"),
                 BotUttered(

@@ -34,6 +34,16 @@ def test_the_transcript_shows_understanding_and_masks_numbers(console: Console) 
     assert "345678" not in page
 
 
+def test_the_transcript_shows_the_page_a_message_was_sent_from(console: Console) -> None:
+    http = console.session("nurse")
+    url = f"{console.url}/staff/conversations/{WEB_PATIENT}"
+    page = http.get(url, timeout=10).text
+    # The first message came from the hip operation's page, the second says nothing of it.
+    assert page.count("from the hip operation&#39;s page") == 1
+    http.get(f"{console.url}/staff/language", params={"lang": "bn", "next": "/staff/"}, timeout=10)
+    assert http.get(url, timeout=10).text.count("হিপের অপারেশনের পাতা থেকে") == 1
+
+
 def test_a_correction_is_exported_as_rasa_nlu_yaml(console: Console) -> None:
     http = console.session("nurse")
     page = http.get(f"{console.url}/staff/conversations/{WEB_PATIENT}", timeout=10).text

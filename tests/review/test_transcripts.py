@@ -145,6 +145,24 @@ async def test_language_as_the_detector_reports_it(
     assert message.language == "bn_latn"
 
 
+async def test_the_page_a_message_was_sent_from(
+    clinic_url: str, domain: Domain, connection: Connection
+) -> None:
+    await save_conversations(
+        clinic_url,
+        domain,
+        {"pages": [user("how long is the recovery", "faq", 0.9, at=scenario.DAY4,
+                        metadata={"page_operation": "knee", "message_id": "abc"}),
+                   user("and the cast?", "faq", 0.9, at=scenario.DAY4 + timedelta(minutes=1),
+                        metadata={"page_operation": "elbow"}),
+                   user("thanks", "thank", 0.9, at=scenario.DAY4 + timedelta(minutes=2))]},
+    )  # fmt: skip
+    connection.commit()
+    pages = [m.page_operation for m in transcript(connection, "pages").patient_messages]
+    # Only knee or hip count: the metadata came from a browser.
+    assert pages == ["knee", None, None]
+
+
 def test_a_database_rasa_has_not_written_to_yet(database_url: str) -> None:
     engine = sa.create_engine(database_url, future=True)
     try:
