@@ -18,7 +18,9 @@ The figures, overall and per language:
   share of long messages (40 words or more) answered right;
 * calibration: how many FAQ questions would be answered, and how many
   messages answered wrongly, under other answer thresholds (replayed from the
-  parse output), and a reliability table of the linear model's confidence.
+  parse output), and a reliability table of the linear model's confidence;
+* the ``context_free`` items, as the dialogue reads them when asked on the
+  page of their operation and with no page (``bot.evaluation.page_questions``).
 
 Items whose text is in the training data are dropped and counted: they no
 longer measure anything.
@@ -47,6 +49,7 @@ from bot.evaluation.metrics import (
     share,
     wilson_interval,
 )
+from bot.evaluation.page_questions import page_figures
 from bot.evaluation.run import percent, training_texts
 from bot.evaluation.thresholds import grid, replay
 from bot.faq_choice import likely_faq_keys
@@ -146,15 +149,18 @@ def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
-def load_items(path: Path) -> List[Item]:
-    """The scorable items of a set (those needing earlier conversation are left out)."""
+def load_items(path: Path, context_free: bool = False) -> List[Item]:
+    """The scorable items of a set (those needing earlier conversation are left out).
+
+    With ``context_free``, only those: the questions that name no operation.
+    """
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     items = document.get("items")
     if not isinstance(items, list):
         raise SystemExit(f"error: {path} has no list of 'items'")
     loaded = []
     for raw in items:
-        if not isinstance(raw, dict) or raw.get("context_free"):
+        if not isinstance(raw, dict) or bool(raw.get("context_free")) != context_free:
             continue
         if not isinstance(raw.get("text"), str) or not isinstance(raw.get("label"), str):
             raise SystemExit(f"error: {path}: every item needs a text and a label")
@@ -356,6 +362,19 @@ def render(result: Dict[str, Any]) -> str:
         lines.append(
             f"  {row['confidence']}  {percent(row['label_acceptable'])} ({row['messages']})"
         )
+    pages = result.get("page_questions") or {}
+    if any(way["messages"] for way in pages.values()):
+        lines += [
+            "",
+            "Questions naming no operation (context_free), first in a chat:"
+            " right / right or offered / wrong answers (n)",
+        ]
+        for way, figures_of_way in pages.items():
+            lines.append(
+                f"  {way:24} {percent(figures_of_way['right'])}"
+                f" {percent(figures_of_way['right_or_offered'])}"
+                f" {percent(figures_of_way['wrong_answers'])} ({figures_of_way['messages']})"
+            )
     return "\n".join(lines)
 
 
@@ -376,8 +395,15 @@ def evaluate_set(model: Path, path: Path, out: Path, data_dir: Path) -> Dict[str
     items = load_items(path)
     trained = training_texts(data_dir, _normalise)
     kept = [item for item in items if _normalise(item.text) not in trained]
-    outcomes = asyncio.run(parse_items(model, kept))
+    unnamed = [
+        item for item in load_items(path, context_free=True) if _normalise(item.text) not in trained
+    ]
+    parsed = asyncio.run(parse_items(model, kept + unnamed))
+    outcomes, unnamed_outcomes = parsed[: len(kept)], parsed[len(kept) :]
     result = report(outcomes, len(items) - len(kept), path.name)
+    result["page_questions"] = page_figures(
+        [((o.item.label, *o.item.also), o.parse) for o in unnamed_outcomes]
+    )
     out.mkdir(parents=True, exist_ok=True)
     (out / "real-questions.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     text = render(result)
