@@ -1,6 +1,6 @@
 """action_answer_faq: typed questions, topic buttons, and forged topics."""
 
-from typing import Any, Dict
+from typing import Any, Dict, List
 
 import pytest
 
@@ -40,38 +40,31 @@ async def test_a_topic_button_or_a_conversation_about_one_operation_needs_no_suc
     assert [message["response"] for message in messages] == ["utter_faq/vro_cerebral_palsy"]
 
 
-def sent_from_page(text: str, operation: str) -> Dict[str, Any]:
-    """The user event of a message typed in the widget on one operation's page."""
-    return {"event": "user", "text": text, "metadata": {"page_operation": operation}}
-
-
-async def test_a_question_on_the_knee_page_gets_the_knees_answer_and_says_so(run_action) -> None:
-    text = "How long until she can stand?"
-    latest = parse_data(text, "faq", 0.95, selected="faq/vro_recovery")
+async def responses_on_page(run_action, text: str, selected: str, operation: str) -> List[str]:
+    """The responses to ``text``, read by the NLU as ``selected``, typed on one operation's page."""
     messages, _ = await run_action(
         ActionAnswerFaq(),
         "faq_typed_vro_recovery",
-        latest_message=latest,
-        events=[sent_from_page(text, "knee")],
+        latest_message=parse_data(text, "faq", 0.95, selected=selected),
+        events=[{"event": "user", "text": text, "metadata": {"page_operation": operation}}],
     )
-    assert [message["response"] for message in messages] == [
-        "utter_answer_about_knee",
-        "utter_faq/dfo_recovery",
-    ]
+    return [message["response"] for message in messages]
+
+
+async def test_a_question_on_the_knee_page_gets_the_knees_answer_and_says_so(run_action) -> None:
+    responses = await responses_on_page(
+        run_action, "How long until she can stand?", "faq/vro_recovery", "knee"
+    )
+    assert responses == ["utter_answer_about_knee", "utter_faq/dfo_recovery"]
 
 
 async def test_a_question_the_pages_operation_does_not_answer_is_said_honestly(
     run_action,
 ) -> None:
-    text = "What are the risks of the surgery?"
-    latest = parse_data(text, "faq", 0.95, selected="faq/vro_disadvantages")
-    messages, _ = await run_action(
-        ActionAnswerFaq(),
-        "faq_typed_vro_recovery",
-        latest_message=latest,
-        events=[sent_from_page(text, "knee")],
+    responses = await responses_on_page(
+        run_action, "What are the risks of the surgery?", "faq/vro_disadvantages", "knee"
     )
-    assert [message["response"] for message in messages] == ["utter_beyond_sources"]
+    assert responses == ["utter_beyond_sources"]
 
 
 async def test_the_operation_lines_exist_in_both_reply_languages(domain: Dict[str, Any]) -> None:

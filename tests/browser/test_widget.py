@@ -16,6 +16,7 @@ from tests.browser.widget import (
     bot_messages,
     expect_acknowledged,
     expect_answer,
+    expect_answer_about,
     expect_more_bot_messages,
     open_widget,
     scroll_to_last_question,
@@ -41,10 +42,9 @@ def test_an_answer_to_a_question_naming_no_operation_says_which_first(
 ) -> None:
     open_widget(page)
     ask(page, trained("faq/dfo_candidates", "am i the right kind of patient for this operation"))
-    expect_answer(page, text_of(responses, "utter_faq/dfo_candidates"))
     # The line naming the operation comes just before the answer.
-    texts = bot_messages(page).all_inner_texts()
-    assert texts[-2].endswith(text_of(responses, "utter_answer_about_knee"))
+    knee_line = text_of(responses, "utter_answer_about_knee")
+    expect_answer_about(page, knee_line, text_of(responses, "utter_faq/dfo_candidates"))
     # For people to look at: the question, the line and the answer's start.
     scroll_to_last_question(page)
     screenshot(page, "widget-operation-named")
@@ -57,9 +57,8 @@ def test_a_question_naming_no_operation_is_read_in_the_operation_of_the_page(
     # models read this question as the hip's (the child standing again).
     open_widget(page)
     ask(page, trained("faq/vro_recovery", "after the op how long before she can stand again"))
-    expect_answer(page, text_of(responses, "utter_faq/dfo_recovery"))
-    texts = bot_messages(page).all_inner_texts()
-    assert texts[-2].endswith(text_of(responses, "utter_answer_about_knee"))
+    knee_line = text_of(responses, "utter_answer_about_knee")
+    expect_answer_about(page, knee_line, text_of(responses, "utter_faq/dfo_recovery"))
     # Naming the other operation still gets that operation's answer.
     ask(page, trained("faq/vro_recovery", "after vro when can he stand"))
     expect_answer(page, text_of(responses, "utter_faq/vro_recovery"))

@@ -32,6 +32,13 @@ def expect_answer(page: Page, text: str) -> None:
     expect(page.locator(".message.bot .bubble", has_text=first_sentence).last).to_be_visible()
 
 
+def expect_answer_about(page: Page, operation_line: str, answer: str) -> None:
+    """Wait for ``answer``, then check the line naming its operation came just before it."""
+    expect_answer(page, answer)
+    texts = bot_messages(page).all_inner_texts()
+    assert texts[-2].endswith(operation_line)
+
+
 def expect_acknowledged(page: Page) -> None:
     """Wait until the server acknowledged every message sent (stored, outbox cleared).
 
