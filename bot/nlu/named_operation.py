@@ -138,6 +138,9 @@ def about_the_hip_alone(text: str) -> bool:
 
     The hip itself ("will the hip nail come out?") or what only the hip page
     is about (``speaks_of_the_hip_page_alone``), and nothing of the knee.
+    Wider than the NLU's guard (``names_only_the_hip``: the hip or cerebral
+    palsy), which the real-question figures were measured with; the
+    dialogue uses this one to choose the operation a question is read in.
     """
     concepts = set(concepts_in(text))
     if concepts & _KNEE_CONCEPTS:
