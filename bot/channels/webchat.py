@@ -52,8 +52,7 @@ from bot.channels.handled_messages import (
 from bot.channels.paused_guard import answer_red_flags_while_paused
 from bot.channels.refused_message import STORAGE_UNAVAILABLE, urgent_reply
 from bot.channels.safe_text import replace_unencodable
-from bot.conversation_operation import PAGE_OPERATION_KEY
-from bot.nlu.named_operation import HIP, KNEE
+from bot.conversation_operation import PAGE_OPERATION_KEY, page_operation_of
 from bot.session_tokens import verify_session
 from bot.settings import get_settings, split_list
 from bot.storage.errors import StorageUnavailable
@@ -109,8 +108,9 @@ def parse_user_message(data: Any) -> Tuple[Optional[Dict[str, Any]], Optional[st
             metadata["message_id"] = message_id
         if isinstance(display, str):
             metadata["display_text"] = replace_unencodable(display[:200])
-        if raw_metadata.get(PAGE_OPERATION_KEY) in (KNEE, HIP):
-            metadata[PAGE_OPERATION_KEY] = raw_metadata[PAGE_OPERATION_KEY]
+        page_operation = page_operation_of(raw_metadata)
+        if page_operation:
+            metadata[PAGE_OPERATION_KEY] = page_operation
     return {"text": text, "message_id": metadata.get("message_id"), "metadata": metadata}, None
 
 

@@ -154,7 +154,7 @@ def operation_meant(text: str) -> Optional[str]:
     The one operation it names (``operation_named``), or the joint it names
     with a word for surgery ("hip surgery", "হিপের অপারেশন"): only one joint;
     or the hip when the message speaks of what only the hip page is about
-    (``_HIP_ONLY_CONCEPTS``) and nothing brings in the knee ("my son has CP,
+    (``speaks_of_the_hip_page_alone``) and nothing brings in the knee ("my son has CP,
     how long is the recovery?"): the clinic's operation for a child with
     cerebral palsy is the hip's, even in a conversation, or on a page, about
     the knee.
