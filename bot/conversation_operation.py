@@ -133,6 +133,16 @@ def operation_to_read_in(message_text: str, events: Iterable[Dict[str, Any]]) ->
     return operation_meant(message_text) or conversation_operation(events) or page_operation(events)
 
 
+def operation_in_view(message_text: str, events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The operation a message, or else the chat, is about: for choosing what to offer.
+
+    The one the message names or means ("I have a question about the hip
+    operation"), else the one a question naming none is read in
+    (``operation_to_read_in``: the conversation's, then the page's).
+    """
+    return operation_meant(message_text) or operation_to_read_in(message_text, events)
+
+
 def answer_for_operation(faq_key: str, operation: Optional[str]) -> Optional[str]:
     """The answer to send for ``faq_key`` in a conversation about ``operation``.
 

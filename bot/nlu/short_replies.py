@@ -3,6 +3,9 @@
 The phrasings, and the intent each is, live in ``short_replies.yml`` beside
 this module, written for a clinician to read and extend. A message is such a
 reply when, its filler words set aside, it is exactly one listed phrasing.
+"I have a question about the knee operation" announces a question: with the
+greetings and the words that name an operation also set aside, it is one
+listed announcement, read as a greeting (the reply invites the question).
 Plain functions: tests call them without Rasa.
 """
 
@@ -11,7 +14,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, FrozenSet, Optional
+from typing import Dict, FrozenSet, Optional, Sequence
 
 import yaml
 
@@ -20,6 +23,10 @@ from bot.nlu.concepts import Phrase, listed_words, words
 SHORT_REPLIES_FILE = Path(__file__).with_name("short_replies.yml")
 # A reply is short; a longer message says something more.
 MAX_WORDS = 8
+# "Assalamu alaikum doctor, I have a question about my daughter's hip operation (VRO)."
+MAX_ANNOUNCEMENT_WORDS = 16
+# The intent an announced question is read as.
+ANNOUNCEMENT_INTENT = "greet"
 
 
 @dataclass(frozen=True)
@@ -28,6 +35,10 @@ class ShortReplies:
 
     intents: Dict[Phrase, str]
     filler_words: FrozenSet[str]
+    # "I have a question", its filler and announcement words set aside.
+    announcements: FrozenSet[Phrase] = frozenset()
+    # Greetings and the words that may name the operation asked about.
+    announcement_words: FrozenSet[str] = frozenset()
 
 
 @functools.cache
@@ -36,9 +47,17 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
     document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     replies = document.get("replies")
     fillers = document.get("filler_words") or []
-    if not isinstance(replies, dict) or not isinstance(fillers, list):
-        raise ValueError(f"{path}: expected a mapping under 'replies' and a list of filler_words")
+    announced = document.get("announcements") or []
+    around_announcements = document.get("announcement_words") or []
+    if not isinstance(replies, dict) or not all(
+        isinstance(entries, list) for entries in (fillers, announced, around_announcements)
+    ):
+        raise ValueError(
+            f"{path}: expected a mapping under 'replies' and lists of filler_words,"
+            " announcements and announcement_words"
+        )
     filler_words = listed_words(fillers)
+    announcement_words = listed_words(around_announcements)
     intents: Dict[Phrase, str] = {}
     for intent, phrasings in replies.items():
         for phrasing in phrasings or []:
@@ -47,11 +66,22 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
                 continue
             if intents.setdefault(phrase, str(intent)) != str(intent):
                 raise ValueError(f"{path}: {phrasing!r} is listed under two intents")
-    return ShortReplies(intents, filler_words)
+    set_aside = filler_words | announcement_words
+    announcements = frozenset(
+        phrase
+        for phrase in (
+            tuple(w for w in words(str(entry).lower()) if w not in set_aside) for entry in announced
+        )
+        if phrase
+    )
+    return ShortReplies(intents, filler_words, announcements, announcement_words)
 
 
 def short_reply_intent(text: str, replies: Optional[ShortReplies] = None) -> Optional[str]:
     """The intent of a short reply (``goodbye``, ``thank``), if ``text`` is only that.
+
+    "I have a question (about the hip operation)" is ``greet``
+    (``announces_a_question``).
 
     Args:
         text: The patient's message.
@@ -59,7 +89,25 @@ def short_reply_intent(text: str, replies: Optional[ShortReplies] = None) -> Opt
     """
     replies = replies or load_short_replies()
     message_words = words((text or "").lower())
-    if not message_words or len(message_words) > MAX_WORDS:
+    if not message_words:
         return None
-    phrase = tuple(word for word in message_words if word not in replies.filler_words)
-    return replies.intents.get(phrase)
+    if len(message_words) <= MAX_WORDS:
+        phrase = tuple(word for word in message_words if word not in replies.filler_words)
+        if phrase in replies.intents:
+            return replies.intents[phrase]
+    return ANNOUNCEMENT_INTENT if announces_a_question(message_words, replies) else None
+
+
+def announces_a_question(message_words: Sequence[str], replies: ShortReplies) -> bool:
+    """Whether the message only says a question is coming, and perhaps what about.
+
+    "Hello, I have a question about the knee operation (DFO)", "হিপের
+    অপারেশন নিয়ে আমার একটা প্রশ্ন আছে": once filler words, greetings and
+    the words naming an operation are set aside, one listed announcement is
+    left. "I have a question about the recovery" leaves "recovery": the
+    models read it.
+    """
+    if len(message_words) > MAX_ANNOUNCEMENT_WORDS:
+        return False
+    set_aside = replies.filler_words | replies.announcement_words
+    return tuple(word for word in message_words if word not in set_aside) in replies.announcements

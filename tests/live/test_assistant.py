@@ -119,6 +119,28 @@ def test_asking_what_the_assistant_can_do_is_answered_as_a_greeting(
     assert text_of(responses, "utter_out_of_scope") not in texts(replies)
 
 
+def test_a_question_announced_about_one_operation_is_invited_and_read_in_it(
+    assistant: LiveAssistant, responses
+) -> None:
+    # What a WhatsApp chat opened from the hip operation's page starts with.
+    # The models answered it with what a VRO is; bot/nlu/short_replies.yml
+    # reads it as a greeting, and the reply offers the hip's topics.
+    sender = new_sender()
+    announcement = "Hello, I have a question about the hip operation (VRO)."
+    assert not labels_by_phrasing().get(phrasing_key(announcement))
+    replies = assistant.send(sender, announcement)
+    assert texts(replies) == [
+        text_of(responses, "utter_intro"),
+        text_of(responses, "utter_greet_hip"),
+    ]
+    # The chat is now about the hip: a question naming no operation, which
+    # the models read as the knee's, gets the hip's answer.
+    question = trained("faq/dfo_candidates", "am i the right kind of patient for this operation")
+    replies = assistant.send(sender, question)
+    assert text_of(responses, "utter_faq/vro_cerebral_palsy") in texts(replies)
+    assert text_of(responses, "utter_faq/dfo_candidates") not in texts(replies)
+
+
 def test_topic_button_payload_answers_that_topic(assistant: LiveAssistant, responses) -> None:
     replies = assistant.send(new_sender(), '/faq{"faq_topic": "dfo_types"}')
     assert text_of(responses, "utter_faq/dfo_types") in texts(replies)

@@ -29,6 +29,12 @@ from bot.nlu.short_replies import SHORT_REPLIES_FILE, load_short_replies, short_
         ("how can you help me?", "greet"),
         ("help", "greet"),
         ("আপনি কী কী বলতে পারেন?", "greet"),
+        # A question announced, perhaps with its operation: the reply invites it.
+        ("I have a question", "greet"),
+        ("Hello, I have a question about the knee operation (DFO).", "greet"),
+        ("Assalamu alaikum doctor, can I ask something about my daughter's hip surgery?", "greet"),
+        ("হ্যালো, হাঁটুর অপারেশন (DFO) নিয়ে আমার একটি প্রশ্ন আছে।", "greet"),
+        ("VRO niye amar ekta prosno chilo", "greet"),
     ],
 )
 def test_a_short_reply_is_read_as_what_it_says(text: str, intent: str) -> None:
@@ -50,6 +56,13 @@ def test_a_short_reply_is_read_as_what_it_says(text: str, intent: str) -> None:
         "thank you",
         "help me please, my son is not breathing properly after the operation",
         "",
+        # A question announced with what it is about: the models read that.
+        "I have a question about the recovery after DFO",
+        "I have a question about my son's hip, it hurts",
+        "হিপের অপারেশনের পর হাঁটা নিয়ে আমার একটা প্রশ্ন আছে",
+        # Long: more than a question announced.
+        "hello doctor, I have a question about my son's hip operation, "
+        "he is six and he has CP and the doctor said VRO",
     ],
 )
 def test_anything_else_is_left_to_the_models(text: str) -> None:
@@ -65,6 +78,14 @@ def test_no_or_na_is_never_set_aside() -> None:
 def test_every_phrasing_is_a_conversation_intent() -> None:
     intents = set(load_short_replies().intents.values())
     assert intents == {"goodbye", "thank", "greet"}
+
+
+def test_no_announcement_word_is_a_word_of_our_topics() -> None:
+    # Set aside around "I have a question", a topic word would let a real
+    # question ("I have a question about recovery") pass as a greeting.
+    replies = load_short_replies()
+    assert not {"recovery", "pain", "cast", "risk", "walk", "plate"} & replies.announcement_words
+    assert short_reply_intent("I have a question about the cast") is None
 
 
 def test_a_phrasing_under_two_intents_is_refused(tmp_path: Path) -> None:
