@@ -9,6 +9,8 @@ import requests
 from playwright.sync_api import BrowserContext, Page, expect
 
 from bot.console.rasa_api import conversation_url, staff_message_event
+from bot.nlu.named_operation import operation_meant
+from bot.nlu.short_replies import short_reply_intent
 from bot.session_tokens import issue_session
 from tests.browser.conftest import AXE, screenshot
 from tests.browser.widget import (
@@ -20,6 +22,7 @@ from tests.browser.widget import (
     expect_more_bot_messages,
     open_widget,
     scroll_to_last_question,
+    whatsapp_prefill,
 )
 from tests.conftest import text_of
 from tests.utils.stack import CLINIC_WHATSAPP, AssistantStack
@@ -184,7 +187,9 @@ def test_keyboard_only_conversation(page: Page, responses) -> None:
 def test_talk_to_staff_and_whatsapp_are_offered(page: Page, responses) -> None:
     open_widget(page)
     whatsapp = page.locator("a.whatsapp")
-    expect(whatsapp).to_have_attribute("href", f"https://wa.me/{CLINIC_WHATSAPP}")
+    expect(whatsapp).to_have_attribute(
+        "href", re.compile(rf"^https://wa\.me/{CLINIC_WHATSAPP}\?text=[^&]+$")
+    )
     expect(whatsapp).to_have_attribute("rel", "noopener noreferrer")
     page.locator("button.talk-to-staff").click()
     expect_answer(page, text_of(responses, "utter_handoff_nobody_online"))
@@ -194,6 +199,28 @@ def test_talk_to_staff_and_whatsapp_are_offered(page: Page, responses) -> None:
     expect(link).to_have_attribute("target", "_blank")
     expect(link).to_have_attribute("rel", "noopener noreferrer nofollow")
     assert page.locator(".message.bot .bubble a[href^='javascript']").count() == 0
+
+
+def test_whatsapp_from_the_knee_page_starts_with_a_question_about_the_knee(
+    page: Page, responses
+) -> None:
+    # The clinic's page is the knee operation's: on WhatsApp, which has no
+    # page, the prefilled first message names the operation instead.
+    open_widget(page)
+    prefilled = whatsapp_prefill(page)
+    assert operation_meant(prefilled) == "knee"
+    assert short_reply_intent(prefilled) == "greet"
+    # Sent as it is, it is answered as it would be on WhatsApp: the knee's topics.
+    ask(page, prefilled)
+    expect_answer(page, text_of(responses, "utter_greet_knee"))
+    expect_acknowledged(page)
+    screenshot(page, "widget-knee-invitation")
+    # The link follows the conversation's language.
+    ask(page, trained("faq/vro_what_is", "VRO এর পুরো নাম কি?"))
+    expect(page.locator(".send")).to_have_text("পাঠান")
+    bangla = whatsapp_prefill(page)
+    assert bangla != prefilled
+    assert operation_meant(bangla) == "knee" and short_reply_intent(bangla) == "greet"
 
 
 def test_phone_layout_is_full_screen(browser, stack: AssistantStack) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 from playwright.sync_api import Locator, Page, expect
 
 
@@ -67,3 +69,9 @@ def scroll_to_last_question(page: Page) -> None:
         "node => { const log = node.closest('.log'), top = log.getBoundingClientRect().top;"
         " log.scrollTop += node.getBoundingClientRect().top - top - 8; }"
     )
+
+
+def whatsapp_prefill(page: Page) -> str:
+    """The first message the widget's WhatsApp link starts a chat with ("" if none)."""
+    href = page.locator("a.whatsapp").get_attribute("href") or ""
+    return (parse_qs(urlsplit(href).query).get("text") or [""])[0]

@@ -10,6 +10,11 @@ export const STRINGS = {
     talkToStaff: "Talk to staff",
     whatsapp: "WhatsApp",
     whatsappLabel: "Chat with the clinic on WhatsApp (opens in a new tab)",
+    // The first message a WhatsApp chat opened from one operation's page
+    // starts with: the assistant reads it as a question announced about that
+    // operation (bot/nlu/short_replies.yml), and the chat is then about it.
+    whatsappKnee: "Hello, I have a question about the knee operation (DFO).",
+    whatsappHip: "Hello, I have a question about the hip operation (VRO).",
     inputLabel: "Type your message",
     placeholder: "Type your question…",
     send: "Send",
@@ -36,6 +41,8 @@ export const STRINGS = {
     talkToStaff: "কর্মীর সাথে কথা বলুন",
     whatsapp: "হোয়াটসঅ্যাপ",
     whatsappLabel: "হোয়াটসঅ্যাপে ক্লিনিকের সাথে চ্যাট করুন (নতুন ট্যাবে খুলবে)",
+    whatsappKnee: "হ্যালো, হাঁটুর অপারেশন (DFO) নিয়ে আমার একটি প্রশ্ন আছে।",
+    whatsappHip: "হ্যালো, হিপের অপারেশন (VRO) নিয়ে আমার একটি প্রশ্ন আছে।",
     inputLabel: "আপনার বার্তা লিখুন",
     placeholder: "আপনার প্রশ্ন লিখুন…",
     send: "পাঠান",

@@ -9,7 +9,8 @@
 //
 // On a page about one operation, every message carries it
 // (metadata.page_operation): a question that names no operation is then
-// read as about the page's one (bot/conversation_operation.py).
+// read as about the page's one (bot/conversation_operation.py). The WhatsApp
+// link then opens a chat whose first message, prefilled, names the operation.
 //
 // The session id is issued and signed by the server; messages typed while the
 // connection is down wait in localStorage and are sent, once, when it is back.
@@ -124,7 +125,19 @@ class ChatWidget {
     this.t = strings(language);
     for (const { node, key, attribute } of this.localized || []) this.applyText(node, key, attribute);
     this.panel?.setAttribute("lang", language);
+    this.whatsappLink?.setAttribute("href", this.whatsappHref());
     if (this.counter) this.updateCounter();
+  }
+
+  // On one operation's page, the WhatsApp chat starts with a message naming
+  // that operation (prefilled, the patient may change it), so the questions
+  // after it are read as about that operation there too.
+  whatsappHref() {
+    const base = `https://wa.me/${this.config.whatsapp}`;
+    const operation = this.config.operation;
+    if (!operation) return base;
+    const text = operation === "knee" ? this.t.whatsappKnee : this.t.whatsappHip;
+    return `${base}?text=${encodeURIComponent(text)}`;
   }
 
   mount() {
@@ -169,13 +182,13 @@ class ChatWidget {
     staff.addEventListener("click", () => this.send("/request_human", this.t.talkToStaff));
     const actions = element("div", { class: "actions" }, [staff]);
     if (this.config.whatsapp) {
-      const whatsapp = element("a", {
+      this.whatsappLink = element("a", {
         class: "action whatsapp",
-        href: `https://wa.me/${this.config.whatsapp}`,
+        href: this.whatsappHref(),
         target: "_blank",
         rel: "noopener noreferrer",
       });
-      actions.append(this.localize(this.localize(whatsapp, "whatsapp"), "whatsappLabel", "aria-label"));
+      actions.append(this.localize(this.localize(this.whatsappLink, "whatsapp"), "whatsappLabel", "aria-label"));
     }
     this.status = element("div", { class: "status", role: "status", hidden: "" });
     this.log = element("div", {
