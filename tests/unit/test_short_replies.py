@@ -32,7 +32,7 @@ from bot.nlu.short_replies import SHORT_REPLIES_FILE, load_short_replies, short_
         # A question announced, perhaps with its operation: the reply invites it.
         ("I have a question", "greet"),
         ("Hello, I have a question about the knee operation (DFO).", "greet"),
-        ("Assalamu alaikum doctor, can I ask something about my daughter's hip surgery?", "greet"),
+        ("Assalamu alaikum, can I ask something about my daughter's hip surgery?", "greet"),
         ("হ্যালো, হাঁটুর অপারেশন (DFO) নিয়ে আমার একটি প্রশ্ন আছে।", "greet"),
         ("VRO niye amar ekta prosno chilo", "greet"),
     ],
@@ -60,6 +60,8 @@ def test_a_short_reply_is_read_as_what_it_says(text: str, intent: str) -> None:
         "I have a question about the recovery after DFO",
         "I have a question about my son's hip, it hurts",
         "হিপের অপারেশনের পর হাঁটা নিয়ে আমার একটা প্রশ্ন আছে",
+        # A question for a person: the models send it to staff.
+        "I have a question for the doctor",
         # Long: more than a question announced.
         "hello doctor, I have a question about my son's hip operation, "
         "he is six and he has CP and the doctor said VRO",
