@@ -23,7 +23,7 @@ from bot.nlu.concepts import Phrase, listed_words, words
 SHORT_REPLIES_FILE = Path(__file__).with_name("short_replies.yml")
 # A reply is short; a longer message says something more.
 MAX_WORDS = 8
-# "Assalamu alaikum doctor, I have a question about my daughter's hip operation (VRO)."
+# "Assalamu alaikum, good morning, I have a question about my daughter's hip operation (VRO)."
 MAX_ANNOUNCEMENT_WORDS = 16
 # The intent an announced question is read as.
 ANNOUNCEMENT_INTENT = "greet"
