@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
-from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk import Tracker
 
-from actions.language import pending_language_notice
+from actions.language import ReplyAfterNotice
 from bot.conversation_operation import operation_in_view
 from bot.nlu.named_operation import HIP, KNEE
 
@@ -33,21 +31,16 @@ def greeting_response(message_text: str, events: List[Dict[str, Any]]) -> str:
     return GREETING_FOR_OPERATION.get(operation or "", GREETING)
 
 
-class ActionGreet(Action):
+class ActionGreet(ReplyAfterNotice):
     """Invites the patient's question, with the topics of the operation in view."""
+
+    response = GREETING
 
     def name(self) -> str:
         """The action's name in the domain."""
         return "action_greet"
 
-    async def run(
-        self,
-        dispatcher: CollectingDispatcher,
-        tracker: Tracker,
-        domain: Dict[str, Any],
-    ) -> List[EventType]:
-        """Utters ``utter_greet``, or the invitation for one operation."""
-        events = pending_language_notice(dispatcher, tracker)
+    def response_for(self, tracker: Tracker) -> str:
+        """``utter_greet``, or the invitation for the one operation in view."""
         text = str(tracker.latest_message.get("text") or "")
-        dispatcher.utter_message(response=greeting_response(text, list(tracker.events)))
-        return events
+        return greeting_response(text, list(tracker.events))

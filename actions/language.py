@@ -13,6 +13,7 @@ action serves Rasa processes without that override (``rasa shell``).
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
@@ -33,6 +34,7 @@ __all__ = [
     "ActionDetectLanguage",
     "LanguageChoice",
     "NOTICE_SLOT",
+    "ReplyAfterNotice",
     "detected_language",
     "next_language",
     "pending_language_notice",
@@ -74,3 +76,24 @@ def pending_language_notice(dispatcher: CollectingDispatcher, tracker: Tracker) 
         return []
     dispatcher.utter_message(response="utter_language_auto_bn")
     return [SlotSet(NOTICE_SLOT, False)]
+
+
+class ReplyAfterNotice(Action, ABC):
+    """The pending language notice, then one response (abstract: not registered)."""
+
+    @property
+    @abstractmethod
+    def response(self) -> str:
+        """The response to send."""
+
+    def response_for(self, tracker: Tracker) -> str:
+        """The response to send in this conversation (``response`` unless overridden)."""
+        return self.response
+
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+    ) -> List[EventType]:
+        """Sends the language notice if one is pending, then the response."""
+        events = pending_language_notice(dispatcher, tracker)
+        dispatcher.utter_message(response=self.response_for(tracker))
+        return events

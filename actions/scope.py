@@ -11,17 +11,16 @@ conversation's operation (``bot.follow_up``).
 
 from __future__ import annotations
 
-from abc import ABC, abstractmethod
 from typing import Any, Dict, List
 
-from rasa_sdk import Action, Tracker
+from rasa_sdk import Tracker
 from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.fallback import send_clarifying_turn
 from actions.faq import topic_button
-from actions.language import pending_language_notice, tracker_language
+from actions.language import ReplyAfterNotice, pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from bot.follow_up import follow_up_topics
 from bot.related_answer import related_answer
@@ -30,24 +29,7 @@ from bot.related_answer import related_answer
 RELATED_ANSWER_RESPONSE = "utter_beyond_sources_related"
 
 
-class _ReplyAfterNotice(Action, ABC):
-    """The pending language notice, then one response (abstract: not registered)."""
-
-    @property
-    @abstractmethod
-    def response(self) -> str:
-        """The response to send."""
-
-    async def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
-    ) -> List[EventType]:
-        """Sends the language notice if one is pending, then the response."""
-        events = pending_language_notice(dispatcher, tracker)
-        dispatcher.utter_message(response=self.response)
-        return events
-
-
-class ActionOutOfScope(_ReplyAfterNotice):
+class ActionOutOfScope(ReplyAfterNotice):
     """What the assistant can help with, and staff."""
 
     response = OUT_OF_SCOPE_RESPONSE
@@ -68,7 +50,7 @@ class ActionOutOfScope(_ReplyAfterNotice):
         return events
 
 
-class ActionBeyondSources(_ReplyAfterNotice):
+class ActionBeyondSources(ReplyAfterNotice):
     """The source pages do not answer this: say so honestly, and offer staff.
 
     When a page says something close (``bot.related_answer``), that answer is
