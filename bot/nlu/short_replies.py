@@ -37,8 +37,9 @@ class ShortReplies:
     filler_words: FrozenSet[str]
     # "I have a question", its filler and announcement words set aside.
     announcements: FrozenSet[Phrase] = frozenset()
-    # Greetings and the words that may name the operation asked about.
-    announcement_words: FrozenSet[str] = frozenset()
+    # Set aside around an announcement: the filler words, greetings and the
+    # words that may name the operation asked about.
+    set_aside_in_announcements: FrozenSet[str] = frozenset()
 
 
 @functools.cache
@@ -57,7 +58,7 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
             " announcements and announcement_words"
         )
     filler_words = listed_words(fillers)
-    announcement_words = listed_words(around_announcements)
+    set_aside = filler_words | listed_words(around_announcements)
     intents: Dict[Phrase, str] = {}
     for intent, phrasings in replies.items():
         for phrasing in phrasings or []:
@@ -66,7 +67,6 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
                 continue
             if intents.setdefault(phrase, str(intent)) != str(intent):
                 raise ValueError(f"{path}: {phrasing!r} is listed under two intents")
-    set_aside = filler_words | announcement_words
     announcements = frozenset(
         phrase
         for phrase in (
@@ -74,7 +74,7 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
         )
         if phrase
     )
-    return ShortReplies(intents, filler_words, announcements, announcement_words)
+    return ShortReplies(intents, filler_words, announcements, set_aside)
 
 
 def short_reply_intent(text: str, replies: Optional[ShortReplies] = None) -> Optional[str]:
@@ -109,5 +109,5 @@ def announces_a_question(message_words: Sequence[str], replies: ShortReplies) ->
     """
     if len(message_words) > MAX_ANNOUNCEMENT_WORDS:
         return False
-    set_aside = replies.filler_words | replies.announcement_words
-    return tuple(word for word in message_words if word not in set_aside) in replies.announcements
+    left = tuple(word for word in message_words if word not in replies.set_aside_in_announcements)
+    return left in replies.announcements
