@@ -11,11 +11,15 @@ FAQ_INTENT = "faq"
 # What the fallback classifier gives a message it is not sure about.
 FALLBACK_INTENT = "nlu_fallback"
 OUT_OF_SCOPE_INTENT = "out_of_scope"
-# On our topics, but asking what the sources do not say: the honest answer and staff.
+# On our topics, but asking what the sources do not say: the honest answer and
+# staff. The classifier's label; reported as ``request_human`` (the contract's).
 BEYOND_SOURCES_INTENT = "beyond_sources"
 # Red flags: the urgent path, whatever else the message says.
 URGENT_INTENT = "urgent_symptoms"
 REQUEST_HUMAN_INTENT = "request_human"
+# Marks a ``request_human`` message that is a question the pages do not answer
+# (the classifier's ``beyond_sources``), set by ``bot.nlu.contract_names``.
+UNANSWERED_QUESTION_ENTITY = "unanswered_question"
 
 # The parse data's property with both topic models' verdicts (labels and
 # scores, never text), set by ``bot.nlu.topic_classifier``.

@@ -7,6 +7,11 @@ exports and the dashboard share:
   the assistant's first action after it was ``action_clarify``;
 * it is **low confidence** when it is a fallback or its intent confidence is
   below :data:`LOW_CONFIDENCE`;
+* its **intent** is the one the NLU reported, except that a ``request_human``
+  marked as a question the pages do not answer (entity
+  ``unanswered_question``, ``bot.nlu.contract_names``) shows the classifier's
+  own label, ``beyond_sources``: the label a reviewer corrects against, and
+  not a request for a person;
 * its **answer key** is the FAQ topic of a button (entity ``faq_topic``),
   else the ResponseSelector's ``intent_response_key``, when the intent is
   ``faq`` (``bot.faq_choice``, what the NLU chose; a follow-up that names no
@@ -27,7 +32,13 @@ from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.conversation_operation import page_operation_of
 from bot.faq_choice import chosen_answer
-from bot.intents import FALLBACK_INTENT, URGENT_INTENT
+from bot.intents import (
+    BEYOND_SOURCES_INTENT,
+    FALLBACK_INTENT,
+    REQUEST_HUMAN_INTENT,
+    UNANSWERED_QUESTION_ENTITY,
+    URGENT_INTENT,
+)
 from bot.storage.rasa_events import (
     ACTION,
     BOT,
@@ -112,11 +123,21 @@ def answer_choice(parse_data: Dict[str, Any]) -> Tuple[Optional[str], Optional[f
     return choice.key, choice.confidence
 
 
+def reviewed_intent(parse_data: Dict[str, Any], intent: Optional[str]) -> Optional[str]:
+    """The intent a reviewer reads: ``beyond_sources`` for a marked ``request_human``."""
+    entities = parse_data.get("entities")
+    marked = isinstance(entities, list) and any(
+        isinstance(entity, dict) and entity.get("entity") == UNANSWERED_QUESTION_ENTITY
+        for entity in entities
+    )
+    return BEYOND_SOURCES_INTENT if marked and intent == REQUEST_HUMAN_INTENT else intent
+
+
 def _turn(event: RasaEvent, followers: Sequence[RasaEvent]) -> UserTurn:
     parse_data = event.parse_data
     intent_data = parse_data.get("intent")
     intent_data = intent_data if isinstance(intent_data, dict) else {}
-    intent = _string(intent_data.get("name")) or event.intent_name
+    intent = reviewed_intent(parse_data, _string(intent_data.get("name")) or event.intent_name)
     confidence = _float(intent_data.get("confidence"))
     answer_key, answer_confidence = answer_choice(parse_data)
     flags = parse_data.get("red_flags")

@@ -163,6 +163,25 @@ async def test_the_page_a_message_was_sent_from(
     assert pages == ["knee", None, None]
 
 
+async def test_a_question_the_pages_do_not_answer_is_shown_as_the_classifiers_label(
+    clinic_url: str, domain: Domain, connection: Connection
+) -> None:
+    # The NLU reports it as the contract's request_human, marked with an
+    # entity; a reviewer corrects against the classifier's own label.
+    text = "how much pain will he have after the VRO"
+    mark = {"entity": "unanswered_question", "value": "pain_amount", "start": 0, "end": len(text)}
+    await save_conversations(
+        clinic_url,
+        domain,
+        {"unanswered": [user(text, "request_human", 1.0, at=scenario.DAY4, entities=[mark]),
+                        user("can I talk to a nurse", "request_human", 0.9,
+                             at=scenario.DAY4 + timedelta(minutes=1))]},
+    )  # fmt: skip
+    connection.commit()
+    intents = [m.intent for m in transcript(connection, "unanswered").patient_messages]
+    assert intents == ["beyond_sources", "request_human"]
+
+
 def test_a_database_rasa_has_not_written_to_yet(database_url: str) -> None:
     engine = sa.create_engine(database_url, future=True)
     try:
