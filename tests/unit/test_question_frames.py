@@ -190,6 +190,37 @@ def test_a_short_question_whether_a_knock_knee_can_be_corrected_gets_the_operati
 @pytest.mark.parametrize(
     "text",
     [
+        "is it worth fixing knock knees?",
+        "what is the benefit of straightening knock knees?",
+        "benefits of correcting genu valgum",
+        "why should I get my knock knee fixed?",
+        "knock knee thik korle ki labh?",
+        "নক নি ঠিক করলে কী লাভ?",
+    ],
+)
+def test_a_short_question_what_correcting_a_knock_knee_gains_gets_what_the_operation_aims_at(
+    text: str,
+) -> None:
+    assert framed_question_answer(text) == "faq/dfo_purpose"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A child's, and why correct at all (the definition answers that too).
+        "is it worth fixing my son's knock knees?",
+        "why correct knock knees at all?",
+        # An operation named: the operation's own questions read it.
+        "is it worth fixing knock knees with a DFO at 60?",
+    ],
+)
+def test_other_questions_about_correcting_a_knock_knee_are_left_to_the_models(text: str) -> None:
+    assert framed_question_answer(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
         # A child's knock knees: whether they straighten with growth is not on the pages.
         "can my daughter's knock knees be corrected?",
         "can knock knees be fixed in children",
