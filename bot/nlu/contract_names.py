@@ -1,10 +1,10 @@
 """Rasa NLU component: the verdict reported in the topic contract's names.
 
-The topic contract (README, "What the assistant does") files "anything only
-the clinic can answer" under ``request_human``, and so do the labels of every
-outside evaluation: an on-topic question the two pages do not answer is
-``request_human``, answered by an honest "the clinic can tell you" and a staff
-offer. Our classifier learns those questions under a label of its own,
+The clinic's topic contract (its keys are copied in
+``tests/data/contract_keys.yml``) files "anything only the clinic can answer"
+under ``request_human``, and so do the labels of every outside evaluation: an
+on-topic question the two pages do not answer is ``request_human``, answered
+by an honest "the clinic can tell you" and a staff offer. Our classifier learns those questions under a label of its own,
 ``beyond_sources``, because they are asked differently from "can I talk to a
 person?" and get a different reply.
 
