@@ -10,17 +10,15 @@ model predicted, so the form takes the value and validates it.
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.digits import to_ascii_digits
 from bot.nlu.intent_override import override_intent
+from bot.nlu.optionless_component import OptionlessComponent
 
 INFORM_INTENT = "inform"
 # At least this many digits, and at most this many letters beside them
@@ -39,24 +37,8 @@ def is_number_answer(text: str) -> bool:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ContactDetailsDetector(GraphComponent):
+class ContactDetailsDetector(OptionlessComponent):
     """Makes ``inform`` the intent of messages that are essentially a number."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """No options."""
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ContactDetailsDetector:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Overrides the intent of number-only messages with ``inform``."""

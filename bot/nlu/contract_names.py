@@ -4,9 +4,10 @@ The clinic's topic contract (its keys are copied in
 ``tests/data/contract_keys.yml``) files "anything only the clinic can answer"
 under ``request_human``, and so do the labels of every outside evaluation: an
 on-topic question the two pages do not answer is ``request_human``, answered
-by an honest "the clinic can tell you" and a staff offer. Our classifier learns those questions under a label of its own,
-``beyond_sources``, because they are asked differently from "can I talk to a
-person?" and get a different reply.
+by an honest "the clinic can tell you" and a staff offer. Our classifier
+learns those questions under a label of its own, ``beyond_sources``, because
+they are asked differently from "can I talk to a person?" and get a different
+reply.
 
 This component runs last. A message read as ``beyond_sources`` is reported as
 the contract's ``request_human``, with an ``unanswered_question`` entity whose
@@ -21,10 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import (
     ENTITIES,
     ENTITY_ATTRIBUTE_END,
@@ -44,6 +42,7 @@ from bot.intents import (
     TOPIC_EVIDENCE,
     UNANSWERED_QUESTION_ENTITY,
 )
+from bot.nlu.optionless_component import OptionlessComponent
 
 # The property of ``topic_evidence`` with the rule's kind of question, if any.
 UNANSWERED_KIND = "unanswered_kind"
@@ -84,24 +83,8 @@ def report_in_contract_names(message: Message) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
-class ContractIntentNames(GraphComponent):
+class ContractIntentNames(OptionlessComponent):
     """Reports questions beyond the pages as ``request_human`` with an ``unanswered_question``."""
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """No options."""
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> ContractIntentNames:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls()
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Renames the verdict of each message read as ``beyond_sources``."""

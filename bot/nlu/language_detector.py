@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional
+from typing import List, Optional
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.language import detect_language, language_request
+from bot.nlu.optionless_component import OptionlessComponent
 
 # Output properties, in /model/parse output and the tracker's parse_data:
 # "en", "bn" (Bangla script) or "bn_latn" (romanized Bangla)...
@@ -35,7 +33,7 @@ def annotate(message: Message) -> None:
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.MESSAGE_FEATURIZER], is_trainable=False)
-class LanguageDetector(GraphComponent):
+class LanguageDetector(OptionlessComponent):
     """Detects English, Bangla script and romanized Bangla, and requests to switch.
 
     Place it right after ``InputGuard``, so that it reads cleaned text. It
@@ -43,22 +41,6 @@ class LanguageDetector(GraphComponent):
     dialogue (``action_detect_language``) turns its output into the reply
     language with ``bot.nlu.language.conversation_language``'s policy.
     """
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """No options."""
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> LanguageDetector:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls()
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         """Training examples need no language: nothing downstream learns from it."""

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List
+from typing import List
 
-from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
-from rasa.engine.storage.resource import Resource
-from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import SPACY_DOCS
 from rasa.nlu.utils.spacy_utils import SpacyModel
 from rasa.shared.nlu.constants import (
@@ -21,6 +18,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.intents import URGENT_INTENT
 from bot.nlu.input_guard import FULL_TEXT, INPUT_CHECK
 from bot.nlu.intent_override import override_intent
+from bot.nlu.optionless_component import OptionlessComponent
 from bot.nlu.red_flags import detect_red_flags, phrased_as_question
 from bot.nlu.text_cleaning import TOO_LONG
 
@@ -50,29 +48,14 @@ def mark_urgent(message: Message, flags: List[str]) -> None:
     is_trainable=False,
     model_from="SpacyNLP",
 )
-class RedFlagDetector(GraphComponent):
+class RedFlagDetector(OptionlessComponent):
     """Overrides the predicted intent with ``urgent_symptoms`` on red flags.
 
-    Place it after the intent classifier and before the fallback classifier,
+    No options: the rules live in ``bot.nlu.red_flags``. Place it after the
+    intent classifier and before the fallback classifier,
     so that neither a confident wrong intent nor a fallback can hide an
     emergency.
     """
-
-    @staticmethod
-    def get_default_config() -> Dict[str, Any]:
-        """No options: the rules live in ``bot.nlu.red_flags``."""
-        return {}
-
-    @classmethod
-    def create(
-        cls,
-        config: Dict[str, Any],
-        model_storage: ModelStorage,
-        resource: Resource,
-        execution_context: ExecutionContext,
-    ) -> RedFlagDetector:
-        """Creates the component (see ``GraphComponent.create``)."""
-        return cls()
 
     def process(self, messages: List[Message], model: SpacyModel) -> List[Message]:
         """Checks every message for red flags and marks the urgent ones.
