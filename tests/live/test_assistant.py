@@ -196,19 +196,24 @@ def test_request_for_a_person_with_nobody_online_is_queued_honestly(
     assert replies[-1] == text_of(responses, "utter_offer_callback")
 
 
+@pytest.mark.parametrize(
+    ("question", "bangla"),
+    [("how much pain will my mother have after DFO", False), ("ওর কি ব্যথা হবে?", True)],
+    ids=["english", "bangla"],
+)
 def test_a_question_the_pages_do_not_answer_is_request_human_answered_honestly(
-    assistant: LiveAssistant, responses
+    assistant: LiveAssistant, responses, question: str, bangla: bool
 ) -> None:
     # A rule's kind (unanswered_kinds.yml: how much it will hurt), whatever
     # the models read. The contract's name for it is request_human; the
     # entity makes the dialogue answer honestly instead of handing over.
-    question = "how much pain will my mother have after DFO"
     body = assistant.parse(question, token=assistant.token).json()
     assert body["intent"]["name"] == "request_human"
     marks = [e for e in body["entities"] if e["entity"] == "unanswered_question"]
     assert [mark["value"] for mark in marks] == ["pain_amount"]
     replies = texts(assistant.send(new_sender(), question))
-    assert text_of(responses, "utter_beyond_sources") in replies
+    honest = bangla_text_of if bangla else text_of
+    assert honest(responses, "utter_beyond_sources") in replies
     assert text_of(responses, "utter_handoff_nobody_online") not in replies
     assert text_of(responses, "utter_offer_callback") not in replies
 
