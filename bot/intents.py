@@ -24,3 +24,7 @@ UNANSWERED_QUESTION_ENTITY = "unanswered_question"
 # The parse data's property with both topic models' verdicts (labels and
 # scores, never text), set by ``bot.nlu.topic_classifier``.
 TOPIC_EVIDENCE = "topic_evidence"
+# Its property with the kind of question the pages do not answer that a rule
+# recognised (``pain_amount``), or ``None``; read for the related answer and
+# the ``unanswered_question`` entity's value.
+UNANSWERED_KIND = "unanswered_kind"

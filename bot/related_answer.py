@@ -24,7 +24,7 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, Mapping, Optional
 
 from bot.conversation_operation import answer_in_context
-from bot.intents import FAQ_INTENT, TOPIC_EVIDENCE
+from bot.intents import FAQ_INTENT, TOPIC_EVIDENCE, UNANSWERED_KIND
 from bot.nlu.named_operation import names_only_the_hip, names_the_other_operation
 from bot.nlu.unanswered_kinds import related_key
 
@@ -50,7 +50,7 @@ def related_answer(
     if evidence.get("out_of_domain"):
         return None
     text = str(parse.get("text") or "")
-    kind_key = related_key(evidence.get("unanswered_kind"))
+    kind_key = related_key(evidence.get(UNANSWERED_KIND))
     if kind_key:
         key = kind_key
     else:

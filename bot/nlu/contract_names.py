@@ -40,12 +40,10 @@ from bot.intents import (
     BEYOND_SOURCES_INTENT,
     REQUEST_HUMAN_INTENT,
     TOPIC_EVIDENCE,
+    UNANSWERED_KIND,
     UNANSWERED_QUESTION_ENTITY,
 )
 from bot.nlu.optionless_component import OptionlessComponent
-
-# The property of ``topic_evidence`` with the rule's kind of question, if any.
-UNANSWERED_KIND = "unanswered_kind"
 
 
 def unanswered_question_entity(text: str, evidence: Optional[Mapping[str, Any]]) -> Dict[str, Any]:

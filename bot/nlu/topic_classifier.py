@@ -48,6 +48,7 @@ from bot.intents import (
     FAQ_INTENT,
     OUT_OF_SCOPE_INTENT,
     TOPIC_EVIDENCE,
+    UNANSWERED_KIND,
     URGENT_INTENT,
 )
 from bot.nlu.glossary import defined_term_answer
@@ -337,7 +338,7 @@ class TopicClassifier(GraphComponent):
                     **evidence_output(evidence, bool(focus)),
                     **{name: rule == name for name, _ in RULE_READINGS},
                     "out_of_domain": outside,
-                    "unanswered_kind": unanswered,
+                    UNANSWERED_KIND: unanswered,
                 },
                 add_to_output=True,
             )
