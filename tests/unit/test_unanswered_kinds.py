@@ -224,6 +224,10 @@ def test_how_often_physio_happens_is_not_on_the_pages(text: str) -> None:
         "is there a special diet after VRO",
         "dfo er por ki khabo, calcium lagbe?",
         "অপারেশনের পর হাড় জোড়া লাগতে কী খাবার খাওয়া উচিত?",
+        # Which foods help, in romanized Bangla and in Bangla script.
+        "VRO er por ki khabar dile baccha taratari sere uthbe?",
+        "DFO er por kon khabar khaile valo hoy",
+        "অপারেশনের পর কোন খাবার খেলে তাড়াতাড়ি সুস্থ হব?",
     ],
 )
 def test_what_to_eat_after_the_operation_is_not_on_the_pages(text: str) -> None:
