@@ -10,9 +10,9 @@ from rasa_sdk.events import EventType
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
-from actions.language import pending_language_notice
+from actions.language import pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
-from bot.conversation_operation import answer_in_context, unstated_operation
+from bot.conversation_operation import COUNTERPARTS, answer_in_context, unstated_operation
 from bot.faq_choice import TOPIC_ENTITY, faq_message_answer
 from bot.intents import FAQ_INTENT
 from bot.log_redaction import conversation_reference
@@ -51,6 +51,19 @@ def topic_button(
     return {"title": title, "payload": f'/{RETRIEVAL_INTENT}{{"{TOPIC_ENTITY}": "{topic}"}}'}
 
 
+def other_operation_button(
+    domain: Dict[str, Any], faq_key: str, language: str = "en"
+) -> Optional[Dict[str, str]]:
+    """The same question's answer for the other operation, as a button, if there is one.
+
+    Offered beside an answer whose operation the patient did not name ("how
+    long is the recovery?"): the answer says which operation it is about, and
+    a parent asking about the other one is one tap from theirs.
+    """
+    counterpart = COUNTERPARTS.get(faq_key)
+    return topic_button(domain, counterpart, language) if counterpart else None
+
+
 class ActionAnswerFaq(Action):
     """Sends the FAQ answer for the topic the patient asked about."""
 
@@ -80,11 +93,17 @@ class ActionAnswerFaq(Action):
             unstated = unstated_operation(faq_key, text, tracker.events)
         responses = assistant_domain(domain).get("responses") or {}
         if faq_key and response_name(faq_key) in responses:
+            other = None
             if unstated:
                 dispatcher.utter_message(
                     response=ABOUT_OPERATION_RESPONSE.format(operation=unstated)
                 )
-            dispatcher.utter_message(response=response_name(faq_key))
+                other = other_operation_button(
+                    assistant_domain(domain), faq_key, tracker_language(tracker)
+                )
+            dispatcher.utter_message(
+                response=response_name(faq_key), buttons=[other] if other else None
+            )
         else:
             logger.warning(
                 "faq.unknown_topic",

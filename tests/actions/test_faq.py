@@ -31,6 +31,50 @@ async def test_an_answer_to_a_question_naming_no_operation_says_which_it_is_abou
     ]
 
 
+async def answer_buttons(run_action, text: str, selected: str, **kwargs: Any) -> List[Any]:
+    """The extra buttons sent with the answer to ``text``, read by the NLU as ``selected``."""
+    messages, _ = await run_action(
+        ActionAnswerFaq(),
+        "faq_typed_vro_recovery",
+        latest_message=parse_data(text, "faq", 0.95, selected=selected),
+        **kwargs,
+    )
+    answer = next(m for m in messages if m["response"] == f"utter_{selected}")
+    return answer.get("buttons") or []
+
+
+async def test_an_answer_naming_no_operation_offers_the_other_operations_answer(
+    run_action, domain: Dict[str, Any]
+) -> None:
+    # "How long is the recovery?" gets the knee's answer, and a parent asking
+    # about the hip is one tap from the hip's.
+    buttons = await answer_buttons(run_action, "How long is the recovery?", "faq/dfo_recovery")
+    assert buttons == [topic_button(domain, "faq/vro_recovery")]
+    assert buttons[0]["payload"] == '/faq{"faq_topic": "vro_recovery"}'
+
+
+async def test_the_other_operations_button_is_in_the_reply_language(
+    run_action, domain: Dict[str, Any]
+) -> None:
+    buttons = await answer_buttons(
+        run_action, "সেরে উঠতে কত দিন লাগে?", "faq/dfo_recovery", slots={"language": "bn"}
+    )
+    assert buttons == [topic_button(domain, "faq/vro_recovery", "bn")]
+    assert buttons[0]["title"] != topic_button(domain, "faq/vro_recovery")["title"]
+
+
+async def test_no_other_operations_button_when_the_operation_is_named_or_has_no_such_answer(
+    run_action,
+) -> None:
+    named = await answer_buttons(run_action, "How long is recovery after DFO?", "faq/dfo_recovery")
+    assert named == []
+    # The knee page lists no downsides: nothing to offer beside the hip's.
+    risks = await answer_buttons(
+        run_action, "What are the risks of the surgery?", "faq/vro_disadvantages"
+    )
+    assert risks == []
+
+
 async def test_a_topic_button_or_a_conversation_about_one_operation_needs_no_such_line(
     run_action,
 ) -> None:

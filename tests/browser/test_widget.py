@@ -51,6 +51,10 @@ def test_an_answer_to_a_question_naming_no_operation_says_which_first(
     # For people to look at: the question, the line and the answer's start.
     scroll_to_last_question(page)
     screenshot(page, "widget-operation-named")
+    # A parent who meant the hip taps the hip operation's answer to the same question.
+    hip_title = responses["utter_faq/vro_cerebral_palsy"][0]["metadata"]["topic_title"]
+    page.locator(".reply", has_text=hip_title).last.click()
+    expect_answer(page, text_of(responses, "utter_faq/vro_cerebral_palsy"))
 
 
 def test_a_question_naming_no_operation_is_read_in_the_operation_of_the_page(
