@@ -153,6 +153,7 @@ def test_the_kinds_are_named() -> None:
         "cost",
         "clinic_visit",
         "operation_length",
+        "back_to_activities",
         "other_treatment",
         "other_choice",
         "walking_again",
@@ -303,6 +304,11 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("how long does the operation take?", "operation_length", "beyond_sources"),
         ("How long is the surgery for a VRO?", "operation_length", "beyond_sources"),
         ("DFO operation e koto khon lage?", "operation_length", "beyond_sources"),
+        # Driving and going back to work: neither page says.
+        ("when can I drive?", "back_to_activities", "beyond_sources"),
+        ("when can I go back to work after DFO", "back_to_activities", "beyond_sources"),
+        ("kobe theke gari chalate parbo?", "back_to_activities", "beyond_sources"),
+        ("অপারেশনের পর কবে কাজে ফিরতে পারব?", "back_to_activities", "beyond_sources"),
         # Whether it is a major operation: neither page says.
         ("is osteotomy a major surgery?", "operation_size", "beyond_sources"),
         ("VRO ki boro operation?", "operation_size", "beyond_sources"),
@@ -337,6 +343,11 @@ def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
     assert routed_kind(text) is None
+
+
+def test_a_story_telling_what_a_patient_does_for_a_living_is_not_asking_when() -> None:
+    told = "I drive a CNG for a living and my knee hurts on the outer side, am I a candidate?"
+    assert routed_kind(told) is None
 
 
 def test_serial_casts_are_a_treatment_not_an_appointment() -> None:
