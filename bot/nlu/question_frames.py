@@ -278,6 +278,48 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
     return _answer(asked, operation, frames)
 
 
+# The operation a short question that names none is read as: the knee's
+# answer where the question has one (the examples of unnamed questions carry
+# the knee's answers too), else the hip's ("can it fail?").
+UNNAMED_OPERATION_ORDER = ("knee", "hip")
+
+
+def unnamed_operation_answer(text: str, frames: Optional[QuestionFrames] = None) -> Optional[str]:
+    """The FAQ key for a short question about "the operation" or "it" that names none.
+
+    "How is it done?", "who is this operation for?", "অপারেশনটা কেন করা
+    হয়?" sent in the clinic's chat ask about the operation the patient came
+    for. Such a message names no operation and no condition, points at one
+    ("it", "this", "eta", or a word for an operation), and is otherwise
+    exactly one listed phrasing. It gets the knee's answer to that question
+    (the hip's when only the hip page answers it); the dialogue reads it in
+    the page's or the conversation's operation, says which operation the
+    answer is about, and offers the other's (``actions/faq.py``).
+    """
+    frames = frames or load_question_frames()
+    message_words = words((text or "").lower())
+    if not message_words or len(message_words) > MAX_WORDS:
+        return None
+    if operation_mentions(message_words, frames) or name_mentions(
+        message_words, frames.condition_names
+    ):
+        return None
+    pointers = frames.reference_words | SURGERY_WORDS
+    if not pointers & set(message_words):
+        # "Why?" alone may be about anything.
+        return None
+    asked = _without_fillers(
+        [word for word in message_words if word not in pointers],
+        frames.filler_words,
+        frames.spellings,
+    )
+    for operation in UNNAMED_OPERATION_ORDER:
+        answer = _answer(asked, operation, frames)
+        if answer:
+            return answer
+    return None
+
+
 def _short_story_parts(text: Optional[str]) -> Optional[List[str]]:
     """A story's parts when it is short enough and asks only in its last part, else ``None``."""
     parts = story_parts(text or "")

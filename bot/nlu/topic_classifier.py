@@ -63,6 +63,7 @@ from bot.nlu.question_frames import (
     framed_question_answer,
     story_definition_answer,
     story_question_answer,
+    unnamed_operation_answer,
 )
 from bot.nlu.short_replies import short_reply_intent
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
@@ -170,6 +171,8 @@ RULE_READINGS: Tuple[Tuple[str, Callable[[str], Optional[str]]], ...] = (
     ("definition", defined_term_answer),
     # "How is DFO done?", "VRO keno kora hoy?": that question's answer.
     ("question_frame", framed_question_answer),
+    # "How is it done?", "why is the operation needed?": the same, naming no operation.
+    ("unnamed_operation", unnamed_operation_answer),
     # "Doctor bollo DFO lagbe, eta keno kora hoy?": the same, at a story's end.
     ("story_question", story_question_answer),
     # "The doctor wrote osteotomy, what is meant by osteotomy?": a definition at a story's end.

@@ -15,6 +15,7 @@ from bot.nlu.question_frames import (
     load_question_frames,
     story_definition_answer,
     story_question_answer,
+    unnamed_operation_answer,
 )
 from tests.conftest import TEST_DATA, load_yaml
 
@@ -480,3 +481,45 @@ def test_the_first_of_a_few_short_questions_gets_its_answer(text: str, key: str)
 )
 def test_other_runs_of_questions_are_left_to_the_models(text: str) -> None:
     assert first_question_answer(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("how is it done?", "faq/dfo_what_is"),
+        ("How is the operation performed?", "faq/dfo_what_is"),
+        ("who is this surgery for?", "faq/dfo_candidates"),
+        ("why is it needed", "faq/dfo_purpose"),
+        ("what are the benefits of the operation?", "faq/dfo_purpose"),
+        ("অপারেশনটা কেন করা হয়?", "faq/dfo_purpose"),
+        ("eta kivabe kora hoy?", "faq/dfo_what_is"),
+        # Only the hip page says it can fail: the hip's answer.
+        ("can it fail?", "faq/vro_disadvantages"),
+    ],
+)
+def test_a_short_question_about_the_operation_naming_none_gets_the_knees_answer(
+    text: str, key: str
+) -> None:
+    # The dialogue reads it in the page's or the conversation's operation.
+    assert unnamed_operation_answer(text) == key
+    assert framed_question_answer(text) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Nothing points at an operation: "why?" may be about anything.
+        "why?",
+        "how is that done with the cast?",
+        # An operation or a condition named: the other readings, or the models.
+        "how is DFO done?",
+        "how is the hip surgery done?",
+        "can knock knees be fixed?",
+        # More than one listed phrasing.
+        "why does my son need the operation?",
+        "why is the operation delayed?",
+        "what is it?",
+    ],
+)
+def test_other_questions_naming_no_operation_are_left_to_the_models(text: str) -> None:
+    assert unnamed_operation_answer(text) is None

@@ -30,6 +30,7 @@ def test_the_rules_are_reported_by_name() -> None:
         "short_reply",
         "definition",
         "question_frame",
+        "unnamed_operation",
         "story_question",
         "story_definition",
         "first_question",

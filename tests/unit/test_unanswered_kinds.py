@@ -204,7 +204,8 @@ def test_when_physio_happens_after_the_operation_is_not_on_the_pages(text: str) 
     # "first" and "physio" had the knee's "not the first treatment" answer.
     # Whatever topic the models read: the honest reply.
     routed = routed_kind(text)
-    assert routed is not None and (routed.name, routed.intent) == ("physio_schedule", "beyond_sources")
+    assert routed is not None
+    assert (routed.name, routed.intent) == ("physio_schedule", "beyond_sources")
 
 
 @pytest.mark.parametrize(
@@ -218,7 +219,8 @@ def test_when_physio_happens_after_the_operation_is_not_on_the_pages(text: str) 
 def test_how_often_physio_happens_is_not_on_the_pages(text: str) -> None:
     # Whatever topic the models read: the honest reply.
     routed = routed_kind(text)
-    assert routed is not None and (routed.name, routed.intent) == ("physio_schedule", "beyond_sources")
+    assert routed is not None
+    assert (routed.name, routed.intent) == ("physio_schedule", "beyond_sources")
 
 
 @pytest.mark.parametrize(
@@ -251,7 +253,8 @@ def test_what_to_eat_after_the_operation_is_not_on_the_pages(text: str) -> None:
 def test_how_often_the_operation_succeeds_is_not_on_the_pages(text: str) -> None:
     # Whatever topic the models read: the honest reply.
     routed = routed_kind(text)
-    assert routed is not None and (routed.name, routed.intent) == ("success_rate", "beyond_sources")
+    assert routed is not None
+    assert (routed.name, routed.intent) == ("success_rate", "beyond_sources")
 
 
 def test_leaving_hospital_told_is_not_a_question_about_the_stay() -> None:
@@ -452,7 +455,8 @@ def test_where_on_the_bone_is_not_where_the_clinic_is(text: str) -> None:
 def test_how_many_physio_sessions_is_not_on_the_pages(text: str) -> None:
     # Whatever topic the models read: the honest reply.
     routed = routed_kind(text)
-    assert routed is not None and (routed.name, routed.intent) == ("physio_schedule", "beyond_sources")
+    assert routed is not None
+    assert (routed.name, routed.intent) == ("physio_schedule", "beyond_sources")
 
 
 def test_a_kind_asked_of_some_answers_leaves_every_other_answer_alone(tmp_path: Path) -> None:
