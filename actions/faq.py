@@ -91,16 +91,15 @@ class ActionAnswerFaq(Action):
                 return events
             # "What are the risks of the surgery?" as a first message: say which operation.
             unstated = unstated_operation(faq_key, text, tracker.events)
-        responses = assistant_domain(domain).get("responses") or {}
+        assistant = assistant_domain(domain)
+        responses = assistant.get("responses") or {}
         if faq_key and response_name(faq_key) in responses:
             other = None
             if unstated:
                 dispatcher.utter_message(
                     response=ABOUT_OPERATION_RESPONSE.format(operation=unstated)
                 )
-                other = other_operation_button(
-                    assistant_domain(domain), faq_key, tracker_language(tracker)
-                )
+                other = other_operation_button(assistant, faq_key, tracker_language(tracker))
             dispatcher.utter_message(
                 response=response_name(faq_key), buttons=[other] if other else None
             )
