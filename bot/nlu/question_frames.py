@@ -278,6 +278,16 @@ def framed_question_answer(text: str, frames: Optional[QuestionFrames] = None) -
     return _answer(asked, operation, frames)
 
 
+def _asked_of_the_operation(question_words: Sequence[str], frames: QuestionFrames) -> Phrase:
+    """What a question asks, with "it", "the surgery" and the filler words set aside."""
+    pointers = frames.reference_words | SURGERY_WORDS
+    return _without_fillers(
+        [word for word in question_words if word not in pointers],
+        frames.filler_words,
+        frames.spellings,
+    )
+
+
 # The operation a short question that names none is read as: the knee's
 # answer where the question has one (the examples of unnamed questions carry
 # the knee's answers too), else the hip's ("can it fail?").
@@ -304,15 +314,10 @@ def unnamed_operation_answer(text: str, frames: Optional[QuestionFrames] = None)
         message_words, frames.condition_names
     ):
         return None
-    pointers = frames.reference_words | SURGERY_WORDS
-    if not pointers & set(message_words):
+    if not (frames.reference_words | SURGERY_WORDS) & set(message_words):
         # "Why?" alone may be about anything.
         return None
-    asked = _without_fillers(
-        [word for word in message_words if word not in pointers],
-        frames.filler_words,
-        frames.spellings,
-    )
+    asked = _asked_of_the_operation(message_words, frames)
     for operation in UNNAMED_OPERATION_ORDER:
         answer = _answer(asked, operation, frames)
         if answer:
@@ -376,11 +381,7 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
     if in_question is None and not (pronouns or SURGERY_WORDS & set(rest)):
         # "Why?" may be about anything the story told.
         return None
-    asked = _without_fillers(
-        [word for word in rest if word not in frames.reference_words | SURGERY_WORDS],
-        frames.filler_words,
-        frames.spellings,
-    )
+    asked = _asked_of_the_operation(rest, frames)
     if asked in frames.not_after_a_story:
         return None
     return _answer(asked, operation, frames)
