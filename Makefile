@@ -11,6 +11,8 @@ WITH_ENV    := $(PY) -m bot.launcher exec --
 INSTALLED   := $(VENV)/.installed
 SPACY_MODEL := build/spacy/en_clinic
 MODEL       := models/clinic.tar.gz
+# The model the last `make train` replaced, for `make compare-models`.
+PREVIOUS_MODEL := build/previous-model.tar.gz
 WIDGET      := bot/web/static/widget/widget.js
 RESULTS     := results
 # Everything a trained model depends on: retrain when any of it changes. The
@@ -22,7 +24,7 @@ TRAINING_INPUTS := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/
 
 .PHONY: help install run shell train test test-fast test-unit test-faults test-conversations validate \
         cluster test-cluster haproxy \
-        evaluate evaluate-dev lint services browser lock clean migrate staff-account retention tune-thresholds
+        evaluate evaluate-dev compare-models lint services browser lock clean migrate staff-account retention tune-thresholds
 
 help: ## List the tasks
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-20s %s\n", $$1, $$2}'
@@ -50,6 +52,7 @@ install: $(INSTALLED) $(SPACY_MODEL)/meta.json .env $(WIDGET) ## Create .venv, i
 
 # A reinstall of the same lock file does not retrain; a changed lock file does.
 $(MODEL): requirements.lock $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS) | $(INSTALLED)
+	@if [ -f $@ ]; then mkdir -p $(dir $(PREVIOUS_MODEL)) && cp $@ $(PREVIOUS_MODEL); fi
 	$(WITH_ENV) $(RASA) train --force --fixed-model-name clinic --out models
 	@touch $@
 
@@ -120,6 +123,9 @@ ifdef EVAL_SET
 else
 	$(WITH_ENV) $(PY) -m bot.evaluation.run --out $(RESULTS)/evaluation $(if $(NO_BASELINE),--no-baseline)
 endif
+
+compare-models: install train ## Every labelled message whose answer changed since the last retrain (BEFORE=model, default: the model `make train` replaced)
+	$(WITH_ENV) $(PY) -m bot.evaluation.model_diff --before "$(or $(BEFORE),$(PREVIOUS_MODEL))" --out $(RESULTS)/evaluation
 
 evaluate-dev: install train ## Measure our model on the development set (for tuning; no baseline)
 	$(WITH_ENV) $(PY) -m bot.evaluation.run --dev --out $(RESULTS)/evaluation

@@ -20,6 +20,8 @@ from rasa.model_training import train_nlu
 from rasa.shared.core.domain import Domain
 
 from bot.evaluation.metrics import predicted_key
+from bot.evaluation.model_diff import Labelled, parsed_report
+from bot.evaluation.real_questions import Item
 from bot.review.export import corrections_nlu_yaml
 from bot.review.transcripts import transcript
 from bot.storage import repository
@@ -99,6 +101,14 @@ async def test_a_reviewers_correction_retrains_into_the_right_answer(tmp_path: P
 
     assert await answer(Path(before_path), MISUNDERSTOOD) != CORRECT_KEY
     assert await answer(Path(after_path), MISUNDERSTOOD) == CORRECT_KEY
+    # `make compare-models` shows the reviewer the answer the correction gained.
+    diff = await parsed_report(
+        Path(before_path),
+        Path(after_path),
+        [Labelled("review", Item(MISUNDERSTOOD, CORRECT_KEY, lang="bn_latn"))],
+    )
+    assert diff["by_kind"]["gained"] == 1
+    assert diff["changes"][0]["after"] == CORRECT_KEY
     engine = engine_for(url)
     try:
         with engine.connect() as connection:

@@ -71,3 +71,21 @@ def test_an_edited_training_file_retrains_the_model(trained_copy: Path) -> None:
 def test_a_deleted_training_file_retrains_the_model(trained_copy: Path) -> None:
     next((trained_copy / "data" / "nlu" / "patients").glob("*.yml")).unlink()
     assert _would_train(trained_copy)
+
+
+def test_a_retrain_keeps_the_model_it_replaces_for_compare_models(trained_copy: Path) -> None:
+    model = trained_copy / MODEL
+    model.write_bytes(b"the model before the edit")
+    edited = next((trained_copy / "data" / "nlu").glob("*.yml"))
+    edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    # The recipe itself runs, with `rasa train` replaced by a command that writes a new model.
+    subprocess.run(
+        ["make", MODEL, "WITH_ENV=", f"RASA=sh -c 'echo new > {MODEL}' --"],
+        cwd=trained_copy,
+        capture_output=True,
+        check=True,
+    )
+    assert (trained_copy / "build" / "previous-model.tar.gz").read_bytes() == (
+        b"the model before the edit"
+    )
+    assert model.read_text().strip() == "new"
