@@ -40,6 +40,9 @@ LANGUAGE_NAMES = {"en": "English", "bn": "Bangla script", "bn_latn": "romanized 
 REAL_QUESTIONS_OUTSIDE = EVALUATION_SETS / "real_questions_outside.yml"
 # A second, smaller one, collected later from other pages (mostly near misses).
 REAL_QUESTIONS_OUTSIDE_2 = EVALUATION_SETS / "real_questions_outside_2.yml"
+# A third (2026-12-07), English: the items of the pages that no other set or
+# training example holds (most questions those pages hold were already in one).
+REAL_QUESTIONS_OUTSIDE_3 = EVALUATION_SETS / "real_questions_outside_3.yml"
 # Helper-written English questions for every FAQ answer (not real; see the file).
 PROBES_INSCOPE_EN = EVALUATION_SETS / "probes_inscope_en.yml"
 # Second probes in real patients' style (English with hospital FAQ
