@@ -331,6 +331,7 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("does the surgery hurt much, like after a DFO?", "pain_amount", "beyond_sources"),
         ("VRO operation e ki betha hoy?", "pain_amount", "beyond_sources"),
         ("হাঁটুর অপারেশনে কি ব্যথা হয়?", "pain_amount", "beyond_sources"),
+        ("is it a painful operation for a child?", "pain_amount", "beyond_sources"),
     ],
 )
 def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
@@ -355,6 +356,7 @@ def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
         # Pain told, not asked about the operation, is left to the models.
         "my knee is painful on the outer side, am I a candidate?",
         "why does it hurt on the outside of a knock knee?",
+        "my son had a painful operation on his foot last year, is the VRO similar?",
     ],
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
