@@ -63,6 +63,8 @@ class QuestionFrames:
     # "eta", "এটা"); words for an operation ("the surgery") do too
     # (``SURGERY_WORDS``).
     reference_words: FrozenSet[str] = frozenset()
+    # "Osteotomy" alone: the word both operations share, naming neither.
+    shared_operation_words: FrozenSet[str] = frozenset()
     # Phrasings that mean something else at a story's end ("how does it work").
     not_after_a_story: FrozenSet[Phrase] = frozenset()
     # Conditions a short question may name instead of an operation ("knock
@@ -130,6 +132,7 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
         fillers,
         spellings,
         reference_words=listed_words(document.get("reference_words") or []),
+        shared_operation_words=listed_words(document.get("shared_operation_words") or []),
         not_after_a_story=frozenset(
             _without_fillers(words(str(ask).lower()), fillers, spellings)
             for ask in document.get("not_after_a_story") or []
@@ -298,9 +301,10 @@ def unnamed_operation_answer(text: str, frames: Optional[QuestionFrames] = None)
     """The FAQ key for a short question about "the operation" or "it" that names none.
 
     "How is it done?", "who is this operation for?", "অপারেশনটা কেন করা
-    হয়?" sent in the clinic's chat ask about the operation the patient came
-    for. Such a message names no operation and no condition, points at one
-    ("it", "this", "eta", or a word for an operation), and is otherwise
+    হয়?", "how is an osteotomy done?" sent in the clinic's chat ask about the
+    operation the patient came for. Such a message names no operation and no
+    condition, points at one ("it", "this", "eta", a word for an operation,
+    or "osteotomy", which both operations are), and is otherwise
     exactly one listed phrasing. It gets the knee's answer to that question
     (the hip's when only the hip page answers it); the dialogue reads it in
     the page's or the conversation's operation, says which operation the
@@ -314,10 +318,11 @@ def unnamed_operation_answer(text: str, frames: Optional[QuestionFrames] = None)
         message_words, frames.condition_names
     ):
         return None
-    if not (frames.reference_words | SURGERY_WORDS) & set(message_words):
+    shared = frames.shared_operation_words
+    if not (frames.reference_words | SURGERY_WORDS | shared) & set(message_words):
         # "Why?" alone may be about anything.
         return None
-    asked = _asked_of_the_operation(message_words, frames)
+    asked = _asked_of_the_operation([word for word in message_words if word not in shared], frames)
     for operation in UNNAMED_OPERATION_ORDER:
         answer = _answer(asked, operation, frames)
         if answer:

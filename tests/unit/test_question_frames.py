@@ -495,6 +495,12 @@ def test_other_runs_of_questions_are_left_to_the_models(text: str) -> None:
         ("eta kivabe kora hoy?", "faq/dfo_what_is"),
         # Only the hip page says it can fail: the hip's answer.
         ("can it fail?", "faq/vro_disadvantages"),
+        # "Osteotomy" alone is both operations: the same as "the operation".
+        ("How is an osteotomy done?", "faq/dfo_what_is"),
+        ("who needs an osteotomy?", "faq/dfo_candidates"),
+        ("osteotomy keno kora hoy?", "faq/dfo_purpose"),
+        ("অস্টিওটমি কিভাবে করা হয়?", "faq/dfo_what_is"),
+        ("can an osteotomy fail?", "faq/vro_disadvantages"),
     ],
 )
 def test_a_short_question_about_the_operation_naming_none_gets_the_knees_answer(
@@ -519,6 +525,11 @@ def test_a_short_question_about_the_operation_naming_none_gets_the_knees_answer(
         "why does my son need the operation?",
         "why is the operation delayed?",
         "what is it?",
+        # Another osteotomy named: its other words are left over.
+        "how is a high tibial osteotomy done?",
+        "how is an osteotomy of the jaw done?",
+        # What the word means is the definition's answer, read before this rule.
+        "what is an osteotomy?",
     ],
 )
 def test_other_questions_naming_no_operation_are_left_to_the_models(text: str) -> None:
