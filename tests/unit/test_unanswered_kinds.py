@@ -167,6 +167,7 @@ def test_the_kinds_are_named() -> None:
         "cure_arthritis",
         "diet",
         "success_rate",
+        "care_after_operation",
     }
 
 
@@ -332,6 +333,22 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("VRO operation e ki betha hoy?", "pain_amount", "beyond_sources"),
         ("হাঁটুর অপারেশনে কি ব্যথা হয়?", "pain_amount", "beyond_sources"),
         ("is it a painful operation for a child?", "pain_amount", "beyond_sources"),
+        # Everyday care after the operation: neither page says.
+        (
+            "what exercises should I do after the operation?",
+            "care_after_operation",
+            "beyond_sources",
+        ),
+        (
+            "can I eat after the operation like normal?",
+            "care_after_operation",
+            "beyond_sources",
+        ),
+        ("when are the stitches taken out?", "care_after_operation", "beyond_sources"),
+        ("can I bathe after the operation?", "care_after_operation", "beyond_sources"),
+        ("spica cast thakle kobe gosol korabo?", "care_after_operation", "beyond_sources"),
+        ("অপারেশনের পর কবে গোসল করা যাবে?", "care_after_operation", "beyond_sources"),
+        ("অপারেশনের পর কী ব্যায়াম করতে হবে?", "care_after_operation", "beyond_sources"),
     ],
 )
 def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
@@ -357,6 +374,9 @@ def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
         "my knee is painful on the outer side, am I a candidate?",
         "why does it hurt on the outside of a knock knee?",
         "my son had a painful operation on his foot last year, is the VRO similar?",
+        # Exercises and food not tied to the operation.
+        "my heel hurts every morning, what exercises can I do at home?",
+        "ঘাড়ে ব্যথা, কী ব্যায়াম করব?",
     ],
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
