@@ -168,6 +168,8 @@ def test_the_kinds_are_named() -> None:
         "diet",
         "success_rate",
         "care_after_operation",
+        "how_long_it_lasts",
+        "anaesthesia",
     }
 
 
@@ -349,6 +351,13 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("spica cast thakle kobe gosol korabo?", "care_after_operation", "beyond_sources"),
         ("অপারেশনের পর কবে গোসল করা যাবে?", "care_after_operation", "beyond_sources"),
         ("অপারেশনের পর কী ব্যায়াম করতে হবে?", "care_after_operation", "beyond_sources"),
+        # How long the correction lasts, and the anaesthesia: neither page says.
+        ("how long does the correction last?", "how_long_it_lasts", "beyond_sources"),
+        ("how long does the osteotomy last?", "how_long_it_lasts", "beyond_sources"),
+        ("DFO koto bochor tikbe?", "how_long_it_lasts", "beyond_sources"),
+        ("what anaesthesia is used?", "anaesthesia", "beyond_sources"),
+        ("is general anaesthesia needed for VRO?", "anaesthesia", "beyond_sources"),
+        ("will my child be asleep during the operation?", "anaesthesia", "beyond_sources"),
     ],
 )
 def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
@@ -377,6 +386,12 @@ def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
         # Exercises and food not tied to the operation.
         "my heel hurts every morning, what exercises can I do at home?",
         "ঘাড়ে ব্যথা, কী ব্যায়াম করব?",
+        # Procedures combined in one anaesthetic: the knee's answer says so.
+        "can several knee procedures be done in the same anaesthetic as the osteotomy",
+        # How long the cast stays: the hip's recovery answer.
+        "how long does it last, the cast?",
+        # One anaesthetic for two procedures: whether they are combined.
+        "একবার অজ্ঞান করে দুটো কাজ কি একসাথে করা যায়?",
     ],
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
