@@ -36,7 +36,7 @@ from typing import Any, Dict, Iterable, List, Sequence
 
 import yaml
 
-from bot.evaluation.real_questions import Item, Outcome, parse_items
+from bot.evaluation.real_questions import Item, Outcome, items_of, parse_items, text_and_label
 from bot.settings import PROJECT_ROOT
 
 EVALUATION_SETS = PROJECT_ROOT / "tests" / "evaluation"
@@ -93,32 +93,12 @@ def load_labelled(path: Path) -> List[Labelled]:
     loaded: List[Labelled] = []
     if isinstance(document.get("messages"), list):
         for entry in document["messages"]:
-            text, label = _text_and_label(path, entry, "expected")
+            text, label = text_and_label(path, entry, "expected")
             loaded.append(Labelled(name, Item(text=text, label=label, lang=language_of(name))))
         return loaded
     if isinstance(document.get("items"), list):
-        for entry in document["items"]:
-            if isinstance(entry, dict) and entry.get("context_free"):
-                continue
-            text, label = _text_and_label(path, entry, "label")
-            item = Item(
-                text=text,
-                label=label,
-                also=tuple(entry.get("also") or ()),
-                lang=str(entry.get("lang") or "en"),
-            )
-            loaded.append(Labelled(name, item))
-        return loaded
+        return [Labelled(name, item) for item in items_of(document["items"], path)]
     raise ValueError(f"{path.name}: no list of 'messages' or 'items'")
-
-
-def _text_and_label(path: Path, entry: Any, label_field: str) -> tuple[str, str]:
-    if not isinstance(entry, dict):
-        raise ValueError(f"{path.name}: every entry needs a text and a {label_field}")
-    text, label = entry.get("text"), entry.get(label_field)
-    if not isinstance(text, str) or not text.strip() or not isinstance(label, str):
-        raise ValueError(f"{path.name}: every entry needs a text and a {label_field}")
-    return text, label
 
 
 def evaluation_sets(directory: Path = EVALUATION_SETS) -> List[Path]:
@@ -172,13 +152,16 @@ def report(
 ) -> Dict[str, Any]:
     """Both models' totals, overall and per set, and every changed answer."""
     found = changes(labelled, before, after)
-    per_set: Dict[str, Dict[str, Dict[str, int]]] = {}
-    for name in dict.fromkeys(entry.set_name for entry in labelled):
-        chosen = [i for i, entry in enumerate(labelled) if entry.set_name == name]
-        per_set[name] = {
+    by_set: Dict[str, List[int]] = {}
+    for index, entry in enumerate(labelled):
+        by_set.setdefault(entry.set_name, []).append(index)
+    per_set = {
+        name: {
             "before": totals(before[i] for i in chosen),
             "after": totals(after[i] for i in chosen),
         }
+        for name, chosen in by_set.items()
+    }
     return {
         "before": totals(before),
         "after": totals(after),

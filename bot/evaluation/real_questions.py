@@ -149,6 +149,41 @@ def _normalise(text: str) -> str:
     return " ".join(_WORD.findall(text.lower()))
 
 
+def text_and_label(path: Path, entry: Any, label_field: str = "label") -> Tuple[str, str]:
+    """An entry's text and label (``label``, or ``expected`` in our own sets).
+
+    Raises:
+        ValueError: when the entry is not a mapping with a non-empty text and a label.
+    """
+    text = entry.get("text") if isinstance(entry, dict) else None
+    label = entry.get(label_field) if isinstance(entry, dict) else None
+    if not isinstance(text, str) or not text.strip() or not isinstance(label, str):
+        raise ValueError(f"{path.name}: every entry needs a text and a {label_field}")
+    return text, label
+
+
+def items_of(entries: Sequence[Any], path: Path, context_free: bool = False) -> List[Item]:
+    """The items of a set's ``items`` list (``context_free``: only those, else all others).
+
+    Raises:
+        ValueError: when an entry lacks its text or label.
+    """
+    loaded = []
+    for entry in entries:
+        if isinstance(entry, dict) and bool(entry.get("context_free")) != context_free:
+            continue
+        text, label = text_and_label(path, entry)
+        loaded.append(
+            Item(
+                text=text,
+                label=label,
+                also=tuple(entry.get("also") or ()),
+                lang=str(entry.get("lang") or "en"),
+            )
+        )
+    return loaded
+
+
 def load_items(path: Path, context_free: bool = False) -> List[Item]:
     """The scorable items of a set (those needing earlier conversation are left out).
 
@@ -158,21 +193,10 @@ def load_items(path: Path, context_free: bool = False) -> List[Item]:
     items = document.get("items")
     if not isinstance(items, list):
         raise SystemExit(f"error: {path} has no list of 'items'")
-    loaded = []
-    for raw in items:
-        if not isinstance(raw, dict) or bool(raw.get("context_free")) != context_free:
-            continue
-        if not isinstance(raw.get("text"), str) or not isinstance(raw.get("label"), str):
-            raise SystemExit(f"error: {path}: every item needs a text and a label")
-        loaded.append(
-            Item(
-                text=raw["text"],
-                label=raw["label"],
-                also=tuple(raw.get("also") or ()),
-                lang=str(raw.get("lang") or "en"),
-            )
-        )
-    return loaded
+    try:
+        return items_of(items, path, context_free)
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
 
 
 def figures(outcomes: Sequence[Outcome]) -> Dict[str, Any]:

@@ -322,6 +322,8 @@ def unnamed_operation_answer(text: str, frames: Optional[QuestionFrames] = None)
     if not (frames.reference_words | SURGERY_WORDS | shared) & set(message_words):
         # "Why?" alone may be about anything.
         return None
+    # Only this reading sets "osteotomy" aside; the story reading, which
+    # shares _asked_of_the_operation, leaves it in what is asked.
     asked = _asked_of_the_operation([word for word in message_words if word not in shared], frames)
     for operation in UNNAMED_OPERATION_ORDER:
         answer = _answer(asked, operation, frames)
