@@ -265,6 +265,7 @@ def calibration(outcomes: Sequence[Outcome]) -> List[Dict[str, Any]]:
                 "confident_threshold": thresholds.confident,
                 "agreement_ratio": thresholds.agreement,
                 "near_answer_threshold": thresholds.near_answer,
+                "sentence_threshold": thresholds.sentence,
                 "faq_questions_answered": share(answered, len(in_scope)),
                 "in_scope_right": share(right, len(in_scope)),
                 "wrong_answers": share(wrong, len(outcomes)),
@@ -324,6 +325,11 @@ def near_label(threshold: Optional[float]) -> str:
     return "" if threshold is None else f" ({threshold:.2f})"
 
 
+def meaning_label(threshold: Optional[float]) -> str:
+    """How the sentence-neighbour threshold of a calibration row is printed."""
+    return "" if threshold is None else f" + meaning {threshold:.2f}"
+
+
 def interval(bounds: Optional[Sequence[float]]) -> str:
     """An interval as whole percentages ("73-88%"), or "-" for no messages."""
     if bounds is None:
@@ -369,7 +375,8 @@ def render(result: Dict[str, Any]) -> str:
     lines += [
         "",
         "Calibration (replayed): answer / similarity / confident / agreement"
-        " (near-agreement answer) -> FAQ questions answered, in-scope right, wrong answers",
+        " (near-agreement answer) [+ meaning: sentence neighbours' least similarity]"
+        " -> FAQ questions answered, in-scope right, wrong answers",
     ]
     for row in result["calibration"]:
         confident = row["confident_threshold"]
@@ -377,7 +384,8 @@ def render(result: Dict[str, Any]) -> str:
             f"  {row['answer_threshold']:.2f} / {row['similarity_threshold']:.1f} / "
             f"{'off' if confident > 1 else f'{confident:.1f}':>3} / "
             f"{row['agreement_ratio']:.1f}"
-            f"{near_label(row['near_answer_threshold']):7}  ->"
+            f"{near_label(row['near_answer_threshold']):7}"
+            f"{meaning_label(row.get('sentence_threshold')):15}  ->"
             f" {percent(row['faq_questions_answered'])} {percent(row['in_scope_right'])}"
             f" {percent(row['wrong_answers'])}"
         )

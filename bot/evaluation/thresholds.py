@@ -18,7 +18,7 @@ import itertools
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Sequence
+from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 
 from bot.evaluation.metrics import (
     FALLBACK,
@@ -38,6 +38,9 @@ AGREEMENT_RATIOS = (1.0, 0.9, 0.8)
 # Near agreement is weaker evidence: the linear model needs at least one of
 # these (config.yml uses 0.55).
 NEAR_ANSWER_FLOORS = (0.5, 0.55, 0.6)
+# English messages may be answered when the examples closest in meaning carry
+# the linear model's label (config.yml uses 0.6; None: not used).
+SENTENCE_THRESHOLDS: Tuple[Optional[float], ...] = (None, 0.6)
 
 
 @dataclass(frozen=True)
@@ -49,13 +52,15 @@ class Thresholds:
     similarity: float = 0.2
     agreement: float = 1.0
     near_answer: Optional[float] = None
+    sentence: Optional[float] = None
 
     def label(self) -> str:
         """How the setting is printed (a confident threshold above 1 is off)."""
         confident = "off" if self.confident > 1 else f"{self.confident:.1f}"
         near = "" if self.near_answer is None else f" ({self.near_answer:.2f})"
         answer = f"{self.answer:.2f} / {self.similarity:.1f}"
-        return f"{answer} / {confident:>3} / {self.agreement:.1f}{near}"
+        sentence = "" if self.sentence is None else f" + meaning {self.sentence:.2f}"
+        return f"{answer} / {confident:>3} / {self.agreement:.1f}{near}{sentence}"
 
 
 def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
@@ -85,6 +90,7 @@ def replay(parse: Mapping[str, Any], thresholds: Thresholds) -> str:
         thresholds.confident,
         thresholds.agreement,
         thresholds.near_answer,
+        thresholds.sentence,
     )
     if not supported:
         return FALLBACK
@@ -103,15 +109,18 @@ def grid(
     answer: Sequence[float] = ANSWER_THRESHOLDS,
     confident: Sequence[float] = CONFIDENT_THRESHOLDS,
     agreement: Sequence[float] = AGREEMENT_RATIOS,
+    sentence: Sequence[Optional[float]] = SENTENCE_THRESHOLDS,
 ) -> List[Thresholds]:
     """Every combination to try."""
     settings = []
-    for a, c, r in itertools.product(answer, confident, agreement):
+    for a, c, r, m in itertools.product(answer, confident, agreement, sentence):
         if r >= 1:
-            settings.append(Thresholds(a, c, agreement=r))
+            settings.append(Thresholds(a, c, agreement=r, sentence=m))
             continue
         nears = sorted({max(a, floor) for floor in NEAR_ANSWER_FLOORS})
-        settings.extend(Thresholds(a, c, agreement=r, near_answer=near) for near in nears)
+        settings.extend(
+            Thresholds(a, c, agreement=r, near_answer=near, sentence=m) for near in nears
+        )
     return settings
 
 
@@ -123,13 +132,13 @@ def table(model: Path) -> str:
         parses = asyncio.run(parse_texts(model, [e.text for e in examples]))
         lines += [
             f"== {language} ({path.name}, {len(examples)} messages)",
-            f"{'answer / similarity / confident / agreement':44} {'in-scope':>9} {'FAQ wrong':>10} "
+            f"{'answer / similarity / confident / agreement':58} {'in-scope':>9} {'FAQ wrong':>10} "
             f"{'OOS not FAQ':>12} {'urgent':>7}",
         ]
         for thresholds in grid():
             figures = summarise(examples, [replay(p, thresholds) for p in parses])
             lines.append(
-                f"{thresholds.label():44} "
+                f"{thresholds.label():58} "
                 f"{100 * figures['in_scope_accuracy']:8.1f}% "
                 f"{100 * figures['faq_wrong_answer_rate']:9.1f}% "
                 f"{100 * figures['out_of_scope_not_faq']:11.1f}% "

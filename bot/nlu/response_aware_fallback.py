@@ -14,7 +14,10 @@ when two different models agree on it (``bot.nlu.topic_models``):
 
 A linear model at least ``confident_threshold`` sure may answer alone: on
 real patients' questions this answered more of them with no more wrong
-answers.
+answers. For an English message, a third model may stand in for the
+neighbour model: when the training examples closest in meaning (sentence
+embeddings, ``bot.nlu.sentence_neighbours``) carry the linear model's label,
+and the closest of them is at least ``sentence_threshold`` similar.
 Otherwise the message gets ``nlu_fallback``: the clarifying turn offers the
 likeliest topics and a member of staff. Plain intents keep Rasa's threshold,
 except the social ones (hello, goodbye, thanks), which need
@@ -43,6 +46,7 @@ CONFIDENT_THRESHOLD_KEY = "confident_threshold"
 AGREEMENT_RATIO_KEY = "agreement_ratio"
 NEAR_ANSWER_THRESHOLD_KEY = "near_answer_threshold"
 SOCIAL_THRESHOLD_KEY = "social_threshold"
+SENTENCE_THRESHOLD_KEY = "sentence_threshold"
 # Intents the assistant answers with small talk, not with help.
 SOCIAL_INTENTS = frozenset({"greet", "goodbye", "thank"})
 
@@ -54,6 +58,7 @@ def answer_is_supported(
     confident_threshold: float = 1.01,
     agreement_ratio: float = 1.0,
     near_answer_threshold: Optional[float] = None,
+    sentence_threshold: Optional[float] = None,
 ) -> bool:
     """Whether the topic evidence supports giving the FAQ answer.
 
@@ -68,6 +73,8 @@ def answer_is_supported(
             closest label's (1.0: only when it is the closest label).
         near_answer_threshold: Least probability of the linear model when the
             neighbour model only nearly agrees (default: ``answer_threshold``).
+        sentence_threshold: Least similarity of the closest example by meaning
+            when the sentence neighbours carry the linear model's label (None: not used).
     """
     if not evidence:
         return False
@@ -76,6 +83,12 @@ def answer_is_supported(
         return False
     confidence = float(evidence.get("linear_confidence") or 0.0)
     if confidence >= confident_threshold:
+        return True
+    if (
+        sentence_threshold is not None
+        and evidence.get("sentence_label") == label
+        and float(evidence.get("sentence_similarity") or 0.0) >= sentence_threshold
+    ):
         return True
     closest = float(evidence.get("neighbour_similarity") or 0.0)
     if evidence.get("neighbour_label") == label:
@@ -100,6 +113,7 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
             AGREEMENT_RATIO_KEY: 1.0,
             NEAR_ANSWER_THRESHOLD_KEY: None,
             SOCIAL_THRESHOLD_KEY: 0.5,
+            SENTENCE_THRESHOLD_KEY: None,
         }
 
     def _should_fallback(self, message: Message) -> bool:
@@ -119,6 +133,7 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
                 self.component_config[CONFIDENT_THRESHOLD_KEY],
                 self.component_config[AGREEMENT_RATIO_KEY],
                 self.component_config[NEAR_ANSWER_THRESHOLD_KEY],
+                self.component_config[SENTENCE_THRESHOLD_KEY],
             )
         if intent_name in SOCIAL_INTENTS:
             confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)

@@ -10,16 +10,21 @@ result in the shapes the rest of Rasa expects:
   exactly as Rasa's ResponseSelector writes them, so ``utter_faq`` and the
   clarifying turn work unchanged;
 * ``topic_evidence``: both models' verdicts, read by the fallback classifier
-  (``bot.nlu.response_aware_fallback``) to decide whether to answer at all.
+  (``bot.nlu.response_aware_fallback``) to decide whether to answer at all,
+  and for English messages a third: the label of the training examples
+  closest in meaning (``bot.nlu.sentence_neighbours``).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import logging
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import joblib
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
@@ -65,6 +70,8 @@ from bot.nlu.question_frames import (
     story_question_answer,
     unnamed_operation_answer,
 )
+from bot.nlu.sentence_encoder import SentenceModelMissingError, shared_encoder
+from bot.nlu.sentence_neighbours import SentenceNeighbours, fit_sentence_neighbours
 from bot.nlu.short_replies import short_reply_intent
 from bot.nlu.topic_models import Evidence, TopicModels, fit_topic_models, known_evidence
 from bot.nlu.unanswered_kinds import routed_kind, unanswered_kind
@@ -80,6 +87,8 @@ OTHER_OPERATION = "other_operation"
 OTHER_JOINT = "other_joint"
 RANKING_LENGTH = 10
 _MODEL_FILE = "topic_models.joblib"
+_SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
+_SENTENCE_LABELS_FILE = "sentence_labels.json"
 
 
 def training_pairs(training_data: TrainingData) -> Tuple[List[str], List[str]]:
@@ -96,6 +105,14 @@ def training_pairs(training_data: TrainingData) -> Tuple[List[str], List[str]]:
         }
     )
     return [text for text, _ in pairs], [label for _, label in pairs]
+
+
+def read_sentence_neighbours(directory: Path) -> Optional[SentenceNeighbours]:
+    """The sentence vectors ``train`` stored, or None for a model trained without them."""
+    vectors, labels = directory / _SENTENCE_VECTORS_FILE, directory / _SENTENCE_LABELS_FILE
+    if not vectors.is_file() or not labels.is_file():
+        return None
+    return SentenceNeighbours(np.load(vectors), json.loads(labels.read_text(encoding="utf-8")))
 
 
 def is_faq_key(label: str) -> bool:
@@ -223,11 +240,13 @@ class TopicClassifier(GraphComponent):
         model_storage: ModelStorage,
         resource: Resource,
         models: Optional[TopicModels] = None,
+        sentences: Optional[SentenceNeighbours] = None,
     ) -> None:
         """Creates the component, trained or not."""
         self._model_storage = model_storage
         self._resource = resource
         self._models = models.prepared() if models is not None else None
+        self._sentences = sentences
 
     @classmethod
     def create(
@@ -247,8 +266,14 @@ class TopicClassifier(GraphComponent):
             logger.warning("topic_classifier.no_training_data")
             return self._resource
         self._models = fit_topic_models(texts, labels)
+        self._sentences = fit_sentence_neighbours(shared_encoder(), texts, labels)
         with self._model_storage.write_to(self._resource) as directory:
             joblib.dump(self._models, directory / _MODEL_FILE, compress=3)
+            if self._sentences is not None:
+                np.save(directory / _SENTENCE_VECTORS_FILE, self._sentences.vectors)
+                (directory / _SENTENCE_LABELS_FILE).write_text(
+                    json.dumps(self._sentences.labels), encoding="utf-8"
+                )
         logger.info(
             "topic_classifier.trained",
             extra={"examples": len(texts), "labels": len(self._models.labels)},
@@ -268,10 +293,25 @@ class TopicClassifier(GraphComponent):
         try:
             with model_storage.read_from(resource) as directory:
                 models = joblib.load(directory / _MODEL_FILE)
+                sentences = read_sentence_neighbours(directory)
         except (ValueError, FileNotFoundError):
             logger.warning("topic_classifier.not_trained")
-            models = None
-        return cls(model_storage, resource, models)
+            return cls(model_storage, resource, None)
+        if sentences is not None:
+            try:
+                shared_encoder()
+            except SentenceModelMissingError:
+                # The two topic models still decide; only the third opinion is lost.
+                logger.warning("topic_classifier.sentence_model_missing")
+                sentences = None
+        return cls(model_storage, resource, models, sentences)
+
+    def _sentence_evidence(self, text: str, language: Optional[str]) -> Dict[str, Any]:
+        """The closest examples' label and similarity, for an English message."""
+        if self._sentences is None or language != ENGLISH:
+            return {"sentence_label": None, "sentence_similarity": None}
+        label, similarity = self._sentences.nearest(shared_encoder().encode([text])[0])
+        return {"sentence_label": label, "sentence_similarity": round(similarity, 4)}
 
     def process(self, messages: List[Message]) -> List[Message]:
         """Sets intent, intent ranking, the FAQ answer and the evidence on each message."""
@@ -342,6 +382,11 @@ class TopicClassifier(GraphComponent):
                     **{name: rule == name for name, _ in RULE_READINGS},
                     "out_of_domain": outside,
                     UNANSWERED_KIND: unanswered,
+                    **(
+                        self._sentence_evidence(text, message.get(LANGUAGE))
+                        if faq and not ruled
+                        else {"sentence_label": None, "sentence_similarity": None}
+                    ),
                 },
                 add_to_output=True,
             )

@@ -175,3 +175,51 @@ def test_red_flag_decision_is_never_overridden() -> None:
         "urgent_symptoms", 1.0, 0.0, status="too_long", red_flags=["chest_pain"]
     )
     assert predicted(message) == "urgent_symptoms"
+
+
+def test_examples_close_in_meaning_can_stand_in_for_the_neighbour_model() -> None:
+    unsure = {
+        **evidence(confidence=0.3, neighbour="faq/vro_hardware", similarity=0.4),
+        "sentence_label": "faq/vro_recovery",
+        "sentence_similarity": 0.7,
+    }
+    assert answer_is_supported(unsure, 0.45, 0.2, 0.9, sentence_threshold=0.6)
+    # Not asked for, not close enough, or another label: the two models decide.
+    assert not answer_is_supported(unsure, 0.45, 0.2, 0.9)
+    assert not answer_is_supported(unsure, 0.45, 0.2, 0.9, sentence_threshold=0.75)
+    other = {**unsure, "sentence_label": "faq/vro_hardware"}
+    assert not answer_is_supported(other, 0.45, 0.2, 0.9, sentence_threshold=0.6)
+
+
+def test_a_message_without_a_sentence_reading_keeps_the_two_model_decision() -> None:
+    # Bangla messages are not read by the sentence encoder: no label, no similarity.
+    unread = {**evidence(confidence=0.3), "sentence_label": None, "sentence_similarity": None}
+    assert not answer_is_supported(unread, 0.45, 0.2, 0.9, sentence_threshold=0.6)
+
+
+def test_sentence_agreement_on_a_plain_intent_is_never_an_answer() -> None:
+    plain = {
+        **evidence(linear="beyond_sources", neighbour="beyond_sources"),
+        "sentence_label": "beyond_sources",
+        "sentence_similarity": 0.95,
+    }
+    assert not answer_is_supported(plain, 0.3, 0.2, sentence_threshold=0.6)
+
+
+def test_the_pipeline_setting_reaches_the_decision() -> None:
+    classifier = ResponseAwareFallbackClassifier(
+        {
+            **ResponseAwareFallbackClassifier.get_default_config(),
+            **CONFIG,
+            "answer_threshold": 0.45,
+            "sentence_threshold": 0.6,
+        }
+    )
+    unsure = {
+        **evidence(confidence=0.3, neighbour="faq/vro_hardware", similarity=0.4),
+        "sentence_label": "faq/vro_recovery",
+        "sentence_similarity": 0.7,
+    }
+    message = classifier.process([faq_message(unsure)])[0]
+    assert message.get("intent")["name"] == "faq"
+    assert predicted(faq_message(unsure)) == "nlu_fallback"

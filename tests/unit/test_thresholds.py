@@ -54,10 +54,26 @@ def test_other_joints_stay_out_of_scope() -> None:
 
 def test_the_grid_tries_every_combination() -> None:
     # Full agreement: one row per combination; near agreement: one per floor.
-    assert len(grid((0.3, 0.4), (0.7, 0.8, 1.01), (1.0, 0.9))) == 6 + 6 * 3
+    assert len(grid((0.3, 0.4), (0.7, 0.8, 1.01), (1.0, 0.9), (None,))) == 6 + 6 * 3
+    assert len(grid((0.3, 0.4), (0.7, 0.8, 1.01), (1.0, 0.9), (None, 0.6))) == 2 * (6 + 6 * 3)
     assert Thresholds(0.5, 1.01).label() == "0.50 / 0.2 / off / 1.0"
-    nears = grid((0.4,), (0.7,), (0.8,))
+    nears = grid((0.4,), (0.7,), (0.8,), (None,))
     assert [near.near_answer for near in nears] == [0.5, 0.55, 0.6]
     assert nears[1].label() == "0.40 / 0.2 / 0.7 / 0.8 (0.55)"
+    assert Thresholds(0.45, 0.7, sentence=0.6).label() == "0.45 / 0.2 / 0.7 / 1.0 + meaning 0.60"
     # A near-agreement floor is never below the answer threshold itself.
-    assert [near.near_answer for near in grid((0.55,), (0.7,), (0.8,))] == [0.55, 0.6]
+    assert [near.near_answer for near in grid((0.55,), (0.7,), (0.8,), (None,))] == [0.55, 0.6]
+
+
+def test_the_sentence_neighbours_answer_only_where_the_setting_uses_them() -> None:
+    unsure = {
+        **parse("faq", "faq/vro_what_is", 0.3, neighbour="faq/vro_hardware", similarity=0.4),
+    }
+    unsure["topic_evidence"] = {
+        **unsure["topic_evidence"],
+        "sentence_label": "faq/vro_what_is",
+        "sentence_similarity": 0.7,
+    }
+    assert replay(unsure, Thresholds(0.45, 0.9)) == "nlu_fallback"
+    assert replay(unsure, Thresholds(0.45, 0.9, sentence=0.6)) == "faq/vro_what_is"
+    assert replay(unsure, Thresholds(0.45, 0.9, sentence=0.75)) == "nlu_fallback"

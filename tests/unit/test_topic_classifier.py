@@ -9,7 +9,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.topic_classifier import TopicClassifier, training_pairs
+from bot.nlu.topic_classifier import TopicClassifier, read_sentence_neighbours, training_pairs
 
 EXAMPLES = {
     "faq/dfo_what_is": ["what is a distal femoral osteotomy", "explain dfo", "dfo ki"],
@@ -244,3 +244,29 @@ def test_a_message_the_models_read_as_urgent_is_never_routed_elsewhere(tmp_path)
     )[0]
     assert message.get("intent")["name"] == "urgent_symptoms"
     assert message.get("topic_evidence")["unanswered_kind"] is None
+
+
+def test_an_english_question_gets_the_label_of_the_examples_closest_in_meaning(trained) -> None:
+    message = Message(data={"text": "how many weeks in a spica cast after vro", "language": "en"})
+    evidence = trained.process([message])[0].get("topic_evidence")
+    assert evidence["sentence_label"] == "faq/vro_recovery"
+    assert 0.5 < evidence["sentence_similarity"] <= 1.0
+
+
+def test_a_message_in_another_language_gets_no_sentence_reading(trained) -> None:
+    message = Message(data={"text": "vro recovery koto din", "language": "bn_latn"})
+    evidence = trained.process([message])[0].get("topic_evidence")
+    assert evidence["sentence_label"] is None
+    assert evidence["sentence_similarity"] is None
+
+
+def test_the_stored_sentence_vectors_are_read_back_with_the_model(tmp_path) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("topic_classifier")
+    context = ExecutionContext(graph_schema=None, node_name="topic_classifier")
+    TopicClassifier.create({}, storage, resource, context).train(training_data())
+    with storage.read_from(resource) as directory:
+        neighbours = read_sentence_neighbours(directory)
+    assert neighbours is not None
+    assert sorted(set(neighbours.labels)) == sorted(EXAMPLES)
+    assert neighbours.vectors.shape == (9, 384)
