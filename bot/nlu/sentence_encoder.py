@@ -161,7 +161,9 @@ class SentenceEncoder:
         result = np.zeros((len(texts), self.dimensions), dtype=np.float32)
         if not texts:
             return result
-        encodings = self._tokenizer.encode_batch(list(texts))  # type: ignore[attr-defined]
+        # One text at a time: ``encode_batch`` starts a thread pool, which a
+        # process that forks afterwards (a server's workers) must not inherit.
+        encodings = [self._tokenizer.encode(text) for text in texts]  # type: ignore[attr-defined]
         # Texts of similar length together: less padding to compute.
         order = sorted(range(len(texts)), key=lambda i: len(encodings[i].ids))
         for start in range(0, len(order), BATCH_SIZE):
