@@ -82,6 +82,9 @@ PROBES_FORUM_POSTS_EN = EVALUATION_SETS / "probes_forum_posts_en.yml"
 PROBES_URGENT_QUESTIONS = EVALUATION_SETS / "probes_urgent_questions.yml"
 # Bangla and romanized WhatsApp and Facebook-group voices (helper-written).
 PROBES_BANGLA_VOICES = EVALUATION_SETS / "probes_bangla_voices.yml"
+# Written from the topic list, the pages and the answers only, to check the
+# sentence-neighbour opinion on questions nobody tuned it on (2026-12-07).
+PROBES_MEANING_EN = EVALUATION_SETS / "probes_meaning_dec07.yml"
 DEV = EVALUATION_SETS / "dev_en.yml"
 # The development sets, used to choose thresholds and training settings.
 DEV_BY_LANGUAGE = {

@@ -22,6 +22,7 @@ from bot.evaluation.run import (
     PROBES_KINDS,
     PROBES_LAST_CHECK,
     PROBES_LONG_STORIES,
+    PROBES_MEANING_EN,
     PROBES_NEAR_MISSES,
     PROBES_REAL_STYLE_BN,
     PROBES_REAL_STYLE_EN,
@@ -156,6 +157,7 @@ def test_development_sets_share_nothing_with_training_or_held_out_data(language:
         PROBES_FORUM_POSTS_EN,
         PROBES_URGENT_QUESTIONS,
         PROBES_BANGLA_VOICES,
+        PROBES_MEANING_EN,
     ],
     ids=lambda p: p.stem,
 )
