@@ -38,11 +38,13 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.intents import TOPIC_EVIDENCE, URGENT_INTENT
 from bot.nlu.input_guard import INPUT_CHECK
 from bot.nlu.text_cleaning import OK
-from bot.nlu.topic_classifier import RETRIEVAL_INTENT
+from bot.nlu.topic_classifier import (
+    ANSWER_THRESHOLD_KEY,
+    CONFIDENT_THRESHOLD_KEY,
+    RETRIEVAL_INTENT,
+    SIMILARITY_THRESHOLD_KEY,
+)
 
-ANSWER_THRESHOLD_KEY = "answer_threshold"
-SIMILARITY_THRESHOLD_KEY = "similarity_threshold"
-CONFIDENT_THRESHOLD_KEY = "confident_threshold"
 AGREEMENT_RATIO_KEY = "agreement_ratio"
 NEAR_ANSWER_THRESHOLD_KEY = "near_answer_threshold"
 SOCIAL_THRESHOLD_KEY = "social_threshold"

@@ -36,8 +36,12 @@ def trained(tmp_path_factory) -> TopicClassifier:
     context = ExecutionContext(graph_schema=None, node_name="topic_classifier")
     classifier = TopicClassifier.create({}, storage, resource, context)
     classifier.train(training_data())
-    # What `rasa run` does: load the component from the stored model.
-    return TopicClassifier.load({}, storage, resource, context)
+    # What `rasa run` does: load the component from the stored model. The
+    # thresholds that let the two models settle an answer alone are out of
+    # reach here, so every FAQ question is also read by the sentence neighbours.
+    return TopicClassifier.load(
+        {"confident_threshold": 1.01, "answer_threshold": 1.01}, storage, resource, context
+    )
 
 
 def test_faq_keys_and_plain_intents_are_learnt_from_the_same_data() -> None:
@@ -270,3 +274,25 @@ def test_the_stored_sentence_vectors_are_read_back_with_the_model(tmp_path) -> N
     assert neighbours is not None
     assert sorted(set(neighbours.labels)) == sorted(EXAMPLES)
     assert neighbours.vectors.shape == (9, 384)
+
+
+def test_the_sentence_neighbours_are_not_asked_when_the_two_models_settle_the_answer(
+    tmp_path,
+) -> None:
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("topic_classifier")
+    context = ExecutionContext(graph_schema=None, node_name="topic_classifier")
+    TopicClassifier.create({}, storage, resource, context).train(training_data())
+    text = "how many weeks in a spica cast after vro"
+
+    def read(config):
+        classifier = TopicClassifier.load(config, storage, resource, context)
+        message = Message(data={"text": text, "language": "en"})
+        return classifier.process([message])[0].get("topic_evidence")
+
+    asked = read({"confident_threshold": 1.01, "answer_threshold": 1.01})
+    assert asked["sentence_label"] == "faq/vro_recovery"
+    # A linear model this sure answers alone: no encoding, no sentence reading.
+    settled = read({"confident_threshold": 0.0})
+    assert settled["sentence_label"] is None
+    assert settled["sentence_similarity"] is None
