@@ -81,6 +81,30 @@ def mentions(phrase: Phrase, message_words: Sequence[str]) -> bool:
     return any(matches_at(phrase, message_words, start) for start in range(len(message_words)))
 
 
+def first_word_index(phrases: Iterable[Phrase]) -> Dict[str, Tuple[Phrase, ...]]:
+    """Phrases found by their first word, for ``mentions_any``."""
+    index: Dict[str, List[Phrase]] = {}
+    for phrase in phrases:
+        index.setdefault(phrase[0], []).append(phrase)
+    return {first: tuple(found) for first, found in index.items()}
+
+
+def mentions_any(index: Dict[str, Tuple[Phrase, ...]], message_words: Sequence[str]) -> bool:
+    """Whether any phrase of ``index`` (``first_word_index``) appears in the words.
+
+    The same as ``mentions`` tried with every phrase, but a phrase can only
+    start at a word that begins with the phrase's first word, so each word
+    looks up its own beginnings instead of every phrase being tried at every
+    word: with a few hundred phrases, that was half of a message's parse.
+    """
+    for start, word in enumerate(message_words):
+        for end in range(1, len(word) + 1):
+            for phrase in index.get(word[:end], ()):
+                if matches_at(phrase, message_words, start):
+                    return True
+    return False
+
+
 @functools.cache
 def phrases_by_first_word(path: Path = CONCEPTS_FILE) -> Dict[str, Tuple[Tuple[str, Phrase], ...]]:
     """Every ``(concept, phrase)``, found by the phrase's first word (built once)."""

@@ -9,13 +9,13 @@ whole words for short ones, words in order.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import FrozenSet, Optional, Sequence, Tuple
+from typing import Dict, FrozenSet, Optional, Sequence, Tuple
 
 import yaml
 
-from bot.nlu.concepts import Phrase, listed_phrases, mentions, words
+from bot.nlu.concepts import Phrase, first_word_index, listed_phrases, mentions_any, words
 
 KINDS_FILE = Path(__file__).with_name("unanswered_kinds.yml")
 
@@ -39,10 +39,18 @@ class QuestionKind:
     # at once" only against the combined-procedures answer); every other
     # answer is left to the models.
     asked_of: FrozenSet[str] = frozenset()
+    # The phrases by their first word (built from ``phrases``; every message is checked).
+    _index: Dict[str, Tuple[Phrase, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def __post_init__(self) -> None:
+        """Indexes the phrases by their first word."""
+        object.__setattr__(self, "_index", first_word_index(self.phrases))
 
     def asked_in(self, message_words: Sequence[str]) -> bool:
         """Whether the message's words ask this kind (one of its phrases, in order)."""
-        return any(mentions(phrase, message_words) for phrase in self.phrases)
+        return mentions_any(self._index, message_words)
 
     def unanswered_by(self, faq_key: str) -> bool:
         """Whether the answer ``faq_key`` leaves this kind of question unanswered."""

@@ -85,3 +85,26 @@ def test_an_example_taught_in_one_vocabulary_teaches_the_others() -> None:
         probability = dict(evidence.ranking)
         assert probability["faq/valgus"] > probability["faq/cast"], message
         assert evidence.neighbour_label == "faq/valgus", message
+
+
+def test_the_first_word_index_finds_exactly_what_trying_every_phrase_finds() -> None:
+    from bot.nlu.concepts import first_word_index, mentions, mentions_any, words
+    from bot.nlu.unanswered_kinds import question_kinds
+
+    messages = [
+        "how much does the operation cost?",
+        "will my child need a wheelchair after the hip surgery",
+        "operation er por kobe theke hatte parbo",
+        "অপারেশনের খরচ কত?",
+        "cp",
+        "cpr training for parents",
+        "",
+        "is it painful",
+        "what food should he eat after the operation",
+    ]
+    for kind in question_kinds():
+        index = first_word_index(kind.phrases)
+        for text in messages:
+            message_words = words(text.lower())
+            expected = any(mentions(phrase, message_words) for phrase in kind.phrases)
+            assert mentions_any(index, message_words) == expected, (kind.name, text)
