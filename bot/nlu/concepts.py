@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 from pathlib import Path
-from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, Iterator, List, Mapping, Sequence, Tuple, TypeVar
 
 import yaml
 
@@ -26,6 +26,8 @@ WHOLE_WORD_LENGTH = 3
 _WORD = re.compile(r"[\w\u0980-\u09FF]+", re.UNICODE)
 
 Phrase = Tuple[str, ...]
+# What a first-word index files under a phrase's first word (``phrase_starts``).
+Entry = TypeVar("Entry")
 
 
 def words(text: str) -> List[str]:
@@ -89,20 +91,32 @@ def first_word_index(phrases: Iterable[Phrase]) -> Dict[str, Tuple[Phrase, ...]]
     return {first: tuple(found) for first, found in index.items()}
 
 
-def mentions_any(index: Dict[str, Tuple[Phrase, ...]], message_words: Sequence[str]) -> bool:
-    """Whether any phrase of ``index`` (``first_word_index``) appears in the words.
+def phrase_starts(
+    index: Mapping[str, Sequence[Entry]], message_words: Sequence[str]
+) -> Iterator[Tuple[int, Entry]]:
+    """Each entry of ``index`` that may start at each word, with that word's position.
 
-    The same as ``mentions`` tried with every phrase, but a phrase can only
-    start at a word that begins with the phrase's first word, so each word
-    looks up its own beginnings instead of every phrase being tried at every
-    word: with a few hundred phrases, that was half of a message's parse.
+    ``index`` files entries under their phrase's first word. A phrase word
+    matches the start of a message word, so a phrase can only start at a word
+    that begins with its first word: each word looks up its own beginnings,
+    instead of every phrase being tried at every word.
     """
     for start, word in enumerate(message_words):
         for end in range(1, len(word) + 1):
-            for phrase in index.get(word[:end], ()):
-                if matches_at(phrase, message_words, start):
-                    return True
-    return False
+            for entry in index.get(word[:end], ()):
+                yield start, entry
+
+
+def mentions_any(index: Dict[str, Tuple[Phrase, ...]], message_words: Sequence[str]) -> bool:
+    """Whether any phrase of ``index`` (``first_word_index``) appears in the words.
+
+    The same as ``mentions`` tried with every phrase (``phrase_starts``): with
+    a few hundred phrases, trying each at each word was half of a message's parse.
+    """
+    return any(
+        matches_at(phrase, message_words, start)
+        for start, phrase in phrase_starts(index, message_words)
+    )
 
 
 @functools.cache
@@ -116,20 +130,12 @@ def phrases_by_first_word(path: Path = CONCEPTS_FILE) -> Dict[str, Tuple[Tuple[s
 
 
 def concepts_in(text: str, path: Path = CONCEPTS_FILE) -> List[str]:
-    """The concepts a message names, in the file's order.
-
-    A phrase can only start at a word that begins with the phrase's first
-    word, so each word looks up its own beginnings in an index instead of
-    every phrase being tried at every word (this runs on every message).
-    """
+    """The concepts a message names, in the file's order (runs on every message)."""
     message_words = words(text.lower())
-    index = phrases_by_first_word(path)
     found = set()
-    for start, word in enumerate(message_words):
-        for end in range(1, len(word) + 1):
-            for name, phrase in index.get(word[:end], ()):
-                if name not in found and matches_at(phrase, message_words, start):
-                    found.add(name)
+    for start, (name, phrase) in phrase_starts(phrases_by_first_word(path), message_words):
+        if name not in found and matches_at(phrase, message_words, start):
+            found.add(name)
     return [name for name in concept_phrases(path) if name in found]
 
 

@@ -210,8 +210,3 @@ def read_encoder(directory: Path) -> SentenceEncoder:
 def shared_encoder(directory: Path = DEFAULT_MODEL_DIR) -> SentenceEncoder:
     """One encoder per process and directory: the weights are 90 MB."""
     return read_encoder(directory)
-
-
-def cosine_rows(vectors: np.ndarray, matrix: np.ndarray) -> np.ndarray:
-    """Cosine similarity of each of ``vectors`` to each row of ``matrix`` (both length 1)."""
-    return np.asarray(vectors, dtype=np.float32) @ np.asarray(matrix, dtype=np.float32).T

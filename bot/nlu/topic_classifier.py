@@ -88,11 +88,13 @@ OTHER_JOINT = "other_joint"
 RANKING_LENGTH = 10
 _MODEL_FILE = "topic_models.joblib"
 _SENTENCE_VECTORS_FILE = "sentence_vectors.npy"
+_SENTENCE_LABELS_FILE = "sentence_labels.json"
+# The evidence of a message the sentence neighbours were not asked about.
+NO_SENTENCE_READING: Dict[str, Any] = {"sentence_label": None, "sentence_similarity": None}
 # The fallback classifier's names for the thresholds the two share.
 ANSWER_THRESHOLD_KEY = "answer_threshold"
 SIMILARITY_THRESHOLD_KEY = "similarity_threshold"
 CONFIDENT_THRESHOLD_KEY = "confident_threshold"
-_SENTENCE_LABELS_FILE = "sentence_labels.json"
 
 
 def training_pairs(training_data: TrainingData) -> Tuple[List[str], List[str]]:
@@ -340,7 +342,7 @@ class TopicClassifier(GraphComponent):
             or language != ENGLISH
             or self._settled_without_sentences(evidence)
         ):
-            return {"sentence_label": None, "sentence_similarity": None}
+            return dict(NO_SENTENCE_READING)
         label, similarity = self._sentences.nearest(shared_encoder().encode([text])[0])
         return {"sentence_label": label, "sentence_similarity": round(similarity, 4)}
 
@@ -416,7 +418,7 @@ class TopicClassifier(GraphComponent):
                     **(
                         self._sentence_evidence(text, message.get(LANGUAGE), evidence)
                         if faq and not ruled
-                        else {"sentence_label": None, "sentence_similarity": None}
+                        else NO_SENTENCE_READING
                     ),
                 },
                 add_to_output=True,
