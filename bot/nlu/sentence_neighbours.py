@@ -11,7 +11,7 @@ Bangla script are left out, and only English messages are asked
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -59,11 +59,16 @@ class SentenceNeighbours:
 
     vectors: np.ndarray
     labels: List[str]
+    # The vectors as float32, converted once: each message is compared with all of them.
+    _matrix: np.ndarray = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        """Converts the stored half-precision vectors once, not on every message."""
+        self._matrix = np.asarray(self.vectors, dtype=np.float32)
 
     def nearest(self, vector: np.ndarray) -> Tuple[str, float]:
         """``vote`` for one message's vector."""
-        similarities = self.vectors.astype(np.float32) @ np.asarray(vector, dtype=np.float32)
-        return vote(similarities, self.labels)
+        return vote(self._matrix @ np.asarray(vector, dtype=np.float32), self.labels)
 
 
 def fit_sentence_neighbours(
