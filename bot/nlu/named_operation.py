@@ -45,6 +45,12 @@ _KNEE_CONCEPTS = frozenset({"knee", "knock_knee", "dfo", "alignment"})
 _HIP_ONLY_CONCEPTS = frozenset({_CEREBRAL_PALSY_CONCEPT, "socket", "dysplasia"})
 _HIP_ONLY_WORDS = listed_words(["spica", "স্পাইকা", "proximal"])
 _HIP_OSTEOTOMY_CONCEPTS = ("varus", "rotation")
+# What only the knee page is about: knock knees (genu valgum, a valgus
+# knee). The hip page speaks of valgus too, of the hip's neck, so the word
+# alone is not the knee.
+_KNEE_ONLY_CONCEPTS = frozenset({"knock_knee"})
+# What brings the hip into a message about knock knees.
+_HIP_CONCEPTS = _HIP_ONLY_CONCEPTS | {_JOINT_CONCEPT[HIP], "vro"}
 # Words for an operation in general, the one list every rule reads. On this
 # clinic's chat, one joint's operation is that joint's osteotomy: "my
 # daughter will have hip surgery", "আম্মার হাঁটুর অপারেশন হবে". A story's
@@ -133,6 +139,22 @@ def speaks_of_the_hip_page_alone(text: str, concepts: Set[str]) -> bool:
     )
 
 
+def speaks_of_the_knee_page_alone(text: str, concepts: Set[str]) -> bool:
+    """Whether a message speaks of what only the knee page is about, and not of the hip.
+
+    Knock knees ("how advantageous is it to correct knock-knees?"), with
+    nothing of the hip: the hip itself, a child with cerebral palsy, the
+    hip's socket or dysplasia, its spica cast.
+
+    Args:
+        text: The message.
+        concepts: Its concepts (``concepts_in``).
+    """
+    if not concepts & _KNEE_ONLY_CONCEPTS or concepts & _HIP_CONCEPTS:
+        return False
+    return not _HIP_ONLY_WORDS & set(words(text.lower()))
+
+
 def about_the_hip_alone(text: str) -> bool:
     """Whether a message is about the hip and not the knee: a knee answer is never its answer.
 
@@ -157,7 +179,9 @@ def operation_meant(text: str) -> Optional[str]:
     (``speaks_of_the_hip_page_alone``) and nothing brings in the knee ("my son has CP,
     how long is the recovery?"): the clinic's operation for a child with
     cerebral palsy is the hip's, even in a conversation, or on a page, about
-    the knee.
+    the knee; or the knee when the message speaks of what only the knee page
+    is about (``speaks_of_the_knee_page_alone``: knock knees) and nothing of
+    the hip, even in a conversation about the hip.
     """
     named = operation_named(text)
     if named is not None:
@@ -165,6 +189,8 @@ def operation_meant(text: str) -> Optional[str]:
     concepts = set(concepts_in(text))
     if speaks_of_the_hip_page_alone(text, concepts):
         return HIP
+    if speaks_of_the_knee_page_alone(text, concepts):
+        return KNEE
     joints = [operation for operation in (KNEE, HIP) if _JOINT_CONCEPT[operation] in concepts]
     if len(joints) == 1 and SURGERY_WORDS & set(words(text.lower())):
         return joints[0]

@@ -71,6 +71,18 @@ def test_a_question_naming_no_operation_is_read_in_the_operation_of_the_page(
     expect_answer(page, text_of(responses, "utter_faq/vro_recovery"))
 
 
+def test_knock_knees_after_a_hip_answer_get_the_knee_operations_answer(
+    page: Page, responses
+) -> None:
+    # After the hip's answer, the conversation is about the hip; knock knees
+    # are the knee page's alone, and the knee's answer is the one meant.
+    open_widget(page)
+    ask(page, trained("faq/hip_dysplasia", "dysplasia meaning"))
+    expect_answer(page, text_of(responses, "utter_faq/hip_dysplasia"))
+    ask(page, trained("faq/dfo_purpose", "what good does it do to straighten a knock knee"))
+    expect_answer(page, text_of(responses, "utter_faq/dfo_purpose"))
+
+
 def test_quick_reply_buttons_work(page: Page, responses) -> None:
     open_widget(page)
     ask(page, trained("faq/vro_what_is", "what is VRO"))

@@ -156,6 +156,25 @@ def test_what_only_the_hip_page_is_about_is_the_hips_operation() -> None:
     )
 
 
+def test_knock_knees_are_the_knees_operation_even_in_a_talk_about_the_hip() -> None:
+    assert operation_meant("Overall, how advantageous is it to correct knock-knees?") == KNEE
+    assert operation_meant("what causes genu valgum in adults") == KNEE
+    # The hip page speaks of valgus too: the word alone is neither.
+    assert operation_meant("what does valgus mean") is None
+    # Unless the hip comes into it.
+    assert operation_meant("my daughter with cerebral palsy has knock knees") is None
+    assert operation_meant("knock knees and a hip coming out of its socket") is None
+    assert operation_meant("knock knees after the spica cast?") is None
+    # After the hip's answers, why knock knees are corrected is the knee's purpose.
+    hip_page = [user("what hip problems are common in babies?"), answer("hip_dysplasia")]
+    text = "Overall, how advantageous is it to correct knock-knees?"
+    events = hip_page + [on_page("hip", text)]
+    assert operation_to_read_in(text, events) == KNEE
+    assert answer_in_context("faq/dfo_purpose", text, events) == "faq/dfo_purpose"
+    # And it sets the conversation's operation for the follow-up.
+    assert conversation_operation(events + [user("how long is the recovery?")]) == KNEE
+
+
 def test_a_question_about_the_hip_alone_is_never_read_in_the_knee() -> None:
     # The NLU never answers it with a knee answer; nor may the conversation.
     text = "will the hip nail be taken out?"
