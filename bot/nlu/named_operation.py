@@ -46,9 +46,11 @@ _HIP_ONLY_CONCEPTS = frozenset({_CEREBRAL_PALSY_CONCEPT, "socket", "dysplasia"})
 _HIP_ONLY_WORDS = listed_words(["spica", "স্পাইকা", "proximal"])
 _HIP_OSTEOTOMY_CONCEPTS = ("varus", "rotation")
 # What only the knee page is about: knock knees (genu valgum, a valgus
-# knee). The hip page speaks of valgus too, of the hip's neck, so the word
-# alone is not the knee.
+# knee), or valgus together with the knee ("ভ্যালগাস হাঁটু", "valgus hatu").
+# The hip page speaks of valgus too, of the hip's neck, so the word alone is
+# not the knee.
 _KNEE_ONLY_CONCEPTS = frozenset({"knock_knee"})
+_VALGUS_CONCEPT = "valgus"
 # What brings the hip into a message about knock knees.
 _HIP_CONCEPTS = _HIP_ONLY_CONCEPTS | {_JOINT_CONCEPT[HIP], "vro"}
 # Words for an operation in general, the one list every rule reads. On this
@@ -142,15 +144,17 @@ def speaks_of_the_hip_page_alone(text: str, concepts: Set[str]) -> bool:
 def speaks_of_the_knee_page_alone(text: str, concepts: Set[str]) -> bool:
     """Whether a message speaks of what only the knee page is about, and not of the hip.
 
-    Knock knees ("how advantageous is it to correct knock-knees?"), with
-    nothing of the hip: the hip itself, a child with cerebral palsy, the
-    hip's socket or dysplasia, its spica cast.
+    Knock knees ("how advantageous is it to correct knock-knees?"), or a
+    valgus knee ("ভ্যালগাস হাঁটু মানে কি?"), with nothing of the hip: the
+    hip itself, a child with cerebral palsy, the hip's socket or dysplasia,
+    its spica cast.
 
     Args:
         text: The message.
         concepts: Its concepts (``concepts_in``).
     """
-    if not concepts & _KNEE_ONLY_CONCEPTS or concepts & _HIP_CONCEPTS:
+    valgus_knee = {_VALGUS_CONCEPT, _JOINT_CONCEPT[KNEE]} <= concepts
+    if not (concepts & _KNEE_ONLY_CONCEPTS or valgus_knee) or concepts & _HIP_CONCEPTS:
         return False
     return not _HIP_ONLY_WORDS & set(words(text.lower()))
 

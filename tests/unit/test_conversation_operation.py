@@ -159,8 +159,13 @@ def test_what_only_the_hip_page_is_about_is_the_hips_operation() -> None:
 def test_knock_knees_are_the_knees_operation_even_in_a_talk_about_the_hip() -> None:
     assert operation_meant("Overall, how advantageous is it to correct knock-knees?") == KNEE
     assert operation_meant("what causes genu valgum in adults") == KNEE
+    # A valgus knee, in any of the three languages, is the knee's.
+    assert operation_meant("doctor said my knee is valgus, what does that mean") == KNEE
+    assert operation_meant("ভ্যালগাস হাঁটু মানে কি?") == KNEE
+    assert operation_meant("valgus hatu mane ki") == KNEE
     # The hip page speaks of valgus too: the word alone is neither.
     assert operation_meant("what does valgus mean") is None
+    assert operation_meant("valgus of the hip and the knee, what is it") is None
     # Unless the hip comes into it.
     assert operation_meant("my daughter with cerebral palsy has knock knees") is None
     assert operation_meant("knock knees and a hip coming out of its socket") is None
