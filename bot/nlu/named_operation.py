@@ -40,10 +40,11 @@ _CEREBRAL_PALSY_CONCEPT = "cerebral_palsy"
 # from hip to ankle").
 _KNEE_CONCEPTS = frozenset({"knee", "knock_knee", "dfo", "alignment"})
 # What only the hip page is about: a child with cerebral palsy, the hip's
-# socket (a hip moving out of it), dysplasia; its spica cast and the upper
-# ("proximal") femur; an osteotomy that turns the bone (varus, rotation).
+# socket (a hip moving out of it), dysplasia; its spica cast, the upper
+# ("proximal") femur and the hip's valgus or varus ("coxa valga"); an
+# osteotomy that turns the bone (varus, rotation).
 _HIP_ONLY_CONCEPTS = frozenset({_CEREBRAL_PALSY_CONCEPT, "socket", "dysplasia"})
-_HIP_ONLY_WORDS = listed_words(["spica", "স্পাইকা", "proximal"])
+_HIP_ONLY_WORDS = listed_words(["spica", "স্পাইকা", "proximal", "coxa", "কক্সা"])
 _HIP_OSTEOTOMY_CONCEPTS = ("varus", "rotation")
 # What only the knee page is about: knock knees (genu valgum, a valgus
 # knee), or valgus together with the knee ("ভ্যালগাস হাঁটু", "valgus hatu").

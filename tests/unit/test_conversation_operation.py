@@ -145,10 +145,16 @@ def test_what_only_the_hip_page_is_about_is_the_hips_operation() -> None:
     assert operation_meant("how long is the recovery for dysplasia?") == HIP
     assert operation_meant("how long in the spica cast?") == HIP
     assert operation_meant("what is a proximal femoral varus osteotomy") == HIP
+    assert operation_meant("what is coxa valga") == HIP
     assert operation_meant("healing time for varus osteotomy") == HIP
     assert operation_meant("আমার ছেলের সেরিব্রাল পালসি, অপারেশনের পর কতদিন লাগে?") == HIP
     # Unless the knee comes into it.
     assert operation_meant("my daughter with cerebral palsy has knock knees") is None
+    # In a conversation about the knee, the hip's valgus is still the hip's.
+    text = "what is coxa valga"
+    assert answer_in_context("faq/hip_valgus_varus", text, KNEE_TALK + [user(text)]) == (
+        "faq/hip_valgus_varus"
+    )
     # In a conversation about the knee, the child's recovery is the hip's.
     text = "my son has cerebral palsy, how long is the recovery?"
     assert answer_in_context("faq/vro_recovery", text, KNEE_TALK + [user(text)]) == (
