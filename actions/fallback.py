@@ -11,9 +11,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assistant_domain import assistant_domain
 from actions.faq import topic_button
 from actions.language import pending_language_notice, tracker_language
+from actions.urgent import remind_urgent_care
 from bot.conversation_operation import keys_in_context
 from bot.faq_choice import likely_faq_keys
 from bot.nlu.question_focus import asks_nothing
+from bot.urgent_follow_up import follows_urgent_advice
 
 
 def input_status(latest_message: Dict[str, Any]) -> str:
@@ -59,7 +61,10 @@ class ActionClarify(Action):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[EventType]:
-        """Asks which topic was meant, or explains what was wrong with the input."""
+        """Asks which topic was meant, or explains what was wrong with the input.
+
+        Right after urgent-care advice, the advice again (``remind_urgent_care``).
+        """
         events = pending_language_notice(dispatcher, tracker)
         status = input_status(tracker.latest_message)
         if status in ("empty", "no_words"):
@@ -67,6 +72,9 @@ class ActionClarify(Action):
             return events
         if status == "too_long":
             dispatcher.utter_message(response="utter_input_too_long")
+            return events
+        if follows_urgent_advice(tracker.events):
+            remind_urgent_care(dispatcher)
             return events
         text = str(tracker.latest_message.get("text") or "")
         send_clarifying_turn(

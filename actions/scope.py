@@ -6,7 +6,8 @@ actions like the FAQ: a patient whose first message switched the reply
 language to Bangla hears the one-time language notice first. A short
 follow-up the NLU read as out of scope ("How is it done?" after an answer
 about the hip) gets the clarifying turn instead, its topics read in the
-conversation's operation (``bot.follow_up``).
+conversation's operation (``bot.follow_up``). Right after urgent-care
+advice, neither reply is sent: the advice comes again (``bot.urgent_follow_up``).
 """
 
 from __future__ import annotations
@@ -22,8 +23,10 @@ from actions.fallback import send_clarifying_turn
 from actions.faq import topic_button
 from actions.language import ReplyAfterNotice, pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
+from actions.urgent import remind_urgent_care
 from bot.follow_up import follow_up_topics
 from bot.related_answer import related_answer
+from bot.urgent_follow_up import follows_urgent_advice
 
 # After the honest reply, the closest answer the pages give, as a button.
 RELATED_ANSWER_RESPONSE = "utter_beyond_sources_related"
@@ -41,7 +44,14 @@ class ActionOutOfScope(ReplyAfterNotice):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        """The out-of-scope reply, or the clarifying turn for a follow-up question."""
+        """The out-of-scope reply, or the clarifying turn for a follow-up question.
+
+        Right after urgent-care advice, the advice again (``remind_urgent_care``).
+        """
+        if follows_urgent_advice(tracker.events):
+            events = pending_language_notice(dispatcher, tracker)
+            remind_urgent_care(dispatcher)
+            return events
         topics = follow_up_topics(tracker.latest_message, tracker.events)
         if not topics:
             return await super().run(dispatcher, tracker, domain)
@@ -66,7 +76,14 @@ class ActionBeyondSources(ReplyAfterNotice):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        """The honest reply, then the closest answer the pages give, if one is close."""
+        """The honest reply, then the closest answer the pages give, if one is close.
+
+        Right after urgent-care advice, the advice again (``remind_urgent_care``).
+        """
+        if follows_urgent_advice(tracker.events):
+            events = pending_language_notice(dispatcher, tracker)
+            remind_urgent_care(dispatcher)
+            return events
         events = await super().run(dispatcher, tracker, domain)
         related = related_answer(tracker.latest_message, tracker.events)
         language = tracker_language(tracker)

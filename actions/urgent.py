@@ -13,6 +13,7 @@ from actions.clinic_contact import contact_details
 from actions.handoff import open_handoff_for
 from bot.log_redaction import conversation_reference
 from bot.settings import get_settings
+from bot.urgent_follow_up import FOLLOW_UP_RESPONSE
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,19 @@ def urgent_response(latest_message: Dict[str, Any]) -> str:
     if latest_message.get("red_flag_question"):
         return "utter_urgent_care_question"
     return "utter_urgent_care"
+
+
+def remind_urgent_care(dispatcher: CollectingDispatcher) -> None:
+    """The urgent-care advice again, worded for a follow-up, and the clinic's phone if known.
+
+    Sent instead of "I can't help with that", "the pages do not say" or "did
+    you mean one of these?" to a message right after the advice
+    (``bot.urgent_follow_up.follows_urgent_advice``).
+    """
+    dispatcher.utter_message(response=FOLLOW_UP_RESPONSE)
+    details = contact_details(get_settings())
+    if "clinic_phone" in details:
+        dispatcher.utter_message(response="utter_clinic_phone", **details)
 
 
 class ActionUrgentCare(Action):

@@ -6,7 +6,10 @@ from zoneinfo import ZoneInfo
 import pytest
 import sqlalchemy as sa
 
+from actions.fallback import ActionClarify
 from actions.handoff import ActionHandoff
+from actions.more import ActionTellMeMore
+from actions.scope import ActionBeyondSources, ActionOutOfScope
 from actions.urgent import ActionUrgentCare, urgent_response
 from bot.storage import repository
 from bot.storage.engine import shared_session_factory
@@ -205,3 +208,29 @@ async def test_a_question_about_a_sign_still_goes_to_the_staff_queue(
     assert responses(messages) == ["utter_urgent_care_question", "utter_urgent_staff_offline"]
     [(_, reason, urgent, status, _)] = handoffs(clinic_db)
     assert (reason, urgent, status) == ("urgent", True, "open")
+
+
+@pytest.mark.parametrize(
+    "action",
+    [ActionClarify(), ActionOutOfScope(), ActionBeyondSources(), ActionTellMeMore()],
+    ids=lambda action: action.name(),
+)
+async def test_a_message_right_after_urgent_advice_gets_the_advice_again(
+    run_action, clinic_env, action
+) -> None:
+    # "can I wait until tomorrow?" is not told "I can't help with that".
+    clinic_env(clinic_phone="+880 1711 000000")
+    messages, _ = await run_action(action, "follow_up_after_urgent")
+    assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
+
+
+async def test_after_urgent_advice_a_tapped_topic_still_gets_its_answer(run_action) -> None:
+    tapped = {
+        "text": '/tell_me_more{"faq_topic": "vro_what_is"}',
+        "intent": {"name": "tell_me_more"},
+        "entities": [{"entity": "faq_topic", "value": "vro_what_is"}],
+    }
+    messages, _ = await run_action(
+        ActionTellMeMore(), "follow_up_after_urgent", latest_message=tapped
+    )
+    assert responses(messages) == ["utter_faq_more/vro_what_is"]
