@@ -6,8 +6,10 @@ actions like the FAQ: a patient whose first message switched the reply
 language to Bangla hears the one-time language notice first. A short
 follow-up the NLU read as out of scope ("How is it done?" after an answer
 about the hip) gets the clarifying turn instead, its topics read in the
-conversation's operation (``bot.follow_up``). Right after urgent-care
-advice, neither reply is sent: the advice comes again (``bot.urgent_follow_up``).
+conversation's operation (``bot.follow_up``); a short statement about one
+of the operations ("my son is 6 with cerebral palsy") the invitation to ask
+about it. Right after urgent-care advice, none of these is sent: the advice
+comes again (``bot.urgent_follow_up``).
 """
 
 from __future__ import annotations
@@ -21,10 +23,11 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assistant_domain import assistant_domain
 from actions.fallback import send_clarifying_turn
 from actions.faq import topic_button
+from actions.greeting import GREETING_FOR_OPERATION
 from actions.language import ReplyAfterNotice, pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from actions.urgent import remind_urgent_care
-from bot.follow_up import follow_up_topics
+from bot.follow_up import follow_up_topics, operation_told_of
 from bot.related_answer import related_answer
 from bot.urgent_follow_up import follows_urgent_advice
 
@@ -46,6 +49,10 @@ class ActionOutOfScope(ReplyAfterNotice):
     ) -> List[EventType]:
         """The out-of-scope reply, or the clarifying turn for a follow-up question.
 
+        A short statement about one of the operations ("my son is 6 with
+        cerebral palsy") gets the invitation to ask about that operation,
+        with its topics (``operation_told_of``).
+
         Right after urgent-care advice, the advice again (``remind_urgent_care``).
         """
         if follows_urgent_advice(tracker.events):
@@ -53,11 +60,16 @@ class ActionOutOfScope(ReplyAfterNotice):
             remind_urgent_care(dispatcher)
             return events
         topics = follow_up_topics(tracker.latest_message, tracker.events)
-        if not topics:
-            return await super().run(dispatcher, tracker, domain)
-        events = pending_language_notice(dispatcher, tracker)
-        send_clarifying_turn(dispatcher, domain, topics, tracker_language(tracker))
-        return events
+        if topics:
+            events = pending_language_notice(dispatcher, tracker)
+            send_clarifying_turn(dispatcher, domain, topics, tracker_language(tracker))
+            return events
+        operation = operation_told_of(tracker.latest_message)
+        if operation:
+            events = pending_language_notice(dispatcher, tracker)
+            dispatcher.utter_message(response=GREETING_FOR_OPERATION[operation])
+            return events
+        return await super().run(dispatcher, tracker, domain)
 
 
 class ActionBeyondSources(ReplyAfterNotice):

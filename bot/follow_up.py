@@ -16,14 +16,15 @@ functions: tests call them without Rasa.
 
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional
 
 from bot.conversation_operation import keys_for_operation, operation_to_read_in
 from bot.faq_choice import likely_faq_keys
 from bot.intents import TOPIC_EVIDENCE
 from bot.nlu.bangla import canonical_words
 from bot.nlu.concepts import concepts_in, words
-from bot.nlu.named_operation import SURGERY_WORDS
+from bot.nlu.named_operation import SURGERY_WORDS, operation_meant
+from bot.nlu.question_focus import asks_nothing
 
 # Longer messages say what they are about; they are left to the NLU.
 FOLLOW_UP_MAX_WORDS = 12
@@ -117,3 +118,25 @@ def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]])
     if not reads_as_follow_up(text, operation is not None):
         return []
     return keys_for_operation(likely_faq_keys(parse), operation)
+
+
+def operation_told_of(parse: Mapping[str, Any]) -> Optional[str]:
+    """The operation a short statement the NLU read as out of scope tells of, if any.
+
+    "my son is 6 with cerebral palsy", "আমার ছেলের সেরিব্রাল পালসি", "my
+    mother will have knee surgery": the patient says whom the question is
+    for and asks nothing yet. That is not a topic outside ours, and "I can't
+    help with that" would turn them away; the assistant invites their
+    question about that operation instead.
+
+    Returns:
+        ``knee`` or ``hip`` for a statement of at most ``FOLLOW_UP_MAX_WORDS``
+        words that asks nothing, names nothing outside our topics and is
+        about one operation (``operation_meant``); ``None`` otherwise.
+    """
+    if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
+        return None
+    text = str(parse.get("text") or "")
+    if len(words(text)) > FOLLOW_UP_MAX_WORDS or not asks_nothing(text, min_words=1):
+        return None
+    return operation_meant(text)

@@ -212,6 +212,35 @@ async def test_a_message_about_something_else_keeps_the_out_of_scope_reply(run_a
     assert [message["response"] for message in messages] == ["utter_out_of_scope"]
 
 
+@pytest.mark.parametrize(
+    ("text", "invitation"),
+    [
+        ("my son is 6 with cerebral palsy", "utter_greet_hip"),
+        ("আমার ছেলের সেরিব্রাল পালসি", "utter_greet_hip"),
+        ("my mother will have knee surgery next month", "utter_greet_knee"),
+    ],
+)
+async def test_a_statement_about_one_operation_is_invited_to_ask_about_it(
+    run_action, text, invitation
+) -> None:
+    # Telling whom the question is for is not a topic outside ours.
+    latest = parse_data(text, "out_of_scope", 0.96, out_of_domain=[])
+    messages, _ = await run_action(
+        ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest
+    )
+    assert [message["response"] for message in messages] == [invitation]
+
+
+async def test_a_statement_about_another_joint_keeps_the_out_of_scope_reply(run_action) -> None:
+    latest = parse_data(
+        "my son has CP and a bad shoulder", "out_of_scope", 0.9, out_of_domain=["shoulder"]
+    )
+    messages, _ = await run_action(
+        ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest
+    )
+    assert [message["response"] for message in messages] == ["utter_out_of_scope"]
+
+
 async def test_beyond_the_sources_offers_the_close_answer_the_pages_give(run_action) -> None:
     # "When will the cast come off?": the hip page does not say, but it does
     # say how long to standing, in the spica cast.

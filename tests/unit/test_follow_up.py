@@ -4,7 +4,13 @@ from typing import Any, Dict, List
 
 import pytest
 
-from bot.follow_up import FOLLOW_UP_MAX_WORDS, follow_up_topics, reads_as_follow_up
+from bot.follow_up import (
+    FOLLOW_UP_MAX_WORDS,
+    follow_up_topics,
+    operation_told_of,
+    reads_as_follow_up,
+)
+from bot.nlu.named_operation import HIP, KNEE
 from tests.utils.parse_data import parse_data
 
 
@@ -99,3 +105,25 @@ def test_after_the_hips_answer_he_is_the_child_having_it() -> None:
     events = [*AFTER_THE_HIP, user("how long until he can stand?")]
     assert follow_up_topics(message, events) == ["faq/vro_recovery"]
     assert follow_up_topics(message, [user("how long until he can stand?")]) == []
+
+
+def test_a_short_statement_about_one_operation_tells_of_it() -> None:
+    assert operation_told_of({"text": "my son is 6 with cerebral palsy"}) == HIP
+    assert operation_told_of({"text": "আমার ছেলের সেরিব্রাল পালসি"}) == HIP
+    assert operation_told_of({"text": "amar meyer CP ache"}) == HIP
+    assert operation_told_of({"text": "I have knock knees"}) == KNEE
+    assert operation_told_of({"text": "my mother will have knee surgery next month"}) == KNEE
+
+
+def test_a_question_a_long_story_or_another_topic_tells_of_no_operation() -> None:
+    assert operation_told_of({"text": "my son has cp, how long is the recovery?"}) is None
+    assert operation_told_of({"text": "what is cp"}) is None
+    assert operation_told_of({"text": "my hip hurts"}) is None
+    assert operation_told_of({"text": "hello"}) is None
+    story = "my son is 6 with cerebral palsy and he was born early and spent weeks in hospital then"
+    assert operation_told_of({"text": story}) is None
+    outside = {
+        "text": "my son has CP and a bad shoulder",
+        "topic_evidence": {"out_of_domain": ["x"]},
+    }
+    assert operation_told_of(outside) is None
