@@ -16,7 +16,7 @@ functions: tests call them without Rasa.
 
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional
+from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.conversation_operation import keys_for_operation, operation_to_read_in
 from bot.faq_choice import likely_faq_keys
@@ -64,6 +64,19 @@ REFERRING_WORDS: FrozenSet[str] = SURGERY_WORDS | canonical_words(
         "তাকে",
     }
 )
+# Questions of when or how long ("how long after?", "ar hatte koto din
+# lagbe?", "কবে হাঁটতে পারবে?") ask, in a conversation about one operation,
+# about its recovery or its steps: single words, and pairs of words in a row.
+WHEN_WORDS: FrozenSet[str] = canonical_words({"when", "kobe", "কবে", "kotodin", "কতদিন"})
+HOW_LONG_PAIRS: FrozenSet[Tuple[str, str]] = frozenset(
+    (first, second)
+    for first, seconds in (
+        ("how", ("long", "many", "soon")),
+        ("koto", ("din", "diner", "shoptaho", "mash")),
+        ("কত", ("দিন", "দিনের", "সপ্তাহ", "মাস")),
+    )
+    for second in canonical_words(seconds)
+)
 # Concepts of bot/nlu/concepts.yml that are questions about our operations.
 TOPIC_CONCEPTS: FrozenSet[str] = frozenset(
     {
@@ -86,6 +99,10 @@ TOPIC_CONCEPTS: FrozenSet[str] = frozenset(
 def reads_as_follow_up(text: str, in_conversation_about_an_operation: bool) -> bool:
     """Whether an out-of-scope reading of ``text`` is likely a follow-up question.
 
+    In a conversation about one operation, a word that refers back
+    (``REFERRING_WORDS``) or a question of when or how long (``asks_when``)
+    is enough; elsewhere one of our topic ideas (``TOPIC_CONCEPTS``) is needed.
+
     Args:
         text: The patient's message (its out-of-domain terms already checked).
         in_conversation_about_an_operation: The conversation so far is about
@@ -96,7 +113,17 @@ def reads_as_follow_up(text: str, in_conversation_about_an_operation: bool) -> b
         return False
     if TOPIC_CONCEPTS & set(concepts_in(text)):
         return True
-    return in_conversation_about_an_operation and bool(REFERRING_WORDS & set(message_words))
+    refers_back = bool(REFERRING_WORDS & set(message_words)) or asks_when(message_words)
+    return in_conversation_about_an_operation and refers_back
+
+
+def asks_when(message_words: Sequence[str]) -> bool:
+    """Whether the words ask when or how long ("how long after?", "koto din lagbe?")."""
+    if WHEN_WORDS & set(message_words):
+        return True
+    return any(
+        pair in HOW_LONG_PAIRS for pair in zip(message_words, message_words[1:], strict=False)
+    )
 
 
 def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> List[str]:

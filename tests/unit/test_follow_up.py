@@ -127,3 +127,17 @@ def test_a_question_a_long_story_or_another_topic_tells_of_no_operation() -> Non
         "topic_evidence": {"out_of_domain": ["x"]},
     }
     assert operation_told_of(outside) is None
+
+
+@pytest.mark.parametrize(
+    "text", ["how long after?", "ar hatte koto din lagbe?", "কত দিন লাগবে?", "কবে হাঁটতে পারবে?"]
+)
+def test_when_or_how_long_follows_up_on_the_conversations_operation(text: str) -> None:
+    assert reads_as_follow_up(text, in_conversation_about_an_operation=True)
+    # With no operation in the conversation, nothing says what it is about.
+    assert not reads_as_follow_up(text, in_conversation_about_an_operation=False)
+
+
+def test_how_or_when_alone_is_not_a_question_of_how_long() -> None:
+    assert not reads_as_follow_up("how are you doing", in_conversation_about_an_operation=True)
+    assert not reads_as_follow_up("long day today", in_conversation_about_an_operation=True)
