@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.conversation_operation import keys_for_operation, operation_to_read_in
-from bot.faq_choice import likely_faq_keys
+from bot.faq_choice import MAX_SUGGESTIONS, likely_faq_keys
 from bot.intents import TOPIC_EVIDENCE
 from bot.nlu.bangla import canonical_words
 from bot.nlu.concepts import concepts_in, words
@@ -77,6 +77,14 @@ HOW_LONG_PAIRS: FrozenSet[Tuple[str, str]] = frozenset(
     )
     for second in canonical_words(seconds)
 )
+# A follow-up asking whether the operation is safe ("is it safe?") asks about
+# its downsides, which the hip page names: that answer is offered first. The
+# knee page names none, so in a conversation about the knee it is left out,
+# as every hip-only answer is (``keys_for_operation``).
+SAFETY_WORDS: FrozenSet[str] = canonical_words(
+    {"safe", "safety", "unsafe", "risky", "nirapod", "নিরাপদ", "ঝুঁকিপূর্ণ"}
+)
+DOWNSIDES_ANSWER = "faq/vro_disadvantages"
 # Concepts of bot/nlu/concepts.yml that are questions about our operations.
 TOPIC_CONCEPTS: FrozenSet[str] = frozenset(
     {
@@ -135,8 +143,9 @@ def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]])
 
     Returns:
         The clarifying turn's FAQ keys, read in the conversation's operation
-        (``keys_for_operation``); empty when the message names something
-        outside our topics or does not read as a follow-up.
+        (``keys_for_operation``), the downsides first for a question whether
+        it is safe; empty when the message names something outside our
+        topics or does not read as a follow-up.
     """
     if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
         return []
@@ -144,7 +153,10 @@ def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]])
     operation = operation_to_read_in(text, events)
     if not reads_as_follow_up(text, operation is not None):
         return []
-    return keys_for_operation(likely_faq_keys(parse), operation)
+    keys = likely_faq_keys(parse)
+    if SAFETY_WORDS & set(words(text)):
+        keys = [DOWNSIDES_ANSWER] + [key for key in keys if key != DOWNSIDES_ANSWER]
+    return keys_for_operation(keys, operation)[:MAX_SUGGESTIONS]
 
 
 def operation_told_of(parse: Mapping[str, Any]) -> Optional[str]:

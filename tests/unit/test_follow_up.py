@@ -141,3 +141,26 @@ def test_when_or_how_long_follows_up_on_the_conversations_operation(text: str) -
 def test_how_or_when_alone_is_not_a_question_of_how_long() -> None:
     assert not reads_as_follow_up("how are you doing", in_conversation_about_an_operation=True)
     assert not reads_as_follow_up("long day today", in_conversation_about_an_operation=True)
+
+
+def test_is_it_safe_after_the_hips_answer_offers_its_downsides_first() -> None:
+    message = parse("is it safe?", ["faq/osteotomy_meaning", "faq/hip_anatomy"])
+    assert follow_up_topics(message, [*AFTER_THE_HIP, user("is it safe?")]) == [
+        "faq/vro_disadvantages",
+        "faq/osteotomy_meaning",
+        "faq/hip_anatomy",
+    ]
+    bangla = parse("এটা কি নিরাপদ?", ["faq/hip_anatomy"])
+    assert follow_up_topics(bangla, [*AFTER_THE_HIP, user("এটা কি নিরাপদ?")])[0] == (
+        "faq/vro_disadvantages"
+    )
+
+
+def test_is_it_safe_after_the_knees_answer_offers_no_hip_downsides() -> None:
+    # The knee page names no downsides; the hip's are not the knee's.
+    after_the_knee = [
+        user("what is DFO"),
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_faq/dfo_what_is"}},
+    ]
+    message = parse("is it safe?", ["faq/dfo_what_is"])
+    assert follow_up_topics(message, [*after_the_knee, user("is it safe?")]) == ["faq/dfo_what_is"]
