@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assistant_domain import assistant_domain
 from actions.faq import topic_button
 from actions.language import pending_language_notice, tracker_language
+from actions.unclear import send_unclear_reply
 from actions.urgent import remind_urgent_care
 from bot.conversation_operation import keys_in_context
 from bot.faq_choice import likely_faq_keys
@@ -63,7 +64,9 @@ class ActionClarify(Action):
     ) -> List[EventType]:
         """Asks which topic was meant, or explains what was wrong with the input.
 
-        Right after urgent-care advice, the advice again (``remind_urgent_care``).
+        Right after urgent-care advice, the advice again (``remind_urgent_care``);
+        "I don't understand" right after an answer, its rest and staff
+        (``send_unclear_reply``).
         """
         events = pending_language_notice(dispatcher, tracker)
         status = input_status(tracker.latest_message)
@@ -75,6 +78,8 @@ class ActionClarify(Action):
             return events
         if follows_urgent_advice(tracker.events):
             remind_urgent_care(dispatcher)
+            return events
+        if send_unclear_reply(dispatcher, tracker, domain):
             return events
         text = str(tracker.latest_message.get("text") or "")
         send_clarifying_turn(

@@ -40,6 +40,8 @@ class ShortReplies:
     # Set aside around an announcement: the filler words, greetings and the
     # words that may name the operation asked about.
     set_aside_in_announcements: FrozenSet[str] = frozenset()
+    # "I don't understand", its filler words set aside (``says_answer_unclear``).
+    unclear: FrozenSet[Phrase] = frozenset()
 
 
 @functools.cache
@@ -50,12 +52,13 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
     fillers = document.get("filler_words") or []
     announced = document.get("announcements") or []
     around_announcements = document.get("announcement_words") or []
+    unclear = document.get("unclear_answer") or []
     if not isinstance(replies, dict) or not all(
-        isinstance(entries, list) for entries in (fillers, announced, around_announcements)
+        isinstance(entries, list) for entries in (fillers, announced, around_announcements, unclear)
     ):
         raise ValueError(
             f"{path}: expected a mapping under 'replies' and lists of filler_words,"
-            " announcements and announcement_words"
+            " announcements, announcement_words and unclear_answer"
         )
     filler_words = listed_words(fillers)
     set_aside = filler_words | listed_words(around_announcements)
@@ -74,7 +77,31 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
         )
         if phrase
     )
-    return ShortReplies(intents, filler_words, announcements, set_aside)
+    unclear_phrases = frozenset(
+        phrase
+        for phrase in (
+            tuple(w for w in words(str(entry).lower()) if w not in filler_words)
+            for entry in unclear
+        )
+        if phrase
+    )
+    return ShortReplies(intents, filler_words, announcements, set_aside, unclear_phrases)
+
+
+def says_answer_unclear(text: str, replies: Optional[ShortReplies] = None) -> bool:
+    """Whether ``text`` only says the patient did not understand ("I don't understand").
+
+    Args:
+        text: The patient's message.
+        replies: The phrasings to look for (default: ``short_replies.yml``).
+    """
+    replies = replies or load_short_replies()
+    message_words = words((text or "").lower())
+    if not message_words or len(message_words) > MAX_WORDS:
+        return False
+    return tuple(word for word in message_words if word not in replies.filler_words) in (
+        replies.unclear
+    )
 
 
 def short_reply_intent(text: str, replies: Optional[ShortReplies] = None) -> Optional[str]:
