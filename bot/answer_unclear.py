@@ -17,6 +17,7 @@ from typing import Any, Dict, Iterable, Optional, Tuple
 
 from bot.faq_choice import answer_part_sent
 from bot.nlu.short_replies import says_answer_unclear
+from bot.tracker_events import before_latest_message
 
 
 def last_reply_answer(events: Iterable[Dict[str, Any]]) -> Optional[Tuple[str, str]]:
@@ -25,12 +26,7 @@ def last_reply_answer(events: Iterable[Dict[str, Any]]) -> Optional[Tuple[str, s
     The latest ``user`` event (the message being answered) and what follows
     it are not read.
     """
-    earlier = list(events)
-    for index in range(len(earlier) - 1, -1, -1):
-        if earlier[index].get("event") == "user":
-            earlier = earlier[:index]
-            break
-    for event in reversed(earlier):
+    for event in reversed(before_latest_message(events)):
         if event.get("event") == "user":
             return None
         if event.get("event") == "bot":

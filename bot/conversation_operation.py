@@ -32,6 +32,7 @@ from bot.nlu.named_operation import (
     operation_named,
     operation_of_answer,
 )
+from bot.tracker_events import before_latest_message
 
 # The same question asked of the other operation. Only pairs whose answers
 # answer the same question; the rest have no counterpart.
@@ -78,12 +79,7 @@ def conversation_operation(events: Iterable[Dict[str, Any]]) -> Optional[str]:
     Args:
         events: The tracker's events, oldest first.
     """
-    earlier = list(events)
-    for index in range(len(earlier) - 1, -1, -1):
-        if earlier[index].get("event") == "user":
-            earlier = earlier[:index]
-            break
-    for event in reversed(earlier):
+    for event in reversed(before_latest_message(events)):
         kind = event.get("event")
         if kind == "user":
             named = operation_meant(str(event.get("text") or ""))

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List
 
+from bot.tracker_events import before_latest_message
+
 URGENT_ACTION = "action_urgent_care"
 # The reminder itself: a second unclear message after it still follows the advice.
 FOLLOW_UP_RESPONSE = "utter_urgent_follow_up"
@@ -30,15 +32,12 @@ def _replies_by_turn(events: Iterable[Dict[str, Any]]) -> List[List[Dict[str, An
     it are left out.
     """
     turns: List[List[Dict[str, Any]]] = []
-    current: List[Dict[str, Any]] = []
-    for event in events:
+    for event in before_latest_message(events):
         if event.get("event") == "user":
-            turns.append(current)
-            current = []
-        else:
-            current.append(event)
-    # turns[0] precedes the first message; the events after the latest one are its own.
-    return list(reversed(turns[1:]))
+            turns.append([])
+        elif turns:
+            turns[-1].append(event)
+    return list(reversed(turns))
 
 
 def _is_urgent_reply(reply: List[Dict[str, Any]]) -> bool:
