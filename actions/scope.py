@@ -26,6 +26,7 @@ from actions.faq import topic_button
 from actions.greeting import GREETING_FOR_OPERATION
 from actions.language import ReplyAfterNotice, pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
+from actions.unclear import send_unclear_reply
 from actions.urgent import remind_urgent_care
 from bot.follow_up import follow_up_topics, operation_told_of
 from bot.related_answer import related_answer
@@ -53,23 +54,26 @@ class ActionOutOfScope(ReplyAfterNotice):
         cerebral palsy") gets the invitation to ask about that operation,
         with its topics (``operation_told_of``).
 
-        Right after urgent-care advice, the advice again (``remind_urgent_care``).
+        Right after urgent-care advice, the advice again (``remind_urgent_care``);
+        "what do you mean?" right after an answer, its rest and staff
+        (``send_unclear_reply``).
         """
+        events = pending_language_notice(dispatcher, tracker)
         if follows_urgent_advice(tracker.events):
-            events = pending_language_notice(dispatcher, tracker)
             remind_urgent_care(dispatcher)
+            return events
+        if send_unclear_reply(dispatcher, tracker, domain):
             return events
         topics = follow_up_topics(tracker.latest_message, tracker.events)
         if topics:
-            events = pending_language_notice(dispatcher, tracker)
             send_clarifying_turn(dispatcher, domain, topics, tracker_language(tracker))
             return events
         operation = operation_told_of(tracker.latest_message)
         if operation:
-            events = pending_language_notice(dispatcher, tracker)
             dispatcher.utter_message(response=GREETING_FOR_OPERATION[operation])
             return events
-        return await super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response=self.response_for(tracker))
+        return events
 
 
 class ActionBeyondSources(ReplyAfterNotice):

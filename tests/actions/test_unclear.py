@@ -2,7 +2,10 @@
 
 from typing import Any, Dict
 
+import pytest
+
 from actions.fallback import ActionClarify
+from actions.scope import ActionOutOfScope
 from actions.unclear import ActionAnythingElse
 from tests.utils.parse_data import parse_data
 
@@ -11,12 +14,15 @@ def said(text: str, intent: str, confidence: float) -> Dict[str, Any]:
     return parse_data(text, intent, confidence)
 
 
-async def test_not_understood_after_an_answer_offers_its_rest_and_staff(run_action) -> None:
-    # After the hip's "what is a VRO" (its first part), read as not understood.
-    latest = said("I don't understand", "nlu_fallback", 0.3)
-    messages, _ = await run_action(
-        ActionClarify(), "faq_follow_up_after_vro", latest_message=latest
-    )
+@pytest.mark.parametrize(
+    ("action", "intent"), [(ActionClarify(), "nlu_fallback"), (ActionOutOfScope(), "out_of_scope")]
+)
+async def test_not_understood_after_an_answer_offers_its_rest_and_staff(
+    run_action, action, intent
+) -> None:
+    # After the hip's "what is a VRO" (its first part), read as not understood or out of scope.
+    latest = said("I don't understand", intent, 0.3)
+    messages, _ = await run_action(action, "faq_follow_up_after_vro", latest_message=latest)
     assert [message["response"] for message in messages] == ["utter_answer_unclear"]
     assert messages[0]["buttons"] == [
         {"title": "Tell me more", "payload": '/tell_me_more{"faq_topic": "vro_what_is"}'},
