@@ -28,7 +28,7 @@ from actions.language import ReplyAfterNotice, pending_language_notice, tracker_
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from actions.unclear import send_unclear_reply
 from actions.urgent import remind_urgent_care
-from bot.follow_up import follow_up_topics, operation_told_of
+from bot.follow_up import follow_up_topics, operation_told_of, safety_question_unanswered
 from bot.related_answer import related_answer
 from bot.urgent_follow_up import follows_urgent_advice
 
@@ -52,7 +52,9 @@ class ActionOutOfScope(ReplyAfterNotice):
 
         A short statement about one of the operations ("my son is 6 with
         cerebral palsy") gets the invitation to ask about that operation,
-        with its topics (``operation_told_of``).
+        with its topics (``operation_told_of``); "is it safe?" about the
+        knee, whose page names no downsides, the honest "the pages do not
+        say" (``safety_question_unanswered``).
 
         Right after urgent-care advice, the advice again (``remind_urgent_care``);
         "what do you mean?" right after an answer, its rest and staff
@@ -63,6 +65,9 @@ class ActionOutOfScope(ReplyAfterNotice):
             remind_urgent_care(dispatcher)
             return events
         if send_unclear_reply(dispatcher, tracker, domain):
+            return events
+        if safety_question_unanswered(tracker.latest_message, tracker.events):
+            dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
             return events
         topics = follow_up_topics(tracker.latest_message, tracker.events)
         if topics:

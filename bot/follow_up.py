@@ -159,6 +159,25 @@ def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]])
     return keys_for_operation(keys, operation)[:MAX_SUGGESTIONS]
 
 
+def safety_question_unanswered(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> bool:
+    """Whether a follow-up asks whether the operation is safe, of one whose page names no downsides.
+
+    "is it safe?" after the knee's answers: the knee page names no risks,
+    and the honest reply is that the pages do not say, with staff, rather
+    than a clarifying turn of unrelated topics (``follow_up_topics`` leaves
+    the hip's downsides out for the knee).
+    """
+    if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
+        return False
+    text = str(parse.get("text") or "")
+    if not SAFETY_WORDS & set(words(text)):
+        return False
+    operation = operation_to_read_in(text, events)
+    if operation is None or not reads_as_follow_up(text, True):
+        return False
+    return not keys_for_operation([DOWNSIDES_ANSWER], operation)
+
+
 def operation_told_of(parse: Mapping[str, Any]) -> Optional[str]:
     """The operation a short statement the NLU read as out of scope tells of, if any.
 

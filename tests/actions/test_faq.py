@@ -231,6 +231,23 @@ async def test_a_statement_about_one_operation_is_invited_to_ask_about_it(
     assert [message["response"] for message in messages] == [invitation]
 
 
+async def test_is_it_safe_about_the_knee_gets_the_honest_reply(run_action) -> None:
+    # The knee page names no downsides; the hip's are not the knee's.
+    latest = parse_data("is it safe?", "out_of_scope", 0.93, out_of_domain=[])
+    messages, _ = await run_action(
+        ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest, slots={}
+    )
+    assert [message["response"] for message in messages] != ["utter_beyond_sources"]
+    on_the_knee_page = {"page_operation": "knee"}
+    knee_events = [
+        {"event": "user", "text": "is it safe?", "parse_data": {}, "metadata": on_the_knee_page}
+    ]
+    messages, _ = await run_action(
+        ActionOutOfScope(), "faq_follow_up_after_vro", latest_message=latest, events=knee_events
+    )
+    assert [message["response"] for message in messages] == ["utter_beyond_sources"]
+
+
 async def test_a_statement_about_another_joint_keeps_the_out_of_scope_reply(run_action) -> None:
     latest = parse_data(
         "my son has CP and a bad shoulder", "out_of_scope", 0.9, out_of_domain=["shoulder"]

@@ -9,6 +9,7 @@ from bot.follow_up import (
     follow_up_topics,
     operation_told_of,
     reads_as_follow_up,
+    safety_question_unanswered,
 )
 from bot.nlu.named_operation import HIP, KNEE
 from tests.utils.parse_data import parse_data
@@ -164,3 +165,18 @@ def test_is_it_safe_after_the_knees_answer_offers_no_hip_downsides() -> None:
     ]
     message = parse("is it safe?", ["faq/dfo_what_is"])
     assert follow_up_topics(message, [*after_the_knee, user("is it safe?")]) == ["faq/dfo_what_is"]
+
+
+def test_is_it_safe_is_unanswered_for_the_knee_only() -> None:
+    after_the_knee = [
+        user("what is DFO"),
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_faq/dfo_what_is"}},
+    ]
+    safe = parse("is it safe?", ["faq/dfo_what_is"])
+    assert safety_question_unanswered(safe, [*after_the_knee, user("is it safe?")])
+    # The hip page names its downsides: they are offered instead.
+    assert not safety_question_unanswered(safe, [*AFTER_THE_HIP, user("is it safe?")])
+    # With no operation in view, or not about safety, it is left as it was.
+    assert not safety_question_unanswered(safe, [user("is it safe?")])
+    how = parse("how is it done?", ["faq/dfo_what_is"])
+    assert not safety_question_unanswered(how, [*after_the_knee, user("how is it done?")])
