@@ -16,7 +16,6 @@ from actions.urgent import remind_urgent_care
 from bot.conversation_operation import keys_in_context
 from bot.faq_choice import likely_faq_keys
 from bot.nlu.question_focus import asks_nothing
-from bot.urgent_follow_up import follows_urgent_advice
 
 
 def input_status(latest_message: Dict[str, Any]) -> str:
@@ -76,8 +75,7 @@ class ActionClarify(Action):
         if status == "too_long":
             dispatcher.utter_message(response="utter_input_too_long")
             return events
-        if follows_urgent_advice(tracker.events):
-            remind_urgent_care(dispatcher)
+        if remind_urgent_care(dispatcher, tracker):
             return events
         if send_unclear_reply(dispatcher, tracker, domain):
             return events

@@ -19,7 +19,6 @@ from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
 from actions.urgent import remind_urgent_care
 from bot.faq_choice import MORE_PART_PREFIX, answer_part_sent, button_topic
-from bot.urgent_follow_up import follows_urgent_advice
 
 # No FAQ answered yet in this conversation: ask for a topic, offer staff.
 NO_TOPIC_RESPONSE = "utter_more_no_topic"
@@ -84,8 +83,7 @@ class ActionTellMeMore(Action):
         again, not the rest of an earlier answer (``remind_urgent_care``).
         """
         events = pending_language_notice(dispatcher, tracker)
-        if button_topic(tracker.latest_message) is None and follows_urgent_advice(tracker.events):
-            remind_urgent_care(dispatcher)
+        if button_topic(tracker.latest_message) is None and remind_urgent_care(dispatcher, tracker):
             return events
         name = response_for_more(
             tracker.latest_message,

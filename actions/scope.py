@@ -28,9 +28,8 @@ from actions.language import ReplyAfterNotice, pending_language_notice, tracker_
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from actions.unclear import send_unclear_reply
 from actions.urgent import remind_urgent_care
-from bot.follow_up import follow_up_topics, operation_told_of, safety_question_unanswered
+from bot.follow_up import offered_topics, operation_told_of, read_follow_up
 from bot.related_answer import related_answer
-from bot.urgent_follow_up import follows_urgent_advice
 
 # After the honest reply, the closest answer the pages give, as a button.
 RELATED_ANSWER_RESPONSE = "utter_beyond_sources_related"
@@ -54,22 +53,22 @@ class ActionOutOfScope(ReplyAfterNotice):
         cerebral palsy") gets the invitation to ask about that operation,
         with its topics (``operation_told_of``); "is it safe?" about the
         knee, whose page names no downsides, the honest "the pages do not
-        say" (``safety_question_unanswered``).
+        say" (``FollowUp.safety_unanswered``).
 
         Right after urgent-care advice, the advice again (``remind_urgent_care``);
         "what do you mean?" right after an answer, its rest and staff
         (``send_unclear_reply``).
         """
         events = pending_language_notice(dispatcher, tracker)
-        if follows_urgent_advice(tracker.events):
-            remind_urgent_care(dispatcher)
+        if remind_urgent_care(dispatcher, tracker):
             return events
         if send_unclear_reply(dispatcher, tracker, domain):
             return events
-        if safety_question_unanswered(tracker.latest_message, tracker.events):
+        follow_up = read_follow_up(tracker.latest_message, tracker.events)
+        if follow_up is not None and follow_up.safety_unanswered:
             dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
             return events
-        topics = follow_up_topics(tracker.latest_message, tracker.events)
+        topics = offered_topics(tracker.latest_message, follow_up)
         if topics:
             send_clarifying_turn(dispatcher, domain, topics, tracker_language(tracker))
             return events
@@ -101,11 +100,10 @@ class ActionBeyondSources(ReplyAfterNotice):
 
         Right after urgent-care advice, the advice again (``remind_urgent_care``).
         """
-        if follows_urgent_advice(tracker.events):
-            events = pending_language_notice(dispatcher, tracker)
-            remind_urgent_care(dispatcher)
+        events = pending_language_notice(dispatcher, tracker)
+        if remind_urgent_care(dispatcher, tracker):
             return events
-        events = await super().run(dispatcher, tracker, domain)
+        dispatcher.utter_message(response=self.response_for(tracker))
         related = related_answer(tracker.latest_message, tracker.events)
         language = tracker_language(tracker)
         button = topic_button(assistant_domain(domain), related, language) if related else None

@@ -13,32 +13,21 @@ from actions.faq import response_name
 from actions.language import tracker_language
 from bot.answer_unclear import unclear_answer
 from bot.faq_choice import TOPIC_ENTITY
-from bot.intents import FAQ_INTENT
+from bot.intents import FAQ_INTENT, REQUEST_HUMAN_INTENT
+from bot.responses import response_variant
 
 UNCLEAR_RESPONSE = "utter_answer_unclear"
 ANYTHING_ELSE_RESPONSE = "utter_anything_else"
 TELL_ME_MORE_INTENT = "tell_me_more"
-STAFF_PAYLOAD = "/request_human"
-
-
-def _variation(domain: Dict[str, Any], topic: str, language: str) -> Dict[str, Any]:
-    """The FAQ answer's variation in ``language`` (its English one if there is none)."""
-    variations = (domain.get("responses") or {}).get(response_name(f"{FAQ_INTENT}/{topic}")) or []
-    in_language = [
-        variation
-        for variation in variations
-        if any(condition.get("value") == language for condition in variation.get("condition") or [])
-    ]
-    unconditioned = [variation for variation in variations if not variation.get("condition")]
-    chosen = in_language if language != "en" else []
-    return (chosen or unconditioned or [{}])[0]
+STAFF_PAYLOAD = f"/{REQUEST_HUMAN_INTENT}"
 
 
 def unclear_buttons(
     domain: Dict[str, Any], topic: str, part: str, language: str
 ) -> List[Dict[str, str]]:
     """The rest of the answer (after its first part only) and staff, titled as the answer's own."""
-    buttons = _variation(domain, topic, language).get("buttons") or []
+    variants = (domain.get("responses") or {}).get(response_name(f"{FAQ_INTENT}/{topic}")) or []
+    buttons = response_variant(variants, language).get("buttons") or []
     chosen: List[Dict[str, str]] = []
     more = [b for b in buttons if str(b.get("payload", "")).startswith(f"/{TELL_ME_MORE_INTENT}")]
     if part == "first" and more:

@@ -16,6 +16,7 @@ functions: tests call them without Rasa.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.conversation_operation import keys_for_operation, operation_to_read_in
@@ -134,6 +135,66 @@ def asks_when(message_words: Sequence[str]) -> bool:
     )
 
 
+def names_outside_our_topics(parse: Mapping[str, Any]) -> bool:
+    """Whether the NLU found a term outside our topics (another joint, operation or illness)."""
+    return bool((parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"))
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """An out-of-scope reading that is a follow-up question."""
+
+    # The operation it is read in (``operation_to_read_in``), if any.
+    operation: Optional[str]
+    # It asks whether the operation is safe (``SAFETY_WORDS``).
+    asks_safety: bool
+
+    @property
+    def safety_unanswered(self) -> bool:
+        """It asks whether an operation is safe whose page names no downsides.
+
+        "is it safe?" after the knee's answers: the knee page names no risks,
+        and the honest reply is that the pages do not say, with staff, rather
+        than a clarifying turn of unrelated topics (``offered_topics`` leaves
+        the hip's downsides out for the knee).
+        """
+        if not self.asks_safety or self.operation is None:
+            return False
+        return not keys_for_operation([DOWNSIDES_ANSWER], self.operation)
+
+
+def read_follow_up(
+    parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]
+) -> Optional[FollowUp]:
+    """The follow-up an out-of-scope reading is, or ``None`` when it is none.
+
+    Args:
+        parse: The latest message's parse data (``tracker.latest_message``).
+        events: The tracker's events, oldest first.
+    """
+    if names_outside_our_topics(parse):
+        return None
+    text = str(parse.get("text") or "")
+    operation = operation_to_read_in(text, events)
+    if not reads_as_follow_up(text, operation is not None):
+        return None
+    return FollowUp(operation, bool(SAFETY_WORDS & set(words(text))))
+
+
+def offered_topics(parse: Mapping[str, Any], follow_up: Optional[FollowUp]) -> List[str]:
+    """The clarifying turn's FAQ keys for a follow-up, read in its operation; none for ``None``.
+
+    The downsides come first for a question whether it is safe
+    (``keys_for_operation`` drops them where the page names none).
+    """
+    if follow_up is None:
+        return []
+    keys = likely_faq_keys(parse)
+    if follow_up.asks_safety:
+        keys = [DOWNSIDES_ANSWER] + [key for key in keys if key != DOWNSIDES_ANSWER]
+    return keys_for_operation(keys, follow_up.operation)[:MAX_SUGGESTIONS]
+
+
 def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> List[str]:
     """The topics to offer for an out-of-scope reading that is a follow-up, else none.
 
@@ -142,40 +203,16 @@ def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]])
         events: The tracker's events, oldest first.
 
     Returns:
-        The clarifying turn's FAQ keys, read in the conversation's operation
-        (``keys_for_operation``), the downsides first for a question whether
-        it is safe; empty when the message names something outside our
-        topics or does not read as a follow-up.
+        ``offered_topics``: empty when the message names something outside
+        our topics or does not read as a follow-up.
     """
-    if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
-        return []
-    text = str(parse.get("text") or "")
-    operation = operation_to_read_in(text, events)
-    if not reads_as_follow_up(text, operation is not None):
-        return []
-    keys = likely_faq_keys(parse)
-    if SAFETY_WORDS & set(words(text)):
-        keys = [DOWNSIDES_ANSWER] + [key for key in keys if key != DOWNSIDES_ANSWER]
-    return keys_for_operation(keys, operation)[:MAX_SUGGESTIONS]
+    return offered_topics(parse, read_follow_up(parse, events))
 
 
 def safety_question_unanswered(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> bool:
-    """Whether a follow-up asks whether the operation is safe, of one whose page names no downsides.
-
-    "is it safe?" after the knee's answers: the knee page names no risks,
-    and the honest reply is that the pages do not say, with staff, rather
-    than a clarifying turn of unrelated topics (``follow_up_topics`` leaves
-    the hip's downsides out for the knee).
-    """
-    if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
-        return False
-    text = str(parse.get("text") or "")
-    if not SAFETY_WORDS & set(words(text)):
-        return False
-    operation = operation_to_read_in(text, events)
-    if operation is None or not reads_as_follow_up(text, True):
-        return False
-    return not keys_for_operation([DOWNSIDES_ANSWER], operation)
+    """Whether a follow-up asks whether an operation is safe whose page names no downsides."""
+    follow_up = read_follow_up(parse, events)
+    return follow_up is not None and follow_up.safety_unanswered
 
 
 def operation_told_of(parse: Mapping[str, Any]) -> Optional[str]:
@@ -192,7 +229,7 @@ def operation_told_of(parse: Mapping[str, Any]) -> Optional[str]:
         words that asks nothing, names nothing outside our topics and is
         about one operation (``operation_meant``); ``None`` otherwise.
     """
-    if (parse.get(TOPIC_EVIDENCE) or {}).get("out_of_domain"):
+    if names_outside_our_topics(parse):
         return None
     text = str(parse.get("text") or "")
     if len(words(text)) > FOLLOW_UP_MAX_WORDS or not asks_nothing(text, min_words=1):

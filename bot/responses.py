@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Any, Dict, List
+from typing import Any, Dict, List, Sequence
 
 import yaml
 
@@ -49,3 +49,22 @@ def load_responses(project_root: Path) -> Responses:
         ``metadata``...), as in the YAML files.
     """
     return dict(_read(Path(project_root).resolve()))
+
+
+def response_variant(variants: Sequence[Dict[str, Any]], language: str) -> Dict[str, Any]:
+    """A response's variant for ``language`` (``en`` or ``bn``), ``{}`` if it has none.
+
+    A variant conditioned on the ``language`` slot wins; the unconditioned
+    one is the default (English).
+    """
+    default: Dict[str, Any] = {}
+    for variant in variants:
+        conditions = variant.get("condition") or []
+        if not conditions:
+            default = default or variant
+            continue
+        if all(
+            item.get("name") == "language" and item.get("value") == language for item in conditions
+        ):
+            return variant
+    return default

@@ -17,6 +17,7 @@ from typing import Any, Dict, List, Mapping, Optional
 
 from bot.intents import URGENT_INTENT
 from bot.nlu.language import detect_language, language_request
+from bot.responses import response_variant
 
 logger = logging.getLogger(__name__)
 
@@ -52,17 +53,7 @@ def response_text(variants: List[Dict[str, Any]], language: str) -> str:
     A variant conditioned on the ``language`` slot wins; the unconditioned one
     is the default (English).
     """
-    default = ""
-    for variant in variants:
-        conditions = variant.get("condition") or []
-        if not conditions:
-            default = default or variant.get("text", "")
-            continue
-        if all(
-            item.get("name") == "language" and item.get("value") == language for item in conditions
-        ):
-            return variant.get("text", "")
-    return default
+    return str(response_variant(variants, language).get("text", ""))
 
 
 def refuses_now(agent: Any) -> bool:

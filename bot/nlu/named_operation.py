@@ -125,6 +125,11 @@ def names_only_the_hip(text: str, faq_key: str) -> bool:
     return about_the_hip and not concepts & _KNEE_CONCEPTS
 
 
+def has_hip_only_word(text: str) -> bool:
+    """Whether the message has a word only the hip page uses ("spica", "proximal", "coxa")."""
+    return bool(_HIP_ONLY_WORDS & set(words(text.lower())))
+
+
 def speaks_of_the_hip_page_alone(text: str, concepts: Set[str]) -> bool:
     """Whether a message speaks of what only the hip page is about, and not of the knee.
 
@@ -137,9 +142,7 @@ def speaks_of_the_hip_page_alone(text: str, concepts: Set[str]) -> bool:
     turning_cut = _OSTEOTOMY_CONCEPT in concepts and any(
         concept in concepts for concept in _HIP_OSTEOTOMY_CONCEPTS
     )
-    return bool(
-        concepts & _HIP_ONLY_CONCEPTS or _HIP_ONLY_WORDS & set(words(text.lower())) or turning_cut
-    )
+    return bool(concepts & _HIP_ONLY_CONCEPTS or has_hip_only_word(text) or turning_cut)
 
 
 def speaks_of_the_knee_page_alone(text: str, concepts: Set[str]) -> bool:
@@ -157,7 +160,7 @@ def speaks_of_the_knee_page_alone(text: str, concepts: Set[str]) -> bool:
     valgus_knee = {_VALGUS_CONCEPT, _JOINT_CONCEPT[KNEE]} <= concepts
     if not (concepts & _KNEE_ONLY_CONCEPTS or valgus_knee) or concepts & _HIP_CONCEPTS:
         return False
-    return not _HIP_ONLY_WORDS & set(words(text.lower()))
+    return not has_hip_only_word(text)
 
 
 def about_the_hip_alone(text: str) -> bool:

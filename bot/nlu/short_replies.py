@@ -44,6 +44,16 @@ class ShortReplies:
     unclear: FrozenSet[Phrase] = frozenset()
 
 
+def phrase_of(text: str, set_aside: FrozenSet[str]) -> Phrase:
+    """The words of ``text`` as a phrase (lower case), those in ``set_aside`` left out."""
+    return tuple(word for word in words(text.lower()) if word not in set_aside)
+
+
+def _phrases(entries: Sequence[object], set_aside: FrozenSet[str]) -> FrozenSet[Phrase]:
+    """The listed entries as phrases, empty ones left out."""
+    return frozenset(phrase for phrase in (phrase_of(str(e), set_aside) for e in entries) if phrase)
+
+
 @functools.cache
 def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
     """The short replies in ``path`` (loaded once)."""
@@ -65,27 +75,25 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
     intents: Dict[Phrase, str] = {}
     for intent, phrasings in replies.items():
         for phrasing in phrasings or []:
-            phrase = tuple(w for w in words(str(phrasing).lower()) if w not in filler_words)
+            phrase = phrase_of(str(phrasing), filler_words)
             if not phrase:
                 continue
             if intents.setdefault(phrase, str(intent)) != str(intent):
                 raise ValueError(f"{path}: {phrasing!r} is listed under two intents")
-    announcements = frozenset(
-        phrase
-        for phrase in (
-            tuple(w for w in words(str(entry).lower()) if w not in set_aside) for entry in announced
-        )
-        if phrase
+    return ShortReplies(
+        intents,
+        filler_words,
+        _phrases(announced, set_aside),
+        set_aside,
+        _phrases(unclear, filler_words),
     )
-    unclear_phrases = frozenset(
-        phrase
-        for phrase in (
-            tuple(w for w in words(str(entry).lower()) if w not in filler_words)
-            for entry in unclear
-        )
-        if phrase
-    )
-    return ShortReplies(intents, filler_words, announcements, set_aside, unclear_phrases)
+
+
+def _reply_phrase(message_words: Sequence[str], replies: ShortReplies) -> Optional[Phrase]:
+    """A short message's words, its filler words set aside; ``None`` for a longer one."""
+    if len(message_words) > MAX_WORDS:
+        return None
+    return tuple(word for word in message_words if word not in replies.filler_words)
 
 
 def says_answer_unclear(text: str, replies: Optional[ShortReplies] = None) -> bool:
@@ -97,11 +105,7 @@ def says_answer_unclear(text: str, replies: Optional[ShortReplies] = None) -> bo
     """
     replies = replies or load_short_replies()
     message_words = words((text or "").lower())
-    if not message_words or len(message_words) > MAX_WORDS:
-        return False
-    return tuple(word for word in message_words if word not in replies.filler_words) in (
-        replies.unclear
-    )
+    return bool(message_words) and _reply_phrase(message_words, replies) in replies.unclear
 
 
 def short_reply_intent(text: str, replies: Optional[ShortReplies] = None) -> Optional[str]:
@@ -118,10 +122,9 @@ def short_reply_intent(text: str, replies: Optional[ShortReplies] = None) -> Opt
     message_words = words((text or "").lower())
     if not message_words:
         return None
-    if len(message_words) <= MAX_WORDS:
-        phrase = tuple(word for word in message_words if word not in replies.filler_words)
-        if phrase in replies.intents:
-            return replies.intents[phrase]
+    phrase = _reply_phrase(message_words, replies)
+    if phrase is not None and phrase in replies.intents:
+        return replies.intents[phrase]
     return ANNOUNCEMENT_INTENT if announces_a_question(message_words, replies) else None
 
 

@@ -55,6 +55,14 @@ def test_a_follow_up_read_as_out_of_scope_is_offered_topics_only_on_a_page() -> 
     assert dialogue_reading(parse, None) == DialogueReading(None)
 
 
+def test_is_it_safe_on_the_knees_page_offers_nothing_as_the_action_does() -> None:
+    # action_out_of_scope sends "the pages do not say": the knee page names no downsides.
+    parse = parsed("is it safe?", "out_of_scope", "faq/dfo_what_is")
+    assert dialogue_reading(parse, "knee") == DialogueReading(None)
+    on_the_hip = DialogueReading(None, ("faq/vro_disadvantages", "faq/vro_what_is"))
+    assert dialogue_reading(parse, "hip") == on_the_hip
+
+
 def test_figures_count_right_offered_and_wrong_on_each_way_of_asking() -> None:
     labelled = [
         (("faq/dfo_what_is",), parsed("What does it involve?", "faq", answer="faq/vro_what_is")),
