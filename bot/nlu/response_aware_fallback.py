@@ -23,6 +23,8 @@ likeliest topics and a member of staff. Plain intents keep Rasa's threshold,
 except the social ones (hello, goodbye, thanks), which need
 ``social_threshold``: a worried question read as "goodbye" ends the
 conversation, where a greeting read as unsure only gets the clarifying turn.
+"Are you a bot?" must name the one answering (``bot.nlu.who_answers``): "is
+this operation safe?" read as one was told "I am an automated assistant".
 Empty or over-long input always falls back, and red flags never do.
 """
 
@@ -32,7 +34,7 @@ from typing import Any, Dict, Mapping, Optional
 
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
-from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY
+from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.intents import TOPIC_EVIDENCE, URGENT_INTENT
@@ -44,6 +46,7 @@ from bot.nlu.topic_classifier import (
     RETRIEVAL_INTENT,
     SIMILARITY_THRESHOLD_KEY,
 )
+from bot.nlu.who_answers import BOT_CHALLENGE, speaks_of_who_answers
 
 AGREEMENT_RATIO_KEY = "agreement_ratio"
 NEAR_ANSWER_THRESHOLD_KEY = "near_answer_threshold"
@@ -141,4 +144,6 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
             confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             if confidence < self.component_config[SOCIAL_THRESHOLD_KEY]:
                 return True
+        if intent_name == BOT_CHALLENGE and not speaks_of_who_answers(message.get(TEXT) or ""):
+            return True
         return super()._should_fallback(message)
