@@ -5,17 +5,22 @@ from __future__ import annotations
 from typing import Any, Dict, Iterable, List
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType
+from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.faq import topic_button
 from actions.language import pending_language_notice, tracker_language
+from actions.response_names import BEYOND_SOURCES_RESPONSE
 from actions.unclear import send_unclear_reply
-from actions.urgent import remind_urgent_care
+from actions.urgent_reminder import remind_urgent_care
 from bot.conversation_operation import keys_in_context
 from bot.faq_choice import likely_faq_keys
+from bot.follow_up import offered_topics, safety_follow_up
 from bot.nlu.question_focus import asks_nothing
+
+# Whether the last clarifying action asked which topic was meant (domain.yml).
+CLARIFY_ASKED_SLOT = "clarify_asked"
 
 
 def input_status(latest_message: Dict[str, Any]) -> str:
@@ -65,26 +70,42 @@ class ActionClarify(Action):
 
         Right after urgent-care advice, the advice again (``remind_urgent_care``);
         "I don't understand" right after an answer, its rest and staff
-        (``send_unclear_reply``).
+        (``send_unclear_reply``). "Is it safe?" offers the hip's downsides
+        first, and about the knee, whose page names none, gets the honest
+        "the pages do not say" (``safety_follow_up``), as out of scope.
+
+        Sets ``clarify_asked``: only after a clarifying question is a second
+        unclear message offered staff (``data/rules/fallback.yml``).
         """
         events = pending_language_notice(dispatcher, tracker)
+        asked = self._reply(dispatcher, tracker, domain)
+        return events + [SlotSet(CLARIFY_ASKED_SLOT, asked)]
+
+    @staticmethod
+    def _reply(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> bool:
+        """Sends the reply; whether it asked which topic was meant (or to rephrase)."""
         status = input_status(tracker.latest_message)
         if status in ("empty", "no_words"):
             dispatcher.utter_message(response="utter_input_empty")
-            return events
+            return False
         if status == "too_long":
             dispatcher.utter_message(response="utter_input_too_long")
-            return events
+            return False
         if remind_urgent_care(dispatcher, tracker):
-            return events
+            return False
         if send_unclear_reply(dispatcher, tracker, domain):
-            return events
+            return False
+        safety = safety_follow_up(tracker.latest_message, tracker.events)
+        if safety is not None and safety.safety_unanswered:
+            dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
+            return False
         text = str(tracker.latest_message.get("text") or "")
-        send_clarifying_turn(
-            dispatcher,
-            domain,
-            keys_in_context(likely_faq_keys(tracker.latest_message), text, tracker.events),
-            tracker_language(tracker),
-            story=asks_nothing(text),
+        topics = (
+            offered_topics(tracker.latest_message, safety)
+            if safety is not None
+            else keys_in_context(likely_faq_keys(tracker.latest_message), text, tracker.events)
         )
-        return events
+        send_clarifying_turn(
+            dispatcher, domain, topics, tracker_language(tracker), story=asks_nothing(text)
+        )
+        return True

@@ -23,6 +23,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from actions.clinic_contact import utter_contact_options
 from actions.language import pending_language_notice, tracker_language
+from actions.urgent_reminder import remind_urgent_care
 from bot.log_redaction import conversation_reference
 from bot.settings import Settings, get_settings
 from bot.staff_availability import StaffAvailability, check_availability, describe_opening
@@ -31,6 +32,7 @@ from bot.storage.engine import shared_session_factory
 from bot.storage.handoff_outbox import deliver_queued_handoffs, queue_handoff
 from bot.storage.journal import JournalError, journal_for
 from bot.storage.models import utc_now
+from bot.urgent_follow_up import asks_about_waiting
 
 logger = logging.getLogger(__name__)
 
@@ -162,9 +164,17 @@ class ActionHandoff(Action):
         tracker: Tracker,
         domain: Dict[str, Any],
     ) -> List[EventType]:
-        """Pauses the assistant for a person, or explains when staff will answer."""
+        """Pauses the assistant for a person, or explains when staff will answer.
+
+        Right after urgent-care advice, a question about waiting the models
+        read as a request for staff gets the advice again instead
+        (``remind_urgent_care``): the urgent handoff is already open.
+        """
         settings = get_settings()
         events: List[EventType] = pending_language_notice(dispatcher, tracker)
+        text = str(tracker.latest_message.get("text") or "")
+        if asks_about_waiting(text) and remind_urgent_care(dispatcher, tracker):
+            return events
         outcome = await open_handoff_for(tracker, urgent=False, reason=handoff_reason(tracker))
         events.append(SlotSet("handoff_requested", True))
         channel = tracker.get_latest_input_channel()

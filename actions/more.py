@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
-from actions.urgent import remind_urgent_care
+from actions.urgent_reminder import remind_urgent_care
 from bot.faq_choice import MORE_PART_PREFIX, answer_part_sent, button_topic
 
 # No FAQ answered yet in this conversation: ask for a topic, offer staff.

@@ -27,7 +27,7 @@ from actions.greeting import GREETING_FOR_OPERATION
 from actions.language import ReplyAfterNotice, pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
 from actions.unclear import send_unclear_reply
-from actions.urgent import remind_urgent_care
+from actions.urgent_reminder import remind_urgent_care
 from bot.follow_up import offered_topics, operation_told_of, read_follow_up
 from bot.related_answer import related_answer
 

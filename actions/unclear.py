@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assistant_domain import assistant_domain
 from actions.faq import response_name
 from actions.language import tracker_language
+from actions.urgent_reminder import remind_urgent_care
 from bot.answer_unclear import unclear_answer
 from bot.faq_choice import TOPIC_ENTITY
 from bot.intents import FAQ_INTENT, REQUEST_HUMAN_INTENT
@@ -58,7 +59,11 @@ def send_unclear_reply(
 
 
 class ActionAnythingElse(Action):
-    """A "no" with no question pending: anything else? After an answer, maybe "I didn't follow"."""
+    """A "yes" or "no" with no question pending: anything else?
+
+    After an answer, a "no" may be "I didn't follow" (``send_unclear_reply``);
+    after urgent-care advice, "ok" or "hmm?" gets the advice again.
+    """
 
     def name(self) -> str:
         """The action's name in the domain."""
@@ -67,7 +72,14 @@ class ActionAnythingElse(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
     ) -> List[EventType]:
-        """``utter_anything_else``, or the reply for an answer the patient did not follow."""
+        """``utter_anything_else``, or the reply for an answer the patient did not follow.
+
+        Right after urgent-care advice ("hmm?", "no" read as a "no"), the
+        advice again (``remind_urgent_care``): "anything else you would like
+        to know?" would leave it behind.
+        """
+        if remind_urgent_care(dispatcher, tracker):
+            return []
         if not send_unclear_reply(dispatcher, tracker, domain):
             dispatcher.utter_message(response=ANYTHING_ELSE_RESPONSE)
         return []

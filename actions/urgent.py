@@ -13,7 +13,6 @@ from actions.clinic_contact import contact_details
 from actions.handoff import open_handoff_for
 from bot.log_redaction import conversation_reference
 from bot.settings import get_settings
-from bot.urgent_follow_up import FOLLOW_UP_RESPONSE, follows_urgent_advice
 
 logger = logging.getLogger(__name__)
 
@@ -34,25 +33,6 @@ def urgent_response(latest_message: Dict[str, Any]) -> str:
     if latest_message.get("red_flag_question"):
         return "utter_urgent_care_question"
     return "utter_urgent_care"
-
-
-def remind_urgent_care(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
-    """Right after urgent-care advice, the advice again, worded for a follow-up, and the phone.
-
-    Sent instead of "I can't help with that", "the pages do not say" or "did
-    you mean one of these?" to a message right after the advice
-    (``bot.urgent_follow_up.follows_urgent_advice``).
-
-    Returns:
-        Whether the reminder was sent (the caller then sends nothing else).
-    """
-    if not follows_urgent_advice(tracker.events):
-        return False
-    dispatcher.utter_message(response=FOLLOW_UP_RESPONSE)
-    details = contact_details(get_settings())
-    if "clinic_phone" in details:
-        dispatcher.utter_message(response="utter_clinic_phone", **details)
-    return True
 
 
 class ActionUrgentCare(Action):

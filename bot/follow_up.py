@@ -181,6 +181,18 @@ def read_follow_up(
     return FollowUp(operation, bool(SAFETY_WORDS & set(words(text))))
 
 
+def safety_follow_up(
+    parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]
+) -> Optional[FollowUp]:
+    """The follow-up, when it asks whether an operation is safe; else ``None``.
+
+    Read whatever the NLU made of it: "is it safe?" is out of scope to the
+    models, "এটা কি নিরাপদ?" unsure (``bot.nlu.who_answers``).
+    """
+    follow_up = read_follow_up(parse, events)
+    return follow_up if follow_up is not None and follow_up.asks_safety else None
+
+
 def offered_topics(parse: Mapping[str, Any], follow_up: Optional[FollowUp]) -> List[str]:
     """The clarifying turn's FAQ keys for a follow-up, read in its operation; none for ``None``.
 

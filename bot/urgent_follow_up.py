@@ -9,61 +9,102 @@ question: a chat cannot tell how serious it is; do not wait.
 
 Only messages the assistant would not otherwise answer are read this way: an
 FAQ question after the advice still gets its answer, and a request for staff
-still reaches staff.
+still reaches staff. A question about waiting ("কাল সকাল পর্যন্ত অপেক্ষা করা
+যাবে?") the models read as a request for staff is not one: it gets the
+advice, not the staff queue's "your request is with staff" and a call-back
+offer (``asks_about_waiting``). The staff queue's reply after the advice
+keeps it current: what the patient writes next still follows it.
 
 Plain functions over Rasa's event dicts: tests call them without a server.
 """
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List
+from typing import Any, Dict, FrozenSet, Iterable
 
+from bot.nlu.bangla import canonical_words
+from bot.nlu.concepts import words
 from bot.tracker_events import before_latest_message
 
-URGENT_ACTION = "action_urgent_care"
+# The advice itself, as ``action_urgent_care`` words it.
+URGENT_ADVICE: FrozenSet[str] = frozenset(
+    {"utter_urgent_care", "utter_urgent_care_question", "utter_urgent_warning_signs"}
+)
 # The reminder itself: a second unclear message after it still follows the advice.
 FOLLOW_UP_RESPONSE = "utter_urgent_follow_up"
-
-
-def _replies_by_turn(events: Iterable[Dict[str, Any]]) -> List[List[Dict[str, Any]]]:
-    """The assistant's events after each earlier patient message, latest turn first.
-
-    The latest ``user`` event (the message being answered) and what follows
-    it are left out.
-    """
-    turns: List[List[Dict[str, Any]]] = []
-    for event in before_latest_message(events):
-        if event.get("event") == "user":
-            turns.append([])
-        elif turns:
-            turns[-1].append(event)
-    return list(reversed(turns))
-
-
-def _is_urgent_reply(reply: List[Dict[str, Any]]) -> bool:
-    return any(
-        event.get("event") == "action" and event.get("name") == URGENT_ACTION for event in reply
-    )
-
-
-def _is_reminder(reply: List[Dict[str, Any]]) -> bool:
-    return any(
-        event.get("event") == "bot"
-        and (event.get("metadata") or {}).get("utter_action") == FOLLOW_UP_RESPONSE
-        for event in reply
-    )
+# What may come after the advice and leave it the last word on what to do:
+# the reminder, the clinic's phone, the staff queue's replies ("your request
+# is with staff... do not wait"), and the one-time language notice.
+KEEPS_ADVICE_CURRENT: FrozenSet[str] = frozenset(
+    {
+        FOLLOW_UP_RESPONSE,
+        "utter_clinic_phone",
+        "utter_urgent_staff_alerted",
+        "utter_urgent_staff_offline",
+        "utter_handoff",
+        "utter_handoff_connecting",
+        "utter_handoff_already_waiting",
+        "utter_handoff_closed_hours",
+        "utter_handoff_nobody_online",
+        "utter_handoff_contact",
+        "utter_handoff_no_contact",
+        "utter_handoff_whatsapp",
+        "utter_handoff_hours",
+        "utter_offer_callback",
+        "utter_language_auto_bn",
+    }
+)
+# Asking whether to wait, or until when, in English, Bangla script and
+# romanized Bangla, normalised as messages are.
+WAITING_WORDS: FrozenSet[str] = canonical_words(
+    {
+        "wait",
+        "waiting",
+        "tomorrow",
+        "tonight",
+        "morning",
+        "later",
+        "অপেক্ষা",
+        "কাল",
+        "কালকে",
+        "আগামীকাল",
+        "সকাল",
+        "সকালে",
+        "রাতে",
+        "opekkha",
+        "opekha",
+        "kal",
+        "kalke",
+        "sokal",
+        "sokale",
+    }
+)
 
 
 def follows_urgent_advice(events: Iterable[Dict[str, Any]]) -> bool:
-    """Whether the assistant's last reply was urgent-care advice, or the reminder of it.
+    """Whether urgent-care advice is the assistant's last word before this message.
+
+    Only its reminder, the clinic's phone, the staff queue's replies and the
+    language notice may come after it (``KEEPS_ADVICE_CURRENT``). Read from
+    the names of the responses sent: the action server is sent those for
+    the whole session, and the patient's messages and the actions only for
+    the last turns (``bot.speedups.action_payload``).
 
     Args:
         events: The tracker's events, oldest first; the last ``user`` event
             is the message being answered.
     """
-    for reply in _replies_by_turn(events):
-        if _is_urgent_reply(reply):
+    for event in reversed(before_latest_message(events)):
+        if event.get("event") != "bot":
+            continue
+        response = (event.get("metadata") or {}).get("utter_action")
+        if response in URGENT_ADVICE:
             return True
-        if not _is_reminder(reply):
+        if response not in KEEPS_ADVICE_CURRENT:
             return False
     return False
+
+
+def asks_about_waiting(text: str) -> bool:
+    """Whether the message asks about waiting: "can I wait?", "kal sokal porjonto?"."""
+    return bool(WAITING_WORDS & set(words(text.lower())))

@@ -22,7 +22,7 @@ from typing import Any, Dict, List, Mapping, Optional, Sequence, Tuple
 from bot.conversation_operation import PAGE_OPERATION_KEY, answer_in_context, keys_in_context
 from bot.evaluation.metrics import FALLBACK, FAQ_PREFIX, OUT_OF_SCOPE, predicted_key, share
 from bot.faq_choice import likely_faq_keys
-from bot.follow_up import offered_topics, read_follow_up
+from bot.follow_up import offered_topics, read_follow_up, safety_follow_up
 from bot.nlu.named_operation import operation_of_answer
 
 # The two ways a question is asked: on its operation's page, and on no page.
@@ -49,7 +49,8 @@ def dialogue_reading(parse: Mapping[str, Any], page: Optional[str]) -> DialogueR
 
     An FAQ reading is answered in the operation the message is read in
     (``action_answer_faq``; ``None``: "the page does not say"); an unsure
-    one offers the likeliest topics read in it (``action_clarify``); an
+    one offers the likeliest topics read in it, or for "is it safe?" what the
+    out-of-scope reading of it offers (``action_clarify``); an
     out-of-scope one that reads as a follow-up offers its topics, or none
     when it asks whether an operation is safe whose page names no downsides
     (``action_out_of_scope``).
@@ -60,6 +61,11 @@ def dialogue_reading(parse: Mapping[str, Any], page: Optional[str]) -> DialogueR
     if predicted.startswith(FAQ_PREFIX):
         return DialogueReading(answer_in_context(predicted, text, events))
     if predicted == FALLBACK:
+        safety = safety_follow_up(parse, events)
+        if safety is not None:
+            if safety.safety_unanswered:
+                return DialogueReading(None)
+            return DialogueReading(None, tuple(offered_topics(parse, safety)))
         return DialogueReading(None, tuple(keys_in_context(likely_faq_keys(parse), text, events)))
     if predicted == OUT_OF_SCOPE:
         follow_up = read_follow_up(parse, events)

@@ -4,10 +4,15 @@ from actions.fallback import ActionClarify, likely_faq_keys
 from tests.actions.conftest import load_tracker
 from tests.utils.parse_data import parse_data
 
+ASKED = {"event": "slot", "timestamp": None, "name": "clarify_asked", "value": True}
+NOT_ASKED = {**ASKED, "value": False}
+
 
 async def test_clarify_offers_the_likeliest_topics_best_first(run_action) -> None:
-    messages, _ = await run_action(ActionClarify(), "low_confidence_knee")
+    messages, events = await run_action(ActionClarify(), "low_confidence_knee")
     assert [message["response"] for message in messages] == ["utter_clarify", "utter_clarify_staff"]
+    # A second unclear message is offered staff (data/rules/fallback.yml).
+    assert events == [ASKED]
     payloads = [button["payload"] for button in messages[0]["buttons"]]
     assert payloads == [
         '/faq{"faq_topic": "dfo_what_is"}',
@@ -23,8 +28,9 @@ def test_unlikely_topics_are_not_offered() -> None:
 
 
 async def test_empty_message_is_explained_not_clarified(run_action) -> None:
-    messages, _ = await run_action(ActionClarify(), "empty_message")
+    messages, events = await run_action(ActionClarify(), "empty_message")
     assert [message["response"] for message in messages] == ["utter_input_empty"]
+    assert events == [NOT_ASKED]
 
 
 async def test_too_long_message_is_refused_clearly(run_action) -> None:
@@ -75,3 +81,45 @@ async def test_a_story_without_a_question_is_thanked_and_asked_what_to_know(run_
         "utter_clarify_staff",
     ]
     assert messages[0]["buttons"][0]["payload"] == '/faq{"faq_topic": "vro_what_is"}'
+
+
+async def test_is_it_safe_unsure_offers_the_hips_downsides_first(run_action) -> None:
+    # "এটা কি নিরাপদ?" after the hip's answer: the models were unsure (their
+    # best guess, "are you a bot?", named nobody); the ranking knows nothing
+    # of safety, the hip page's downsides are what it says about it.
+    latest = parse_data(
+        "এটা কি নিরাপদ?",
+        "nlu_fallback",
+        0.3,
+        ranking=[("faq/osteotomy_meaning", 0.4), ("faq/hip_anatomy", 0.3)],
+    )
+    messages, _ = await run_action(
+        ActionClarify(), "faq_follow_up_after_vro", latest_message=latest
+    )
+    assert [message["response"] for message in messages] == ["utter_clarify", "utter_clarify_staff"]
+    assert messages[0]["buttons"][0]["payload"] == '/faq{"faq_topic": "vro_disadvantages"}'
+
+
+async def test_is_it_safe_unsure_about_the_knee_gets_the_honest_reply(run_action) -> None:
+    # The knee page names no downsides: "the pages do not say", and staff.
+    latest = parse_data(
+        "is this operation safe?",
+        "nlu_fallback",
+        0.3,
+        ranking=[("faq/osteotomy_meaning", 0.4), ("faq/vro_disadvantages", 0.3)],
+    )
+    on_the_knee_page = {"page_operation": "knee"}
+    knee_events = [
+        {
+            "event": "user",
+            "text": "is this operation safe?",
+            "parse_data": {},
+            "metadata": on_the_knee_page,
+        }
+    ]
+    messages, events = await run_action(
+        ActionClarify(), "faq_follow_up_after_vro", latest_message=latest, events=knee_events
+    )
+    assert [message["response"] for message in messages] == ["utter_beyond_sources"]
+    # Answered honestly: a second unclear message is not "still" not understood.
+    assert events == [NOT_ASKED]

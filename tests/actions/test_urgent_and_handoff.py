@@ -10,6 +10,7 @@ from actions.fallback import ActionClarify
 from actions.handoff import ActionHandoff
 from actions.more import ActionTellMeMore
 from actions.scope import ActionBeyondSources, ActionOutOfScope
+from actions.unclear import ActionAnythingElse
 from actions.urgent import ActionUrgentCare, urgent_response
 from bot.storage import repository
 from bot.storage.engine import shared_session_factory
@@ -212,7 +213,13 @@ async def test_a_question_about_a_sign_still_goes_to_the_staff_queue(
 
 @pytest.mark.parametrize(
     "action",
-    [ActionClarify(), ActionOutOfScope(), ActionBeyondSources(), ActionTellMeMore()],
+    [
+        ActionClarify(),
+        ActionOutOfScope(),
+        ActionBeyondSources(),
+        ActionTellMeMore(),
+        ActionAnythingElse(),
+    ],
     ids=lambda action: action.name(),
 )
 async def test_a_message_right_after_urgent_advice_gets_the_advice_again(
@@ -222,6 +229,34 @@ async def test_a_message_right_after_urgent_advice_gets_the_advice_again(
     clinic_env(clinic_phone="+880 1711 000000")
     messages, _ = await run_action(action, "follow_up_after_urgent")
     assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["কাল সকাল পর্যন্ত অপেক্ষা করা যাবে?", "can we wait till the morning?", "kal porjonto opekkha kori?"],
+)
+async def test_after_urgent_advice_a_question_about_waiting_gets_the_advice_not_the_queue(
+    run_action, clinic_env, clinic_db, text
+) -> None:
+    # Read as a request for staff (0.33): the queue's "your request is with
+    # staff" and a call-back offer do not answer "can I wait?".
+    clinic_env(clinic_phone="+880 1711 000000")
+    asked = {"text": text, "intent": {"name": "request_human", "confidence": 0.33}}
+    messages, events = await run_action(
+        ActionHandoff(), "follow_up_after_urgent", latest_message=asked
+    )
+    assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
+    assert handoffs(clinic_db) == []
+
+
+async def test_after_urgent_advice_asking_for_staff_still_reaches_the_queue(
+    run_action, clinic_env, clinic_db
+) -> None:
+    asked = {"text": "/request_human", "intent": {"name": "request_human", "confidence": 1.0}}
+    messages, _ = await run_action(ActionHandoff(), "follow_up_after_urgent", latest_message=asked)
+    assert "utter_urgent_follow_up" not in responses(messages)
+    assert "utter_offer_callback" in responses(messages)
+    assert len(handoffs(clinic_db)) == 1
 
 
 async def test_after_urgent_advice_a_tapped_topic_still_gets_its_answer(run_action) -> None:

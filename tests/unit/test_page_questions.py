@@ -3,6 +3,8 @@
 from pathlib import Path
 from typing import Any, Dict
 
+import pytest
+
 from bot.evaluation.page_questions import (
     NO_PAGE,
     ON_ITS_PAGE,
@@ -55,9 +57,11 @@ def test_a_follow_up_read_as_out_of_scope_is_offered_topics_only_on_a_page() -> 
     assert dialogue_reading(parse, None) == DialogueReading(None)
 
 
-def test_is_it_safe_on_the_knees_page_offers_nothing_as_the_action_does() -> None:
-    # action_out_of_scope sends "the pages do not say": the knee page names no downsides.
-    parse = parsed("is it safe?", "out_of_scope", "faq/dfo_what_is")
+@pytest.mark.parametrize("reading", ["out_of_scope", "nlu_fallback"])
+def test_is_it_safe_on_the_knees_page_offers_nothing_as_the_action_does(reading: str) -> None:
+    # action_out_of_scope and action_clarify send "the pages do not say": the
+    # knee page names no downsides.
+    parse = parsed("is it safe?", reading, "faq/dfo_what_is")
     assert dialogue_reading(parse, "knee") == DialogueReading(None)
     on_the_hip = DialogueReading(None, ("faq/vro_disadvantages", "faq/vro_what_is"))
     assert dialogue_reading(parse, "hip") == on_the_hip

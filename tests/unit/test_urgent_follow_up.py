@@ -2,7 +2,20 @@
 
 from typing import Any, Dict, List
 
-from bot.urgent_follow_up import FOLLOW_UP_RESPONSE, URGENT_ACTION, follows_urgent_advice
+import pytest
+import yaml
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
+from actions.urgent import urgent_response
+from bot.settings import PROJECT_ROOT
+from bot.speedups.action_payload import sent_events
+from bot.urgent_follow_up import (
+    FOLLOW_UP_RESPONSE,
+    KEEPS_ADVICE_CURRENT,
+    URGENT_ADVICE,
+    asks_about_waiting,
+    follows_urgent_advice,
+)
 
 
 def user(text: str) -> Dict[str, Any]:
@@ -20,8 +33,10 @@ def bot(response: str) -> Dict[str, Any]:
 ADVISED: List[Dict[str, Any]] = [
     action("action_listen"),
     user("the wound is leaking pus"),
-    action(URGENT_ACTION),
+    action("action_urgent_care"),
     bot("utter_urgent_care"),
+    bot("utter_clinic_phone"),
+    bot("utter_urgent_staff_offline"),
     action("action_listen"),
 ]
 
@@ -47,6 +62,62 @@ def test_the_urgent_message_itself_and_a_conversation_without_advice_do_not() ->
     assert not follows_urgent_advice([])
     talk = [user("what is a vdro"), action("action_answer_faq"), bot("utter_faq/vro_what_is")]
     assert not follows_urgent_advice(talk + [action("action_listen"), user("is that serious?")])
-    # Advice two turns back, with another reply after it, is not the last reply.
+    # Advice two turns back, with another reply after it, is not the last word.
     earlier = ADVISED + [user("hello"), action("utter_greet"), bot("utter_greet"), user("ok?")]
     assert not follows_urgent_advice(earlier)
+
+
+def test_the_staff_queues_reply_after_the_advice_keeps_it_current() -> None:
+    queued = ADVISED + [user("talk to staff"), action("action_handoff")]
+    queued += [bot("utter_handoff_already_waiting"), bot("utter_offer_callback")]
+    assert follows_urgent_advice(queued + [action("action_listen"), user("what should I do?")])
+    # Without the advice before it, the queue's reply is just a reply.
+    plain = [user("talk to staff"), action("action_handoff"), bot("utter_handoff_nobody_online")]
+    assert not follows_urgent_advice(plain + [action("action_listen"), user("what should I do?")])
+
+
+def test_the_advice_four_turns_back_is_found_in_what_the_action_server_is_sent() -> None:
+    # The action server gets the patient's messages and the actions only for
+    # the last three turns; the responses' names for the whole session.
+    events = [ActionExecuted("action_listen"), UserUttered("the wound is leaking pus")]
+    events += [
+        ActionExecuted("action_urgent_care"),
+        BotUttered(metadata={"utter_action": "utter_urgent_care"}),
+    ]
+    for text, reply in [
+        ("can I wait till morning?", FOLLOW_UP_RESPONSE),
+        ("is it serious?", FOLLOW_UP_RESPONSE),
+        ("talk to staff", "utter_handoff_already_waiting"),
+    ]:
+        events += [ActionExecuted("action_listen"), UserUttered(text)]
+        events += [ActionExecuted("action_x"), BotUttered(metadata={"utter_action": reply})]
+    events += [ActionExecuted("action_listen"), UserUttered("what should I do?")]
+    sent = sent_events(events)
+    assert not any(event.get("name") == "action_urgent_care" for event in sent)
+    assert follows_urgent_advice(sent)
+
+
+def test_the_advice_and_what_keeps_it_current_are_the_domains_responses() -> None:
+    domain = yaml.safe_load((PROJECT_ROOT / "domain.yml").read_text(encoding="utf-8"))
+    assert (URGENT_ADVICE | KEEPS_ADVICE_CURRENT) - set(domain["responses"]) == set()
+    for parse in (
+        {},
+        {"red_flag_question": True, "red_flags": ["wound_problem"]},
+        {"red_flags": ["warning_signs_question"]},
+    ):
+        assert urgent_response(parse) in URGENT_ADVICE
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("can I wait until tomorrow?", True),
+        ("কাল সকাল পর্যন্ত অপেক্ষা করা যাবে?", True),
+        ("kal sokal porjonto opekkha kora jabe?", True),
+        ("is it ok to leave it till tonight", True),
+        ("please let me talk to a nurse", False),
+        ("ডাক্তারের সাথে কথা বলতে চাই", False),
+    ],
+)
+def test_questions_about_waiting_are_recognised(text: str, asks: bool) -> None:
+    assert asks_about_waiting(text) is asks

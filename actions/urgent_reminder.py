@@ -1,0 +1,30 @@
+"""The urgent-care advice again, for a message right after it that the assistant cannot answer."""
+
+from __future__ import annotations
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.clinic_contact import contact_details
+from bot.settings import get_settings
+from bot.urgent_follow_up import FOLLOW_UP_RESPONSE, follows_urgent_advice
+
+
+def remind_urgent_care(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
+    """Right after urgent-care advice, the advice again, worded for a follow-up, and the phone.
+
+    Sent instead of "I can't help with that", "the pages do not say", "did
+    you mean one of these?" or, to "can I wait until tomorrow?", the staff
+    queue's reply, to a message right after the advice
+    (``bot.urgent_follow_up.follows_urgent_advice``).
+
+    Returns:
+        Whether the reminder was sent (the caller then sends nothing else).
+    """
+    if not follows_urgent_advice(tracker.events):
+        return False
+    dispatcher.utter_message(response=FOLLOW_UP_RESPONSE)
+    details = contact_details(get_settings())
+    if "clinic_phone" in details:
+        dispatcher.utter_message(response="utter_clinic_phone", **details)
+    return True
