@@ -13,23 +13,31 @@ conversation (py-spy, 2026-12-04).
 Our actions read the latest message in full (the tracker state's
 ``latest_message``, sent as before), the slots (the tracker state's
 ``slots``), the latest turns (the input channel of the latest message;
-rasa-sdk's form helpers read the events after the last action; the FAQ
-and clarifying actions read the operation a recent patient message named,
-and the page operation in the latest one's metadata,
-``bot/conversation_operation.py``), and from earlier events only the name of
-the response each assistant message came from (``actions/more.py``, and the
-operation of the last answer sent, ``bot/conversation_operation.py``); the
+rasa-sdk's form helpers read the events after the last action; the page
+operation in the latest message's metadata, ``bot/conversation_operation.py``),
+and from earlier events only the text of the patient's messages (the
+operation one named, ``bot/conversation_operation.py``) and the name of the
+response each assistant message came from (``actions/more.py``, the
+operation of the last answer sent, and the urgent advice,
+``bot/urgent_follow_up.py``); the
 session start also reads every slot event of the session
 (``actions/session.py``). So:
 
 * the events of the last ``RECENT_TURNS`` patient messages are sent as Rasa
   sends them, except as below;
-* before those, ``user``, ``action`` and ``slot`` events are left out; every
-  other event (the assistant's messages, sessions, restarts, rewinds, loops,
-  pauses) is sent;
+* before those, ``action`` and ``slot`` events are left out; every other
+  event (the patient's messages, the assistant's messages, sessions,
+  restarts, rewinds, loops, pauses) is sent;
 * earlier ``user`` events are sent without ``parse_data``, and ``bot``
   events without their ``text`` and ``data`` (their ``metadata``, which
   names the response, stays).
+
+The patient's earlier messages are sent for their text: the operation a
+conversation is about may have been named only there ("Is DFO surgery
+painful?", then three questions the pages do not answer, then "what are
+the risks?"), and without them "the risks" were read as the hip's. A
+message is at most 1,000 characters (``bot.nlu.input_guard``), a typical
+one under 100 bytes.
 
 ``action_session_start`` gets every event, trimmed as in the last point: it
 carries the slot events of the whole last session over. An action that needs more
@@ -54,7 +62,7 @@ UNREAD_EARLIER_USER_FIELDS: Tuple[str, ...] = ("parse_data",)
 # Patient messages whose turns are sent whole (the latest one included).
 RECENT_TURNS = 3
 # Event types left out before the recent turns.
-UNREAD_EARLIER_EVENTS = frozenset({"user", "action", "slot"})
+UNREAD_EARLIER_EVENTS = frozenset({"action", "slot"})
 # Actions that read the whole session's events.
 READS_WHOLE_SESSION = frozenset({"action_session_start"})
 

@@ -2,6 +2,8 @@
 
 from typing import Any, Dict, List
 
+from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
+
 from bot.conversation_operation import (
     COUNTERPARTS,
     answer_in_context,
@@ -12,6 +14,7 @@ from bot.conversation_operation import (
     unstated_operation,
 )
 from bot.nlu.named_operation import HIP, KNEE, operation_meant, operation_of_answer
+from bot.speedups.action_payload import sent_events
 
 
 def user(text: str) -> Dict[str, Any]:
@@ -43,6 +46,26 @@ def test_the_message_being_answered_is_not_its_own_context() -> None:
 def test_an_operation_named_by_the_patient_counts_from_the_latest_turn() -> None:
     events = [answer("vro_what_is"), user("and the knee osteotomy, my mother needs one"), user("?")]
     assert conversation_operation(events) == KNEE
+
+
+def test_an_operation_named_turns_ago_reaches_the_action_server() -> None:
+    # "Is DFO surgery painful?", three questions the pages do not answer,
+    # then "what are the risks?": read as the hip's when the action server
+    # was sent the patient's messages only for the last three turns.
+    events: List[Any] = []
+    for text in ("Is DFO surgery painful?", "how long in hospital?", "can I drive after?"):
+        events += [ActionExecuted("action_listen"), UserUttered(text)]
+        events += [
+            ActionExecuted("action_clarify"),
+            BotUttered(metadata={"utter_action": "utter_clarify"}),
+        ]
+    events += [ActionExecuted("action_listen"), UserUttered("English please")]
+    events += [
+        ActionExecuted("utter_language_set"),
+        BotUttered(metadata={"utter_action": "utter_language_set"}),
+    ]
+    events += [ActionExecuted("action_listen"), UserUttered("what are the risks?")]
+    assert conversation_operation(sent_events(events)) == KNEE
 
 
 def test_a_general_answer_or_a_joint_alone_sets_no_operation() -> None:

@@ -335,6 +335,9 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("VRO operation e ki betha hoy?", "pain_amount", "beyond_sources"),
         ("হাঁটুর অপারেশনে কি ব্যথা হয়?", "pain_amount", "beyond_sources"),
         ("is it a painful operation for a child?", "pain_amount", "beyond_sources"),
+        ("Is DFO surgery painful?", "pain_amount", "beyond_sources"),
+        ("is the hip surgery painful for a small child?", "pain_amount", "beyond_sources"),
+        ("DFO te ki onek betha hoy?", "pain_amount", "beyond_sources"),
         # Everyday care after the operation: neither page says.
         (
             "what exercises should I do after the operation?",
