@@ -67,6 +67,9 @@ class QuestionFrames:
     shared_operation_words: FrozenSet[str] = frozenset()
     # Phrasings that mean something else at a story's end ("how does it work").
     not_after_a_story: FrozenSet[Phrase] = frozenset()
+    # Questions (by name) a story's last part may ask without pointing back
+    # at the operation it named ("... doctor said DFO. how long recovery?").
+    asked_alone_after_a_story: FrozenSet[str] = frozenset()
     # Conditions a short question may name instead of an operation ("knock
     # knees"): their names, and the words that leave such a message to the
     # models ("my son's knock knees").
@@ -140,7 +143,21 @@ def load_question_frames(path: Path = QUESTION_FRAMES_FILE) -> QuestionFrames:
         condition_names=condition_names,
         condition_not_with=condition_not_with,
         further_operation_words=listed_words(document.get("further_operation_words") or []),
+        asked_alone_after_a_story=_question_names(document, "asked_alone_after_a_story", path),
     )
+
+
+def _question_names(document: dict, section: str, path: Path) -> FrozenSet[str]:
+    """A section listing questions by name; each must be a question of the file.
+
+    Raises:
+        ValueError: for a name that is not one of the ``questions``.
+    """
+    names = frozenset(str(name) for name in document.get(section) or [])
+    unknown = names - set(document.get("questions") or {})
+    if unknown:
+        raise ValueError(f"{path}: {section}: unknown questions {sorted(unknown)}")
+    return names
 
 
 def _conditions(
@@ -241,12 +258,22 @@ def _one_mention_and_rest(
     return name, [*message_words[:start], *message_words[start + length :]]
 
 
-def _answer(asked: Phrase, operation: str, frames: QuestionFrames) -> Optional[str]:
-    """The one answer a listed phrasing gets for ``operation``, if exactly one."""
+def _answer(
+    asked: Phrase,
+    operation: str,
+    frames: QuestionFrames,
+    only: Optional[FrozenSet[str]] = None,
+) -> Optional[str]:
+    """The one answer a listed phrasing gets for ``operation``, if exactly one.
+
+    ``only``: the names of the questions it may be (default: any).
+    """
     answers = {
         frame.answers[operation]
         for frame in frames.questions
-        if operation in frame.answers and asked in frame.asks
+        if operation in frame.answers
+        and asked in frame.asks
+        and (only is None or frame.name in only)
     }
     return answers.pop() if len(answers) == 1 else None
 
@@ -385,10 +412,11 @@ def story_question_answer(text: str, frames: Optional[QuestionFrames] = None) ->
         # The operation named again and "it" too: "এটা VRO তে কিভাবে হয়?"
         # asks how something else happens in a VRO.
         return None
-    if in_question is None and not (pronouns or SURGERY_WORDS & set(rest)):
-        # "Why?" may be about anything the story told.
-        return None
     asked = _asked_of_the_operation(rest, frames)
+    if in_question is None and not (pronouns or SURGERY_WORDS & set(rest)):
+        # "Why?" may be about anything the story told; "how long recovery?"
+        # only about the operation.
+        return _answer(asked, operation, frames, frames.asked_alone_after_a_story)
     if asked in frames.not_after_a_story:
         return None
     return _answer(asked, operation, frames)

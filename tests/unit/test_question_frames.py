@@ -325,6 +325,11 @@ def test_a_clinician_can_extend_the_list(tmp_path: Path) -> None:
             "conditions: {knee_pain: {terms: []}}\n",
             "either 'names' or some 'terms'",
         ),
+        (
+            "operations: {knee: faq/dfo_what_is}\nquestions: {}\n"
+            "asked_alone_after_a_story: [recovery]\n",
+            "unknown questions",
+        ),
     ],
 )
 def test_a_malformed_file_is_refused(tmp_path: Path, content: str, message: str) -> None:
@@ -372,6 +377,13 @@ def test_a_malformed_file_is_refused(tmp_path: Path, content: str, message: str)
         ),
         # The same operation named in the story and in the question.
         ("The doctor suggested DFO for my mother. Why is DFO done?", "faq/dfo_purpose"),
+        # Its recovery can only be the operation's: no pointer needed. The
+        # story's knock knee and outer pain had their own answer.
+        (
+            "my husband 48 knock knee outer knee pain 3 years, doctor said DFO. how long recovery?",
+            "faq/dfo_recovery",
+        ),
+        ("amar chele CP, daktar VDRO korte bolse. recovery time?", "faq/vro_recovery"),
     ],
 )
 def test_a_story_ending_with_a_short_question_about_its_operation_gets_the_answer(
@@ -388,6 +400,8 @@ def test_a_story_ending_with_a_short_question_about_its_operation_gets_the_answe
         # Nothing points back at the operation: "why?" may be about anything.
         "My son had a VRO last week. Why?",
         "My son had a VRO last week. Why is the cast so heavy?",
+        "The doctor suggested DFO for my mother. Who is it for? how long recovery?",
+        "my knee hurts on the outside and the doctor said DFO. how many types?",
         # Something asked before the last part.
         "What is DFO? Why is it done?",
         "Is DFO safe, and why is it done?",
