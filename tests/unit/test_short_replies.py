@@ -19,6 +19,10 @@ from bot.nlu.short_replies import SHORT_REPLIES_FILE, load_short_replies, short_
         ("আর কিছু জানার নেই", "goodbye"),
         ("ar kichu na vai", "goodbye"),
         ("ঠিক আছে, আর কিছু লাগবে না", "goodbye"),
+        # Thanks, then goodbye: the models read it as thanks and asked "anything else?".
+        ("ok thanks bye", "goodbye"),
+        ("thank you, goodbye", "goodbye"),
+        ("ধন্যবাদ, আল্লাহ হাফেজ", "goodbye"),
         ("got it", "thank"),
         ("ok understood", "thank"),
         ("বুঝেছি", "thank"),
