@@ -76,3 +76,15 @@ def test_the_kinds_close_answer_is_not_swapped_for_the_other_operations() -> Non
         "will the VRO stop arthritis in the hip", ranking, unanswered_kind="cure_arthritis"
     )
     assert related_answer(hip) is None
+
+
+def test_is_it_safe_is_offered_the_hips_downsides_never_for_the_knee() -> None:
+    # The ranking put why children with CP need the operation first (0.93).
+    ranking = [("faq/vro_cerebral_palsy", 0.93)]
+    hip = _beyond("Is the hip surgery safe for a child with CP?", ranking, unanswered_kind="risks")
+    assert related_answer(hip) == "faq/vro_disadvantages"
+    knee = _beyond("is DFO safe?", [("faq/dfo_what_is", 0.4)], unanswered_kind="risks")
+    assert related_answer(knee) is None
+    # "Is it safe?" after the knee's answers: the hip's downsides are not the knee's.
+    after_knee = _beyond("is it safe?", ranking, unanswered_kind="risks")
+    assert related_answer(after_knee, _after_answer("faq/dfo_what_is")) is None
