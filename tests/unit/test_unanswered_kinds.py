@@ -338,6 +338,9 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("Is DFO surgery painful?", "pain_amount", "beyond_sources"),
         ("is the hip surgery painful for a small child?", "pain_amount", "beyond_sources"),
         ("DFO te ki onek betha hoy?", "pain_amount", "beyond_sources"),
+        ("can I carry her after the operation?", "care_after_operation", "beyond_sources"),
+        ("can I hold him?", "care_after_operation", "beyond_sources"),
+        ("how soon can I run again?", "back_to_activities", "beyond_sources"),
         # Everyday care after the operation: neither page says.
         (
             "what exercises should I do after the operation?",
