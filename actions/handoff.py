@@ -36,6 +36,9 @@ from bot.urgent_follow_up import asks_about_waiting
 
 logger = logging.getLogger(__name__)
 
+# Whether the last handoff reply offered a call-back (domain.yml).
+CALLBACK_OFFERED_SLOT = "callback_offered"
+
 
 @dataclass(frozen=True)
 class HandoffOutcome:
@@ -169,14 +172,22 @@ class ActionHandoff(Action):
         Right after urgent-care advice, a question about waiting the models
         read as a request for staff gets the advice again instead
         (``remind_urgent_care``): the urgent handoff is already open.
+
+        Sets ``callback_offered``: only a call-back offer just made is
+        answered by "yes" or "no" (``data/rules/handoff.yml``).
         """
         settings = get_settings()
         events: List[EventType] = pending_language_notice(dispatcher, tracker)
         text = str(tracker.latest_message.get("text") or "")
         if asks_about_waiting(text) and remind_urgent_care(dispatcher, tracker):
-            return events
+            return events + [SlotSet(CALLBACK_OFFERED_SLOT, False)]
         outcome = await open_handoff_for(tracker, urgent=False, reason=handoff_reason(tracker))
         events.append(SlotSet("handoff_requested", True))
+        events.append(
+            SlotSet(
+                CALLBACK_OFFERED_SLOT, outcome is not None and not outcome.availability.available
+            )
+        )
         channel = tracker.get_latest_input_channel()
         if outcome is None:
             dispatcher.utter_message(response="utter_handoff")

@@ -23,6 +23,12 @@ def responses(messages):
     return [message["response"] for message in messages]
 
 
+def slot_set(events, name):
+    """The value an action's events set the slot ``name`` to (``None`` if unset)."""
+    values = [e["value"] for e in events if e.get("event") == "slot" and e.get("name") == name]
+    return values[-1] if values else None
+
+
 def handoffs(url):
     with shared_session_factory(url)() as session:
         return [
@@ -105,6 +111,8 @@ async def test_handoff_with_nobody_online_queues_it_and_offers_a_callback(
         "value": True,
     } in events
     assert handoffs(clinic_db) == [("scenario-faq-typed", "requested", False, "open", "en")]
+    # The call-back offer just made is what a "yes" answers (data/rules/handoff.yml).
+    assert slot_set(events, "callback_offered") is True
 
 
 async def test_handoff_outside_opening_hours_says_when_staff_answer(
@@ -129,6 +137,7 @@ async def test_handoff_with_staff_online_pauses_the_assistant(
     messages, events = await run_action(ActionHandoff(), "faq_typed_vro_recovery")
     assert responses(messages) == ["utter_handoff_connecting"]
     assert events[-1] == PAUSE
+    assert slot_set(events, "callback_offered") is False
 
 
 async def test_staff_who_left_long_ago_do_not_count_as_online(
@@ -247,6 +256,8 @@ async def test_after_urgent_advice_a_question_about_waiting_gets_the_advice_not_
     )
     assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
     assert handoffs(clinic_db) == []
+    # No call-back was offered: an "ok" next must not start the call-back form.
+    assert slot_set(events, "callback_offered") is False
 
 
 async def test_after_urgent_advice_asking_for_staff_still_reaches_the_queue(
