@@ -179,20 +179,16 @@ class ActionHandoff(Action):
         settings = get_settings()
         events: List[EventType] = pending_language_notice(dispatcher, tracker)
         text = str(tracker.latest_message.get("text") or "")
+        not_offered = SlotSet(CALLBACK_OFFERED_SLOT, False)
         if asks_about_waiting(text) and remind_urgent_care(dispatcher, tracker):
-            return events + [SlotSet(CALLBACK_OFFERED_SLOT, False)]
+            return events + [not_offered]
         outcome = await open_handoff_for(tracker, urgent=False, reason=handoff_reason(tracker))
         events.append(SlotSet("handoff_requested", True))
-        events.append(
-            SlotSet(
-                CALLBACK_OFFERED_SLOT, outcome is not None and not outcome.availability.available
-            )
-        )
         channel = tracker.get_latest_input_channel()
         if outcome is None:
             dispatcher.utter_message(response="utter_handoff")
             utter_contact_options(dispatcher, settings, channel=channel)
-            return events
+            return events + [not_offered]
         logger.info(
             "conversation.handoff",
             extra={
@@ -202,14 +198,14 @@ class ActionHandoff(Action):
         )
         if outcome.availability.available:
             dispatcher.utter_message(response="utter_handoff_connecting")
-            return events + [ConversationPaused()]
+            return events + [not_offered, ConversationPaused()]
         if outcome.already_waiting:
             dispatcher.utter_message(response="utter_handoff_already_waiting")
         else:
             utter_staff_offline(dispatcher, tracker, outcome.availability)
         utter_contact_options(dispatcher, settings, channel=channel)
         dispatcher.utter_message(response="utter_offer_callback")
-        return events
+        return events + [SlotSet(CALLBACK_OFFERED_SLOT, True)]
 
 
 def utter_staff_offline(

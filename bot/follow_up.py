@@ -207,26 +207,6 @@ def offered_topics(parse: Mapping[str, Any], follow_up: Optional[FollowUp]) -> L
     return keys_for_operation(keys, follow_up.operation)[:MAX_SUGGESTIONS]
 
 
-def follow_up_topics(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> List[str]:
-    """The topics to offer for an out-of-scope reading that is a follow-up, else none.
-
-    Args:
-        parse: The latest message's parse data (``tracker.latest_message``).
-        events: The tracker's events, oldest first.
-
-    Returns:
-        ``offered_topics``: empty when the message names something outside
-        our topics or does not read as a follow-up.
-    """
-    return offered_topics(parse, read_follow_up(parse, events))
-
-
-def safety_question_unanswered(parse: Mapping[str, Any], events: Iterable[Dict[str, Any]]) -> bool:
-    """Whether a follow-up asks whether an operation is safe whose page names no downsides."""
-    follow_up = read_follow_up(parse, events)
-    return follow_up is not None and follow_up.safety_unanswered
-
-
 def operation_told_of(parse: Mapping[str, Any]) -> Optional[str]:
     """The operation a short statement the NLU read as out of scope tells of, if any.
 

@@ -6,10 +6,10 @@ import pytest
 
 from bot.follow_up import (
     FOLLOW_UP_MAX_WORDS,
-    follow_up_topics,
+    offered_topics,
     operation_told_of,
+    read_follow_up,
     reads_as_follow_up,
-    safety_question_unanswered,
 )
 from bot.nlu.named_operation import HIP, KNEE
 from tests.utils.parse_data import parse_data
@@ -17,6 +17,17 @@ from tests.utils.parse_data import parse_data
 
 def user(text: str) -> Dict[str, Any]:
     return {"event": "user", "text": text}
+
+
+def follow_up_topics(parse: Dict[str, Any], events: List[Dict[str, Any]]) -> List[str]:
+    """What action_out_of_scope offers: the follow-up read, then its topics."""
+    return offered_topics(parse, read_follow_up(parse, events))
+
+
+def safety_question_unanswered(parse: Dict[str, Any], events: List[Dict[str, Any]]) -> bool:
+    """Whether action_out_of_scope answers "the pages do not say"."""
+    follow_up = read_follow_up(parse, events)
+    return follow_up is not None and follow_up.safety_unanswered
 
 
 def answer(key: str) -> Dict[str, Any]:
