@@ -30,12 +30,18 @@ class InputGuard(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[str, Any]:
-        """Messages longer than ``max_chars`` are cut and marked ``too_long``."""
-        return {"max_chars": 1000}
+        """The classifier reads ``max_chars``; longer messages are read in part.
+
+        Up to ``max_read_chars`` (the web widget's limit; WhatsApp's is
+        4,096), the question sentences and the end of a longer message are
+        read (``read_in_part``). Longer ones are cut and marked ``too_long``.
+        """
+        return {"max_chars": 1000, "max_read_chars": 5000}
 
     def __init__(self, config: Dict[str, Any]) -> None:
         """Creates the component from its pipeline configuration."""
         self._max_chars = int(config["max_chars"])
+        self._max_read_chars = int(config["max_read_chars"])
 
     @classmethod
     def create(
@@ -53,7 +59,7 @@ class InputGuard(GraphComponent):
         if raw is None:
             return
         full = clean_text(raw[: MAX_SCAN_CHARS * 2], MAX_SCAN_CHARS)
-        cleaned = shorten(full, self._max_chars)
+        cleaned = shorten(full, self._max_chars, self._max_read_chars)
         message.set(TEXT, cleaned.text)
         message.set(FULL_TEXT, full.text)
         message.set(

@@ -118,3 +118,43 @@ def question_focus(text: str, min_words: int = LONG_MESSAGE_WORDS) -> Optional[s
     if len(chosen) >= len(sentences):
         return None
     return " ".join(sentences[index] for index in sorted(chosen))
+
+
+def reading_window(text: str, max_chars: int) -> str:
+    """The part of an over-long message the classifier reads, at most ``max_chars`` long.
+
+    A parent's long story asks at the end, so the window holds the message's
+    last question sentences, each with the sentence before it, then as much
+    of the message's end as still fits; the chosen sentences keep their
+    order. A last sentence longer than the window is read from its end, cut
+    at a word.
+    """
+    if len(text) <= max_chars:
+        return text
+    sentences = split_sentences(text)
+    questions = [index for index, sentence in enumerate(sentences) if is_question(sentence)]
+    preferred: List[int] = []
+    for index in reversed(questions):
+        preferred.extend((index, index - 1) if index else (index,))
+    preferred.extend(range(len(sentences) - 1, -1, -1))
+    chosen: Set[int] = set()
+    used = 0
+    for index in preferred:
+        if index in chosen:
+            continue
+        cost = len(sentences[index]) + (1 if chosen else 0)
+        if used + cost > max_chars:
+            break
+        chosen.add(index)
+        used += cost
+    if not chosen:
+        return _tail(sentences[preferred[0]], max_chars)
+    return " ".join(sentences[index] for index in sorted(chosen))
+
+
+def _tail(sentence: str, max_chars: int) -> str:
+    """The end of a sentence, at most ``max_chars`` long, starting at a word."""
+    tail = sentence[-max_chars:]
+    if len(sentence) > max_chars and " " in tail:
+        tail = tail.split(" ", 1)[1]
+    return tail.strip()

@@ -20,7 +20,7 @@ from bot.nlu.input_guard import FULL_TEXT, INPUT_CHECK
 from bot.nlu.intent_override import override_intent
 from bot.nlu.optionless_component import OptionlessComponent
 from bot.nlu.red_flags import detect_red_flags, phrased_as_question
-from bot.nlu.text_cleaning import TOO_LONG
+from bot.nlu.text_cleaning import READ_IN_PART, TOO_LONG
 
 logger = logging.getLogger(__name__)
 
@@ -67,9 +67,9 @@ class RedFlagDetector(OptionlessComponent):
             doc = message.get(SPACY_DOCS[TEXT])
             typed = message.get(TEXT)
             check = message.get(INPUT_CHECK) or {}
-            if check.get("status") == TOO_LONG and message.get(FULL_TEXT):
-                # The classifier reads only the first part of a long message;
-                # the detector reads all of it.
+            if check.get("status") in (TOO_LONG, READ_IN_PART) and message.get(FULL_TEXT):
+                # The classifier reads only part of a long message; the
+                # detector reads all of it.
                 typed = message.get(FULL_TEXT)
                 doc = model.model(typed)
             if doc is None:

@@ -39,7 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.intents import TOPIC_EVIDENCE, URGENT_INTENT
 from bot.nlu.input_guard import INPUT_CHECK
-from bot.nlu.text_cleaning import OK
+from bot.nlu.text_cleaning import OK, READ_IN_PART
 from bot.nlu.topic_classifier import (
     ANSWER_THRESHOLD_KEY,
     CONFIDENT_THRESHOLD_KEY,
@@ -128,7 +128,8 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
             # clarifying question.
             return False
         status = (message.get(INPUT_CHECK) or {}).get("status", OK)
-        if status != OK:
+        if status not in (OK, READ_IN_PART):
+            # Empty, only emoji, or too long to read: the dialogue says which.
             return True
         if intent_name == RETRIEVAL_INTENT:
             return not answer_is_supported(

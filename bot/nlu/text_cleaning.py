@@ -11,13 +11,17 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from typing import Optional
 
 from bot.nlu.bangla import ZWJ, ZWNJ, canonical_bangla
+from bot.nlu.question_focus import reading_window
 
 OK = "ok"
 EMPTY = "empty"
 NO_WORDS = "no_words"
 TOO_LONG = "too_long"
+# Longer than the classifier reads, short enough to read its questions.
+READ_IN_PART = "read_in_part"
 
 # Zero-width space, word joiner, BOM and soft hyphen: invisible, but they split
 # words and break n-gram features. ZWJ/ZWNJ are kept out of this set on purpose
@@ -89,8 +93,17 @@ def clean_text(raw: str, max_chars: int) -> CleanText:
     return shorten(CleanText(text, OK, len(raw)), max_chars)
 
 
-def shorten(cleaned: CleanText, max_chars: int) -> CleanText:
-    """Cut already-cleaned text to ``max_chars``, marking it ``too_long`` if cut."""
+def shorten(cleaned: CleanText, max_chars: int, max_read_chars: Optional[int] = None) -> CleanText:
+    """Bring already-cleaned text within ``max_chars``.
+
+    Up to ``max_read_chars``, a longer message is read in part: its question
+    sentences and its end (``reading_window``), marked ``read_in_part``.
+    Beyond that (or with no ``max_read_chars``) it is cut and marked
+    ``too_long``.
+    """
     if cleaned.status in (EMPTY, NO_WORDS) or len(cleaned.text) <= max_chars:
         return cleaned
+    if max_read_chars is not None and len(cleaned.text) <= max_read_chars:
+        window = reading_window(cleaned.text, max_chars)
+        return CleanText(window, READ_IN_PART, cleaned.original_length)
     return CleanText(cleaned.text[:max_chars].rstrip(), TOO_LONG, cleaned.original_length)

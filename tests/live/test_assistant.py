@@ -345,6 +345,29 @@ def test_unreadable_input_gets_a_clear_reply(
     )
 
 
+def test_a_story_longer_than_the_classifier_reads_is_answered_by_its_question(
+    assistant: LiveAssistant, responses
+) -> None:
+    # One sentence of 1,500 characters: the classifier's 1,000 hold only the
+    # question after it, a training phrasing, so no model's reading decides.
+    story = "my son is nine and " + "he walks on his toes and falls at school and " * 33
+    question = trained("faq/vro_what_is", "what is VRO")
+    message = f"{story.strip()}. {question}"
+    assert 1000 < len(message) <= 5000
+    replies = texts(assistant.send(new_sender(), message))
+    assert text_of(responses, "utter_faq/vro_what_is") in replies
+    assert text_of(responses, "utter_input_too_long") not in replies
+
+
+def test_red_flag_early_in_a_long_message_read_in_part_is_still_urgent(
+    assistant: LiveAssistant, responses
+) -> None:
+    message = "Since yesterday he has chest pain. " + "We did the exercises every day. " * 80
+    message += trained("faq/vro_what_is", "what is VRO")
+    assert 1000 < len(message) <= 5000
+    assert text_of(responses, "utter_urgent_care") in texts(assistant.send(new_sender(), message))
+
+
 def test_red_flag_at_the_end_of_a_very_long_message_is_still_urgent(
     assistant: LiveAssistant, responses
 ) -> None:

@@ -7,6 +7,7 @@ from bot.nlu.question_focus import (
     asks_only_at_the_end,
     is_question,
     question_focus,
+    reading_window,
     split_sentences,
     story_parts,
 )
@@ -77,3 +78,44 @@ def test_a_story_or_statement_that_asks_nothing_is_told_apart() -> None:
     # Short messages are replies or questions, not stories.
     assert not asks_nothing("ok thank you")
     assert not asks_nothing("knee osteotomy")
+
+
+NARRATIVE = "We have been to three hospitals and every doctor told us something different. " * 20
+
+
+def test_a_message_within_the_window_is_read_whole() -> None:
+    assert reading_window(STORY, max_chars=len(STORY)) == STORY
+
+
+def test_an_over_long_story_is_read_by_its_question_and_the_sentence_before() -> None:
+    text = NARRATIVE + STORY
+    window = reading_window(text, max_chars=400)
+    assert len(window) <= 400
+    assert window.endswith(
+        "The surgeon wants to cut the thigh bone and put a plate. "
+        "Why is this operation needed for a child with CP?"
+    )
+    assert window.startswith("We have been")
+
+
+def test_questions_asked_early_are_kept_in_order_before_the_end() -> None:
+    text = "Is the plate removed later? " + NARRATIVE + "That is all for now."
+    window = reading_window(text, max_chars=200)
+    assert len(window) <= 200
+    assert window.startswith("Is the plate removed later? ")
+    assert window.endswith("That is all for now.")
+
+
+def test_a_story_that_asks_nothing_is_read_by_its_end() -> None:
+    text = NARRATIVE + "She starts school next month."
+    window = reading_window(text, max_chars=200)
+    assert len(window) <= 200
+    assert window.endswith("She starts school next month.")
+
+
+def test_a_question_longer_than_the_window_is_read_from_its_end_at_a_word() -> None:
+    text = "why " + "my son walks on his toes and " * 100 + "what is VRO?"
+    window = reading_window(text, max_chars=100)
+    assert len(window) <= 100
+    assert window.endswith("what is VRO?")
+    assert window.split(" ")[0] in {"my", "son", "walks", "on", "his", "toes", "and"}

@@ -170,6 +170,10 @@ def test_unreadable_input_falls_back(status: str) -> None:
     assert predicted(parsed_message("greet", 0.99, 0.0, status=status)) == "nlu_fallback"
 
 
+def test_a_long_message_read_in_part_is_classified() -> None:
+    assert predicted(parsed_message("greet", 0.99, 0.0, status="read_in_part")) == "greet"
+
+
 def test_red_flag_decision_is_never_overridden() -> None:
     message = parsed_message(
         "urgent_symptoms", 1.0, 0.0, status="too_long", red_flags=["chest_pain"]

@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.nlu.text_cleaning import EMPTY, NO_WORDS, OK, TOO_LONG, clean_text
+from bot.nlu.text_cleaning import EMPTY, NO_WORDS, OK, READ_IN_PART, TOO_LONG, clean_text, shorten
 
 
 @pytest.mark.parametrize("raw", ["", "   ", "\n\t\r", "\x00\x01\x1b", "\u200b\u200b"])
@@ -23,6 +23,26 @@ def test_long_message_is_cut_and_marked() -> None:
     assert result.status == TOO_LONG
     assert len(result.text) <= 1000
     assert result.original_length == len(raw)
+
+
+def test_a_long_message_within_the_reading_limit_is_read_by_its_question() -> None:
+    story = "She was born early and has had therapy since she was two. " * 30
+    full = clean_text(story + "How long is the recovery?", max_chars=50_000)
+    result = shorten(full, max_chars=1000, max_read_chars=5000)
+    assert result.status == READ_IN_PART
+    assert len(result.text) <= 1000
+    assert result.text.endswith("two. How long is the recovery?")
+    assert result.original_length == full.original_length
+
+
+def test_beyond_the_reading_limit_a_message_is_too_long() -> None:
+    full = clean_text("my knee hurts. " * 400, max_chars=50_000)
+    assert shorten(full, max_chars=1000, max_read_chars=5000).status == TOO_LONG
+
+
+def test_a_message_within_the_classifiers_length_is_untouched() -> None:
+    full = clean_text("what is VRO?", max_chars=50_000)
+    assert shorten(full, max_chars=1000, max_read_chars=5000) == full
 
 
 def test_control_characters_and_whitespace_are_removed() -> None:
