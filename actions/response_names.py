@@ -2,3 +2,4 @@
 
 OUT_OF_SCOPE_RESPONSE = "utter_out_of_scope"
 BEYOND_SOURCES_RESPONSE = "utter_beyond_sources"
+OWN_DECISION_RESPONSE = "utter_own_decision"

@@ -25,14 +25,49 @@ from actions.fallback import send_clarifying_turn
 from actions.faq import topic_button
 from actions.greeting import GREETING_FOR_OPERATION
 from actions.language import ReplyAfterNotice, pending_language_notice, tracker_language
-from actions.response_names import BEYOND_SOURCES_RESPONSE, OUT_OF_SCOPE_RESPONSE
+from actions.response_names import (
+    BEYOND_SOURCES_RESPONSE,
+    OUT_OF_SCOPE_RESPONSE,
+    OWN_DECISION_RESPONSE,
+)
 from actions.unclear import send_unclear_reply
 from actions.urgent_reminder import remind_urgent_care
+from bot.conversation_operation import keys_in_context
 from bot.follow_up import offered_topics, operation_told_of, read_follow_up
+from bot.intents import TOPIC_EVIDENCE, UNANSWERED_KIND
 from bot.related_answer import related_answer
 
 # After the honest reply, the closest answer the pages give, as a button.
 RELATED_ANSWER_RESPONSE = "utter_beyond_sources_related"
+# Whether to have the operation (``unanswered_kinds.yml``): no advice, then
+# what the pages say of whom each operation is for, read in the conversation's.
+OWN_DECISION_KIND = "own_decision"
+OWN_DECISION_GENERAL_RESPONSE = "utter_own_decision_general"
+WHO_IT_IS_FOR = ("faq/dfo_candidates", "faq/vro_cerebral_palsy")
+
+
+def asks_own_decision(parse: Dict[str, Any]) -> bool:
+    """Whether the message asks whether this patient should have the operation."""
+    return (parse.get(TOPIC_EVIDENCE) or {}).get(UNANSWERED_KIND) == OWN_DECISION_KIND
+
+
+def send_own_decision_reply(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
+) -> None:
+    """No personal advice and staff, then whom the operation is for, as buttons."""
+    dispatcher.utter_message(response=OWN_DECISION_RESPONSE)
+    text = str(tracker.latest_message.get("text") or "")
+    language = tracker_language(tracker)
+    buttons = [
+        button
+        for button in (
+            topic_button(assistant_domain(domain), key, language)
+            for key in keys_in_context(WHO_IT_IS_FOR, text, tracker.events)
+        )
+        if button
+    ]
+    if buttons:
+        dispatcher.utter_message(response=OWN_DECISION_GENERAL_RESPONSE, buttons=buttons)
 
 
 class ActionOutOfScope(ReplyAfterNotice):
@@ -99,9 +134,14 @@ class ActionBeyondSources(ReplyAfterNotice):
         """The honest reply, then the closest answer the pages give, if one is close.
 
         Right after urgent-care advice, the advice again (``remind_urgent_care``).
+        Whether to have the operation gets no advice, and whom the operation
+        is for (``send_own_decision_reply``).
         """
         events = pending_language_notice(dispatcher, tracker)
         if remind_urgent_care(dispatcher, tracker):
+            return events
+        if asks_own_decision(tracker.latest_message):
+            send_own_decision_reply(dispatcher, tracker, domain)
             return events
         dispatcher.utter_message(response=self.response_for(tracker))
         related = related_answer(tracker.latest_message, tracker.events)

@@ -39,6 +39,9 @@ class QuestionKind:
     # at once" only against the combined-procedures answer); every other
     # answer is left to the models.
     asked_of: FrozenSet[str] = frozenset()
+    # A message with one of these phrases does not ask the kind ("why does
+    # my child need this surgery?" is not asking whether to have it).
+    not_with: Tuple[Phrase, ...] = ()
     # The phrases by their first word (built from ``phrases``; every message is checked).
     _index: Dict[str, Tuple[Phrase, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
@@ -49,8 +52,10 @@ class QuestionKind:
         object.__setattr__(self, "_index", first_word_index(self.phrases))
 
     def asked_in(self, message_words: Sequence[str]) -> bool:
-        """Whether the message's words ask this kind (one of its phrases, in order)."""
-        return mentions_any(self._index, message_words)
+        """Whether the message asks this kind: one of its phrases, none of ``not_with``."""
+        if not mentions_any(self._index, message_words):
+            return False
+        return not (self.not_with and mentions_any(first_word_index(self.not_with), message_words))
 
     def unanswered_by(self, faq_key: str) -> bool:
         """Whether the answer ``faq_key`` leaves this kind of question unanswered."""
@@ -76,6 +81,7 @@ def question_kinds(path: Path = KINDS_FILE) -> Tuple[QuestionKind, ...]:
                 intent=str(kind["intent"]) if kind.get("intent") else None,
                 related=str(kind["related"]) if kind.get("related") else None,
                 asked_of=frozenset(str(key) for key in kind.get("asked_of") or []),
+                not_with=listed_phrases(kind.get("not_with") or []),
             )
         )
     return tuple(loaded)

@@ -315,3 +315,34 @@ async def test_beyond_the_sources_offers_nothing_when_no_answer_is_close(run_act
         ActionBeyondSources(), "faq_typed_vro_recovery", latest_message=latest
     )
     assert [m["response"] for m in messages] == ["utter_beyond_sources"]
+
+
+@pytest.mark.parametrize(
+    ("page", "offered"),
+    [
+        ("knee", ["dfo_candidates", "dfo_purpose"]),
+        ("hip", ["vro_cerebral_palsy"]),
+        (None, ["dfo_candidates", "vro_cerebral_palsy"]),
+    ],
+)
+async def test_whether_to_have_the_operation_gets_no_advice_and_whom_it_is_for(
+    run_action, page: str, offered: List[str]
+) -> None:
+    # unanswered_kinds.yml, own_decision: never personal advice, then what
+    # the pages say in general, in the operation of the page or chat.
+    text = "should we go ahead with the operation?"
+    latest = parse_data(
+        text, "beyond_sources", 1.0, ranking=[("faq/dfo_what_is", 0.9)], out_of_domain=[]
+    )
+    latest["topic_evidence"]["unanswered_kind"] = "own_decision"
+    metadata = {"page_operation": page} if page else {}
+    messages, _ = await run_action(
+        ActionBeyondSources(),
+        "faq_typed_vro_recovery",
+        latest_message=latest,
+        events=[{"event": "user", "text": text, "metadata": metadata}],
+    )
+    assert [m["response"] for m in messages] == ["utter_own_decision", "utter_own_decision_general"]
+    assert [button["payload"] for button in messages[1]["buttons"]] == [
+        f'/faq{{"faq_topic": "{topic}"}}' for topic in offered
+    ]

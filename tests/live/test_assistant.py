@@ -218,6 +218,25 @@ def test_a_question_the_pages_do_not_answer_is_request_human_answered_honestly(
     assert text_of(responses, "utter_offer_callback") not in replies
 
 
+@pytest.mark.parametrize(
+    ("question", "bangla"),
+    [("should we go ahead with the operation?", False), ("অপারেশন করাবো কি না বুঝতে পারছি না", True)],
+    ids=["english", "bangla"],
+)
+def test_whether_to_have_the_operation_gets_no_personal_advice(
+    assistant: LiveAssistant, responses, question: str, bangla: bool
+) -> None:
+    # A rule's kind (unanswered_kinds.yml: own_decision), whatever the models read.
+    body = assistant.parse(question, token=assistant.token).json()
+    marks = [e for e in body["entities"] if e["entity"] == "unanswered_question"]
+    assert [mark["value"] for mark in marks] == ["own_decision"]
+    replies = texts(assistant.send(new_sender(), question))
+    said = bangla_text_of if bangla else text_of
+    assert said(responses, "utter_own_decision") in replies
+    assert said(responses, "utter_own_decision_general") in replies
+    assert text_of(responses, "utter_handoff_nobody_online") not in replies
+
+
 def test_a_callback_request_keeps_the_number_only_where_consented(
     assistant: LiveAssistant, responses
 ) -> None:

@@ -170,6 +170,7 @@ def test_the_kinds_are_named() -> None:
         "care_after_operation",
         "how_long_it_lasts",
         "anaesthesia",
+        "own_decision",
     }
 
 
@@ -364,6 +365,13 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("what anaesthesia is used?", "anaesthesia", "beyond_sources"),
         ("is general anaesthesia needed for VRO?", "anaesthesia", "beyond_sources"),
         ("will my child be asleep during the operation?", "anaesthesia", "beyond_sources"),
+        # Whether this patient should have it: no personal advice.
+        ("should I have the operation?", "own_decision", "beyond_sources"),
+        ("what would you do if it was your child?", "own_decision", "beyond_sources"),
+        ("we are confused whether to go ahead", "own_decision", "beyond_sources"),
+        ("should we go ahead with the VRO for our son?", "own_decision", "beyond_sources"),
+        ("অপারেশন করাবো কি না বুঝতে পারছি না", "own_decision", "beyond_sources"),
+        ("ami ki operation korbo?", "own_decision", "beyond_sources"),
     ],
 )
 def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
@@ -523,3 +531,31 @@ def test_a_kind_asked_of_some_answers_leaves_every_other_answer_alone(tmp_path: 
     text = "can both knees be done together"
     assert unanswered_kind(text, "faq/dfo_combined_procedures", kinds) == "both_sides"
     assert unanswered_kind(text, "faq/dfo_candidates", kinds) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Why the operation is needed is answered; whether to have it is not asked.
+        "Why does my child need this surgery?",
+        "amar chele keno operation korbo ki na bujhchi na, keno dorkar?",
+        "should i have physio after the operation",
+        "what would you do if the bone does not heal?",
+        # Surgery is not the first step: the knee page answers that.
+        "do i need surgery for my knee pain?",
+    ],
+)
+def test_why_and_other_should_questions_are_not_asking_whether_to_have_it(text: str) -> None:
+    assert routed_kind(text) is None
+
+
+def test_a_kinds_excluding_words_are_read_from_the_list(tmp_path: Path) -> None:
+    listed = tmp_path / "kinds.yml"
+    listed.write_text(
+        "kinds:\n  whether:\n    intent: beyond_sources\n    phrases: [do i need it]\n"
+        "    not_with: [why]\n",
+        encoding="utf-8",
+    )
+    kinds = question_kinds(listed)
+    assert routed_kind("do i need it?", kinds) is not None
+    assert routed_kind("why do i need it?", kinds) is None
