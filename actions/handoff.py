@@ -32,7 +32,7 @@ from bot.storage.engine import shared_session_factory
 from bot.storage.handoff_outbox import deliver_queued_handoffs, queue_handoff
 from bot.storage.journal import JournalError, journal_for
 from bot.storage.models import utc_now
-from bot.urgent_follow_up import asks_about_waiting
+from bot.urgent_follow_up import asks_about_waiting, says_going_for_care
 
 logger = logging.getLogger(__name__)
 
@@ -169,9 +169,10 @@ class ActionHandoff(Action):
     ) -> List[EventType]:
         """Pauses the assistant for a person, or explains when staff will answer.
 
-        Right after urgent-care advice, a question about waiting the models
-        read as a request for staff gets the advice again instead
-        (``remind_urgent_care``): the urgent handoff is already open.
+        Right after urgent-care advice, a question about waiting, or "we are
+        going to the hospital", that the models read as a request for staff
+        gets the advice again instead (``remind_urgent_care``): the urgent
+        handoff is already open.
 
         Sets ``callback_offered``: only a call-back offer just made is
         answered by "yes" or "no" (``data/rules/handoff.yml``).
@@ -180,7 +181,8 @@ class ActionHandoff(Action):
         events: List[EventType] = pending_language_notice(dispatcher, tracker)
         text = str(tracker.latest_message.get("text") or "")
         not_offered = SlotSet(CALLBACK_OFFERED_SLOT, False)
-        if asks_about_waiting(text) and remind_urgent_care(dispatcher, tracker):
+        about_the_advice = asks_about_waiting(text) or says_going_for_care(text)
+        if about_the_advice and remind_urgent_care(dispatcher, tracker):
             return events + [not_offered]
         outcome = await open_handoff_for(tracker, urgent=False, reason=handoff_reason(tracker))
         events.append(SlotSet("handoff_requested", True))

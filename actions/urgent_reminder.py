@@ -7,7 +7,12 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic_contact import contact_details
 from bot.settings import get_settings
-from bot.urgent_follow_up import FOLLOW_UP_RESPONSE, follows_urgent_advice
+from bot.urgent_follow_up import (
+    FOLLOW_UP_RESPONSE,
+    GOING_RESPONSE,
+    follows_urgent_advice,
+    says_going_for_care,
+)
 
 
 def remind_urgent_care(dispatcher: CollectingDispatcher, tracker: Tracker) -> bool:
@@ -18,12 +23,17 @@ def remind_urgent_care(dispatcher: CollectingDispatcher, tracker: Tracker) -> bo
     queue's reply, to a message right after the advice
     (``bot.urgent_follow_up.follows_urgent_advice``).
 
+    A patient who says they are going ("ok we are on the way") is told to
+    go now, without the advice's "a chat cannot tell how serious this is".
+
     Returns:
         Whether the reminder was sent (the caller then sends nothing else).
     """
     if not follows_urgent_advice(tracker.events):
         return False
-    dispatcher.utter_message(response=FOLLOW_UP_RESPONSE)
+    text = str(tracker.latest_message.get("text") or "")
+    going = says_going_for_care(text)
+    dispatcher.utter_message(response=GOING_RESPONSE if going else FOLLOW_UP_RESPONSE)
     details = contact_details(get_settings())
     if "clinic_phone" in details:
         dispatcher.utter_message(response="utter_clinic_phone", **details)

@@ -22,8 +22,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, Iterable
 
-from bot.nlu.bangla import canonical_words
-from bot.nlu.concepts import words
+from bot.nlu.bangla import canonical_bangla, canonical_words
+from bot.nlu.concepts import first_word_index, listed_phrases, mentions_any, words
 from bot.tracker_events import before_latest_message
 
 # The advice itself, as ``action_urgent_care`` words it.
@@ -32,12 +32,15 @@ URGENT_ADVICE: FrozenSet[str] = frozenset(
 )
 # The reminder itself: a second unclear message after it still follows the advice.
 FOLLOW_UP_RESPONSE = "utter_urgent_follow_up"
+# Its words for a patient who says they are going ("ok we are on the way").
+GOING_RESPONSE = "utter_urgent_going"
 # What may come after the advice and leave it the last word on what to do:
 # the reminder, the clinic's phone, the staff queue's replies ("your request
 # is with staff... do not wait"), and the one-time language notice.
 KEEPS_ADVICE_CURRENT: FrozenSet[str] = frozenset(
     {
         FOLLOW_UP_RESPONSE,
+        GOING_RESPONSE,
         "utter_clinic_phone",
         "utter_urgent_staff_alerted",
         "utter_urgent_staff_offline",
@@ -80,6 +83,39 @@ WAITING_WORDS: FrozenSet[str] = canonical_words(
     }
 )
 
+# Saying they are going for care now, in English, Bangla script and
+# romanized Bangla: the phrases match as concept phrases do (word starts).
+_GOING_PHRASES = first_word_index(
+    listed_phrases(
+        canonical_bangla(phrase)
+        for phrase in (
+            "we are going",
+            "we're going",
+            "were going",
+            "i am going",
+            "i'm going",
+            "im going",
+            "going now",
+            "on the way",
+            "on our way",
+            "on my way",
+            "leaving now",
+            "heading to",
+            "taking him",
+            "taking her",
+            "calling 999",
+            "called 999",
+            "যাচ্ছি",
+            "রওনা",
+            "jacchi",
+            "jachhi",
+            "jachi",
+            "rowna",
+            "roana",
+        )
+    )
+)
+
 
 def follows_urgent_advice(events: Iterable[Dict[str, Any]]) -> bool:
     """Whether urgent-care advice is the assistant's last word before this message.
@@ -108,3 +144,13 @@ def follows_urgent_advice(events: Iterable[Dict[str, Any]]) -> bool:
 def asks_about_waiting(text: str) -> bool:
     """Whether the message asks about waiting: "can I wait?", "kal sokal porjonto?"."""
     return bool(WAITING_WORDS & set(words(text.lower())))
+
+
+def says_going_for_care(text: str) -> bool:
+    """Whether the message says the patient is going for care: "ok we are on the way".
+
+    Not when it also asks about waiting ("we are going tomorrow morning"):
+    that gets the advice again.
+    """
+    message_words = words(canonical_bangla(text.lower()))
+    return mentions_any(_GOING_PHRASES, message_words) and not asks_about_waiting(text)

@@ -240,6 +240,18 @@ async def test_a_message_right_after_urgent_advice_gets_the_advice_again(
     assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
 
 
+@pytest.mark.parametrize("text", ["ok we are on the way", "আমরা হাসপাতালে যাচ্ছি"])
+async def test_after_urgent_advice_a_patient_going_for_care_is_told_to_go_now(
+    run_action, clinic_env, text
+) -> None:
+    clinic_env(clinic_phone="+880 1711 000000")
+    said = {"text": text, "intent": {"name": "affirm", "confidence": 0.6}}
+    messages, _ = await run_action(
+        ActionAnythingElse(), "follow_up_after_urgent", latest_message=said
+    )
+    assert responses(messages) == ["utter_urgent_going", "utter_clinic_phone"]
+
+
 @pytest.mark.parametrize(
     "text",
     ["কাল সকাল পর্যন্ত অপেক্ষা করা যাবে?", "can we wait till the morning?", "kal porjonto opekkha kori?"],
@@ -257,6 +269,21 @@ async def test_after_urgent_advice_a_question_about_waiting_gets_the_advice_not_
     assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
     assert handoffs(clinic_db) == []
     # No call-back was offered: an "ok" next must not start the call-back form.
+    assert slot_set(events, "callback_offered") is False
+
+
+async def test_after_urgent_advice_going_to_hospital_read_as_staff_is_told_to_go_now(
+    run_action, clinic_env, clinic_db
+) -> None:
+    # "আচ্ছা, আমরা হাসপাতালে যাচ্ছি" (ok, we are going to the hospital) was
+    # read as a request for staff and got "your request is already with staff".
+    clinic_env(clinic_phone="+880 1711 000000")
+    said = {"text": "আচ্ছা, আমরা হাসপাতালে যাচ্ছি", "intent": {"name": "request_human"}}
+    messages, events = await run_action(
+        ActionHandoff(), "follow_up_after_urgent", latest_message=said
+    )
+    assert responses(messages) == ["utter_urgent_going", "utter_clinic_phone"]
+    assert handoffs(clinic_db) == []
     assert slot_set(events, "callback_offered") is False
 
 

@@ -15,6 +15,7 @@ from bot.urgent_follow_up import (
     URGENT_ADVICE,
     asks_about_waiting,
     follows_urgent_advice,
+    says_going_for_care,
 )
 
 
@@ -121,3 +122,31 @@ def test_the_advice_and_what_keeps_it_current_are_the_domains_responses() -> Non
 )
 def test_questions_about_waiting_are_recognised(text: str, asks: bool) -> None:
     assert asks_about_waiting(text) is asks
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok we are going",
+        "we're on our way to the hospital",
+        "I'm taking him to the emergency now",
+        "আমরা হাসপাতালে যাচ্ছি",
+        "thik ache, hospital e jacchi",
+    ],
+)
+def test_going_for_care_is_recognised(text: str) -> None:
+    assert says_going_for_care(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "ok",
+        "what should we do?",
+        "we are going tomorrow morning",
+        "kal sokale jacchi",
+        "is it serious?",
+    ],
+)
+def test_other_replies_and_going_later_are_not_going_now(text: str) -> None:
+    assert not says_going_for_care(text)
