@@ -9,14 +9,16 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
-from actions.faq import topic_button
+from actions.faq import response_name, topic_button
+from actions.greeting import GREETING_FOR_OPERATION
 from actions.language import pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE
 from actions.unclear import send_unclear_reply
 from actions.urgent_reminder import remind_urgent_care
-from bot.conversation_operation import keys_in_context
+from bot.conversation_operation import counterpart_of_last_answer, keys_in_context
 from bot.faq_choice import likely_faq_keys
 from bot.follow_up import offered_topics, safety_follow_up
+from bot.nlu.other_operation import other_operation_asked
 from bot.nlu.question_focus import asks_nothing
 
 # Whether the last clarifying action asked which topic was meant (domain.yml).
@@ -53,6 +55,18 @@ def send_clarifying_turn(
     dispatcher.utter_message(response="utter_clarify_staff")
 
 
+def send_for_other_operation(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any], operation: str
+) -> None:
+    """The last answer's counterpart for "and for the hip?", or what to ask about that operation."""
+    key = counterpart_of_last_answer(operation, tracker.events)
+    responses = assistant_domain(domain).get("responses") or {}
+    if key and response_name(key) in responses:
+        dispatcher.utter_message(response=response_name(key))
+    else:
+        dispatcher.utter_message(response=GREETING_FOR_OPERATION[operation])
+
+
 class ActionClarify(Action):
     """One clarifying turn: the likeliest topics as buttons, and staff."""
 
@@ -69,9 +83,11 @@ class ActionClarify(Action):
         """Asks which topic was meant, or explains what was wrong with the input.
 
         Right after urgent-care advice, the advice again (``remind_urgent_care``);
-        "I don't understand" right after an answer, its rest and staff
-        (``send_unclear_reply``). "Is it safe?" offers the hip's downsides
-        first, and about the knee, whose page names none, gets the honest
+        "and for the hip?", the last answer's counterpart for the hip
+        (``send_for_other_operation``); "I don't understand" right after an
+        answer, its rest and staff (``send_unclear_reply``). "Is it safe?"
+        offers the hip's downsides first, and about the knee, whose page
+        names none, gets the honest
         "the pages do not say" (``safety_follow_up``), as out of scope.
 
         Sets ``clarify_asked``: only after a clarifying question is a second
@@ -93,13 +109,17 @@ class ActionClarify(Action):
             return False
         if remind_urgent_care(dispatcher, tracker):
             return False
+        text = str(tracker.latest_message.get("text") or "")
+        operation = other_operation_asked(text)
+        if operation:
+            send_for_other_operation(dispatcher, tracker, domain, operation)
+            return False
         if send_unclear_reply(dispatcher, tracker, domain):
             return False
         safety = safety_follow_up(tracker.latest_message, tracker.events)
         if safety is not None and safety.safety_unanswered:
             dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
             return False
-        text = str(tracker.latest_message.get("text") or "")
         topics = (
             offered_topics(tracker.latest_message, safety)
             if safety is not None

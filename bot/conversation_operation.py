@@ -211,3 +211,25 @@ def unstated_operation(
     if operation_meant(message_text) is not None or conversation_operation(events) is not None:
         return None
     return operation_of_answer(faq_key)
+
+
+def counterpart_of_last_answer(operation: str, events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The last answer's counterpart for ``operation``: "and for the hip?" after the knee's.
+
+    Args:
+        operation: ``knee`` or ``hip`` (``bot.nlu.other_operation``).
+        events: The tracker's events, oldest first; the last ``user`` event is
+            the message being answered.
+
+    Returns:
+        The FAQ key to send, or ``None`` when no answer was sent yet, the
+        last one is already about that operation (or about both), or that
+        operation's page has no such answer.
+    """
+    for event in reversed(before_latest_message(events)):
+        last = answer_key_of(event) if event.get("event") == "bot" else None
+        if last is None:
+            continue
+        key = answer_for_operation(last, operation)
+        return key if key and key != last else None
+    return None

@@ -39,6 +39,7 @@ from rasa.shared.nlu.training_data.message import Message
 
 from bot.intents import TOPIC_EVIDENCE, URGENT_INTENT
 from bot.nlu.input_guard import INPUT_CHECK
+from bot.nlu.other_operation import other_operation_asked
 from bot.nlu.text_cleaning import OK, READ_IN_PART
 from bot.nlu.topic_classifier import (
     ANSWER_THRESHOLD_KEY,
@@ -130,6 +131,9 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
         status = (message.get(INPUT_CHECK) or {}).get("status", OK)
         if status not in (OK, READ_IN_PART):
             # Empty, only emoji, or too long to read: the dialogue says which.
+            return True
+        if other_operation_asked(message.get(TEXT) or ""):
+            # "And for the hip?": the conversation says what is asked (action_clarify).
             return True
         if intent_name == RETRIEVAL_INTENT:
             return not answer_is_supported(

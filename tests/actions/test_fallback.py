@@ -1,5 +1,7 @@
 """action_clarify: the clarifying turn, and bad input."""
 
+import pytest
+
 from actions.fallback import ActionClarify, likely_faq_keys
 from tests.actions.conftest import load_tracker
 from tests.utils.parse_data import parse_data
@@ -123,3 +125,37 @@ async def test_is_it_safe_unsure_about_the_knee_gets_the_honest_reply(run_action
     assert [message["response"] for message in messages] == ["utter_beyond_sources"]
     # Answered honestly: a second unclear message is not "still" not understood.
     assert events == [NOT_ASKED]
+
+
+def knee_recovery_answered(then: str) -> list:
+    """The knee's recovery answer, then the patient's message."""
+    return [
+        {"event": "user", "text": "how long is recovery after DFO", "parse_data": {}},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_faq/dfo_recovery"}},
+        {"event": "user", "text": then, "parse_data": {}},
+    ]
+
+
+@pytest.mark.parametrize("text", ["and for the hip?", "আর হিপের ক্ষেত্রে?"])
+async def test_the_same_question_of_the_other_operation_gets_its_answer(run_action, text) -> None:
+    latest = parse_data(text, "nlu_fallback", 0.3, ranking=[("faq/hip_anatomy", 0.94)])
+    messages, events = await run_action(
+        ActionClarify(),
+        "faq_follow_up_after_vro",
+        latest_message=latest,
+        events=knee_recovery_answered(text),
+    )
+    assert [message["response"] for message in messages] == ["utter_faq/vro_recovery"]
+    assert events == [NOT_ASKED]
+
+
+async def test_the_other_operation_with_no_answer_to_mirror_gets_its_topics(run_action) -> None:
+    text = "what about the hip?"
+    latest = parse_data(text, "nlu_fallback", 0.3, ranking=[("faq/hip_anatomy", 0.94)])
+    messages, _ = await run_action(
+        ActionClarify(),
+        "faq_follow_up_after_vro",
+        latest_message=latest,
+        events=[{"event": "user", "text": text, "parse_data": {}}],
+    )
+    assert [message["response"] for message in messages] == ["utter_greet_hip"]

@@ -8,6 +8,7 @@ from bot.conversation_operation import (
     COUNTERPARTS,
     answer_in_context,
     conversation_operation,
+    counterpart_of_last_answer,
     keys_in_context,
     operation_to_read_in,
     page_operation,
@@ -259,3 +260,22 @@ def test_what_the_patient_or_the_conversation_named_comes_before_the_page() -> N
 def test_an_answer_read_in_the_pages_operation_still_says_which_it_is() -> None:
     first = [on_page("knee", "how long is the recovery?")]
     assert unstated_operation("faq/dfo_recovery", first[0]["text"], first) == KNEE
+
+
+def test_the_same_question_for_the_other_operation_gets_the_last_answers_counterpart() -> None:
+    after_knee_recovery = KNEE_TALK + [user("and for the hip?")]
+    assert counterpart_of_last_answer(HIP, after_knee_recovery) == "faq/vro_recovery"
+    assert counterpart_of_last_answer(KNEE, HIP_TALK) == "faq/dfo_what_is"
+
+
+def test_no_counterpart_when_nothing_was_answered_or_it_is_the_same_operation() -> None:
+    assert counterpart_of_last_answer(HIP, [user("hello"), user("and for the hip?")]) is None
+    assert counterpart_of_last_answer(HIP, HIP_TALK) is None
+    # The knee's types of DFO have no hip counterpart; the hip's parts are the body's.
+    assert counterpart_of_last_answer(HIP, [answer("dfo_types"), user("and the hip?")]) is None
+    assert counterpart_of_last_answer(KNEE, [answer("hip_anatomy"), user("and the knee?")]) is None
+
+
+def test_the_counterpart_is_of_the_last_answer_not_an_earlier_one() -> None:
+    events = [answer("dfo_recovery"), user("what is a vro"), answer("vro_what_is")]
+    assert counterpart_of_last_answer(KNEE, events + [user("and the knee?")]) == "faq/dfo_what_is"
