@@ -10,11 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.faq import response_name
+from actions.greeting import greeting_response
 from actions.language import tracker_language
 from actions.urgent_reminder import remind_urgent_care
 from bot.answer_unclear import unclear_answer
 from bot.faq_choice import TOPIC_ENTITY
 from bot.intents import FAQ_INTENT, REQUEST_HUMAN_INTENT
+from bot.nlu.short_replies import says_answer_unclear
 from bot.responses import response_variant
 
 UNCLEAR_RESPONSE = "utter_answer_unclear"
@@ -62,7 +64,9 @@ class ActionAnythingElse(Action):
     """A "yes" or "no" with no question pending: anything else?
 
     After an answer, a "no" may be "I didn't follow" (``send_unclear_reply``);
-    after urgent-care advice, "ok" or "hmm?" gets the advice again.
+    with no answer to explain, "I don't understand" gets the greeting's
+    invitation and topics; after urgent-care advice, "ok" or "hmm?" gets the
+    advice again.
     """
 
     def name(self) -> str:
@@ -80,6 +84,13 @@ class ActionAnythingElse(Action):
         """
         if remind_urgent_care(dispatcher, tracker):
             return []
-        if not send_unclear_reply(dispatcher, tracker, domain):
-            dispatcher.utter_message(response=ANYTHING_ELSE_RESPONSE)
+        if send_unclear_reply(dispatcher, tracker, domain):
+            return []
+        text = str(tracker.latest_message.get("text") or "")
+        if says_answer_unclear(text):
+            # "কিছু বুঝি না" with no answer to explain: "Okay, anything else?"
+            # would brush it off; the invitation and its topics help.
+            dispatcher.utter_message(response=greeting_response(text, list(tracker.events)))
+            return []
+        dispatcher.utter_message(response=ANYTHING_ELSE_RESPONSE)
         return []

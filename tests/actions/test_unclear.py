@@ -58,3 +58,22 @@ async def test_not_understood_with_no_answer_before_is_the_clarifying_turn(run_a
     latest = said("I don't understand", "nlu_fallback", 0.3)
     messages, _ = await run_action(ActionClarify(), "low_confidence_knee", latest_message=latest)
     assert "utter_answer_unclear" not in [message["response"] for message in messages]
+
+
+@pytest.mark.parametrize(
+    ("page", "invitation"), [(None, "utter_greet"), ("hip", "utter_greet_hip")]
+)
+async def test_not_understood_read_as_no_with_no_answer_before_gets_the_invitation(
+    run_action, page, invitation
+) -> None:
+    # "কিছু বুঝি না" (I don't understand anything) as a first message, read as
+    # "no": "Okay, anything else?" would brush it off.
+    text = "kichu bujhi na"
+    metadata = {"page_operation": page} if page else {}
+    messages, _ = await run_action(
+        ActionAnythingElse(),
+        "low_confidence_knee",
+        latest_message=said(text, "deny", 0.6),
+        events=[{"event": "user", "text": text, "parse_data": {}, "metadata": metadata}],
+    )
+    assert [message["response"] for message in messages] == [invitation]
