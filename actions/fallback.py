@@ -20,9 +20,15 @@ from bot.faq_choice import likely_faq_keys
 from bot.follow_up import offered_topics, safety_follow_up
 from bot.nlu.other_operation import other_operation_asked
 from bot.nlu.question_focus import asks_nothing
+from bot.tracker_events import responses_of_last_turn
 
-# Whether the last clarifying action asked which topic was meant (domain.yml).
-CLARIFY_ASKED_SLOT = "clarify_asked"
+# The responses that ask which topic was meant, or to rephrase.
+CLARIFYING_RESPONSES = frozenset({"utter_clarify", "utter_clarify_story", "utter_rephrase"})
+# "Sorry, I still don't understand. Shall I pass your question to staff?"
+OFFER_STAFF_RESPONSE = "utter_offer_staff"
+# Whether action_clarify just offered staff: only then does "yes" or "no"
+# answer that offer (domain.yml, data/rules/fallback.yml).
+STAFF_OFFERED_SLOT = "staff_offered"
 
 
 def input_status(latest_message: Dict[str, Any]) -> str:
@@ -90,16 +96,17 @@ class ActionClarify(Action):
         names none, gets the honest
         "the pages do not say" (``safety_follow_up``), as out of scope.
 
-        Sets ``clarify_asked``: only after a clarifying question is a second
-        unclear message offered staff (``data/rules/fallback.yml``).
+        Right after a clarifying question, a second message none of these
+        reads is "still" not understood: staff are offered. Sets
+        ``staff_offered``: only then does "yes" or "no" answer that offer.
         """
         events = pending_language_notice(dispatcher, tracker)
-        asked = self._reply(dispatcher, tracker, domain)
-        return events + [SlotSet(CLARIFY_ASKED_SLOT, asked)]
+        offered = self._reply(dispatcher, tracker, domain)
+        return events + [SlotSet(STAFF_OFFERED_SLOT, offered)]
 
     @staticmethod
     def _reply(dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]) -> bool:
-        """Sends the reply; whether it asked which topic was meant (or to rephrase)."""
+        """Sends the reply; whether it offered staff after a second unclear message."""
         status = input_status(tracker.latest_message)
         if status in ("empty", "no_words"):
             dispatcher.utter_message(response="utter_input_empty")
@@ -120,12 +127,14 @@ class ActionClarify(Action):
         if safety is not None and safety.safety_unanswered:
             dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
             return False
-        topics = (
-            offered_topics(tracker.latest_message, safety)
-            if safety is not None
-            else keys_in_context(likely_faq_keys(tracker.latest_message), text, tracker.events)
-        )
+        if safety is not None:
+            topics = offered_topics(tracker.latest_message, safety)
+        elif CLARIFYING_RESPONSES & set(responses_of_last_turn(tracker.events)):
+            dispatcher.utter_message(response=OFFER_STAFF_RESPONSE)
+            return True
+        else:
+            topics = keys_in_context(likely_faq_keys(tracker.latest_message), text, tracker.events)
         send_clarifying_turn(
             dispatcher, domain, topics, tracker_language(tracker), story=asks_nothing(text)
         )
-        return True
+        return False

@@ -20,3 +20,21 @@ def before_latest_message(events: Iterable[Dict[str, Any]]) -> List[Dict[str, An
         if earlier[index].get("event") == "user":
             return earlier[:index]
     return earlier
+
+
+def responses_of_last_turn(events: Iterable[Dict[str, Any]]) -> List[str]:
+    """The names of the responses the assistant sent since the patient's message before this one.
+
+    Read from the ``bot`` events' ``utter_action``, which the action server
+    is sent for the whole session (``bot.speedups.action_payload``).
+    """
+    names: List[str] = []
+    for event in reversed(before_latest_message(events)):
+        kind = event.get("event")
+        if kind == "user":
+            break
+        if kind == "bot":
+            name = (event.get("metadata") or {}).get("utter_action")
+            if name:
+                names.append(str(name))
+    return list(reversed(names))

@@ -6,15 +6,15 @@ from actions.fallback import ActionClarify, likely_faq_keys
 from tests.actions.conftest import load_tracker
 from tests.utils.parse_data import parse_data
 
-ASKED = {"event": "slot", "timestamp": None, "name": "clarify_asked", "value": True}
-NOT_ASKED = {**ASKED, "value": False}
+OFFERED = {"event": "slot", "timestamp": None, "name": "staff_offered", "value": True}
+NOT_OFFERED = {**OFFERED, "value": False}
 
 
 async def test_clarify_offers_the_likeliest_topics_best_first(run_action) -> None:
     messages, events = await run_action(ActionClarify(), "low_confidence_knee")
     assert [message["response"] for message in messages] == ["utter_clarify", "utter_clarify_staff"]
-    # A second unclear message is offered staff (data/rules/fallback.yml).
-    assert events == [ASKED]
+    # Staff are offered only after a second unclear message.
+    assert events == [NOT_OFFERED]
     payloads = [button["payload"] for button in messages[0]["buttons"]]
     assert payloads == [
         '/faq{"faq_topic": "dfo_what_is"}',
@@ -32,7 +32,7 @@ def test_unlikely_topics_are_not_offered() -> None:
 async def test_empty_message_is_explained_not_clarified(run_action) -> None:
     messages, events = await run_action(ActionClarify(), "empty_message")
     assert [message["response"] for message in messages] == ["utter_input_empty"]
-    assert events == [NOT_ASKED]
+    assert events == [NOT_OFFERED]
 
 
 async def test_too_long_message_is_refused_clearly(run_action) -> None:
@@ -124,7 +124,7 @@ async def test_is_it_safe_unsure_about_the_knee_gets_the_honest_reply(run_action
     )
     assert [message["response"] for message in messages] == ["utter_beyond_sources"]
     # Answered honestly: a second unclear message is not "still" not understood.
-    assert events == [NOT_ASKED]
+    assert events == [NOT_OFFERED]
 
 
 def knee_recovery_answered(then: str) -> list:
@@ -146,7 +146,7 @@ async def test_the_same_question_of_the_other_operation_gets_its_answer(run_acti
         events=knee_recovery_answered(text),
     )
     assert [message["response"] for message in messages] == ["utter_faq/vro_recovery"]
-    assert events == [NOT_ASKED]
+    assert events == [NOT_OFFERED]
 
 
 async def test_the_other_operation_with_no_answer_to_mirror_gets_its_topics(run_action) -> None:
@@ -159,3 +159,57 @@ async def test_the_other_operation_with_no_answer_to_mirror_gets_its_topics(run_
         events=[{"event": "user", "text": text, "parse_data": {}}],
     )
     assert [message["response"] for message in messages] == ["utter_greet_hip"]
+
+
+def after_a_clarifying_question(then: str) -> list:
+    """A clarifying question, then the patient's message."""
+    return [
+        {"event": "user", "text": "hmm knee thing", "parse_data": {}},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_clarify"}},
+        {"event": "bot", "text": "...", "metadata": {"utter_action": "utter_clarify_staff"}},
+        {"event": "user", "text": then, "parse_data": {}},
+    ]
+
+
+async def test_a_second_unclear_message_after_a_clarifying_question_is_offered_staff(
+    run_action,
+) -> None:
+    text = "the thing with the bone"
+    latest = parse_data(text, "nlu_fallback", 0.3, ranking=[("faq/dfo_what_is", 0.3)])
+    messages, events = await run_action(
+        ActionClarify(),
+        "low_confidence_knee",
+        latest_message=latest,
+        events=after_a_clarifying_question(text),
+    )
+    assert [message["response"] for message in messages] == ["utter_offer_staff"]
+    assert events == [OFFERED]
+
+
+async def test_after_a_clarifying_question_the_other_operation_is_still_read(run_action) -> None:
+    # "And for the hip?" after "did you mean one of these?" was "Sorry, I
+    # still don't understand" when a rule decided before the action.
+    text = "and for the hip?"
+    latest = parse_data(text, "nlu_fallback", 0.3, ranking=[("faq/hip_anatomy", 0.9)])
+    messages, events = await run_action(
+        ActionClarify(),
+        "low_confidence_knee",
+        latest_message=latest,
+        events=after_a_clarifying_question(text),
+    )
+    assert [message["response"] for message in messages] == ["utter_greet_hip"]
+    assert events == [NOT_OFFERED]
+
+
+async def test_after_a_clarifying_question_is_it_safe_about_the_knee_is_answered_honestly(
+    run_action,
+) -> None:
+    text = "is this operation safe?"
+    latest = parse_data(text, "nlu_fallback", 0.3, ranking=[("faq/osteotomy_meaning", 0.4)])
+    events_so_far = after_a_clarifying_question(text)
+    events_so_far[-1]["metadata"] = {"page_operation": "knee"}
+    messages, events = await run_action(
+        ActionClarify(), "low_confidence_knee", latest_message=latest, events=events_so_far
+    )
+    assert [message["response"] for message in messages] == ["utter_beyond_sources"]
+    assert events == [NOT_OFFERED]

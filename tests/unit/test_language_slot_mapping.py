@@ -117,7 +117,7 @@ async def test_other_custom_actions_still_go_to_the_action_server(
 
 def test_only_the_language_action_fills_slots_after_every_message(domain: Domain) -> None:
     # A custom mapping naming an action makes action_extract_slots run that
-    # action after every message: clarify_asked named action_clarify, which
+    # action after every message: a slot of action_clarify's named it, which
     # then ran, and set the slot, on every turn.
     named = {mapping.get("action") for slot in domain.slots for mapping in slot.mappings} - {None}
     assert named == {"action_detect_language"}
