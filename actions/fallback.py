@@ -22,8 +22,10 @@ from bot.nlu.other_operation import other_operation_asked
 from bot.nlu.question_focus import asks_nothing
 from bot.tracker_events import responses_of_last_turn
 
-# The responses that ask which topic was meant, or to rephrase.
-CLARIFYING_RESPONSES = frozenset({"utter_clarify", "utter_clarify_story", "utter_rephrase"})
+# The responses that ask which topic was meant, or to rephrase. Not the
+# thanks for a story ("what would you like to know?"): the patient was not
+# misunderstood, and their first question after it is not "still" unclear.
+CLARIFYING_RESPONSES = frozenset({"utter_clarify", "utter_rephrase"})
 # "Sorry, I still don't understand. Shall I pass your question to staff?"
 OFFER_STAFF_RESPONSE = "utter_offer_staff"
 # Whether action_clarify just offered staff: only then does "yes" or "no"

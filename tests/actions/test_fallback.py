@@ -213,3 +213,20 @@ async def test_after_a_clarifying_question_is_it_safe_about_the_knee_is_answered
     )
     assert [message["response"] for message in messages] == ["utter_beyond_sources"]
     assert events == [NOT_OFFERED]
+
+
+async def test_after_thanks_for_a_story_a_first_unclear_question_is_not_still_unclear(
+    run_action,
+) -> None:
+    # A story ("vai amar haatu te betha...") is thanked and asked what the
+    # patient would like to know; the question after it was offered staff
+    # with "Sorry, I still don't understand".
+    text = "eta ki DFO lagbe?"
+    latest = parse_data(text, "nlu_fallback", 0.3, ranking=[("faq/dfo_what_is", 0.4)])
+    events_so_far = after_a_clarifying_question(text)
+    events_so_far[1]["metadata"]["utter_action"] = "utter_clarify_story"
+    messages, events = await run_action(
+        ActionClarify(), "low_confidence_knee", latest_message=latest, events=events_so_far
+    )
+    assert [message["response"] for message in messages] == ["utter_clarify", "utter_clarify_staff"]
+    assert events == [NOT_OFFERED]

@@ -365,6 +365,8 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("what anaesthesia is used?", "anaesthesia", "beyond_sources"),
         ("is general anaesthesia needed for VRO?", "anaesthesia", "beyond_sources"),
         ("will my child be asleep during the operation?", "anaesthesia", "beyond_sources"),
+        ("what are the chances it fails?", "success_rate", "beyond_sources"),
+        ("what is the failure rate of VRO?", "success_rate", "beyond_sources"),
         # Whether this patient should have it: no personal advice.
         ("should I have the operation?", "own_decision", "beyond_sources"),
         ("what would you do if it was your child?", "own_decision", "beyond_sources"),
