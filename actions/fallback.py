@@ -95,8 +95,8 @@ class ActionClarify(Action):
         (``send_for_other_operation``); "I don't understand" right after an
         answer, its rest and staff (``send_unclear_reply``). "Is it safe?"
         offers the hip's downsides first, and about the knee, whose page
-        names none, gets the honest
-        "the pages do not say" (``safety_follow_up``), as out of scope.
+        names none, gets the honest "the pages do not say"
+        (``safety_follow_up``), as out of scope.
 
         Right after a clarifying question, a second message none of these
         reads is "still" not understood: staff are offered. Sets
