@@ -32,7 +32,7 @@ class InputGuard(GraphComponent):
     def get_default_config() -> Dict[str, Any]:
         """The classifier reads ``max_chars``; longer messages are read in part.
 
-        Up to ``max_read_chars`` (the web widget's limit; WhatsApp's is
+        Up to ``max_read_chars`` (the web chat channel's limit; WhatsApp's is
         4,096), the question sentences and the end of a longer message are
         read (``read_in_part``). Longer ones are cut and marked ``too_long``.
         """
