@@ -9,7 +9,7 @@ from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
-from actions.faq import response_name, topic_button
+from actions.faq import response_name, topic_buttons
 from actions.greeting import GREETING_FOR_OPERATION
 from actions.language import pending_language_notice, tracker_language
 from actions.response_names import BEYOND_SOURCES_RESPONSE
@@ -51,10 +51,7 @@ def send_clarifying_turn(
     and asked what they would like to know, not told they were not
     understood. With no topic to offer, the patient is asked to rephrase.
     """
-    domain = assistant_domain(domain)
-    buttons = [
-        button for button in (topic_button(domain, key, language) for key in faq_keys) if button
-    ]
+    buttons = topic_buttons(assistant_domain(domain), faq_keys, language)
     if buttons:
         response = "utter_clarify_story" if story else "utter_clarify"
         dispatcher.utter_message(response=response, buttons=buttons)

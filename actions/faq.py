@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -49,6 +49,15 @@ def topic_button(
         return None
     topic = faq_key.split("/", 1)[1]
     return {"title": title, "payload": f'/{RETRIEVAL_INTENT}{{"{TOPIC_ENTITY}": "{topic}"}}'}
+
+
+def topic_buttons(
+    domain: Dict[str, Any], faq_keys: Iterable[str], language: str = "en"
+) -> List[Dict[str, str]]:
+    """A quick-reply button per FAQ topic, in order, leaving out topics that do not exist."""
+    return [
+        button for button in (topic_button(domain, key, language) for key in faq_keys) if button
+    ]
 
 
 def other_operation_button(

@@ -9,7 +9,7 @@ conversation, read from the tracker's events.
 
 from __future__ import annotations
 
-from typing import Any, Dict, Iterable, List, Optional
+from typing import Any, Dict, Iterable, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType
@@ -18,7 +18,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.assistant_domain import assistant_domain
 from actions.language import pending_language_notice
 from actions.urgent_reminder import remind_urgent_care
-from bot.faq_choice import MORE_PART_PREFIX, answer_part_sent, button_topic
+from bot.faq_choice import MORE_PART_PREFIX, button_topic, last_faq_part
 
 # No FAQ answered yet in this conversation: ask for a topic, offer staff.
 NO_TOPIC_RESPONSE = "utter_more_no_topic"
@@ -29,16 +29,6 @@ ALL_SAID_RESPONSE = "utter_more_all_said"
 def more_response_name(topic: str) -> str:
     """``dfo_recovery`` -> ``utter_faq_more/dfo_recovery``."""
     return f"{MORE_PART_PREFIX}{topic}"
-
-
-def last_faq_part(events: Iterable[Dict[str, Any]]) -> Optional[tuple[str, str]]:
-    """The last FAQ message the assistant sent: ``(topic, "first" | "more")``."""
-    for event in reversed(list(events)):
-        if event.get("event") == "bot":
-            part = answer_part_sent(event)
-            if part:
-                return part
-    return None
 
 
 def response_for_more(

@@ -22,7 +22,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions.assistant_domain import assistant_domain
 from actions.fallback import send_clarifying_turn
-from actions.faq import topic_button
+from actions.faq import topic_button, topic_buttons
 from actions.greeting import GREETING_FOR_OPERATION
 from actions.language import ReplyAfterNotice, pending_language_notice, tracker_language
 from actions.response_names import (
@@ -57,15 +57,8 @@ def send_own_decision_reply(
     """No personal advice and staff, then whom the operation is for, as buttons."""
     dispatcher.utter_message(response=OWN_DECISION_RESPONSE)
     text = str(tracker.latest_message.get("text") or "")
-    language = tracker_language(tracker)
-    buttons = [
-        button
-        for button in (
-            topic_button(assistant_domain(domain), key, language)
-            for key in keys_in_context(WHO_IT_IS_FOR, text, tracker.events)
-        )
-        if button
-    ]
+    topics = keys_in_context(WHO_IT_IS_FOR, text, tracker.events)
+    buttons = topic_buttons(assistant_domain(domain), topics, tracker_language(tracker))
     if buttons:
         dispatcher.utter_message(response=OWN_DECISION_GENERAL_RESPONSE, buttons=buttons)
 

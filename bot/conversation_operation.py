@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, Iterable, List, Mapping, Optional
 
-from bot.faq_choice import answer_part_sent
+from bot.faq_choice import answer_part_sent, last_faq_part
 from bot.intents import FAQ_INTENT
 from bot.nlu.named_operation import (
     HIP,
@@ -226,10 +226,9 @@ def counterpart_of_last_answer(operation: str, events: Iterable[Dict[str, Any]])
         last one is already about that operation (or about both), or that
         operation's page has no such answer.
     """
-    for event in reversed(before_latest_message(events)):
-        last = answer_key_of(event) if event.get("event") == "bot" else None
-        if last is None:
-            continue
-        key = answer_for_operation(last, operation)
-        return key if key and key != last else None
-    return None
+    part = last_faq_part(before_latest_message(events))
+    if part is None:
+        return None
+    last = f"{FAQ_INTENT}/{part[0]}"
+    key = answer_for_operation(last, operation)
+    return key if key and key != last else None

@@ -21,7 +21,7 @@ Rasa code is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, List, Mapping, Optional, Sequence, Tuple
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Sequence, Tuple
 
 from bot.intents import FAQ_INTENT
 
@@ -167,4 +167,14 @@ def answer_part_sent(bot_event: Mapping[str, Any]) -> Optional[Tuple[str, str]]:
         return response[len(FIRST_PART_PREFIX) :], "first"
     if response.startswith(MORE_PART_PREFIX):
         return response[len(MORE_PART_PREFIX) :], "more"
+    return None
+
+
+def last_faq_part(events: Iterable[Dict[str, Any]]) -> Optional[Tuple[str, str]]:
+    """The last FAQ message the assistant sent: ``(topic, "first" | "more")``."""
+    for event in reversed(list(events)):
+        if event.get("event") == "bot":
+            part = answer_part_sent(event)
+            if part:
+                return part
     return None

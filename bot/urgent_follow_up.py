@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any, Dict, FrozenSet, Iterable
 
-from bot.nlu.bangla import canonical_bangla, canonical_words
+from bot.nlu.bangla import canonical_words
 from bot.nlu.concepts import first_word_index, listed_phrases, mentions_any, words
 from bot.tracker_events import before_latest_message
 
@@ -87,8 +87,7 @@ WAITING_WORDS: FrozenSet[str] = canonical_words(
 # romanized Bangla: the phrases match as concept phrases do (word starts).
 _GOING_PHRASES = first_word_index(
     listed_phrases(
-        canonical_bangla(phrase)
-        for phrase in (
+        (
             "we are going",
             "we're going",
             "were going",
@@ -152,5 +151,5 @@ def says_going_for_care(text: str) -> bool:
     Not when it also asks about waiting ("we are going tomorrow morning"):
     that gets the advice again.
     """
-    message_words = words(canonical_bangla(text.lower()))
-    return mentions_any(_GOING_PHRASES, message_words) and not asks_about_waiting(text)
+    going = mentions_any(_GOING_PHRASES, words(text.lower()))
+    return going and not asks_about_waiting(text)

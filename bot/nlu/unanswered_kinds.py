@@ -46,16 +46,21 @@ class QuestionKind:
     _index: Dict[str, Tuple[Phrase, ...]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
+    # The ``not_with`` phrases by their first word (built once, like ``_index``).
+    _not_with_index: Dict[str, Tuple[Phrase, ...]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     def __post_init__(self) -> None:
         """Indexes the phrases by their first word."""
         object.__setattr__(self, "_index", first_word_index(self.phrases))
+        object.__setattr__(self, "_not_with_index", first_word_index(self.not_with))
 
     def asked_in(self, message_words: Sequence[str]) -> bool:
         """Whether the message asks this kind: one of its phrases, none of ``not_with``."""
         if not mentions_any(self._index, message_words):
             return False
-        return not (self.not_with and mentions_any(first_word_index(self.not_with), message_words))
+        return not mentions_any(self._not_with_index, message_words)
 
     def unanswered_by(self, faq_key: str) -> bool:
         """Whether the answer ``faq_key`` leaves this kind of question unanswered."""
