@@ -13,26 +13,9 @@ from actions.clinic_contact import contact_details
 from actions.handoff import open_handoff_for
 from bot.log_redaction import conversation_reference
 from bot.settings import get_settings
+from bot.urgent_advice import urgent_response
 
 logger = logging.getLogger(__name__)
-
-WARNING_SIGNS_QUESTION = "warning_signs_question"
-
-
-def urgent_response(latest_message: Dict[str, Any]) -> str:
-    """The urgent-care message for what the patient wrote.
-
-    A report of symptoms gets ``utter_urgent_care``; a question about a sign
-    ("is it normal that the wound leaks?") the same urgency worded for a
-    question; a general question about warning signs the list of signs and
-    what to do. Each tells the patient to seek emergency care at once.
-    """
-    flags = latest_message.get("red_flags") or []
-    if flags and all(flag == WARNING_SIGNS_QUESTION for flag in flags):
-        return "utter_urgent_warning_signs"
-    if latest_message.get("red_flag_question"):
-        return "utter_urgent_care_question"
-    return "utter_urgent_care"
 
 
 class ActionUrgentCare(Action):

@@ -10,7 +10,7 @@ from bot.settings import get_settings
 from bot.urgent_follow_up import (
     FOLLOW_UP_RESPONSE,
     GOING_RESPONSE,
-    follows_urgent_advice,
+    reminder_due,
     says_going_for_care,
 )
 
@@ -21,7 +21,8 @@ def remind_urgent_care(dispatcher: CollectingDispatcher, tracker: Tracker) -> bo
     Sent instead of "I can't help with that", "the pages do not say", "did
     you mean one of these?" or, to "can I wait until tomorrow?", the staff
     queue's reply, to a message right after the advice
-    (``bot.urgent_follow_up.follows_urgent_advice``).
+    (``bot.urgent_follow_up.reminder_due``: after the advice only the models
+    asked for, only a message about waiting or going).
 
     A patient who says they are going ("ok we are on the way") is told to
     go now, without the advice's "a chat cannot tell how serious this is".
@@ -29,9 +30,9 @@ def remind_urgent_care(dispatcher: CollectingDispatcher, tracker: Tracker) -> bo
     Returns:
         Whether the reminder was sent (the caller then sends nothing else).
     """
-    if not follows_urgent_advice(tracker.events):
-        return False
     text = str(tracker.latest_message.get("text") or "")
+    if not reminder_due(tracker.events, text):
+        return False
     going = says_going_for_care(text)
     dispatcher.utter_message(response=GOING_RESPONSE if going else FOLLOW_UP_RESPONSE)
     details = contact_details(get_settings())

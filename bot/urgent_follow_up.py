@@ -20,16 +20,13 @@ Plain functions over Rasa's event dicts: tests call them without a server.
 
 from __future__ import annotations
 
-from typing import Any, Dict, FrozenSet, Iterable
+from typing import Any, Dict, FrozenSet, Iterable, Optional
 
 from bot.nlu.bangla import canonical_words
 from bot.nlu.concepts import first_word_index, listed_phrases, mentions_any, words
 from bot.tracker_events import before_latest_message
+from bot.urgent_advice import MODELS_ONLY_RESPONSE, URGENT_ADVICE
 
-# The advice itself, as ``action_urgent_care`` words it.
-URGENT_ADVICE: FrozenSet[str] = frozenset(
-    {"utter_urgent_care", "utter_urgent_care_question", "utter_urgent_warning_signs"}
-)
 # The reminder itself: a second unclear message after it still follows the advice.
 FOLLOW_UP_RESPONSE = "utter_urgent_follow_up"
 # Its words for a patient who says they are going ("ok we are on the way").
@@ -116,8 +113,8 @@ _GOING_PHRASES = first_word_index(
 )
 
 
-def follows_urgent_advice(events: Iterable[Dict[str, Any]]) -> bool:
-    """Whether urgent-care advice is the assistant's last word before this message.
+def last_urgent_advice(events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The urgent-care advice that is the assistant's last word before this message, if any.
 
     Only its reminder, the clinic's phone, the staff queue's replies and the
     language notice may come after it (``KEEPS_ADVICE_CURRENT``). Read from
@@ -128,16 +125,43 @@ def follows_urgent_advice(events: Iterable[Dict[str, Any]]) -> bool:
     Args:
         events: The tracker's events, oldest first; the last ``user`` event
             is the message being answered.
+
+    Returns:
+        The advice's response name (``bot.urgent_advice.URGENT_ADVICE``), or
+        None when something else came after it, or no advice was given.
     """
     for event in reversed(before_latest_message(events)):
         if event.get("event") != "bot":
             continue
         response = (event.get("metadata") or {}).get("utter_action")
         if response in URGENT_ADVICE:
-            return True
+            return str(response)
         if response not in KEEPS_ADVICE_CURRENT:
-            return False
-    return False
+            return None
+    return None
+
+
+def reminder_due(events: Iterable[Dict[str, Any]], text: str) -> bool:
+    """Whether a message the assistant would not answer gets the urgent advice again.
+
+    After the advice for signs the red-flag detector found, always. After the
+    advice only the models asked for (``MODELS_ONLY_RESPONSE``, which tells
+    the patient it may have misread them and to ask again in other words),
+    only when the message is about the advice: asking whether to wait, or
+    saying they are going. A question asked again in other words ("no, I
+    asked where your answers come from") gets its own reply, not the advice
+    a second time.
+
+    Args:
+        events: The tracker's events, oldest first.
+        text: The message being answered.
+    """
+    advice = last_urgent_advice(events)
+    if advice is None:
+        return False
+    if advice == MODELS_ONLY_RESPONSE:
+        return asks_about_waiting(text) or says_going_for_care(text)
+    return True
 
 
 def asks_about_waiting(text: str) -> bool:

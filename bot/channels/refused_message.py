@@ -18,28 +18,22 @@ from typing import Any, Dict, List, Mapping, Optional
 from bot.intents import URGENT_INTENT
 from bot.nlu.language import detect_language, language_request
 from bot.responses import response_variant
+from bot.urgent_advice import urgent_response
 
 logger = logging.getLogger(__name__)
 
 # The error code every channel reports with a retryable refusal.
 STORAGE_UNAVAILABLE = "storage_unavailable"
-WARNING_SIGNS_QUESTION = "warning_signs_question"
 
 
 def urgent_response_name(parse_data: Mapping[str, Any]) -> Optional[str]:
     """The urgent response for a parsed message, or None if it is not urgent.
 
-    The same choice as ``actions.urgent.urgent_response``: symptoms, a
-    question about a sign, or a general question about warning signs.
+    The same choice as ``action_urgent_care`` makes (``bot.urgent_advice``).
     """
     if (parse_data.get("intent") or {}).get("name") != URGENT_INTENT:
         return None
-    flags = parse_data.get("red_flags") or []
-    if flags and all(flag == WARNING_SIGNS_QUESTION for flag in flags):
-        return "utter_urgent_warning_signs"
-    if parse_data.get("red_flag_question"):
-        return "utter_urgent_care_question"
-    return "utter_urgent_care"
+    return urgent_response(parse_data)
 
 
 def reply_language(text: str) -> str:

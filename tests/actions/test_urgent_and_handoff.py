@@ -11,10 +11,11 @@ from actions.handoff import ActionHandoff
 from actions.more import ActionTellMeMore
 from actions.scope import ActionBeyondSources, ActionOutOfScope
 from actions.unclear import ActionAnythingElse
-from actions.urgent import ActionUrgentCare, urgent_response
+from actions.urgent import ActionUrgentCare
 from bot.storage import repository
 from bot.storage.engine import shared_session_factory
 from bot.storage.models import Handoff, utc_now
+from bot.urgent_advice import urgent_response
 
 PAUSE = {"event": "pause", "timestamp": None}
 
@@ -199,6 +200,9 @@ async def test_patients_on_whatsapp_are_not_sent_the_whatsapp_link(run_action, c
             {"red_flags": ["warning_signs_question", "wound_problem"], "red_flag_question": True},
             "utter_urgent_care_question",
         ),
+        # Only the models read it as urgent: the advice, and "I may have misread you".
+        ({}, "utter_urgent_care_unsure"),
+        ({"red_flags": [], "red_flag_question": False}, "utter_urgent_care_unsure"),
     ],
 )
 def test_a_question_gets_the_urgent_message_worded_for_a_question(parse, response) -> None:
@@ -216,6 +220,24 @@ async def test_a_question_about_a_sign_still_goes_to_the_staff_queue(
     }
     messages, _ = await run_action(ActionUrgentCare(), "urgent_leaking_wound", latest_message=asked)
     assert responses(messages) == ["utter_urgent_care_question", "utter_urgent_staff_offline"]
+    [(_, reason, urgent, status, _)] = handoffs(clinic_db)
+    assert (reason, urgent, status) == ("urgent", True, "open")
+
+
+async def test_a_message_only_the_models_read_as_urgent_still_reaches_staff_first(
+    run_action, clinic_env, clinic_db
+) -> None:
+    """No sign the detector knows: the advice (worded for a possible misreading) and the queue."""
+    read = {
+        "text": "the leg just does not look right since last night",
+        "intent": {"name": "urgent_symptoms", "confidence": 0.56},
+        "red_flags": [],
+    }
+    messages, events = await run_action(
+        ActionUrgentCare(), "urgent_leaking_wound", latest_message=read
+    )
+    assert responses(messages) == ["utter_urgent_care_unsure", "utter_urgent_staff_offline"]
+    assert {"event": "slot", "timestamp": None, "name": "urgent", "value": True} in events
     [(_, reason, urgent, status, _)] = handoffs(clinic_db)
     assert (reason, urgent, status) == ("urgent", True, "open")
 

@@ -88,8 +88,13 @@ class FailingAgentThatReadsRedFlags(RecordingAgent):
         return True
 
     async def parse_message(self, text: str) -> Dict[str, Any]:
-        intent = URGENT_INTENT if "blue" in text else "faq"
-        return {"intent": {"name": intent}, "red_flags": [], "text": text}
+        if "blue" in text:
+            return {
+                "intent": {"name": URGENT_INTENT},
+                "red_flags": ["cold_pale_or_numb_limb"],
+                "text": text,
+            }
+        return {"intent": {"name": "faq"}, "red_flags": [], "text": text}
 
     async def handle_message(self, message: UserMessage) -> None:
         self.messages.append(message)

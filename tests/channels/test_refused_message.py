@@ -9,6 +9,7 @@ from bot.channels.refused_message import (
     response_text,
     urgent_response_name,
 )
+from bot.urgent_advice import URGENT_ADVICE
 
 
 def parsed(intent: str, **extra: Any) -> Dict[str, Any]:
@@ -18,11 +19,17 @@ def parsed(intent: str, **extra: Any) -> Dict[str, Any]:
 def test_only_urgent_messages_get_an_urgent_response() -> None:
     assert urgent_response_name(parsed("faq")) is None
     assert urgent_response_name({}) is None
-    assert urgent_response_name(parsed("urgent_symptoms")) == "utter_urgent_care"
     assert (
-        urgent_response_name(parsed("urgent_symptoms", red_flag_question=True))
+        urgent_response_name(parsed("urgent_symptoms", red_flags=["wound_problem"]))
+        == "utter_urgent_care"
+    )
+    assert (
+        urgent_response_name(
+            parsed("urgent_symptoms", red_flags=["wound_problem"], red_flag_question=True)
+        )
         == "utter_urgent_care_question"
     )
+    assert urgent_response_name(parsed("urgent_symptoms")) == "utter_urgent_care_unsure"
     assert (
         urgent_response_name(parsed("urgent_symptoms", red_flags=["warning_signs_question"]))
         == "utter_urgent_warning_signs"
@@ -42,6 +49,6 @@ def test_the_urgent_text_follows_the_patients_language(
 def test_every_urgent_response_has_english_and_bangla(
     responses: Dict[str, List[Dict[str, Any]]],
 ) -> None:
-    for name in ("utter_urgent_care", "utter_urgent_care_question", "utter_urgent_warning_signs"):
+    for name in sorted(URGENT_ADVICE):
         english, bangla = response_text(responses[name], "en"), response_text(responses[name], "bn")
         assert english and bangla and english != bangla, name

@@ -6,15 +6,15 @@ import pytest
 import yaml
 from rasa.shared.core.events import ActionExecuted, BotUttered, UserUttered
 
-from actions.urgent import urgent_response
 from bot.settings import PROJECT_ROOT
 from bot.speedups.action_payload import sent_events
+from bot.urgent_advice import MODELS_ONLY_RESPONSE, URGENT_ADVICE, urgent_response
 from bot.urgent_follow_up import (
     FOLLOW_UP_RESPONSE,
     KEEPS_ADVICE_CURRENT,
-    URGENT_ADVICE,
     asks_about_waiting,
-    follows_urgent_advice,
+    last_urgent_advice,
+    reminder_due,
     says_going_for_care,
 )
 
@@ -43,38 +43,44 @@ ADVISED: List[Dict[str, Any]] = [
 
 
 def test_the_message_after_the_advice_follows_it() -> None:
-    assert follows_urgent_advice(ADVISED + [user("is that serious?")])
+    assert last_urgent_advice(ADVISED + [user("is that serious?")]) == "utter_urgent_care"
 
 
 def test_a_second_unclear_message_after_the_reminder_still_follows_it() -> None:
     reminded = ADVISED + [user("is that serious?"), action("action_clarify")]
     reminded.append(bot(FOLLOW_UP_RESPONSE))
-    assert follows_urgent_advice(reminded + [action("action_listen"), user("can I wait?")])
+    assert (
+        last_urgent_advice(reminded + [action("action_listen"), user("can I wait?")])
+        == "utter_urgent_care"
+    )
 
 
 def test_an_answer_in_between_ends_it() -> None:
     answered = ADVISED + [user("how long is the recovery?"), action("action_answer_faq")]
     answered += [bot("utter_faq/vro_recovery"), action("action_listen"), user("can I wait?")]
-    assert not follows_urgent_advice(answered)
+    assert last_urgent_advice(answered) is None
 
 
 def test_the_urgent_message_itself_and_a_conversation_without_advice_do_not() -> None:
-    assert not follows_urgent_advice([action("action_listen"), user("the wound is leaking pus")])
-    assert not follows_urgent_advice([])
+    assert last_urgent_advice([action("action_listen"), user("the wound is leaking pus")]) is None
+    assert last_urgent_advice([]) is None
     talk = [user("what is a vdro"), action("action_answer_faq"), bot("utter_faq/vro_what_is")]
-    assert not follows_urgent_advice(talk + [action("action_listen"), user("is that serious?")])
+    assert last_urgent_advice(talk + [action("action_listen"), user("is that serious?")]) is None
     # Advice two turns back, with another reply after it, is not the last word.
     earlier = ADVISED + [user("hello"), action("utter_greet"), bot("utter_greet"), user("ok?")]
-    assert not follows_urgent_advice(earlier)
+    assert last_urgent_advice(earlier) is None
 
 
 def test_the_staff_queues_reply_after_the_advice_keeps_it_current() -> None:
     queued = ADVISED + [user("talk to staff"), action("action_handoff")]
     queued += [bot("utter_handoff_already_waiting"), bot("utter_offer_callback")]
-    assert follows_urgent_advice(queued + [action("action_listen"), user("what should I do?")])
+    assert (
+        last_urgent_advice(queued + [action("action_listen"), user("what should I do?")])
+        == "utter_urgent_care"
+    )
     # Without the advice before it, the queue's reply is just a reply.
     plain = [user("talk to staff"), action("action_handoff"), bot("utter_handoff_nobody_online")]
-    assert not follows_urgent_advice(plain + [action("action_listen"), user("what should I do?")])
+    assert last_urgent_advice(plain + [action("action_listen"), user("what should I do?")]) is None
 
 
 def test_the_advice_four_turns_back_is_found_in_what_the_action_server_is_sent() -> None:
@@ -95,7 +101,23 @@ def test_the_advice_four_turns_back_is_found_in_what_the_action_server_is_sent()
     events += [ActionExecuted("action_listen"), UserUttered("what should I do?")]
     sent = sent_events(events)
     assert not any(event.get("name") == "action_urgent_care" for event in sent)
-    assert follows_urgent_advice(sent)
+    assert last_urgent_advice(sent) == "utter_urgent_care"
+
+
+def test_after_the_models_only_advice_only_a_message_about_it_gets_it_again() -> None:
+    """It told the patient it may have misread them: a question asked again gets its own reply."""
+    unsure = [action("action_listen"), user("where did you get these answers from?")]
+    unsure += [action("action_urgent_care"), bot(MODELS_ONLY_RESPONSE), action("action_listen")]
+    asked_again = unsure + [user("no, I asked where your information comes from")]
+    assert last_urgent_advice(asked_again) == MODELS_ONLY_RESPONSE
+    assert not reminder_due(asked_again, "no, I asked where your information comes from")
+    assert reminder_due(
+        unsure + [user("can we wait until tomorrow?")], "can we wait until tomorrow?"
+    )
+    assert reminder_due(unsure + [user("ok we are on the way")], "ok we are on the way")
+    # After the advice for a sign the detector found, any such message gets it again.
+    assert reminder_due(ADVISED + [user("is that serious?")], "is that serious?")
+    assert not reminder_due([action("action_listen"), user("hello")], "hello")
 
 
 def test_the_advice_and_what_keeps_it_current_are_the_domains_responses() -> None:
