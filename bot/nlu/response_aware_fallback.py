@@ -37,7 +37,7 @@ from rasa.nlu.classifiers.fallback_classifier import FallbackClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_NAME_KEY, PREDICTED_CONFIDENCE_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.intents import TOPIC_EVIDENCE, URGENT_INTENT
+from bot.intents import TOPIC_EVIDENCE, UNANSWERED_KIND, URGENT_INTENT
 from bot.nlu.input_guard import INPUT_CHECK
 from bot.nlu.other_operation import other_operation_asked
 from bot.nlu.text_cleaning import OK, READ_IN_PART
@@ -149,6 +149,10 @@ class ResponseAwareFallbackClassifier(FallbackClassifier):
             confidence = float((message.get(INTENT) or {}).get(PREDICTED_CONFIDENCE_KEY) or 0.0)
             if confidence < self.component_config[SOCIAL_THRESHOLD_KEY]:
                 return True
-        if intent_name == BOT_CHALLENGE and not speaks_of_who_answers(message.get(TEXT) or ""):
+        if intent_name == BOT_CHALLENGE and not (
+            speaks_of_who_answers(message.get(TEXT) or "")
+            # A rule's kind sent it here ("where does this information come from?").
+            or (message.get(TOPIC_EVIDENCE) or {}).get(UNANSWERED_KIND)
+        ):
             return True
         return super()._should_fallback(message)

@@ -237,6 +237,22 @@ def test_whether_to_have_the_operation_gets_no_personal_advice(
     assert text_of(responses, "utter_handoff_nobody_online") not in replies
 
 
+@pytest.mark.parametrize(
+    ("question", "bangla"),
+    [("what are your sources?", False), ("apnar tottho kotha theke ase?", True)],
+    ids=["english", "romanized"],
+)
+def test_where_the_answers_come_from_is_said(
+    assistant: LiveAssistant, responses, question: str, bangla: bool
+) -> None:
+    # A rule's kind (unanswered_kinds.yml: about_sources): the reply to "are you a bot?".
+    body = assistant.parse(question, token=assistant.token).json()
+    assert body["intent"]["name"] == "bot_challenge"
+    replies = texts(assistant.send(new_sender(), question))
+    said = bangla_text_of if bangla else text_of
+    assert said(responses, "utter_bot_challenge") in replies
+
+
 def test_a_callback_request_keeps_the_number_only_where_consented(
     assistant: LiveAssistant, responses
 ) -> None:

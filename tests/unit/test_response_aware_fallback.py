@@ -236,3 +236,19 @@ def test_the_same_question_of_the_other_operation_is_left_to_the_dialogue(intent
     message = parsed_message(intent, 0.99, 0.0, answers=[("faq/hip_anatomy", 0.99)])
     message.set("text", "what about the hip?")
     assert predicted(message) == "nlu_fallback"
+
+
+def test_a_bot_challenge_reading_needs_words_about_who_answers_or_a_rules_kind() -> None:
+    # "Is this operation safe?" read as bot_challenge: not trusted.
+    guessed = parsed_message("bot_challenge", 0.9, 0.0)
+    guessed.set("text", "is this operation safe?")
+    assert predicted(guessed) == "nlu_fallback"
+    asked = parsed_message("bot_challenge", 0.9, 0.0)
+    asked.set("text", "are you a bot?")
+    assert predicted(asked) == "bot_challenge"
+    # unanswered_kinds.yml about_sources sent it there, with no such word.
+    routed = parsed_message(
+        "bot_challenge", 1.0, 0.0, topic_evidence={"unanswered_kind": "about_sources"}
+    )
+    routed.set("text", "where does this information come from?")
+    assert predicted(routed) == "bot_challenge"

@@ -171,6 +171,7 @@ def test_the_kinds_are_named() -> None:
         "how_long_it_lasts",
         "anaesthesia",
         "own_decision",
+        "about_sources",
     }
 
 
@@ -374,6 +375,12 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("should we go ahead with the VRO for our son?", "own_decision", "beyond_sources"),
         ("অপারেশন করাবো কি না বুঝতে পারছি না", "own_decision", "beyond_sources"),
         ("ami ki operation korbo?", "own_decision", "beyond_sources"),
+        # Where the answers come from: the reply to "are you a bot?" says.
+        ("what are your sources?", "about_sources", "bot_challenge"),
+        ("where does this information come from?", "about_sources", "bot_challenge"),
+        ("who wrote these answers?", "about_sources", "bot_challenge"),
+        ("এই তথ্য কোথা থেকে পাওয়া?", "about_sources", "bot_challenge"),
+        ("uttor kotha theke pelen?", "about_sources", "bot_challenge"),
     ],
 )
 def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
@@ -408,6 +415,10 @@ def test_some_kinds_go_to_their_own_intent_whatever_the_topic(
         "how long does it last, the cast?",
         # One anaesthetic for two procedures: whether they are combined.
         "একবার অজ্ঞান করে দুটো কাজ কি একসাথে করা যায়?",
+        # Where things come from, not the answers.
+        "where do you get the x-ray done?",
+        "what is the source of the pain in my knee?",
+        "babur ei betha kotha theke holo?",
     ],
 )
 def test_other_how_much_questions_are_not_about_cost(text: str) -> None:
