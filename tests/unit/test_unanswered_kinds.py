@@ -343,6 +343,9 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("can I carry her after the operation?", "care_after_operation", "beyond_sources"),
         ("can I hold him?", "care_after_operation", "beyond_sources"),
         ("how soon can I run again?", "back_to_activities", "beyond_sources"),
+        ("can he go to school with it?", "back_to_activities", "beyond_sources"),
+        ("ও কবে স্কুলে যেতে পারবে?", "back_to_activities", "beyond_sources"),
+        ("cast obosthay ki school e jete parbe?", "back_to_activities", "beyond_sources"),
         # Everyday care after the operation: neither page says.
         (
             "what exercises should I do after the operation?",
