@@ -346,6 +346,7 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("can he go to school with it?", "back_to_activities", "beyond_sources"),
         ("ও কবে স্কুলে যেতে পারবে?", "back_to_activities", "beyond_sources"),
         ("cast obosthay ki school e jete parbe?", "back_to_activities", "beyond_sources"),
+        ("ar school e kobe jete parbe", "back_to_activities", "beyond_sources"),
         # Everyday care after the operation: neither page says.
         (
             "what exercises should I do after the operation?",
