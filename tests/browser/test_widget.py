@@ -8,6 +8,7 @@ import re
 import requests
 from playwright.sync_api import BrowserContext, Page, expect
 
+from bot.channels.webchat import MAX_MESSAGE_CHARS
 from bot.console.rasa_api import conversation_url, staff_message_event
 from bot.nlu.named_operation import operation_meant
 from bot.nlu.short_replies import short_reply_intent
@@ -94,6 +95,27 @@ def test_quick_reply_buttons_work(page: Page, responses) -> None:
     expect_answer(page, text_of(responses, f"utter_faq/{topic}"))
     # The tapped title, not the raw payload, stands in the transcript.
     expect(page.locator(".message.user").last).to_contain_text(related["title"])
+
+
+def test_a_long_story_fits_the_box_and_is_answered_by_its_question(
+    page: Page, responses
+) -> None:
+    # The box holds what the web chat channel takes: a parent's story of
+    # 1,500 characters with the question at its end is sent whole and read
+    # by its question (the live tests hold the classifier's side of it).
+    box = page.locator("textarea")
+    open_widget(page)
+    assert box.get_attribute("maxlength") == str(MAX_MESSAGE_CHARS)
+    story = "my son is nine and " + "he walks on his toes and falls at school and " * 33
+    message = f"{story.strip()}. {trained('faq/vro_what_is', 'what is VRO')}"
+    assert 1000 < len(message) <= MAX_MESSAGE_CHARS
+    box.fill(message)
+    expect(page.locator(".counter")).to_contain_text(f"{len(message)} of {MAX_MESSAGE_CHARS}")
+    box.press("Enter")
+    expect_answer(page, text_of(responses, "utter_faq/vro_what_is"))
+    expect(page.locator(".message.user").last).to_contain_text(message[-60:])
+    bot_texts = " ".join(bot_messages(page).all_inner_texts())
+    assert text_of(responses, "utter_input_too_long") not in bot_texts
 
 
 def test_tell_me_more_sends_the_rest_of_the_answer(page: Page, responses) -> None:

@@ -24,7 +24,9 @@ const BANGLA = /[\u0980-\u09FF]/;
 const LATIN = /[A-Za-z]{3,}/;
 import { renderText, timeLabel } from "./text.js";
 
-const MAX_CHARS = 1000;
+// As many as the web chat channel takes (bot/channels/webchat.py MAX_MESSAGE_CHARS):
+// a parent's story with the question at its end fits.
+const MAX_CHARS = 5000;
 const PAGE_OPERATIONS = ["knee", "hip"];
 const TYPING_TIMEOUT_MS = 20000;
 const OFFLINE_AFTER_FAILURES = 3;
