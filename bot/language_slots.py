@@ -97,7 +97,9 @@ def language_slot_changes(
 
     Returns:
         Only the slots that change; the notice slot when the conversation
-        just switched to Bangla by itself (the next answering action says it);
+        just switched to Bangla by itself for the first time (the next
+        answering action says it; a later switch back to Bangla, the Bangla
+        disclaimer given, has none);
         the disclaimer slot once the conversation leaves Bangla or asks for a
         language after it was answered in Bangla (so the Bangla disclaimer was
         given); an explicit choice, or leaving Bangla, drops a notice not yet
@@ -114,7 +116,9 @@ def language_slot_changes(
         changes.append((LANGUAGE_SLOT, choice.language))
     if choice.pinned != pinned:
         changes.append((PINNED_SLOT, choice.pinned))
-    if choice.switched_to_bangla_automatically:
+    if choice.switched_to_bangla_automatically and not slots.get(DISCLAIMER_SLOT):
+        # Once: back in Bangla after an English message, the answer simply
+        # comes in Bangla (the notice repeats the disclaimer given before).
         changes.append((NOTICE_SLOT, True))
     notice_due = bool(slots.get(NOTICE_SLOT))
     # Answered in Bangla with the notice said (or after choosing Bangla): it was given.

@@ -148,3 +148,19 @@ async def test_leaving_bangla_before_the_notice_is_said_drops_it(run_action) -> 
 
 def text_of_response(domain, name: str) -> str:
     return domain["responses"][name][0]["text"]
+
+
+async def test_back_in_bangla_after_english_the_notice_is_not_repeated(run_action) -> None:
+    bangla = {"text": "ডিএফও কাদের জন্য?", "language": "bn"}
+    english = {"text": "who is not suitable for DFO", "language": "en"}
+    # Switched to Bangla by itself: the notice is due, then said by the answer.
+    slots = await slots_after(run_action, bangla, {"language": "en"})
+    assert slots["language_notice_due"] is True
+    slots["language_notice_due"] = False
+    # English, then Bangla again: the answer simply comes in Bangla.
+    slots = await slots_after(run_action, english, slots)
+    assert slots["language"] == "en" and slots["bangla_disclaimer_given"] is True
+    slots = await slots_after(run_action, bangla, slots)
+    assert slots["language"] == "bn" and slots["language_notice_due"] is False
+    messages, _ = await run_action(ActionAnswerFaq(), "faq_typed_vro_recovery", slots=slots)
+    assert "utter_language_auto_bn" not in [m["response"] for m in messages]
