@@ -30,6 +30,9 @@ SYMPTOMS_RESPONSE = "utter_urgent_care"
 QUESTION_RESPONSE = "utter_urgent_care_question"
 WARNING_SIGNS_RESPONSE = "utter_urgent_warning_signs"
 MODELS_ONLY_RESPONSE = "utter_urgent_care_unsure"
+# After it, with nobody taking the conversation over: the topics the message
+# may have been about, as buttons ("if you asked about one of these, tap it").
+MISREAD_TOPICS_RESPONSE = "utter_urgent_unsure_topics"
 
 # The advice itself, in each of its wordings.
 URGENT_ADVICE: FrozenSet[str] = frozenset(

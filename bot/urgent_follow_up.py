@@ -25,7 +25,7 @@ from typing import Any, Dict, FrozenSet, Iterable, Optional
 from bot.nlu.bangla import canonical_words
 from bot.nlu.concepts import first_word_index, listed_phrases, mentions_any, words
 from bot.tracker_events import before_latest_message
-from bot.urgent_advice import MODELS_ONLY_RESPONSE, URGENT_ADVICE
+from bot.urgent_advice import MISREAD_TOPICS_RESPONSE, MODELS_ONLY_RESPONSE, URGENT_ADVICE
 
 # The reminder itself: a second unclear message after it still follows the advice.
 FOLLOW_UP_RESPONSE = "utter_urgent_follow_up"
@@ -33,11 +33,13 @@ FOLLOW_UP_RESPONSE = "utter_urgent_follow_up"
 GOING_RESPONSE = "utter_urgent_going"
 # What may come after the advice and leave it the last word on what to do:
 # the reminder, the clinic's phone, the staff queue's replies ("your request
-# is with staff... do not wait"), and the one-time language notice.
+# is with staff... do not wait"), the topics after the models-only advice,
+# and the one-time language notice.
 KEEPS_ADVICE_CURRENT: FrozenSet[str] = frozenset(
     {
         FOLLOW_UP_RESPONSE,
         GOING_RESPONSE,
+        MISREAD_TOPICS_RESPONSE,
         "utter_clinic_phone",
         "utter_urgent_staff_alerted",
         "utter_urgent_staff_offline",

@@ -1,6 +1,7 @@
 """action_urgent_care and action_handoff: messages, the staff queue, pausing."""
 
 from datetime import timedelta
+from typing import Any, Dict
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -240,6 +241,61 @@ async def test_a_message_only_the_models_read_as_urgent_still_reaches_staff_firs
     assert {"event": "slot", "timestamp": None, "name": "urgent", "value": True} in events
     [(_, reason, urgent, status, _)] = handoffs(clinic_db)
     assert (reason, urgent, status) == ("urgent", True, "open")
+
+
+def misread_knee_question(**extra: Any) -> Dict[str, Any]:
+    """A knock-knee question only the models read as urgent, the knee's topics ranked below."""
+    ranking = [("faq/knee_valgus", 0.6), ("faq/dfo_symptoms", 0.3), ("faq/dfo_candidates", 0.1)]
+    return {
+        "text": "my knee is bent inward since childhood, what are my options?",
+        "intent": {"name": "urgent_symptoms", "confidence": 0.47},
+        "red_flags": [],
+        "response_selector": {
+            "faq": {
+                "response": {"intent_response_key": ranking[0][0], "confidence": ranking[0][1]},
+                "ranking": [
+                    {"intent_response_key": key, "confidence": value} for key, value in ranking
+                ],
+            }
+        },
+        **extra,
+    }
+
+
+async def test_after_the_models_only_advice_the_topics_it_may_have_meant_are_offered(
+    run_action, clinic_env, clinic_db
+) -> None:
+    messages, _ = await run_action(
+        ActionUrgentCare(), "urgent_leaking_wound", latest_message=misread_knee_question()
+    )
+    assert responses(messages) == [
+        "utter_urgent_care_unsure",
+        "utter_urgent_staff_offline",
+        "utter_urgent_unsure_topics",
+    ]
+    payloads = [button["payload"] for button in messages[-1]["buttons"]]
+    assert payloads == [
+        '/faq{"faq_topic": "knee_valgus"}',
+        '/faq{"faq_topic": "dfo_symptoms"}',
+        '/faq{"faq_topic": "dfo_candidates"}',
+    ]
+
+
+async def test_no_topics_when_staff_take_over_or_the_detector_found_a_sign(
+    run_action, clinic_env, clinic_db
+) -> None:
+    signed, _ = await run_action(
+        ActionUrgentCare(),
+        "urgent_leaking_wound",
+        latest_message=misread_knee_question(red_flags=["wound_problem"]),
+    )
+    assert "utter_urgent_unsure_topics" not in responses(signed)
+    staff_online(clinic_db)
+    taken_over, events = await run_action(
+        ActionUrgentCare(), "urgent_leaking_wound", latest_message=misread_knee_question()
+    )
+    assert responses(taken_over) == ["utter_urgent_care_unsure", "utter_urgent_staff_alerted"]
+    assert events[-1] == PAUSE
 
 
 @pytest.mark.parametrize(

@@ -97,9 +97,7 @@ def test_quick_reply_buttons_work(page: Page, responses) -> None:
     expect(page.locator(".message.user").last).to_contain_text(related["title"])
 
 
-def test_a_long_story_fits_the_box_and_is_answered_by_its_question(
-    page: Page, responses
-) -> None:
+def test_a_long_story_fits_the_box_and_is_answered_by_its_question(page: Page, responses) -> None:
     # The box holds what the web chat channel takes: a parent's story of
     # 1,500 characters with the question at its end is sent whole and read
     # by its question (the live tests hold the classifier's side of it).
