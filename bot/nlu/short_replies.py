@@ -27,6 +27,8 @@ MAX_WORDS = 8
 MAX_ANNOUNCEMENT_WORDS = 16
 # The intent an announced question is read as.
 ANNOUNCEMENT_INTENT = "greet"
+# The intent of a message of filler words that thanks ("thik ache dhonnobad").
+THANKS_INTENT = "thank"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,11 @@ class ShortReplies:
     set_aside_in_announcements: FrozenSet[str] = frozenset()
     # "I don't understand", its filler words set aside (``says_answer_unclear``).
     unclear: FrozenSet[Phrase] = frozenset()
+    # A message of filler words only is thanks when it has one of these
+    # ("thik ache dhonnobad"), and none of ``yes_words`` ("yes thanks" to an
+    # offer accepts it).
+    thanks_words: FrozenSet[str] = frozenset()
+    yes_words: FrozenSet[str] = frozenset()
 
 
 def phrase_of(text: str, set_aside: FrozenSet[str]) -> Phrase:
@@ -63,12 +70,13 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
     announced = document.get("announcements") or []
     around_announcements = document.get("announcement_words") or []
     unclear = document.get("unclear_answer") or []
-    if not isinstance(replies, dict) or not all(
-        isinstance(entries, list) for entries in (fillers, announced, around_announcements, unclear)
-    ):
+    thanks = document.get("thanks_words") or []
+    yes = document.get("yes_words") or []
+    lists = (fillers, announced, around_announcements, unclear, thanks, yes)
+    if not isinstance(replies, dict) or not all(isinstance(entries, list) for entries in lists):
         raise ValueError(
             f"{path}: expected a mapping under 'replies' and lists of filler_words,"
-            " announcements, announcement_words and unclear_answer"
+            " announcements, announcement_words, unclear_answer, thanks_words and yes_words"
         )
     filler_words = listed_words(fillers)
     set_aside = filler_words | listed_words(around_announcements)
@@ -86,6 +94,24 @@ def load_short_replies(path: Path = SHORT_REPLIES_FILE) -> ShortReplies:
         _phrases(announced, set_aside),
         set_aside,
         _phrases(unclear, filler_words),
+        listed_words(thanks),
+        listed_words(yes),
+    )
+
+
+def only_thanks(message_words: Sequence[str], replies: ShortReplies) -> bool:
+    """Whether a message of filler words only thanks: "thik ache dhonnobad", "ok thanks".
+
+    The models were unsure of such mixes (thanks 0.43, "yes" 0.36), and
+    after a clarifying turn the patient was told "Sorry, I still don't
+    understand". Not with a "yes" ("yes thanks" accepts an offer).
+    """
+    present = set(message_words)
+    return (
+        len(message_words) <= MAX_WORDS
+        and present <= replies.filler_words
+        and bool(present & replies.thanks_words)
+        and not present & replies.yes_words
     )
 
 
@@ -125,6 +151,8 @@ def short_reply_intent(text: str, replies: Optional[ShortReplies] = None) -> Opt
     phrase = _reply_phrase(message_words, replies)
     if phrase is not None and phrase in replies.intents:
         return replies.intents[phrase]
+    if only_thanks(message_words, replies):
+        return THANKS_INTENT
     return ANNOUNCEMENT_INTENT if announces_a_question(message_words, replies) else None
 
 
