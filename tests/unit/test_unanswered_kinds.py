@@ -97,6 +97,9 @@ def test_a_story_that_a_child_cannot_walk_is_not_a_walking_question() -> None:
         "are there other choices than the hip operation",
         "VRO chara ar kono upay ache?",
         "হিপের অপারেশনের বিকল্প কী?",
+        "operation chara ki kono upay nai?",
+        "can the hip get better without surgery?",
+        "অপারেশন ছাড়া কি হিপ ঠিক হয়?",
     ],
 )
 def test_other_choices_than_the_hip_operation_are_not_on_the_hip_page(text: str) -> None:
