@@ -63,6 +63,12 @@ REFERRING_WORDS: FrozenSet[str] = SURGERY_WORDS | canonical_words(
         "সে",
         "তার",
         "তাকে",
+        # One of what the last answer named: "which one is better?" after
+        # the opening and closing wedges was told "I can't help with that".
+        "one",
+        "কোনটা",
+        "কোনটি",
+        "konta",
     }
 )
 # Questions of when or how long ("how long after?", "ar hatte koto din

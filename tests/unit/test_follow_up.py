@@ -57,6 +57,9 @@ AFTER_THE_HIP = [user("what is a vro"), answer("faq/vro_what_is")]
         "when can he be operated",
         "operashon koto khon lage",
         "অপারেশনের খরচ কেমন",
+        # One of what the last answer named (the opening and closing wedges).
+        "which one is better?",
+        "কোনটা ভালো?",
     ],
 )
 def test_a_question_referring_back_is_a_follow_up_in_a_conversation_about_an_operation(
