@@ -29,6 +29,7 @@ from bot.language_slots import (
     next_language,
     requested_language,
 )
+from bot.urgent_follow_up import reminder_due
 
 __all__ = [
     "ActionDetectLanguage",
@@ -71,8 +72,13 @@ def pending_language_notice(dispatcher: CollectingDispatcher, tracker: Tracker) 
     """Say once, in Bangla, that answers are now in Bangla (with an "English" button).
 
     Called first by the actions that answer (FAQ, clarification, handoff).
+    Not before the urgent advice said again (``reminder_due``): like the
+    urgent reply itself, it does not stop to say that answers are now in
+    Bangla; the notice stays due for the next answer.
     """
     if not tracker.get_slot(NOTICE_SLOT):
+        return []
+    if reminder_due(tracker.events, str(tracker.latest_message.get("text") or "")):
         return []
     dispatcher.utter_message(response="utter_language_auto_bn")
     return [SlotSet(NOTICE_SLOT, False)]

@@ -318,6 +318,18 @@ async def test_a_message_right_after_urgent_advice_gets_the_advice_again(
     assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
 
 
+async def test_the_advice_said_again_comes_before_any_language_notice(
+    run_action, clinic_env
+) -> None:
+    # A Bangla red flag switched the chat to Bangla; the urgent reply did not
+    # stop for the notice, and neither does the advice said again ("কী করব?").
+    clinic_env(clinic_phone="+880 1711 000000")
+    slots = {"language": "bn", "language_notice_due": True}
+    messages, events = await run_action(ActionClarify(), "follow_up_after_urgent", slots=slots)
+    assert responses(messages) == ["utter_urgent_follow_up", "utter_clinic_phone"]
+    assert not [e for e in events if e.get("name") == "language_notice_due"]
+
+
 @pytest.mark.parametrize("text", ["ok we are on the way", "আমরা হাসপাতালে যাচ্ছি"])
 async def test_after_urgent_advice_a_patient_going_for_care_is_told_to_go_now(
     run_action, clinic_env, text
