@@ -167,8 +167,25 @@ def answer_in_context(
 def keys_in_context(
     faq_keys: Iterable[str], message_text: str, events: Iterable[Dict[str, Any]]
 ) -> List[str]:
-    """The clarifying turn's topics, read in the operation of the conversation so far."""
-    return keys_for_operation(faq_keys, operation_to_read_in(message_text, events))
+    """The clarifying turn's topics, read in the operation of the conversation so far.
+
+    Answers about a condition or the body of the other joint (the hip's
+    parts, alignment and knee pain) stay on offer on a page alone, where a
+    parent may have come with the other operation's question; not once the
+    patient or the answers have been about one operation ("which one is
+    better?" after the knee's wedges was offered the parts of the hip).
+    """
+    events = list(events)
+    operation = operation_to_read_in(message_text, events)
+    keys = keys_for_operation(faq_keys, operation)
+    talked_about = operation_meant(message_text) or conversation_operation(events)
+    if talked_about is None:
+        return keys
+    return [
+        key
+        for key in keys
+        if key not in CONDITION_ANSWERS or operation_of_answer(key) in (None, talked_about)
+    ]
 
 
 def keys_for_operation(faq_keys: Iterable[str], operation: Optional[str]) -> List[str]:

@@ -133,6 +133,19 @@ def test_the_clarifying_topics_are_read_in_context_once_each() -> None:
     ]
 
 
+def test_the_other_joints_body_topics_are_offered_on_a_page_not_in_a_conversation() -> None:
+    keys = ["faq/dfo_types", "faq/hip_anatomy", "faq/knee_alignment_pain"]
+    page_only = [on_page("knee", "which one is better?")]
+    assert keys_in_context(keys, "which one is better?", page_only) == keys
+    talked = [on_page("knee", "opening or closing wedge?"), answer("dfo_types")]
+    talked.append(on_page("knee", "which one is better?"))
+    assert keys_in_context(keys, "which one is better?", talked) == [
+        "faq/dfo_types",
+        "faq/knee_alignment_pain",
+    ]
+    assert keys_in_context(keys, "which one is better?", HIP_TALK) == ["faq/hip_anatomy"]
+
+
 def test_each_counterpart_belongs_to_the_other_operation() -> None:
     for key, counterpart in COUNTERPARTS.items():
         assert {operation_of_answer(key), operation_of_answer(counterpart)} == {KNEE, HIP}
