@@ -175,6 +175,7 @@ def test_the_kinds_are_named() -> None:
         "anaesthesia",
         "own_decision",
         "about_sources",
+        "incision_size",
     }
 
 
@@ -350,6 +351,8 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("ও কবে স্কুলে যেতে পারবে?", "back_to_activities", "beyond_sources"),
         ("cast obosthay ki school e jete parbe?", "back_to_activities", "beyond_sources"),
         ("ar school e kobe jete parbe", "back_to_activities", "beyond_sources"),
+        ("how big is the cut?", "incision_size", "beyond_sources"),
+        ("DFO te kata koto boro hoy?", "incision_size", "beyond_sources"),
         # Everyday care after the operation: neither page says.
         (
             "what exercises should I do after the operation?",
