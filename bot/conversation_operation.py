@@ -167,39 +167,48 @@ def answer_in_context(
 def keys_in_context(
     faq_keys: Iterable[str], message_text: str, events: Iterable[Dict[str, Any]]
 ) -> List[str]:
-    """The clarifying turn's topics, read in the operation of the conversation so far.
-
-    Answers about a condition or the body of the other joint (the hip's
-    parts, alignment and knee pain) stay on offer on a page alone, where a
-    parent may have come with the other operation's question; not once the
-    patient or the answers have been about one operation ("which one is
-    better?" after the knee's wedges was offered the parts of the hip).
-    """
+    """The clarifying turn's topics, read in the operation of the conversation so far."""
     events = list(events)
-    operation = operation_to_read_in(message_text, events)
-    keys = keys_for_operation(faq_keys, operation)
-    talked_about = operation_meant(message_text) or conversation_operation(events)
-    if talked_about is None:
-        return keys
-    return [
-        key
-        for key in keys
-        if key not in CONDITION_ANSWERS or operation_of_answer(key) in (None, talked_about)
-    ]
+    return keys_for_operation(
+        faq_keys,
+        operation_to_read_in(message_text, events),
+        operation_talked_about(message_text, events),
+    )
 
 
-def keys_for_operation(faq_keys: Iterable[str], operation: Optional[str]) -> List[str]:
+def operation_talked_about(message_text: str, events: Iterable[Dict[str, Any]]) -> Optional[str]:
+    """The operation the message or the conversation so far is about; not the page's."""
+    return operation_meant(message_text) or conversation_operation(events)
+
+
+def keys_for_operation(
+    faq_keys: Iterable[str], operation: Optional[str], talked_about: Optional[str] = None
+) -> List[str]:
     """Topics to offer in a conversation about ``operation``.
 
     Each key becomes its answer for that operation (``answer_for_operation``);
     keys with no answer for it are left out, and a topic offered twice is
     offered once, in the order given.
+
+    Answers about a condition or the body of the other joint (the hip's
+    parts, alignment and knee pain) stay on offer on a page alone, where a
+    parent may have come with the other operation's question; not once the
+    patient or the answers have been about one operation (``talked_about``):
+    "which one is better?" after the knee's wedges was offered the parts of
+    the hip.
     """
     chosen: List[str] = []
     for key in faq_keys:
         in_context = answer_for_operation(key, operation)
-        if in_context and in_context not in chosen:
-            chosen.append(in_context)
+        if not in_context or in_context in chosen:
+            continue
+        if (
+            talked_about is not None
+            and in_context in CONDITION_ANSWERS
+            and operation_of_answer(in_context) not in (None, talked_about)
+        ):
+            continue
+        chosen.append(in_context)
     return chosen
 
 

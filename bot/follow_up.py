@@ -19,7 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Dict, FrozenSet, Iterable, List, Mapping, Optional, Sequence, Tuple
 
-from bot.conversation_operation import keys_for_operation, operation_to_read_in
+from bot.conversation_operation import (
+    keys_for_operation,
+    operation_talked_about,
+    operation_to_read_in,
+)
 from bot.faq_choice import MAX_SUGGESTIONS, likely_faq_keys
 from bot.intents import TOPIC_EVIDENCE
 from bot.nlu.bangla import canonical_words
@@ -154,6 +158,9 @@ class FollowUp:
     operation: Optional[str]
     # It asks whether the operation is safe (``SAFETY_WORDS``).
     asks_safety: bool
+    # The operation the message or the conversation was about, not the page's
+    # (``operation_talked_about``): the other joint's body topics are not offered.
+    talked_about: Optional[str] = None
 
     @property
     def safety_unanswered(self) -> bool:
@@ -181,10 +188,15 @@ def read_follow_up(
     if names_outside_our_topics(parse):
         return None
     text = str(parse.get("text") or "")
+    events = list(events)
     operation = operation_to_read_in(text, events)
     if not reads_as_follow_up(text, operation is not None):
         return None
-    return FollowUp(operation, bool(SAFETY_WORDS & set(words(text))))
+    return FollowUp(
+        operation,
+        bool(SAFETY_WORDS & set(words(text))),
+        operation_talked_about(text, events),
+    )
 
 
 def safety_follow_up(
@@ -210,7 +222,7 @@ def offered_topics(parse: Mapping[str, Any], follow_up: Optional[FollowUp]) -> L
     keys = likely_faq_keys(parse)
     if follow_up.asks_safety:
         keys = [DOWNSIDES_ANSWER] + [key for key in keys if key != DOWNSIDES_ANSWER]
-    return keys_for_operation(keys, follow_up.operation)[:MAX_SUGGESTIONS]
+    return keys_for_operation(keys, follow_up.operation, follow_up.talked_about)[:MAX_SUGGESTIONS]
 
 
 def operation_told_of(parse: Mapping[str, Any]) -> Optional[str]:

@@ -95,6 +95,14 @@ def test_after_the_hips_answer_the_topics_offered_are_the_hips() -> None:
     ]
 
 
+def test_after_the_hips_answer_the_knees_body_topics_are_not_offered() -> None:
+    keys = ["faq/knee_alignment_pain", "faq/hip_anatomy"]
+    message = parse("which one is better?", keys)
+    assert follow_up_topics(message, [*AFTER_THE_HIP, user("which one is better?")]) == [
+        "faq/hip_anatomy"
+    ]
+
+
 def test_without_a_conversation_a_topic_question_is_offered_both_operations() -> None:
     message = parse("how long is the recovery", ["faq/vro_recovery", "faq/dfo_recovery"])
     assert follow_up_topics(message, [user("how long is the recovery")]) == [
