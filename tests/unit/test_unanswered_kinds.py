@@ -352,6 +352,8 @@ def test_trying_physio_before_any_operation_keeps_its_answer() -> None:
         ("cast obosthay ki school e jete parbe?", "back_to_activities", "beyond_sources"),
         ("ar school e kobe jete parbe", "back_to_activities", "beyond_sources"),
         ("how big is the cut?", "incision_size", "beyond_sources"),
+        ("who will do the surgery?", "clinic_visit", "request_human"),
+        ("VRO ke operation korben?", "clinic_visit", "request_human"),
         ("DFO te kata koto boro hoy?", "incision_size", "beyond_sources"),
         # Everyday care after the operation: neither page says.
         (
