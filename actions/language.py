@@ -72,9 +72,10 @@ def pending_language_notice(dispatcher: CollectingDispatcher, tracker: Tracker) 
     """Say once, in Bangla, that answers are now in Bangla (with an "English" button).
 
     Called first by the actions that answer (FAQ, clarification, handoff).
-    Not before the urgent advice said again (``reminder_due``): like the
-    urgent reply itself, it does not stop to say that answers are now in
-    Bangla; the notice stays due for the next answer.
+    Not while the urgent advice is the last word and would be said again
+    (``reminder_due``): like the urgent reply itself, the advice said again
+    does not stop to say that answers are now in Bangla. The notice stays
+    due for a later answer (an FAQ answer right after the advice too).
     """
     if not tracker.get_slot(NOTICE_SLOT):
         return []
