@@ -80,8 +80,9 @@ class ActionOutOfScope(ReplyAfterNotice):
         A short statement about one of the operations ("my son is 6 with
         cerebral palsy") gets the invitation to ask about that operation,
         with its topics (``operation_told_of``); "is it safe?" about the
-        knee, whose page names no downsides, the honest "the pages do not
-        say" (``FollowUp.safety_unanswered``).
+        knee, whose page names no downsides, and "by how much?" (no page
+        gives an amount), the honest "the pages do not say"
+        (``FollowUp.unanswered``).
 
         Right after urgent-care advice, the advice again (``remind_urgent_care``);
         "what do you mean?" right after an answer, its rest and staff
@@ -93,7 +94,7 @@ class ActionOutOfScope(ReplyAfterNotice):
         if send_unclear_reply(dispatcher, tracker, domain):
             return events
         follow_up = read_follow_up(tracker.latest_message, tracker.events)
-        if follow_up is not None and follow_up.safety_unanswered:
+        if follow_up is not None and follow_up.unanswered:
             dispatcher.utter_message(response=BEYOND_SOURCES_RESPONSE)
             return events
         topics = offered_topics(tracker.latest_message, follow_up)

@@ -88,6 +88,15 @@ HOW_LONG_PAIRS: FrozenSet[Tuple[str, str]] = frozenset(
     )
     for second in canonical_words(seconds)
 )
+# A follow-up asking how much ("by how much?" after "it shortens the leg",
+# "কতটা?"): neither page gives an amount, and the honest reply is that the
+# pages do not say. Pairs of words in a row, and single Bangla words.
+AMOUNT_PAIRS: FrozenSet[Tuple[str, str]] = frozenset(
+    (first, second)
+    for first, seconds in (("how", ("much",)), ("koto", ("ta", "tuku")))
+    for second in canonical_words(seconds)
+)
+AMOUNT_WORDS: FrozenSet[str] = canonical_words({"কতটা", "কতটুকু", "kotota", "kototuku"})
 # A follow-up asking whether the operation is safe ("is it safe?") asks about
 # its downsides, which the hip page names: that answer is offered first. The
 # knee page names none, so in a conversation about the knee it is left out,
@@ -132,7 +141,11 @@ def reads_as_follow_up(text: str, in_conversation_about_an_operation: bool) -> b
         return False
     if TOPIC_CONCEPTS & set(concepts_in(text)):
         return True
-    refers_back = bool(REFERRING_WORDS & set(message_words)) or asks_when(message_words)
+    refers_back = (
+        bool(REFERRING_WORDS & set(message_words))
+        or asks_when(message_words)
+        or asks_amount(message_words)
+    )
     return in_conversation_about_an_operation and refers_back
 
 
@@ -143,6 +156,13 @@ def asks_when(message_words: Sequence[str]) -> bool:
     return any(
         pair in HOW_LONG_PAIRS for pair in zip(message_words, message_words[1:], strict=False)
     )
+
+
+def asks_amount(message_words: Sequence[str]) -> bool:
+    """Whether the words ask how much ("by how much?", "কতটা?")."""
+    if AMOUNT_WORDS & set(message_words):
+        return True
+    return any(pair in AMOUNT_PAIRS for pair in zip(message_words, message_words[1:], strict=False))
 
 
 def names_outside_our_topics(parse: Mapping[str, Any]) -> bool:
@@ -161,6 +181,8 @@ class FollowUp:
     # The operation the message or the conversation was about, not the page's
     # (``operation_talked_about``): the other joint's body topics are not offered.
     talked_about: Optional[str] = None
+    # It asks how much (``asks_amount``): no page gives an amount.
+    asks_amount: bool = False
 
     @property
     def safety_unanswered(self) -> bool:
@@ -174,6 +196,11 @@ class FollowUp:
         if not self.asks_safety or self.operation is None:
             return False
         return not keys_for_operation([DOWNSIDES_ANSWER], self.operation)
+
+    @property
+    def unanswered(self) -> bool:
+        """The pages do not answer it: an amount ("by how much?"), or the knee's safety."""
+        return self.asks_amount or self.safety_unanswered
 
 
 def read_follow_up(
@@ -192,10 +219,12 @@ def read_follow_up(
     operation = operation_to_read_in(text, events)
     if not reads_as_follow_up(text, operation is not None):
         return None
+    message_words = words(text)
     return FollowUp(
         operation,
-        bool(SAFETY_WORDS & set(words(text))),
+        bool(SAFETY_WORDS & set(message_words)),
         operation_talked_about(text, events),
+        asks_amount(message_words),
     )
 
 

@@ -69,7 +69,7 @@ def dialogue_reading(parse: Mapping[str, Any], page: Optional[str]) -> DialogueR
         return DialogueReading(None, tuple(keys_in_context(likely_faq_keys(parse), text, events)))
     if predicted == OUT_OF_SCOPE:
         follow_up = read_follow_up(parse, events)
-        if follow_up is not None and follow_up.safety_unanswered:
+        if follow_up is not None and follow_up.unanswered:
             return DialogueReading(None)
         return DialogueReading(None, tuple(offered_topics(parse, follow_up)))
     return DialogueReading(None)

@@ -202,3 +202,16 @@ def test_is_it_safe_is_unanswered_for_the_knee_only() -> None:
     assert not safety_question_unanswered(safe, [user("is it safe?")])
     how = parse("how is it done?", ["faq/dfo_what_is"])
     assert not safety_question_unanswered(how, [*after_the_knee, user("how is it done?")])
+
+
+@pytest.mark.parametrize("text", ["by how much?", "how much?", "কতটা?", "koto ta?"])
+def test_how_much_after_an_answer_is_unanswered_by_the_pages(text: str) -> None:
+    # "It shortens the leg": neither page gives an amount.
+    follow_up = read_follow_up(parse(text, ["faq/vro_disadvantages"]), [*AFTER_THE_HIP, user(text)])
+    assert follow_up is not None and follow_up.asks_amount and follow_up.unanswered
+
+
+def test_how_long_is_not_an_amount_the_pages_do_not_give() -> None:
+    text = "how long?"
+    follow_up = read_follow_up(parse(text, ["faq/vro_recovery"]), [*AFTER_THE_HIP, user(text)])
+    assert follow_up is not None and not follow_up.unanswered
