@@ -149,20 +149,23 @@ def reads_as_follow_up(text: str, in_conversation_about_an_operation: bool) -> b
     return in_conversation_about_an_operation and refers_back
 
 
+def has_word_or_pair(
+    message_words: Sequence[str], single: FrozenSet[str], pairs: FrozenSet[Tuple[str, str]]
+) -> bool:
+    """Whether the words hold one of ``single``, or one of ``pairs`` as two words in a row."""
+    if single & set(message_words):
+        return True
+    return any(pair in pairs for pair in zip(message_words, message_words[1:], strict=False))
+
+
 def asks_when(message_words: Sequence[str]) -> bool:
     """Whether the words ask when or how long ("how long after?", "koto din lagbe?")."""
-    if WHEN_WORDS & set(message_words):
-        return True
-    return any(
-        pair in HOW_LONG_PAIRS for pair in zip(message_words, message_words[1:], strict=False)
-    )
+    return has_word_or_pair(message_words, WHEN_WORDS, HOW_LONG_PAIRS)
 
 
 def asks_amount(message_words: Sequence[str]) -> bool:
     """Whether the words ask how much ("by how much?", "কতটা?")."""
-    if AMOUNT_WORDS & set(message_words):
-        return True
-    return any(pair in AMOUNT_PAIRS for pair in zip(message_words, message_words[1:], strict=False))
+    return has_word_or_pair(message_words, AMOUNT_WORDS, AMOUNT_PAIRS)
 
 
 def names_outside_our_topics(parse: Mapping[str, Any]) -> bool:

@@ -24,6 +24,9 @@ from __future__ import annotations
 
 from typing import Any, FrozenSet, Mapping
 
+# The red-flag detector's name for a general question about warning signs
+# (bot.nlu.red_flags.WARNING_SIGNS_QUESTION), written here so that the action
+# server, which imports this module, does not load spaCy with the detector.
 WARNING_SIGNS_QUESTION = "warning_signs_question"
 
 SYMPTOMS_RESPONSE = "utter_urgent_care"

@@ -172,3 +172,10 @@ def test_going_for_care_is_recognised(text: str) -> None:
 )
 def test_other_replies_and_going_later_are_not_going_now(text: str) -> None:
     assert not says_going_for_care(text)
+
+
+def test_the_warning_signs_flag_is_named_as_the_detector_names_it() -> None:
+    from bot import urgent_advice
+    from bot.nlu import red_flags
+
+    assert urgent_advice.WARNING_SIGNS_QUESTION == red_flags.WARNING_SIGNS_QUESTION
