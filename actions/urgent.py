@@ -23,7 +23,7 @@ from bot.urgent_advice import MISREAD_TOPICS_RESPONSE, MODELS_ONLY_RESPONSE, urg
 logger = logging.getLogger(__name__)
 
 
-def send_topics_if_misread(
+def send_misread_topics(
     dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[str, Any]
 ) -> None:
     """After the models-only advice, the topics the message may have asked about.
@@ -34,8 +34,6 @@ def send_topics_if_misread(
     the patient who meant a question is one tap from its answer, as in the
     clarifying turn, read in the operation of the conversation.
     """
-    if urgent_response(tracker.latest_message) != MODELS_ONLY_RESPONSE:
-        return
     text = str(tracker.latest_message.get("text") or "")
     topics = keys_in_context(likely_faq_keys(tracker.latest_message), text, tracker.events)
     buttons = topic_buttons(assistant_domain(domain), topics, tracker_language(tracker))
@@ -66,7 +64,8 @@ class ActionUrgentCare(Action):
         Then the staff queue's word; and, after advice only the models asked
         for with nobody taking over, the topics the message may have meant.
         """
-        dispatcher.utter_message(response=urgent_response(tracker.latest_message))
+        advice = urgent_response(tracker.latest_message)
+        dispatcher.utter_message(response=advice)
         details = contact_details(get_settings())
         if "clinic_phone" in details:
             dispatcher.utter_message(response="utter_clinic_phone", **details)
@@ -88,5 +87,6 @@ class ActionUrgentCare(Action):
             return events + [ConversationPaused()]
         if outcome is not None:
             dispatcher.utter_message(response="utter_urgent_staff_offline")
-        send_topics_if_misread(dispatcher, tracker, domain)
+        if advice == MODELS_ONLY_RESPONSE:
+            send_misread_topics(dispatcher, tracker, domain)
         return events
